@@ -1,0 +1,40 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Strata",
+    products: [
+        .executable(name: "strata", targets: ["strata"]),
+        .library(name: "ModelKit", targets: ["ModelKit"]),
+        .library(name: "KerasFormat", targets: ["KerasFormat"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CHDF5",
+            pkgConfig: "hdf5",
+            providers: [.apt(["libhdf5-dev"])]
+        ),
+        .target(name: "ModelKit"),
+        .target(
+            name: "KerasFormat",
+            dependencies: ["ModelKit", "CHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
+        .target(name: "Reporting", dependencies: ["ModelKit"]),
+        .target(
+            name: "StrataCLI",
+            dependencies: [
+                "ModelKit", "KerasFormat", "Reporting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "strata", dependencies: ["StrataCLI"]),
+        .testTarget(name: "ModelKitTests", dependencies: ["ModelKit"]),
+        .testTarget(name: "KerasFormatTests", dependencies: ["KerasFormat", "ModelKit"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "KerasFormat", "ModelKit"]),
+        .testTarget(name: "StrataCLITests", dependencies: ["StrataCLI", "KerasFormat", "ModelKit", "Reporting"]),
+    ]
+)

@@ -1,0 +1,201 @@
+/// Turns a `ModelGraph` into a `ModelAnalysis`: shapes, parameters, MACs, memory and
+/// structure. Pure: the same graph always gives the same analysis.
+public enum Analyzer {
+    public static func analyze(_ graph: ModelGraph) -> ModelAnalysis {
+        analyze(graph, inputShapes: nil, parentTrainable: true)
+    }
+
+    static func analyze(_ graph: ModelGraph, inputShapes: [TensorShape]?, parentTrainable: Bool) -> ModelAnalysis {
+        let inference = ShapeInference.run(graph, inputShapes: inputShapes)
+        var diagnostics = inference.diagnostics
+        let file = graph.source.file
+
+        var rows: [LayerRow] = []
+        var nestedDepth: [Int: Int] = [:]
+        var nestedPeak: [Int: Int] = [:]
+        var rowIndexOfLayer: [Int: Int] = [:]
+
+        for (li, layer) in graph.layers.enumerated() {
+            let trainable = parentTrainable && layer.trainable && graph.trainable
+            let callOuts: [[TensorShape?]] = inference.outputs[li].map { outs in outs.map { $0.map { Optional($0) } } ?? [nil] }
+            let inbound: [[String]] = layer.calls.map { args in args.map { graph.layers[$0.layer].name } }
+            var row = LayerRow(
+                name: layer.name, className: layer.className, category: layer.kind.category,
+                supported: !(layer.kind is UnsupportedLayer), outputShapes: callOuts.first ?? [],
+                callOutputShapes: callOuts, weights: [], params: 0, trainableParams: 0, nonTrainableParams: 0,
+                weightBytes: 0, macs: 0, outputBytes: nil, inboundPerCall: inbound, children: [], trainable: layer.trainable)
+
+            if let nested = layer.kind as? NestedModel {
+                var macs: Int? = 0
+                for (ci, _) in layer.calls.enumerated() {
+                    let ins = inference.inputs[li][ci]
+                    let known = ins.allSatisfy { $0 != nil } ? ins.compactMap { $0 } : nil
+                    let sub = analyze(nested.graph, inputShapes: known, parentTrainable: trainable)
+                    if ci == 0 {
+                        row.children = sub.rows
+                        row.params = sub.totals.params
+                        row.trainableParams = sub.totals.trainableParams
+                        row.nonTrainableParams = sub.totals.nonTrainableParams
+                        row.weightBytes = sub.totals.weightBytes
+                        nestedDepth[li] = sub.counts.depth
+                        nestedPeak[li] = sub.totals.peakActivationBytes
+                        for d in sub.diagnostics where !diagnostics.contains(d) { diagnostics.append(d) }
+                    }
+                    macs = checkedSum([macs, sub.totals.macs])
+                }
+                row.macs = layer.calls.isEmpty ? 0 : macs
+            } else {
+                // Weights: built on the first call whose inputs are all known.
+                var built = false
+                for (ci, ins) in inference.inputs[li].enumerated() where ins.allSatisfy({ $0 != nil }) {
+                    do {
+                        row.weights = try layer.kind.weights(ins.compactMap { $0 }).map {
+                            var w = $0
+                            if !trainable { w.trainable = false }
+                            if layer.dtype != .float32 { w.dtype = layer.dtype.variableDType }
+                            return w
+                        }
+                        built = true
+                    } catch {
+                        let message = (error as? LayerError)?.message ?? String(describing: error)
+                        diagnostics.append(Diagnostic(.error, "weights", "\(file): \(layer.path) (layer \"\(layer.name)\", \(layer.className)): \(message)"))
+                    }
+                    _ = ci
+                    break
+                }
+                if !built, let u = layer.kind as? UnsupportedLayer, !u.knownWeights.isEmpty {
+                    row.weights = u.knownWeights.map { var w = $0; if !trainable { w.trainable = false }; return w }
+                    built = true
+                }
+                if !built && !layer.calls.isEmpty && !(layer.kind is InputLayer) && row.supported {
+                    row.params = nil; row.trainableParams = nil; row.nonTrainableParams = nil; row.weightBytes = nil
+                } else {
+                    let counts = row.weights.map(\.count)
+                    row.params = checkedSum(counts)
+                    row.trainableParams = checkedSum(row.weights.filter(\.trainable).map(\.count))
+                    row.nonTrainableParams = checkedSum(row.weights.filter { !$0.trainable }.map(\.count))
+                    row.weightBytes = checkedSum(row.weights.map { w in w.count.flatMap { c in checkedProduct([c, w.dtype.byteSize]) } })
+                }
+                // MACs over every call.
+                var macs: Int? = 0
+                for ci in layer.calls.indices {
+                    let ins = inference.inputs[li][ci]
+                    guard ins.allSatisfy({ $0 != nil }), let outs = inference.outputs[li][ci] else { macs = nil; break }
+                    macs = checkedSum([macs, layer.kind.macs(ins.compactMap { $0 }, outs)])
+                }
+                row.macs = macs
+            }
+            row.outputBytes = tensorBytes(row.outputShapes, dtype: outputDType(layer))
+            if layer.listed {
+                rowIndexOfLayer[li] = rows.count
+                rows.append(row)
+            } else if layer.kind is InputLayer {
+                // Hidden InputLayer of a Sequential: no row, as in Keras's model.layers.
+            }
+        }
+
+        // Totals.
+        var totals = ModelAnalysis.Totals()
+        let allRows = graph.layers.indices.compactMap { rowIndexOfLayer[$0].map { rows[$0] } }
+        totals.params = checkedSum(allRows.map(\.params))
+        totals.trainableParams = checkedSum(allRows.map(\.trainableParams))
+        totals.nonTrainableParams = checkedSum(allRows.map(\.nonTrainableParams))
+        totals.weightBytes = checkedSum(allRows.map(\.weightBytes))
+        totals.macs = checkedSum(allRows.map(\.macs))
+        totals.peakActivationBytes = peakActivation(graph, inference, nestedPeak: nestedPeak)
+
+        // Structure.
+        let depthResult = depth(graph, inference, nestedDepth: nestedDepth)
+        func kernelCount(_ rows: [LayerRow]) -> Int {
+            rows.reduce(0) { $0 + ($1.children.isEmpty ? ($1.category == .kernel ? 1 : 0) : kernelCount($1.children)) }
+        }
+        let counts = ModelAnalysis.LayerCounts(
+            kerasLayers: rows.count,
+            withWeights: rows.filter { ($0.params ?? 0) > 0 }.count,
+            withKernel: kernelCount(rows),
+            depth: depthResult)
+
+        var merges: [ModelAnalysis.MergePoint] = []
+        for row in rows where row.category == .merge {
+            merges.append(.init(layer: row.name, className: row.className, inputs: row.inboundPerCall.first ?? []))
+        }
+
+        var stages: [ModelAnalysis.ResolutionStage] = []
+        for node in graph.executionOrder {
+            guard let outs = inference.outputs[node.layer][node.call], let s = outs.first, s.rank == 4,
+                  let h = s.dims[1], let w = s.dims[2], let c = s.dims[3] else { continue }
+            if let last = stages.last, last.resolution == [h, w] {
+                stages[stages.count - 1].layers += 1
+                stages[stages.count - 1].maxChannels = max(last.maxChannels, c)
+            } else if let i = stages.firstIndex(where: { $0.resolution == [h, w] }), i == stages.count - 2 {
+                // A branch that briefly returns to the previous resolution stays in its stage.
+                stages[i].layers += 1
+            } else {
+                stages.append(.init(resolution: [h, w], maxChannels: c, layers: 1))
+            }
+        }
+
+        let inputs = graph.inputs.map { ModelAnalysis.Endpoint(layer: graph.layers[$0.layer].name, shape: inference.shape(of: $0)) }
+        let outputs = graph.outputs.map { ModelAnalysis.Endpoint(layer: graph.layers[$0.layer].name, shape: inference.shape(of: $0)) }
+
+        for layer in graph.layers {
+            if let u = layer.kind as? UnsupportedLayer {
+                diagnostics.append(Diagnostic(.warning, "unsupported-layer",
+                    "\(file): layer \"\(layer.name)\" has class \"\(u.savedClassName)\", which Strata does not know; it is kept in the graph, its weights are counted only when the file has them, and it cannot be run"))
+            }
+        }
+
+        return ModelAnalysis(modelName: graph.name, modelClass: graph.className, source: graph.source, rows: rows,
+                             inputs: inputs, outputs: outputs, totals: totals, counts: counts, merges: merges,
+                             stages: stages, diagnostics: diagnostics)
+    }
+
+    static func outputDType(_ layer: Layer) -> DType {
+        if let input = layer.kind as? InputLayer { return input.dtype }
+        return layer.dtype.computeDType
+    }
+
+    static func tensorBytes(_ shapes: [TensorShape?], dtype: DType) -> Int? {
+        checkedSum(shapes.map { s in s?.elementCount(batch: 1).flatMap { checkedProduct([$0, dtype.byteSize]) } })
+    }
+
+    /// Peak of live activation bytes at batch 1 when the calls run in execution order and
+    /// each tensor is freed after its last use (graph outputs live to the end).
+    static func peakActivation(_ graph: ModelGraph, _ inference: ShapeInference, nestedPeak: [Int: Int]) -> Int? {
+        var lastUse: [NodeID: Int] = [:]
+        for (step, node) in graph.executionOrder.enumerated() {
+            for ref in graph.layers[node.layer].calls[node.call] { lastUse[NodeID(layer: ref.layer, call: ref.call)] = step }
+        }
+        for ref in graph.outputs { lastUse[NodeID(layer: ref.layer, call: ref.call)] = Int.max }
+        var live = 0, peak = 0
+        var liveBytes: [NodeID: Int] = [:]
+        for (step, node) in graph.executionOrder.enumerated() {
+            let layer = graph.layers[node.layer]
+            guard let outs = inference.outputs[node.layer][node.call],
+                  let bytes = tensorBytes(outs, dtype: outputDType(layer)) else { return nil }
+            // A nested model holds its own intermediate tensors while it runs.
+            let inner = max((nestedPeak[node.layer] ?? 0) - bytes, 0)
+            live += bytes
+            peak = max(peak, live + inner)
+            liveBytes[node] = bytes
+            for ref in layer.calls[node.call] {
+                let id = NodeID(layer: ref.layer, call: ref.call)
+                if lastUse[id] == step, let b = liveBytes.removeValue(forKey: id) { live -= b }
+            }
+            if lastUse[node] == nil, let b = liveBytes.removeValue(forKey: node) { live -= b }
+        }
+        return peak
+    }
+
+    /// The most kernel layers on any path from an input to an output.
+    static func depth(_ graph: ModelGraph, _ inference: ShapeInference, nestedDepth: [Int: Int]) -> Int {
+        var depthOf: [NodeID: Int] = [:]
+        for node in graph.executionOrder {
+            let layer = graph.layers[node.layer]
+            let incoming = layer.calls[node.call].map { depthOf[NodeID(layer: $0.layer, call: $0.call)] ?? 0 }.max() ?? 0
+            let own = layer.kind.category == .kernel ? 1 : (nestedDepth[node.layer] ?? 0)
+            depthOf[node] = incoming + own
+        }
+        return graph.outputs.map { depthOf[NodeID(layer: $0.layer, call: $0.call)] ?? 0 }.max() ?? 0
+    }
+}

@@ -1,0 +1,38 @@
+/// One row of the analysis: one entry of Keras's `model.layers`.
+public struct LayerRow: Sendable {
+    public var name: String
+    public var className: String
+    public var category: LayerCategory
+    public var supported: Bool
+    /// Output shapes of the first call (what `model.summary()` shows); nil entries are unknown.
+    public var outputShapes: [TensorShape?]
+    /// Output shapes of every call.
+    public var callOutputShapes: [[TensorShape?]]
+    /// Weight tensors with the trainable flag as Keras reports it (a frozen layer's are all
+    /// non-trainable). Empty for a nested model: its rows hold them.
+    public var weights: [WeightSpec]
+    /// Parameter counts; nil when a size overflows or is unknown.
+    public var params: Int?
+    public var trainableParams: Int?
+    public var nonTrainableParams: Int?
+    /// Bytes of this layer's weights in their dtypes.
+    public var weightBytes: Int?
+    /// Multiply-accumulates over all calls at batch 1; nil when unknown.
+    public var macs: Int?
+    /// Bytes of the first call's outputs at batch 1.
+    public var outputBytes: Int?
+    /// Names of the layers feeding each call.
+    public var inboundPerCall: [[String]]
+    /// Rows of a nested model's own layers.
+    public var children: [LayerRow]
+    public var trainable: Bool
+
+    /// Layer names feeding any call, in order, without repeats.
+    public var inbound: [String] {
+        var seen = Set<String>()
+        return inboundPerCall.flatMap { $0 }.filter { seen.insert($0).inserted }
+    }
+
+    public var calls: Int { callOutputShapes.count }
+    public var ownsWeights: Bool { (params ?? 1) > 0 }
+}

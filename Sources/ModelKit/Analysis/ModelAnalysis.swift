@@ -1,0 +1,71 @@
+/// Everything Strata knows about a model after analysis: one row per layer, totals,
+/// structure and diagnostics. Data only; renderers turn it into text.
+public struct ModelAnalysis: Sendable {
+    public struct Totals: Sendable, Equatable {
+        public var params: Int?
+        public var trainableParams: Int?
+        public var nonTrainableParams: Int?
+        public var macs: Int?
+        public var weightBytes: Int?
+        /// Peak bytes of live activations at batch 1 along the execution order.
+        public var peakActivationBytes: Int?
+    }
+
+    /// The four honest answers to "how many layers?" (DESIGN.md, counting conventions).
+    public struct LayerCounts: Sendable, Equatable {
+        /// Entries of Keras's `model.layers`.
+        public var kerasLayers: Int
+        /// Entries that own at least one weight.
+        public var withWeights: Int
+        /// Layers with a kernel (Dense, convolutions, recurrent, attention), nested models opened.
+        public var withKernel: Int
+        /// The most kernel layers on any path from an input to an output.
+        public var depth: Int
+    }
+
+    /// A layer that joins branches (Add, Concatenate, Multiply, ...).
+    public struct MergePoint: Sendable, Equatable {
+        public var layer: String
+        public var className: String
+        public var inputs: [String]
+    }
+
+    /// A run of layers that work at one spatial resolution.
+    public struct ResolutionStage: Sendable, Equatable {
+        /// Spatial dims (H, W) or (L) as printed, e.g. `32x32`.
+        public var resolution: [Int]
+        public var maxChannels: Int
+        public var layers: Int
+    }
+
+    public struct Endpoint: Sendable, Equatable {
+        public var layer: String
+        public var shape: TensorShape?
+    }
+
+    public var modelName: String
+    public var modelClass: String
+    public var source: SourceInfo
+    public var rows: [LayerRow]
+    public var inputs: [Endpoint]
+    public var outputs: [Endpoint]
+    public var totals: Totals
+    public var counts: LayerCounts
+    public var merges: [MergePoint]
+    public var stages: [ResolutionStage]
+    public var diagnostics: [Diagnostic]
+
+    /// All rows, nested ones after their model's row, depth-first.
+    public var flattenedRows: [LayerRow] {
+        func walk(_ rows: [LayerRow]) -> [LayerRow] { rows.flatMap { [$0] + walk($0.children) } }
+        return walk(rows)
+    }
+
+    /// Leaf rows (nested models opened), the rows that do the work.
+    public var leafRows: [LayerRow] {
+        func walk(_ rows: [LayerRow]) -> [LayerRow] { rows.flatMap { $0.children.isEmpty ? [$0] : walk($0.children) } }
+        return walk(rows)
+    }
+
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+}

@@ -1,0 +1,79 @@
+/// Output shapes of every call in a graph, computed in execution order.
+///
+/// Shapes that cannot be inferred (an unsupported layer with nothing recorded, inputs that
+/// do not fit) are nil from there on; the first failure on each path is a diagnostic.
+public struct ShapeInference: Sendable {
+    /// Input shapes of each call, indexed like `ModelGraph.layers[i].calls[j]`.
+    public var inputs: [[[TensorShape?]]]
+    /// Output shapes of each call; nil when unknown.
+    public var outputs: [[[TensorShape]?]]
+    public var diagnostics: [Diagnostic]
+
+    public func shape(of ref: TensorRef) -> TensorShape? {
+        guard ref.layer < outputs.count, ref.call < outputs[ref.layer].count,
+              let outs = outputs[ref.layer][ref.call], ref.tensor < outs.count else { return nil }
+        return outs[ref.tensor]
+    }
+
+    /// Runs inference. `inputShapes`, when given, replace the declared shapes of the graph's
+    /// inputs in order (a nested model called on a tensor).
+    public static func run(_ graph: ModelGraph, inputShapes: [TensorShape]? = nil) -> ShapeInference {
+        var result = ShapeInference(
+            inputs: graph.layers.map { Array(repeating: [], count: $0.calls.count) },
+            outputs: graph.layers.map { Array(repeating: nil, count: $0.calls.count) },
+            diagnostics: [])
+        var overrides: [NodeID: TensorShape] = [:]
+        if let inputShapes {
+            for (i, ref) in graph.inputs.enumerated() where i < inputShapes.count {
+                overrides[NodeID(layer: ref.layer, call: ref.call)] = inputShapes[i]
+            }
+        }
+        let file = graph.source.file
+        for node in graph.executionOrder {
+            let layer = graph.layers[node.layer]
+            let args = layer.calls[node.call]
+            var ins: [TensorShape?] = []
+            var missing = false
+            for ref in args {
+                let s = result.shape(of: ref)
+                if s == nil {
+                    missing = true
+                    if let outs = result.outputs[ref.layer][ref.call], ref.tensor >= outs.count {
+                        result.diagnostics.append(Diagnostic(.error, "bad-tensor-index",
+                            "\(file): layer \"\(layer.name)\" uses output \(ref.tensor) of layer \"\(graph.layers[ref.layer].name)\", which has only \(outs.count) output(s)"))
+                    }
+                }
+                ins.append(s)
+            }
+            result.inputs[node.layer][node.call] = ins
+            if let o = overrides[node], layer.kind is InputLayer {
+                result.outputs[node.layer][node.call] = [o]
+                continue
+            }
+            let recorded = node.call < layer.recordedOutputShapes.count ? layer.recordedOutputShapes[node.call] : []
+            if missing {
+                if !recorded.isEmpty { result.outputs[node.layer][node.call] = recorded }
+                continue
+            }
+            let known = ins.compactMap { $0 }
+            do {
+                result.outputs[node.layer][node.call] = try layer.kind.outputShapes(known)
+            } catch {
+                if let u = layer.kind as? UnsupportedLayer {
+                    if !recorded.isEmpty {
+                        result.outputs[node.layer][node.call] = recorded
+                    } else {
+                        result.diagnostics.append(Diagnostic(.warning, "unknown-shape",
+                            "\(file): layer \"\(layer.name)\" (class \(u.savedClassName)) is not supported and the file records no output shape; shapes after it are unknown"))
+                    }
+                    continue
+                }
+                let message = (error as? LayerError)?.message ?? String(describing: error)
+                let inputText = known.map(\.description).joined(separator: ", ")
+                result.diagnostics.append(Diagnostic(.error, "shape-mismatch",
+                    "\(file): \(layer.path) (layer \"\(layer.name)\", \(layer.className)): \(message) (inputs: \(inputText))"))
+            }
+        }
+        return result
+    }
+}

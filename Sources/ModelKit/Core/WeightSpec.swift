@@ -1,0 +1,42 @@
+/// One weight tensor of a layer: its Keras name (`kernel`, `moving_mean`, ...), shape and
+/// whether the optimizer trains it.
+public struct WeightSpec: Hashable, Sendable {
+    public var name: String
+    public var shape: [Int]
+    public var trainable: Bool
+    public var dtype: DType
+
+    public init(_ name: String, _ shape: [Int], trainable: Bool = true, dtype: DType = .float32) {
+        self.name = name
+        self.shape = shape
+        self.trainable = trainable
+        self.dtype = dtype
+    }
+
+    /// Element count; nil when it overflows Int (an absurd size is counted, never allocated).
+    public var count: Int? { checkedProduct(shape) }
+}
+
+/// Product of sizes, nil on overflow or a negative factor.
+public func checkedProduct<S: Sequence>(_ values: S) -> Int? where S.Element == Int {
+    var n = 1
+    for v in values {
+        if v < 0 { return nil }
+        let (p, o) = n.multipliedReportingOverflow(by: v)
+        if o { return nil }
+        n = p
+    }
+    return n
+}
+
+/// Sum that saturates to nil on overflow or when a term is unknown.
+public func checkedSum<S: Sequence>(_ values: S) -> Int? where S.Element == Int? {
+    var n = 0
+    for v in values {
+        guard let v else { return nil }
+        let (s, o) = n.addingReportingOverflow(v)
+        if o { return nil }
+        n = s
+    }
+    return n
+}

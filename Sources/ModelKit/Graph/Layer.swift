@@ -1,0 +1,68 @@
+/// One Keras layer object: its name, class, decoded kind and every call of it in the model.
+///
+/// A layer applied twice (shared) is one `Layer` with two calls; a nested model is a layer
+/// whose kind is `NestedModel`.
+public struct Layer: Sendable {
+    public var name: String
+    /// The class name as saved (`Conv2D`, `Functional`).
+    public var className: String
+    /// `registered_name` when the file has one (custom layers: `my_package>MyLayer`).
+    public var registeredName: String?
+    public var kind: any LayerKind
+    public var trainable: Bool
+    /// The layer's dtype policy.
+    public var dtype: DType
+    /// Each call's tensor arguments, flattened in call order.
+    public var calls: [[TensorRef]]
+    /// Where the layer is in its file, e.g. `config.layers[3]`.
+    public var path: String
+    /// False for the InputLayer that Keras hides from a Sequential's `model.layers`.
+    public var listed: Bool
+    /// Output shapes recorded in the file for each call, when the config has them (Keras 3
+    /// records the shapes of tensors passed on), used for layers Strata cannot infer.
+    public var recordedOutputShapes: [[TensorShape]]
+
+    public init(name: String, className: String, registeredName: String? = nil, kind: any LayerKind, trainable: Bool = true,
+                dtype: DType = .float32, calls: [[TensorRef]] = [], path: String = "", listed: Bool = true,
+                recordedOutputShapes: [[TensorShape]] = []) {
+        self.name = name
+        self.className = className
+        self.registeredName = registeredName
+        self.kind = kind
+        self.trainable = trainable
+        self.dtype = dtype
+        self.calls = calls
+        self.path = path
+        self.listed = listed
+        self.recordedOutputShapes = recordedOutputShapes
+    }
+
+    /// The nested graph when this layer is a model used as a layer.
+    public var nestedGraph: ModelGraph? { (kind as? NestedModel)?.graph }
+}
+
+/// A reference to one output tensor: the `tensor`-th output of call `call` of layer `layer`
+/// (index into `ModelGraph.layers`).
+public struct TensorRef: Hashable, Sendable, CustomStringConvertible {
+    public var layer: Int
+    public var call: Int
+    public var tensor: Int
+
+    public init(layer: Int, call: Int, tensor: Int) {
+        self.layer = layer
+        self.call = call
+        self.tensor = tensor
+    }
+
+    public var description: String { "\(layer)[\(call)][\(tensor)]" }
+}
+
+/// One call of one layer: the unit of execution order.
+public struct NodeID: Hashable, Sendable {
+    public var layer: Int
+    public var call: Int
+    public init(layer: Int, call: Int) {
+        self.layer = layer
+        self.call = call
+    }
+}

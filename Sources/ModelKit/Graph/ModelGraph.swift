@@ -1,0 +1,136 @@
+/// Where a model came from.
+public struct SourceInfo: Sendable, Hashable {
+    /// The file as the user named it.
+    public var file: String
+    /// `keras3-json`, `keras2-json`, `keras-archive`, `keras2-h5`.
+    public var format: String
+    /// `keras3` or `keras2`.
+    public var dialect: String
+    public var kerasVersion: String?
+    public var backend: String?
+
+    public init(file: String, format: String, dialect: String, kerasVersion: String? = nil, backend: String? = nil) {
+        self.file = file
+        self.format = format
+        self.dialect = dialect
+        self.kerasVersion = kerasVersion
+        self.backend = backend
+    }
+}
+
+/// The intermediate representation every reader produces: layers in Keras's `model.layers`
+/// order, each with its calls, plus the model's input and output tensors.
+///
+/// Node order: `executionOrder` is a topological order of all calls (a layer's call may run
+/// after later-listed layers when the model reuses it).
+public struct ModelGraph: Sendable {
+    public var name: String
+    /// `Functional`, `Sequential` or `Model`.
+    public var className: String
+    public var layers: [Layer]
+    public var inputs: [TensorRef]
+    public var outputs: [TensorRef]
+    public var executionOrder: [NodeID]
+    public var source: SourceInfo
+    public var trainable: Bool
+
+    public init(name: String, className: String, layers: [Layer], inputs: [TensorRef], outputs: [TensorRef],
+                executionOrder: [NodeID], source: SourceInfo, trainable: Bool = true) {
+        self.name = name
+        self.className = className
+        self.layers = layers
+        self.inputs = inputs
+        self.outputs = outputs
+        self.executionOrder = executionOrder
+        self.source = source
+        self.trainable = trainable
+    }
+
+    /// Index of the layer called `name`.
+    public func layerIndex(named name: String) -> Int? { layers.firstIndex { $0.name == name } }
+
+    /// Computes a topological order of all calls, or throws naming a layer on a cycle or a
+    /// reference to a call that does not exist.
+    public static func topologicalOrder(layers: [Layer]) throws -> [NodeID] {
+        var indegree: [NodeID: Int] = [:]
+        var consumers: [NodeID: [NodeID]] = [:]
+        var all: [NodeID] = []
+        for (li, layer) in layers.enumerated() {
+            for (ci, args) in layer.calls.enumerated() {
+                let id = NodeID(layer: li, call: ci)
+                all.append(id)
+                var deps = Set<NodeID>()
+                for ref in args {
+                    guard ref.layer >= 0, ref.layer < layers.count, ref.call >= 0, ref.call < layers[ref.layer].calls.count else {
+                        throw StrataError(place: layer.path + " (layer \"\(layer.name)\")", "refers to a call that does not exist: \(ref)")
+                    }
+                    deps.insert(NodeID(layer: ref.layer, call: ref.call))
+                }
+                indegree[id] = deps.count
+                for d in deps.sorted(by: { ($0.layer, $0.call) < ($1.layer, $1.call) }) { consumers[d, default: []].append(id) }
+            }
+        }
+        // Kahn's algorithm, preferring file order among ready nodes so the order is stable.
+        var ready = all.filter { indegree[$0] == 0 }
+        var readySet = Set(ready)
+        var order: [NodeID] = []
+        order.reserveCapacity(all.count)
+        var position: [NodeID: Int] = [:]
+        for (i, id) in all.enumerated() { position[id] = i }
+        var heap = MinHeap<Int>()
+        for id in ready { heap.push(position[id]!) }
+        ready.removeAll()
+        while let p = heap.pop() {
+            let id = all[p]
+            readySet.remove(id)
+            order.append(id)
+            for c in consumers[id] ?? [] {
+                indegree[c]! -= 1
+                if indegree[c] == 0 { heap.push(position[c]!); readySet.insert(c) }
+            }
+        }
+        if order.count < all.count {
+            let done = Set(order)
+            let stuck = all.filter { !done.contains($0) }.map { layers[$0.layer].name }
+            var seen = Set<String>()
+            let names = stuck.filter { seen.insert($0).inserted }
+            throw StrataError(place: "layers " + names.prefix(5).map { "\"\($0)\"" }.joined(separator: ", ") + (names.count > 5 ? ", …" : ""),
+                              "the connections form a cycle; these layers depend on each other")
+        }
+        return order
+    }
+}
+
+/// A small binary min-heap used for stable topological ordering.
+struct MinHeap<T: Comparable> {
+    private var items: [T] = []
+    mutating func push(_ x: T) {
+        items.append(x)
+        var i = items.count - 1
+        while i > 0 {
+            let p = (i - 1) / 2
+            if items[p] <= items[i] { break }
+            items.swapAt(p, i)
+            i = p
+        }
+    }
+    mutating func pop() -> T? {
+        guard !items.isEmpty else { return nil }
+        let top = items[0]
+        let last = items.removeLast()
+        if !items.isEmpty {
+            items[0] = last
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < items.count, items[l] < items[m] { m = l }
+                if r < items.count, items[r] < items[m] { m = r }
+                if m == i { break }
+                items.swapAt(i, m)
+                i = m
+            }
+        }
+        return top
+    }
+}

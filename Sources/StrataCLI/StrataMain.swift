@@ -1,0 +1,2 @@
+import ModelKit
+public enum StrataMain { public static func main() {} }

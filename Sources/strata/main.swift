@@ -1,0 +1,2 @@
+import StrataCLI
+StrataMain.main()
