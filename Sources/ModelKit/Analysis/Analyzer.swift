@@ -47,7 +47,7 @@ public enum Analyzer {
             } else {
                 // Weights: built on the first call whose inputs are all known.
                 var built = false
-                for (ci, ins) in inference.inputs[li].enumerated() where ins.allSatisfy({ $0 != nil }) {
+                for (ci, ins) in inference.inputs[li].enumerated() where ins.allSatisfy({ $0 != nil }) && !(layer.kind is UnsupportedLayer) {
                     do {
                         row.weights = try layer.kind.weights(ins.compactMap { $0 }).map {
                             var w = $0
@@ -67,7 +67,7 @@ public enum Analyzer {
                     row.weights = u.knownWeights.map { var w = $0; if !trainable { w.trainable = false }; return w }
                     built = true
                 }
-                if !built && !layer.calls.isEmpty && !(layer.kind is InputLayer) && row.supported {
+                if !built && !layer.calls.isEmpty && !(layer.kind is InputLayer) {
                     row.params = nil; row.trainableParams = nil; row.nonTrainableParams = nil; row.weightBytes = nil
                 } else {
                     let counts = row.weights.map(\.count)
@@ -97,11 +97,14 @@ public enum Analyzer {
         // Totals.
         var totals = ModelAnalysis.Totals()
         let allRows = graph.layers.indices.compactMap { rowIndexOfLayer[$0].map { rows[$0] } }
-        totals.params = checkedSum(allRows.map(\.params))
-        totals.trainableParams = checkedSum(allRows.map(\.trainableParams))
-        totals.nonTrainableParams = checkedSum(allRows.map(\.nonTrainableParams))
-        totals.weightBytes = checkedSum(allRows.map(\.weightBytes))
-        totals.macs = checkedSum(allRows.map(\.macs))
+        totals.params = sumKnown(allRows.map(\.params))
+        totals.trainableParams = sumKnown(allRows.map(\.trainableParams))
+        totals.nonTrainableParams = sumKnown(allRows.map(\.nonTrainableParams))
+        totals.weightBytes = sumKnown(allRows.map(\.weightBytes))
+        totals.macs = sumKnown(allRows.map(\.macs))
+        totals.layersWithUnknownParams = allRows.flatMap { row in
+            row.children.isEmpty ? (row.params == nil ? [row.name] : []) : [] }
+        for row in allRows where !row.children.isEmpty { totals.layersWithUnknownParams += row.children.filter { $0.params == nil }.map { "\(row.name)/\($0.name)" } }
         totals.peakActivationBytes = peakActivation(graph, inference, nestedPeak: nestedPeak)
 
         // Structure.
@@ -149,6 +152,9 @@ public enum Analyzer {
                              inputs: inputs, outputs: outputs, totals: totals, counts: counts, merges: merges,
                              stages: stages, diagnostics: diagnostics)
     }
+
+    /// Sum of the known terms (unknown ones are listed separately); nil only on overflow.
+    static func sumKnown(_ values: [Int?]) -> Int? { checkedSum(values.map { $0 ?? 0 }) }
 
     static func outputDType(_ layer: Layer) -> DType {
         if let input = layer.kind as? InputLayer { return input.dtype }

@@ -9,6 +9,9 @@ public struct ModelAnalysis: Sendable {
         public var weightBytes: Int?
         /// Peak bytes of live activations at batch 1 along the execution order.
         public var peakActivationBytes: Int?
+        /// Layers whose parameters could not be counted (unsupported, nothing in the file);
+        /// the totals leave them out.
+        public var layersWithUnknownParams: [String] = []
     }
 
     /// The four honest answers to "how many layers?" (DESIGN.md, counting conventions).

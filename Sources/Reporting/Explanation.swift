@@ -1,0 +1,126 @@
+import ModelKit
+
+/// The plain-language explanation of a model, generated from its figures: what Keras's
+/// "layers" are, which carry weights, how deep the model is in the papers' sense, how
+/// BatchNormalization is counted, its structure and cost. Works for any model.
+public enum Explanation {
+    /// Classes with how many rows of each, most frequent first, ties by name.
+    static func classTally(_ rows: [LayerRow]) -> [(String, Int)] {
+        var counts: [String: Int] = [:]
+        for r in rows { counts[r.className, default: 0] += 1 }
+        return counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+    }
+
+    static func tallyText(_ tally: [(String, Int)], limit: Int = 6) -> String {
+        var parts = tally.prefix(limit).map { "\($0.1) \($0.0)" }
+        if tally.count > limit {
+            let rest = tally.dropFirst(limit).reduce(0) { $0 + $1.1 }
+            parts.append("\(rest) of \(tally.count - limit) other kind\(tally.count - limit == 1 ? "" : "s")")
+        }
+        return Formatting.list(parts)
+    }
+
+    /// Paragraphs of explanation, each one plain sentence group.
+    public static func paragraphs(_ a: ModelAnalysis) -> [String] {
+        var out: [String] = []
+        let rows = a.rows
+        let weighted = rows.filter { ($0.params ?? 0) > 0 }
+        let weightless = rows.filter { ($0.params ?? 0) == 0 && $0.params != nil }
+        let c = a.counts
+
+        // 1. What the layer count means.
+        var p1 = "Keras lists \(Formatting.plural(c.kerasLayers, "layer")) for this model"
+        if a.modelClass == "Sequential" { p1 += " (a Sequential model does not list its input)" }
+        p1 += ". A Keras \"layer\" is any step of the computation, not a layer in the textbook sense. "
+        if weighted.isEmpty {
+            p1 += "None of them owns weights."
+        } else {
+            p1 += "Only \(weighted.count) of them own weights: \(tallyText(classTally(weighted)))."
+        }
+        if !weightless.isEmpty {
+            p1 += " The other \(weightless.count) (\(tallyText(classTally(weightless)))) transform what flows through them and own no weights."
+        }
+        out.append(p1)
+
+        // 2. Depth in the papers' sense.
+        let leaves = a.leafRows
+        let kernels = leaves.filter { $0.category == .kernel }
+        if c.withKernel > 0 {
+            let kernelParams = kernels.reduce(0) { $0 + ($1.params ?? 0) }
+            var p2 = "\(Formatting.plural(c.withKernel, "layer")) \(c.withKernel == 1 ? "has" : "have") a kernel (\(tallyText(classTally(kernels)))): the weight matrices or filters that do the model's real work"
+            if let total = a.totals.params, total > 0 {
+                p2 += ", holding \(Formatting.count(kernelParams)) of the \(Formatting.count(total)) parameters (\(Formatting.percent(kernelParams, of: total)))"
+            }
+            p2 += ". Counted the way papers name networks (the most kernel layers on any path from an input to an output) the model is \(c.depth) deep"
+            if c.withKernel > c.depth {
+                p2 += "; the other \(c.withKernel - c.depth) kernel layer\(c.withKernel - c.depth == 1 ? " sits" : "s sit") on shorter side paths or parallel branches"
+            }
+            p2 += "."
+            out.append(p2)
+        }
+
+        // 3. BatchNormalization convention.
+        let bns = leaves.filter { $0.className == "BatchNormalization" || $0.className == "SyncBatchNormalization" }
+        if !bns.isEmpty {
+            let bnNon = bns.reduce(0) { $0 + ($1.nonTrainableParams ?? 0) }
+            let bnTrain = bns.reduce(0) { $0 + ($1.trainableParams ?? 0) }
+            var p3 = "BatchNormalization layers do carry weights: Keras keeps 4 numbers per channel. gamma (scale) and beta (offset) are learned like any weight (trainable); the moving mean and moving variance are updated from the data during training but not by the optimizer, so Keras counts them as non-trainable."
+            p3 += " Here the \(Formatting.plural(bns.count, "BatchNormalization layer")) hold \(Formatting.count(bnTrain)) trainable and \(Formatting.count(bnNon)) non-trainable parameters"
+            if let non = a.totals.nonTrainableParams, non == bnNon, non > 0 {
+                p3 += ", which is every non-trainable parameter of the model"
+            }
+            p3 += ". Tools that follow PyTorch's convention count 2 per channel (the running statistics are buffers there, not parameters), so their totals are smaller."
+            out.append(p3)
+        }
+        let frozen = leaves.filter { !$0.trainable && ($0.params ?? 0) > 0 && $0.className != "BatchNormalization" }
+        if !frozen.isEmpty {
+            out.append("\(Formatting.plural(frozen.count, "layer")) with weights \(frozen.count == 1 ? "is" : "are") frozen (trainable=False): \(Formatting.list(frozen.prefix(5).map(\.name)))\(frozen.count > 5 ? " and others" : ""); their weights count as non-trainable.")
+        }
+
+        // 4. Structure: stages, merges, nesting, sharing.
+        var structure: [String] = []
+        if a.stages.count > 1 {
+            let shown = a.stages.prefix(8).map { "\($0.resolution.map(String.init).joined(separator: "×")) (up to \($0.maxChannels) channels)" }
+            structure.append("The data passes through \(a.stages.count) resolutions: " + shown.joined(separator: " → ") + (a.stages.count > 8 ? " → …" : "") + ".")
+        }
+        if !a.merges.isEmpty {
+            let tally = classTally(rows.filter { $0.category == .merge })
+            let adds = a.merges.filter { $0.className == "Add" }.count
+            var m = "\(Formatting.plural(a.merges.count, "layer")) join\(a.merges.count == 1 ? "s" : "") branches (\(tallyText(tally)))"
+            if adds > 0 { m += "; each Add is a skip connection, where a block's input is added back to its output (a residual block)" }
+            structure.append(m + ".")
+        }
+        let nested = rows.filter { !$0.children.isEmpty }
+        if !nested.isEmpty {
+            structure.append("\(Formatting.plural(nested.count, "layer")) \(nested.count == 1 ? "is a whole model" : "are whole models") used as one layer (\(Formatting.list(nested.prefix(4).map { "\($0.name): \($0.children.count) layers inside" }))); Keras counts each as one layer, their weights included.")
+        }
+        let shared = rows.filter { $0.calls > 1 }
+        if !shared.isEmpty {
+            structure.append("\(Formatting.plural(shared.count, "layer")) \(shared.count == 1 ? "is" : "are") applied more than once with the same weights (shared): \(Formatting.list(shared.prefix(4).map { "\($0.name) ×\($0.calls)" })).")
+        }
+        if a.inputs.count > 1 || a.outputs.count > 1 {
+            structure.append("It takes \(Formatting.plural(a.inputs.count, "input")) and gives \(Formatting.plural(a.outputs.count, "output")).")
+        }
+        if !structure.isEmpty { out.append(structure.joined(separator: " ")) }
+
+        // 5. Cost.
+        let inputText = a.inputs.map { $0.shape.map { TensorShape(Array($0.dims.dropFirst())).description } ?? "?" }.joined(separator: " and ")
+        var cost = ""
+        if let macs = a.totals.macs {
+            cost += "One forward pass on a single input of shape \(inputText) costs \(Formatting.si(macs)) multiply-accumulates (MACs; about \(Formatting.si(macs.multipliedReportingOverflow(by: 2).partialValue)) FLOPs)."
+        } else {
+            cost += "The multiply-accumulates could not be counted because some shapes are unknown."
+        }
+        cost += " The weights take \(Formatting.bytes(a.totals.weightBytes))"
+        if let peak = a.totals.peakActivationBytes {
+            cost += "; at most \(Formatting.bytes(peak)) of intermediate results are alive at once at batch 1"
+        }
+        out.append(cost + ".")
+
+        let unsupported = a.flattenedRows.filter { !$0.supported }
+        if !unsupported.isEmpty {
+            out.append("Strata does not know \(Formatting.plural(unsupported.count, "layer")) (\(tallyText(classTally(unsupported)))); \(unsupported.count == 1 ? "it is" : "they are") shown, but \(unsupported.count == 1 ? "its" : "their") weights are counted only when the file has them, and shapes after \(unsupported.count == 1 ? "it" : "them") are known only where the file records them.")
+        }
+        return out
+    }
+}

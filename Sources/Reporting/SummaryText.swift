@@ -1,0 +1,99 @@
+import ModelKit
+
+/// The terminal summary in the spirit of `model.summary()`: one row per layer (nested
+/// models indented beneath their row), totals, the four layer counts and the explanation.
+/// Its width depends only on the model, never on the terminal.
+public enum SummaryText {
+    static let maxName = 44, maxShape = 30, maxConnected = 36, wrapWidth = 96
+
+    struct Line { var name: String; var shape: [String]; var params: String; var macs: String; var connected: [String] }
+
+    static func truncate(_ s: String, _ n: Int) -> String {
+        s.count <= n ? s : String(s.prefix(n - 1)) + "…"
+    }
+
+    static func lines(_ rows: [LayerRow], depth: Int) -> [Line] {
+        var out: [Line] = []
+        for r in rows {
+            let indent = String(repeating: "  ", count: depth)
+            let shapes = r.outputShapes.isEmpty ? ["-"] : r.outputShapes.map { $0?.description ?? "?" }
+            var connected: [String] = []
+            for (ci, names) in r.inboundPerCall.enumerated() {
+                let prefix = r.calls > 1 ? "#\(ci): " : ""
+                if names.isEmpty { continue }
+                connected.append(prefix + names.joined(separator: ", "))
+            }
+            if connected.isEmpty { connected = ["-"] }
+            let name = indent + "\(r.name) (\(r.className))" + (r.supported ? "" : " [unsupported]")
+            out.append(Line(name: name, shape: shapes, params: Formatting.count(r.params), macs: Formatting.si(r.macs), connected: connected))
+            out += lines(r.children, depth: depth + 1)
+        }
+        return out
+    }
+
+    public static func render(_ doc: ReportDocument) -> String {
+        let a = doc.analysis
+        let rows = lines(a.rows, depth: 0)
+        let header = Line(name: "Layer (type)", shape: ["Output Shape"], params: "Param #", macs: "MACs", connected: ["Connected to"])
+        let w0 = min(maxName, ([header] + rows).map(\.name.count).max() ?? 0)
+        let w1 = min(maxShape, ([header] + rows).flatMap(\.shape).map(\.count).max() ?? 0)
+        let w2 = ([header] + rows).map(\.params.count).max() ?? 0
+        let w3 = ([header] + rows).map(\.macs.count).max() ?? 0
+        let w4 = min(maxConnected, ([header] + rows).flatMap(\.connected).map(\.count).max() ?? 0)
+        let total = w0 + w1 + w2 + w3 + w4 + 8
+        func pad(_ s: String, _ w: Int) -> String { let t = truncate(s, w); return t + String(repeating: " ", count: max(0, w - t.count)) }
+        func lpad(_ s: String, _ w: Int) -> String { String(repeating: " ", count: max(0, w - s.count)) + s }
+        func render(_ l: Line) -> [String] {
+            let count = max(l.shape.count, l.connected.count)
+            return (0..<count).map { i in
+                let name = i == 0 ? l.name : ""
+                let shape = i < l.shape.count ? l.shape[i] : ""
+                let conn = i < l.connected.count ? l.connected[i] : ""
+                let p = i == 0 ? l.params : "", m = i == 0 ? l.macs : ""
+                let line = pad(name, w0) + "  " + pad(shape, w1) + "  " + lpad(p, w2) + "  " + lpad(m, w3) + "  " + truncate(conn, w4)
+                return String(line.reversed().drop(while: { $0 == " " }).reversed())
+            }
+        }
+        var out: [String] = []
+        let title = "Model: \"\(a.modelName)\" (\(a.modelClass)) from \(a.source.file) [\(a.source.format), \(a.source.dialect)\(a.source.kerasVersion.map { ", Keras \($0)" } ?? "")]"
+        out.append(title)
+        out.append(String(repeating: "=", count: total))
+        out += render(header)
+        out.append(String(repeating: "=", count: total))
+        for (i, l) in rows.enumerated() {
+            out += render(l)
+            out.append(String(repeating: i == rows.count - 1 ? "=" : "-", count: total))
+        }
+        if rows.isEmpty { out.append(String(repeating: "=", count: total)) }
+        let t = a.totals
+        out.append("Total params:         \(Formatting.count(t.params)) (\(Formatting.bytes(t.weightBytes)))")
+        out.append("Trainable params:     \(Formatting.count(t.trainableParams))")
+        out.append("Non-trainable params: \(Formatting.count(t.nonTrainableParams))")
+        if !t.layersWithUnknownParams.isEmpty {
+            out.append("  not counted (unknown): \(t.layersWithUnknownParams.prefix(6).joined(separator: ", "))\(t.layersWithUnknownParams.count > 6 ? ", …" : "")")
+        }
+        let inputs = a.inputs.map { $0.shape?.description ?? "?" }.joined(separator: ", ")
+        out.append("MACs at batch 1:      \(Formatting.si(t.macs)) for input \(inputs) (FLOPs ≈ 2 × MACs)")
+        out.append("Peak activations:     \(Formatting.bytes(t.peakActivationBytes)) at batch 1 (live tensors in execution order)")
+        out.append("")
+        let c = a.counts
+        out.append("How many layers? Four honest answers:")
+        out.append("  \(lpadNum(c.kerasLayers))  Keras layers (entries of model.layers)")
+        out.append("  \(lpadNum(c.withWeights))  layers that own weights")
+        out.append("  \(lpadNum(c.withKernel))  layers with a kernel (Dense, convolutions, recurrent, attention; nested models opened)")
+        out.append("  \(lpadNum(c.depth))  depth: the most kernel layers on any path from input to output")
+        out.append("")
+        for p in Explanation.paragraphs(a) {
+            out += Formatting.wrap(p, width: wrapWidth)
+            out.append("")
+        }
+        if !a.diagnostics.isEmpty {
+            out.append("Diagnostics:")
+            for d in a.diagnostics { out += Formatting.wrap("\(d.severity.rawValue) [\(d.id)] \(d.message)", width: wrapWidth, indent: "  ") }
+        }
+        while out.last == "" { out.removeLast() }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    static func lpadNum(_ n: Int) -> String { let s = String(n); return String(repeating: " ", count: max(0, 5 - s.count)) + s }
+}

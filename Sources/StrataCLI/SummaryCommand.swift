@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import KerasFormat
+import ModelKit
+import Reporting
+
+/// `strata summary FILE [--json]`.
+struct SummaryCommand: OutputCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "summary",
+        abstract: "Print a model's layers, shapes, parameters and MACs, with totals and a plain-language explanation.",
+        discussion: "Exit codes: 0 read and analysed; 1 the model could not be read; 2 usage error."
+    )
+
+    @Argument(help: "A Keras model: .json (Keras 3 or 2), .keras archive or Keras 2 .h5.")
+    var file: String
+
+    @Flag(name: .long, help: "Print JSON (schema strata-report/1) instead of the table.")
+    var json = false
+
+    var sink: OutputSink = .standard
+
+    enum CodingKeys: String, CodingKey { case file, json }
+
+    func execute() throws {
+        let graph: ModelGraph
+        do {
+            graph = try ModelFileReader.read(file)
+        } catch let e as StrataError {
+            throw CommandFailure("strata: error: \(e.inFile(file))")
+        }
+        let analysis = Analyzer.analyze(graph)
+        let doc = ReportDocument(analysis: analysis)
+        sink.out(json ? ReportJSON.render(doc) : SummaryText.render(doc))
+        let errors = analysis.diagnostics.filter { $0.severity == .error }
+        if !errors.isEmpty {
+            throw CommandFailure(errors.map { "strata: error: \($0.message)" }.joined(separator: "\n"))
+        }
+    }
+}

@@ -1,0 +1,1375 @@
+#!/usr/bin/env python3
+"""Generate Strata's Keras reference fixtures (ground truth written by real Keras).
+
+Every number in a `truth.json` is read from Keras objects (layer nodes, `count_params`,
+`trainable_weights`, `non_trainable_weights`, variables); nothing is computed here.
+
+Requirements (not needed to build or test Strata; CI does not run this script):
+
+    pip install keras==3.15.1 tensorflow-cpu==2.21.0 tf-keras==2.21.0 h5py
+
+Usage:
+
+    python make_fixtures.py                       # every group
+    python make_fixtures.py layers                # the small per-layer cases
+    python make_fixtures.py applications --only ResNet50 VGG16
+    python make_fixtures.py applications --no-keras2
+    python make_fixtures.py manifest              # rewrite manifest.json from the folders
+
+Output (default: the folder holding this script):
+
+    applications/<Name>/model.json          Keras 3 `model.to_json()`, verbatim
+    applications/<Name>/truth.json          ground truth read from the Keras 3 objects
+    applications/<Name>/model_keras2.json   tf_keras (legacy Keras 2) `model.to_json()`
+    applications/<Name>/truth_keras2.json   the same truth read from the tf_keras objects
+    layers/<case>/...                       the same four files (+ summary.txt, Keras 3)
+    manifest.json                           one line per fixture folder: what exists
+
+Each application is built in its own child process (`--only` per model), so one
+failure or a memory spike does not lose the others.
+"""
+
+import argparse
+import gc
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+import traceback
+
+os.environ.setdefault("CUDA_VISIBLE_DEVICES", "-1")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+import numpy as np  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SCHEMA = "keras-reference-truth/1"
+LAYERS_SOURCE = "model.layers (Sequential: without its InputLayer)"
+
+APPLICATIONS = [
+    "ConvNeXtTiny", "ConvNeXtSmall", "ConvNeXtBase", "ConvNeXtLarge", "ConvNeXtXLarge",
+    "DenseNet121", "DenseNet169", "DenseNet201",
+    "EfficientNetB0", "EfficientNetB1", "EfficientNetB2", "EfficientNetB3",
+    "EfficientNetB4", "EfficientNetB5", "EfficientNetB6", "EfficientNetB7",
+    "EfficientNetV2B0", "EfficientNetV2B1", "EfficientNetV2B2", "EfficientNetV2B3",
+    "EfficientNetV2S", "EfficientNetV2M", "EfficientNetV2L",
+    "InceptionResNetV2", "InceptionV3",
+    "MobileNet", "MobileNetV2", "MobileNetV3Small", "MobileNetV3Large",
+    "NASNetMobile", "NASNetLarge",
+    "ResNet50", "ResNet101", "ResNet152", "ResNet50V2", "ResNet101V2", "ResNet152V2",
+    "VGG16", "VGG19", "Xception",
+]
+
+
+# --------------------------------------------------------------------------------------
+# Small helpers
+# --------------------------------------------------------------------------------------
+
+
+def write_json(path, obj):
+    """Compact JSON: no indentation, no spaces."""
+    with open(path, "w") as f:
+        json.dump(obj, f, separators=(",", ":"))
+        f.write("\n")
+
+
+def write_text(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+        if not text.endswith("\n"):
+            f.write("\n")
+
+
+def flatten(structure):
+    """Flatten nested lists/tuples/dicts of tensors (dicts by sorted key, like Keras)."""
+    if isinstance(structure, (list, tuple)):
+        return [t for item in structure for t in flatten(item)]
+    if isinstance(structure, dict):
+        return [t for key in sorted(structure) for t in flatten(structure[key])]
+    if structure is None:
+        return []
+    return [structure]
+
+
+def shape_list(shape):
+    """A tensor shape as a JSON list, null for an unknown dimension."""
+    if hasattr(shape, "as_list"):  # tf.TensorShape (tf_keras)
+        shape = shape.as_list()
+    return [None if d is None else int(d) for d in shape]
+
+
+def free_memory(*modules):
+    for module in modules:
+        module.backend.clear_session()
+    gc.collect()
+
+
+# --------------------------------------------------------------------------------------
+# Reading the truth out of a Keras 3 model
+# --------------------------------------------------------------------------------------
+
+
+class Keras3Truth:
+    """Reads the ground truth of a Keras 3 model from its objects."""
+
+    def __init__(self, keras):
+        from keras.src.models.functional import Functional
+        from keras.src.ops.function import make_node_key
+        from keras.src.utils.summary_utils import count_params, weight_memory_size
+
+        self.keras = keras
+        self.Functional = Functional
+        self.make_node_key = make_node_key
+        self.count_params = count_params
+        self.weight_memory_size = weight_memory_size
+
+    def graph_of(self, model):
+        """The Functional graph holding the model's nodes (a Sequential keeps one inside)."""
+        if isinstance(model, self.Functional):
+            return model
+        functional = getattr(model, "_functional", None)
+        if functional is None:
+            raise ValueError(f"model {model.name} is not built")
+        return functional
+
+    def kept_calls(self, layer, own_nodes):
+        """(original_index, config_index, node) for every call of `layer` in this model.
+
+        The config index is how the saved config's `inbound_nodes` refer to the call:
+        the original node index minus the layer's nodes that belong to other graphs
+        (functional.serialize_node). A nested model's own internal node is not counted.
+        """
+        calls = []
+        for original_index, node in enumerate(layer._inbound_nodes):
+            if self.make_node_key(layer, original_index) in own_nodes:
+                calls.append((original_index, len(calls), node))
+        return calls
+
+    def config_ref(self, tensor, own_nodes):
+        operation, node_index, tensor_index = tensor._keras_history
+        irrelevant = sum(
+            1
+            for i in range(node_index)
+            if self.make_node_key(operation, i) not in own_nodes
+        )
+        return {
+            "layer": operation.name,
+            "node_index": node_index - irrelevant,
+            "tensor_index": tensor_index,
+        }
+
+    def io_ref(self, tensor, own_nodes):
+        """A model input/output as `input_layers`/`output_layers` number it.
+
+        Functional.get_config numbers those through `node_reindexing_map`, which starts a
+        nested Functional's calls at 1 (unlike `inbound_nodes`, which start them at 0).
+        """
+        ref = self.config_ref(tensor, own_nodes)
+        if isinstance(tensor._keras_history[0], self.Functional):
+            ref["node_index"] += 1
+        ref["shape"] = shape_list(tensor.shape)
+        ref["dtype"] = str(tensor.dtype)
+        return ref
+
+    def output_shape(self, layer):
+        """What model.summary() shows: the outputs of the layer's last node."""
+        outputs = flatten(layer._inbound_nodes[-1].output_tensors)
+        shapes = [shape_list(t.shape) for t in outputs]
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    def weights(self, layer):
+        trainable_ids = {id(v) for v in layer.trainable_weights}
+        return [
+            {
+                "path": v.path,
+                "shape": shape_list(v.shape),
+                "dtype": str(v.dtype),
+                "trainable": id(v) in trainable_ids,
+            }
+            for v in layer.weights
+        ]
+
+    def layer_truth(self, index, layer, own_nodes):
+        calls = []
+        for _, config_index, node in self.kept_calls(layer, own_nodes):
+            inputs = flatten(node.input_tensors)
+            outputs = flatten(node.output_tensors)
+            calls.append(
+                {
+                    "node_index": config_index,
+                    "inbound": [self.config_ref(t, own_nodes) for t in inputs],
+                    "input_shapes": [shape_list(t.shape) for t in inputs],
+                    "output_shapes": [shape_list(t.shape) for t in outputs],
+                    "output_dtypes": [str(t.dtype) for t in outputs],
+                }
+            )
+        entry = {
+            "index": index,
+            "name": layer.name,
+            "class_name": layer.__class__.__name__,
+            "registered_name": self.keras.saving.get_registered_name(layer.__class__),
+            "output_shape": self.output_shape(layer),
+            "params": int(layer.count_params()),
+            "trainable_params": self.count_params(layer.trainable_weights),
+            "non_trainable_params": self.count_params(layer.non_trainable_weights),
+            "trainable": bool(layer.trainable),
+            "inbound_layers": [ref["layer"] for ref in calls[0]["inbound"]] if calls else [],
+            "num_calls": len(calls),
+            "calls": calls,
+            "weights": self.weights(layer),
+        }
+        if isinstance(layer, self.keras.Model):
+            entry["submodel"] = self.model_truth(layer)
+        return entry
+
+    def model_truth(self, model):
+        graph = self.graph_of(model)
+        own_nodes = graph._nodes
+        config = model.get_config() if isinstance(model, self.Functional) else {}
+        truth = {
+            "model_name": model.name,
+            "model_class": model.__class__.__name__,
+            "total_params": int(model.count_params()),
+            "trainable_params": self.count_params(model.trainable_weights),
+            "non_trainable_params": self.count_params(model.non_trainable_weights),
+            "inputs": [self.io_ref(t, own_nodes) for t in flatten(graph._inputs_struct)],
+            "outputs": [self.io_ref(t, own_nodes) for t in flatten(graph._outputs_struct)],
+            "config_input_layers": config.get("input_layers"),
+            "config_output_layers": config.get("output_layers"),
+            "layers_source": LAYERS_SOURCE,
+            "layer_count": len(model.layers),
+            "layers": [
+                self.layer_truth(i, layer, own_nodes) for i, layer in enumerate(model.layers)
+            ],
+        }
+        if config:
+            check_io_against_config(truth, config["input_layers"], config["output_layers"])
+            check_calls_against_config(truth, config)
+        return truth
+
+    def summary(self, model):
+        lines = []
+        model.summary(line_length=120, print_fn=lambda text, **_: lines.append(text))
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------
+# Reading the truth out of a tf_keras (legacy Keras 2) model
+# --------------------------------------------------------------------------------------
+
+
+class Keras2Truth:
+    """Reads the ground truth of a tf_keras model from its objects."""
+
+    def __init__(self, tf_keras):
+        from tf_keras.src.engine import functional
+        from tf_keras.src.utils.layer_utils import count_params
+
+        self.tf_keras = tf_keras
+        self.functional = functional
+        self.count_params = count_params
+
+    def conversion_map(self, model):
+        """Node key -> config node index, exactly as functional.get_network_config does.
+
+        A nested Functional built on an Input keeps its first (internal) node out of the
+        config, so its first call in the outer model is node 1.
+        """
+        mapping = {}
+        for layer in model.layers:
+            kept = 1 if self.functional._should_skip_first_node(layer) else 0
+            for original_index, _ in enumerate(layer._inbound_nodes):
+                key = self.functional._make_node_key(layer.name, original_index)
+                if key in model._network_nodes:
+                    mapping[key] = kept
+                    kept += 1
+        return mapping
+
+    def ref(self, tensor, mapping):
+        """An inbound reference as Node.serialize writes it (unmapped nodes: 0)."""
+        history = tensor._keras_history
+        key = self.functional._make_node_key(history.layer.name, history.node_index)
+        return {
+            "layer": history.layer.name,
+            "node_index": mapping.get(key, 0),
+            "tensor_index": history.tensor_index,
+        }
+
+    def io_ref(self, tensor, mapping):
+        ref = self.ref(tensor, mapping)
+        ref["shape"] = shape_list(tensor.shape)
+        ref["dtype"] = tensor.dtype.name
+        return ref
+
+    def output_shape(self, layer):
+        outputs = flatten(layer._inbound_nodes[-1].outputs)
+        shapes = [shape_list(t.shape) for t in outputs]
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    def weights(self, layer):
+        trainable_ids = {id(v) for v in layer.trainable_weights}
+        return [
+            {
+                "name": v.name,
+                "shape": shape_list(v.shape),
+                "dtype": v.dtype.name,
+                "trainable": id(v) in trainable_ids,
+            }
+            for v in layer.weights
+        ]
+
+    def layer_truth(self, index, layer, model, mapping):
+        calls = []
+        for original_index, node in enumerate(layer._inbound_nodes):
+            key = self.functional._make_node_key(layer.name, original_index)
+            if key not in model._network_nodes:
+                continue
+            inputs = [] if node.is_input else list(node.keras_inputs)
+            outputs = flatten(node.outputs)
+            calls.append(
+                {
+                    "node_index": mapping[key],
+                    "inbound": [self.ref(t, mapping) for t in inputs],
+                    "input_shapes": [shape_list(t.shape) for t in inputs],
+                    "output_shapes": [shape_list(t.shape) for t in outputs],
+                    "output_dtypes": [t.dtype.name for t in outputs],
+                }
+            )
+        entry = {
+            "index": index,
+            "name": layer.name,
+            "class_name": layer.__class__.__name__,
+            "output_shape": self.output_shape(layer),
+            "params": int(layer.count_params()),
+            "trainable_params": int(self.count_params(layer.trainable_weights)),
+            "non_trainable_params": int(self.count_params(layer.non_trainable_weights)),
+            "trainable": bool(layer.trainable),
+            "inbound_layers": [ref["layer"] for ref in calls[0]["inbound"]] if calls else [],
+            "num_calls": len(calls),
+            "calls": calls,
+            "weights": self.weights(layer),
+        }
+        if isinstance(layer, self.tf_keras.Model):
+            entry["submodel"] = self.model_truth(layer)
+        return entry
+
+    def model_truth(self, model):
+        mapping = self.conversion_map(model)
+        config = model.get_config() if model.__class__.__name__ == "Functional" else {}
+        truth = {
+            "model_name": model.name,
+            "model_class": model.__class__.__name__,
+            "total_params": int(model.count_params()),
+            "trainable_params": int(self.count_params(model.trainable_weights)),
+            "non_trainable_params": int(self.count_params(model.non_trainable_weights)),
+            "inputs": [self.io_ref(t, mapping) for t in flatten(model.inputs)],
+            "outputs": [self.io_ref(t, mapping) for t in flatten(model.outputs)],
+            "config_input_layers": config.get("input_layers"),
+            "config_output_layers": config.get("output_layers"),
+            "layers_source": LAYERS_SOURCE,
+            "layer_count": len(model.layers),
+            "layers": [
+                self.layer_truth(i, layer, model, mapping)
+                for i, layer in enumerate(model.layers)
+            ],
+        }
+        if config:
+            check_io_against_config(truth, config["input_layers"], config["output_layers"])
+            check_calls_against_config(truth, config)
+        return truth
+
+
+def config_refs(node_data):
+    """Every (layer, node_index, tensor_index) a saved node refers to, in order.
+
+    Keras 3 writes `{"args": ..., "kwargs": ...}` with `__keras_tensor__` objects holding
+    `keras_history`; Keras 2 writes `[layer, node, tensor, kwargs]` lists whose kwargs may
+    hold more such triples (e.g. an RNN's `initial_state`).
+    """
+    refs = []
+
+    def visit(item):
+        if isinstance(item, dict):
+            if item.get("class_name") == "__keras_tensor__":
+                refs.append(tuple(item["config"]["keras_history"]))
+                return
+            for key in sorted(item):
+                visit(item[key])
+        elif isinstance(item, (list, tuple)):
+            if (len(item) in (3, 4) and isinstance(item[0], str)
+                    and isinstance(item[1], int) and isinstance(item[2], int)):
+                refs.append(tuple(item[:3]))
+                if len(item) == 4:
+                    visit(item[3])
+                return
+            for element in item:
+                visit(element)
+
+    visit(node_data)
+    return refs
+
+
+def check_calls_against_config(truth, config):
+    """The calls we read must be the nodes the saved config lists, numbered the same."""
+    saved = {layer["name"]: layer["inbound_nodes"] for layer in config["layers"]}
+    for layer in truth["layers"]:
+        nodes = saved[layer["name"]]
+        calls = [c for c in layer["calls"] if c["inbound"]]
+        if len(nodes) != len(calls):
+            raise AssertionError(f"{layer['name']}: {len(calls)} calls, config {len(nodes)}")
+        for call, node in zip(calls, nodes):
+            ours = sorted((r["layer"], r["node_index"], r["tensor_index"])
+                          for r in call["inbound"])
+            if ours != sorted(config_refs(node)):
+                raise AssertionError(f"{layer['name']}: read {ours}, config {node}")
+
+
+def check_io_against_config(truth, input_layers, output_layers):
+    """The inputs/outputs we read must be the ones the saved config names."""
+
+    def triples(spec):
+        if spec and isinstance(spec[0], str):
+            return [list(spec)]
+        return [t for item in spec for t in triples(item)]
+
+    for key, spec in (("inputs", input_layers), ("outputs", output_layers)):
+        ours = [[r["layer"], r["node_index"], r["tensor_index"]] for r in truth[key]]
+        if ours != triples(spec):
+            raise AssertionError(f"{key}: read {ours}, config says {spec}")
+
+
+# --------------------------------------------------------------------------------------
+# Writing one fixture folder
+# --------------------------------------------------------------------------------------
+
+
+def truth_header(group, description, keras2):
+    if keras2:
+        import tf_keras
+
+        return {
+            "schema": SCHEMA,
+            "source": "tf_keras (legacy Keras 2)",
+            "group": group,
+            "description": description,
+            "tf_keras_version": tf_keras.__version__,
+        }
+    import keras
+
+    return {
+        "schema": SCHEMA,
+        "source": f"keras 3 ({keras.backend.backend()} backend)",
+        "group": group,
+        "description": description,
+        "keras_version": keras.__version__,
+    }
+
+
+def write_keras3(folder, group, description, model, with_summary):
+    import keras
+
+    reader = Keras3Truth(keras)
+    truth = truth_header(group, description, keras2=False)
+    truth["files"] = {"model_json": "model.json", "truth": "truth.json"}
+    if with_summary:
+        truth["files"]["summary"] = "summary.txt"
+    truth["weights_bytes"] = int(reader.weight_memory_size(model.weights))
+    truth["weights_included"] = False
+    truth.update(reader.model_truth(model))
+    write_text(os.path.join(folder, "model.json"), model.to_json())
+    write_json(os.path.join(folder, "truth.json"), truth)
+    if with_summary:
+        write_text(os.path.join(folder, "summary.txt"), reader.summary(model))
+    return truth
+
+
+def write_keras2(folder, group, description, model):
+    import tf_keras
+
+    reader = Keras2Truth(tf_keras)
+    truth = truth_header(group, description, keras2=True)
+    truth["files"] = {"model_json": "model_keras2.json", "truth": "truth_keras2.json"}
+    truth["weights_included"] = False
+    truth.update(reader.model_truth(model))
+    write_text(os.path.join(folder, "model_keras2.json"), model.to_json())
+    write_json(os.path.join(folder, "truth_keras2.json"), truth)
+    return truth
+
+
+def remove_if_present(folder, *names):
+    for name in names:
+        path = os.path.join(folder, name)
+        if os.path.exists(path):
+            os.remove(path)
+
+
+# --------------------------------------------------------------------------------------
+# Group: applications
+# --------------------------------------------------------------------------------------
+
+
+def make_application(out_dir, name, with_keras2=True):
+    """Build keras.applications.<name>(weights=None) (and the tf_keras one) and write it."""
+    import keras
+
+    folder = os.path.join(out_dir, "applications", name)
+    os.makedirs(folder, exist_ok=True)
+    report = {"name": name}
+
+    start = time.time()
+    model = getattr(keras.applications, name)(weights=None)
+    description = f"keras.applications.{name}(weights=None), default arguments"
+    truth3 = write_keras3(folder, "applications", description, model, with_summary=False)
+    report.update(keras3_params=truth3["total_params"], keras3_layers=truth3["layer_count"])
+    report["keras3_seconds"] = round(time.time() - start, 1)
+    del model, truth3
+    free_memory(keras)
+
+    if not with_keras2:
+        return report
+    import tf_keras
+
+    start = time.time()
+    model = getattr(tf_keras.applications, name)(weights=None)
+    description = f"tf_keras.applications.{name}(weights=None), default arguments"
+    truth2 = write_keras2(folder, "applications", description, model)
+    report.update(keras2_params=truth2["total_params"], keras2_layers=truth2["layer_count"])
+    report["keras2_seconds"] = round(time.time() - start, 1)
+    if truth2["total_params"] != report["keras3_params"]:
+        # Not the same architecture: do not pretend it is.
+        remove_if_present(folder, "model_keras2.json", "truth_keras2.json")
+        report["keras2_skipped"] = (
+            f"tf_keras counts {truth2['total_params']} parameters, "
+            f"Keras 3 {report['keras3_params']}"
+        )
+    del model, truth2
+    free_memory(tf_keras)
+    return report
+
+
+def run_applications(out_dir, names, with_keras2, in_process):
+    """Each application in a child process unless in_process (then: this process)."""
+    os.makedirs(os.path.join(out_dir, "applications"), exist_ok=True)
+    log_path = os.path.join(out_dir, "applications", "_generation_log.jsonl")
+    failures = []
+    for name in names:
+        if in_process:
+            try:
+                report = make_application(out_dir, name, with_keras2)
+            except Exception as error:  # noqa: BLE001 - report and go on
+                traceback.print_exc()
+                report = {"name": name, "error": f"{type(error).__name__}: {error}"}
+            print(json.dumps(report), flush=True)
+            with open(log_path, "a") as log:
+                log.write(json.dumps(report) + "\n")
+            if "error" in report:
+                failures.append(report)
+            continue
+        command = [sys.executable, os.path.abspath(__file__), "applications",
+                   "--in-process", "--out", out_dir, "--only", name]
+        if not with_keras2:
+            command.append("--no-keras2")
+        result = subprocess.run(command)
+        if result.returncode != 0:
+            report = {"name": name, "error": f"child process exited {result.returncode}"}
+            with open(log_path, "a") as log:
+                log.write(json.dumps(report) + "\n")
+            failures.append(report)
+    return failures
+
+
+# --------------------------------------------------------------------------------------
+# Group: layers (small Keras-made models, one or a few per layer class)
+# --------------------------------------------------------------------------------------
+#
+# Each builder takes the Keras module (`keras` or `tf_keras`) and returns a built model,
+# or (model, notes) where notes (a dict) is copied into the truth as "notes".
+# `is_keras3(k)` tells a builder which one it has, for the few arguments that differ.
+
+LAYER_CASES = []
+
+
+def case(name, description, keras2=True):
+    """Register a layer case. keras2=False: tf_keras does not support it (not tried)."""
+
+    def register(builder):
+        LAYER_CASES.append(
+            {"name": name, "description": description, "build": builder, "keras2": keras2}
+        )
+        return builder
+
+    return register
+
+
+def is_keras3(k):
+    return k.__name__ == "keras"
+
+
+@case("input_layer_fixed_batch", "InputLayer with a fixed batch size and an int32 input.")
+def _(k):
+    L = k.layers
+    x = k.Input(batch_shape=(4, 10), name="fixed_batch")
+    ids = k.Input(shape=(3,), dtype="int32", name="int_ids")
+    y = L.Dense(5, name="dense")(x)
+    return k.Model([x, ids], [y, ids], name="input_layer_fixed_batch")
+
+
+@case("dense_basic", "Dense with bias and activation on a 2D input.")
+def _(k):
+    L = k.layers
+    x = k.Input(shape=(16,), name="x")
+    y = L.Dense(8, activation="relu", name="hidden")(x)
+    y = L.Dense(4, activation="softmax", name="out")(y)
+    return k.Model(x, y, name="dense_basic")
+
+
+@case("dense_3d_no_bias", "Dense(use_bias=False) on a 3D input: acts on the last axis.")
+def _(k):
+    L = k.layers
+    x = k.Input(shape=(5, 12), name="x")
+    y = L.Dense(6, use_bias=False, name="no_bias")(x)
+    y = L.Dense(3, name="with_bias")(y)
+    return k.Model(x, y, name="dense_3d_no_bias")
+
+
+def keras3_activation_names():
+    from keras.src import activations
+
+    return sorted(activations.ALL_OBJECTS_DICT)
+
+
+def common_activation_names():
+    import tf_keras
+
+    names = []
+    for name in keras3_activation_names():
+        try:
+            tf_keras.activations.get(name)
+            names.append(name)
+        except Exception:  # noqa: BLE001 - not known to tf_keras
+            pass
+    return names
+
+
+def activation_model(k, names, model_name):
+    """One Activation branch per name, every branch an output. Names Keras refuses to
+    build are left out and listed in the model name's description by the caller."""
+    L = k.layers
+    x = k.Input(shape=(6, 4), name="x")
+    outputs = []
+    for name in names:
+        outputs.append(L.Activation(name, name=f"act_{name}")(x))
+    return k.Model(x, outputs, name=model_name)
+
+
+def buildable_activations(k, names):
+    """Names an Activation layer accepts in a functional model (e.g. `threshold` needs
+    arguments a string cannot give)."""
+    ok, refused = [], {}
+    for name in names:
+        try:
+            activation_model(k, [name], "probe")
+            ok.append(name)
+        except Exception as error:  # noqa: BLE001
+            refused[name] = f"{type(error).__name__}: {str(error).splitlines()[0][:200]}"
+    return ok, refused
+
+
+@case(
+    "activation_all_keras3",
+    "Activation with every name in keras.activations (Keras 3 only); one branch each.",
+    keras2=False,
+)
+def _(k):
+    names, refused = buildable_activations(k, keras3_activation_names())
+    model = activation_model(k, names, "activation_all_keras3")
+    return model, {"activations": names, "refused_by_keras": refused}
+
+
+@case(
+    "activation_common",
+    "Activation with every name both Keras 3 and tf_keras accept; one branch each.",
+)
+def _(k):
+    names, refused = buildable_activations(k, common_activation_names())
+    model = activation_model(k, names, "activation_common")
+    return model, {"activations": names, "refused_by_keras": refused}
+
+
+@case("relu_leakyrelu_elu_softmax", "ReLU (max_value, negative_slope, threshold), "
+      "LeakyReLU, ELU, Softmax(axis=1).")
+def _(k):
+    L = k.layers
+    x = k.Input(shape=(5, 6), name="x")
+    a = L.ReLU(name="relu_plain")(x)
+    b = L.ReLU(max_value=6.0, negative_slope=0.1, threshold=0.5, name="relu_capped")(x)
+    slope = {"negative_slope": 0.2} if is_keras3(k) else {"alpha": 0.2}
+    c = L.LeakyReLU(name="leaky", **slope)(x)
+    d = L.ELU(alpha=0.5, name="elu")(x)
+    e = L.Softmax(axis=1, name="softmax_axis1")(x)
+    return k.Model(x, [a, b, c, d, e], name="relu_leakyrelu_elu_softmax")
+
+
+@case("prelu_shared_axes", "PReLU per element, and with shared_axes=[1, 2] on 4D.")
+def _(k):
+    L = k.layers
+    x = k.Input(shape=(4, 5, 3), name="x")
+    a = L.PReLU(name="prelu_full")(x)
+    b = L.PReLU(shared_axes=[1, 2], name="prelu_shared12")(x)
+    return k.Model(x, [a, b], name="prelu_shared_axes")
+
+
+@case("dropout_noise", "Dropout, SpatialDropout1D, SpatialDropout2D, GaussianNoise.")
+def _(k):
+    L = k.layers
+    seq = k.Input(shape=(10, 4), name="seq")
+    img = k.Input(shape=(6, 6, 3), name="img")
+    a = L.Dropout(0.5, name="dropout")(seq)
+    a = L.SpatialDropout1D(0.3, name="spatial_dropout1d")(a)
+    a = L.GaussianNoise(0.1, name="gaussian_noise")(a)
+    b = L.SpatialDropout2D(0.2, name="spatial_dropout2d")(img)
+    return k.Model([seq, img], [a, b], name="dropout_noise")
+
+
+@case("reshape_permute_flatten_repeat", "Permute, Reshape with -1, Flatten, RepeatVector.")
+def _(k):
+    L = k.layers
+    x = k.Input(shape=(4, 6, 2), name="x")
+    y = L.Permute((2, 1, 3), name="permute")(x)
+    y = L.Reshape((-1, 4), name="reshape_minus1")(y)
+    y = L.Flatten(name="flatten")(y)
+    y = L.RepeatVector(3, name="repeat")(y)
+    return k.Model(x, y, name="reshape_permute_flatten_repeat")
+
+
+@case("conv1d_causal_strided_dilated", "Conv1D: causal + dilation 2, same + stride 2, "
+      "valid + stride 3.")
+def _(k):
+    L = k.layers
+    x = k.Input(shape=(20, 3), name="x")
+    y = L.Conv1D(4, 3, padding="causal", dilation_rate=2, name="causal_dilated")(x)
+    y = L.Conv1D(6, 3, strides=2, padding="same", name="same_stride2")(y)
+    y = L.Conv1D(5, 4, strides=3, padding="valid", use_bias=False, name="valid_stride3")(y)
+    return k.Model(x, y, name="conv1d_causal_strided_dilated")
+
+
+@case("conv2d_strided_same", "Conv2D stride 2 padding same on odd sizes, then valid.")
+def _(k):
+    L = k.layers
+    x = k.Input(shape=(15, 13, 4), name="x")
+    y = L.Conv2D(8, 3, strides=2, padding="same", name="same_stride2")(x)
+    y = L.Conv2D(6, (3, 2), strides=(2, 1), padding="valid", name="valid_stride21")(y)
+    return k.Model(x, y, name="conv2d_strided_same")
+
+
+@case("conv2d_dilated_no_bias", "Conv2D with dilation (2, 1), use_bias=False, valid.")
+def _(k):
+    L = k.layers
+    x = k.Input(shape=(12, 12, 3), name="x")
+    y = L.Conv2D(5, 3, dilation_rate=(2, 1), use_bias=False, name="dilated")(x)
+    y = L.Conv2D(4, 3, dilation_rate=2, padding="same", name="dilated_same")(y)
+    return k.Model(x, y, name="conv2d_dilated_no_bias")
+
+
+@case("conv2d_groups", "Conv2D with groups=4 and groups=2 (grouped convolution).")
+def _(k):
+    L = k.layers
+    x = k.Input(shape=(8, 8, 8), name="x")
+    y = L.Conv2D(8, 3, groups=4, name="groups4")(x)
+    y = L.Conv2D(6, 1, groups=2, use_bias=False, name="groups2")(y)
+    return k.Model(x, y, name="conv2d_groups")
+
+
+@case("conv2d_channels_first", "Conv2D, MaxPooling2D and BatchNormalization(axis=1) with "
+      "data_format channels_first (built, never run).")
+def _(k):
+    L = k.layers
+    x = k.Input(shape=(3, 16, 12), name="x")
+    y = L.Conv2D(4, 3, strides=2, padding="same", data_format="channels_first",
+                 name="conv_cf")(x)
+    y = L.BatchNormalization(axis=1, name="bn_axis1")(y)
+    y = L.MaxPooling2D(2, data_format="channels_first", name="pool_cf")(y)
+    y = L.GlobalAveragePooling2D(data_format="channels_first", name="gap_cf")(y)
+    return k.Model(x, y, name="conv2d_channels_first")
+
+
+@case("conv3d", "Conv3D with strides (1, 2, 2) same, then kernel 2 valid.")
+def _(k):
+    L = k.layers
+    x = k.Input(shape=(6, 8, 8, 2), name="x")
+    y = L.Conv3D(4, 3, strides=(1, 2, 2), padding="same", name="conv3d_same")(x)
+    y = L.Conv3D(3, 2, name="conv3d_valid")(y)
+    return k.Model(x, y, name="conv3d")
+
+
+@case("conv2d_transpose", "Conv2DTranspose stride 2 same, stride 2 valid, output_padding 1.")
+def _(k):
+    L = k.layers
+    x = k.Input(shape=(5, 5, 4), name="x")
+    a = L.Conv2DTranspose(3, 3, strides=2, padding="same", name="tconv_same")(x)
+    b = L.Conv2DTranspose(2, 3, strides=2, padding="valid", name="tconv_valid")(x)
+    c = L.Conv2DTranspose(2, 3, strides=2, padding="valid", output_padding=1,
+                          use_bias=False, name="tconv_outpad")(x)
+    d = L.Conv2DTranspose(2, (4, 3), strides=(2, 3), padding="same", output_padding=(1, 2),
+                          name="tconv_same_outpad")(x)
+    return k.Model(x, [a, b, c, d], name="conv2d_transpose")
+
+
+@case("depthwise_separable", "DepthwiseConv2D depth_multiplier 2 stride 2, "
+      "SeparableConv2D depth_multiplier 2.")
+def _(k):
+    L = k.layers
+    x = k.Input(shape=(9, 9, 3), name="x")
+    y = L.DepthwiseConv2D(3, strides=2, padding="same", depth_multiplier=2,
+                          name="depthwise")(x)
+    y = L.SeparableConv2D(8, 3, depth_multiplier=2, name="separable")(y)
+    y = L.DepthwiseConv2D(2, use_bias=False, name="depthwise_no_bias")(y)
+    return k.Model(x, y, name="depthwise_separable")
+
+
+@case("pooling_1d", "MaxPooling1D / AveragePooling1D, valid and same, with strides.")
+def _(k):
+    L = k.layers
+    x = k.Input(shape=(17, 4), name="x")
+    return k.Model(x, [
+        L.MaxPooling1D(2, name="max_default")(x),
+        L.MaxPooling1D(3, strides=2, padding="same", name="max_same_s2")(x),
+        L.AveragePooling1D(3, strides=2, padding="valid", name="avg_valid_s2")(x),
+        L.AveragePooling1D(4, padding="same", name="avg_same")(x),
+    ], name="pooling_1d")
+
+
+@case("pooling_2d", "MaxPooling2D / AveragePooling2D, valid and same, with strides.")
+def _(k):
+    L = k.layers
+    x = k.Input(shape=(11, 10, 3), name="x")
+    return k.Model(x, [
+        L.MaxPooling2D(name="max_default")(x),
+        L.MaxPooling2D((3, 2), strides=(2, 3), padding="same", name="max_same")(x),
+        L.AveragePooling2D(3, strides=2, padding="valid", name="avg_valid_s2")(x),
+        L.AveragePooling2D((2, 3), padding="same", name="avg_same")(x),
+    ], name="pooling_2d")
+
+
+@case("global_pooling", "GlobalAverage/MaxPooling 1D and 2D, keepdims True and False.")
+def _(k):
+    L = k.layers
+    seq = k.Input(shape=(9, 4), name="seq")
+    img = k.Input(shape=(7, 6, 5), name="img")
+    return k.Model([seq, img], [
+        L.GlobalAveragePooling1D(name="gap1d")(seq),
+        L.GlobalAveragePooling1D(keepdims=True, name="gap1d_keep")(seq),
+        L.GlobalMaxPooling1D(name="gmp1d")(seq),
+        L.GlobalMaxPooling1D(keepdims=True, name="gmp1d_keep")(seq),
+        L.GlobalAveragePooling2D(name="gap2d")(img),
+        L.GlobalAveragePooling2D(keepdims=True, name="gap2d_keep")(img),
+        L.GlobalMaxPooling2D(name="gmp2d")(img),
+        L.GlobalMaxPooling2D(keepdims=True, name="gmp2d_keep")(img),
+    ], name="global_pooling")
+
+
+@case("padding_cropping", "ZeroPadding1D/2D asymmetric, Cropping1D/2D asymmetric.")
+def _(k):
+    L = k.layers
+    seq = k.Input(shape=(10, 4), name="seq")
+    img = k.Input(shape=(8, 9, 2), name="img")
+    a = L.ZeroPadding1D((1, 3), name="zpad1d")(seq)
+    a = L.Cropping1D((2, 1), name="crop1d")(a)
+    b = L.ZeroPadding2D(((1, 2), (3, 0)), name="zpad2d")(img)
+    b = L.Cropping2D(((1, 0), (2, 3)), name="crop2d")(b)
+    c = L.ZeroPadding2D(2, name="zpad2d_sym")(img)
+    return k.Model([seq, img], [a, b, c], name="padding_cropping")
+
+
+@case("upsampling", "UpSampling1D, UpSampling2D nearest (2, 3) and bilinear.")
+def _(k):
+    L = k.layers
+    seq = k.Input(shape=(5, 3), name="seq")
+    img = k.Input(shape=(4, 5, 2), name="img")
+    return k.Model([seq, img], [
+        L.UpSampling1D(3, name="up1d")(seq),
+        L.UpSampling2D((2, 3), interpolation="nearest", name="up2d_nearest")(img),
+        L.UpSampling2D(2, interpolation="bilinear", name="up2d_bilinear")(img),
+    ], name="upsampling")
+
+
+@case("merge_elementwise", "Add, Subtract, Multiply, Average, Maximum, Minimum.")
+def _(k):
+    L = k.layers
+    a = k.Input(shape=(6,), name="a")
+    b = k.Input(shape=(6,), name="b")
+    c = k.Input(shape=(6,), name="c")
+    return k.Model([a, b, c], [
+        L.Add(name="add3")([a, b, c]),
+        L.Subtract(name="subtract")([a, b]),
+        L.Multiply(name="multiply")([a, b, c]),
+        L.Average(name="average")([a, b]),
+        L.Maximum(name="maximum")([a, b, c]),
+        L.Minimum(name="minimum")([b, c]),
+    ], name="merge_elementwise")
+
+
+@case("concatenate_axes", "Concatenate on axis -1 and on axis 1.")
+def _(k):
+    L = k.layers
+    a = k.Input(shape=(4, 6), name="a")
+    b = k.Input(shape=(3, 6), name="b")
+    c = k.Input(shape=(4, 2), name="c")
+    return k.Model([a, b, c], [
+        L.Concatenate(axis=1, name="concat_axis1")([a, b]),
+        L.Concatenate(axis=-1, name="concat_last")([a, c]),
+    ], name="concatenate_axes")
+
+
+@case("dot_axes_normalize", "Dot with axes=1 normalize=True, axes=2 and axes=(1, 1) on 3D.")
+def _(k):
+    L = k.layers
+    u = k.Input(shape=(6,), name="u")
+    v = k.Input(shape=(6,), name="v")
+    p = k.Input(shape=(4, 6), name="p")
+    q = k.Input(shape=(5, 6), name="q")
+    r = k.Input(shape=(4, 3), name="r")
+    return k.Model([u, v, p, q, r], [
+        L.Dot(axes=1, normalize=True, name="cosine")([u, v]),
+        L.Dot(axes=2, name="dot_axes2")([p, q]),
+        L.Dot(axes=(1, 1), name="dot_axes11")([p, r]),
+    ], name="dot_axes_normalize")
+
+
+@case("batchnorm_variants", "BatchNormalization: default, scale=False, center=False, "
+      "axis=1.")
+def _(k):
+    L = k.layers
+    x = k.Input(shape=(6, 5, 4), name="x")
+    return k.Model(x, [
+        L.BatchNormalization(name="bn_default")(x),
+        L.BatchNormalization(scale=False, name="bn_no_scale")(x),
+        L.BatchNormalization(center=False, name="bn_no_center")(x),
+        L.BatchNormalization(axis=1, name="bn_axis1")(x),
+    ], name="batchnorm_variants")
+
+
+@case("layernorm_axes", "LayerNormalization on axis -1, [1, 2], [1, 2, 3] and "
+      "center=False.")
+def _(k):
+    L = k.layers
+    x = k.Input(shape=(5, 6, 4), name="x")
+    return k.Model(x, [
+        L.LayerNormalization(name="ln_last")(x),
+        L.LayerNormalization(axis=[1, 2], name="ln_axes12")(x),
+        L.LayerNormalization(axis=[1, 2, 3], center=False, name="ln_axes123")(x),
+        L.LayerNormalization(axis=1, scale=False, name="ln_axis1_no_scale")(x),
+    ], name="layernorm_axes")
+
+
+@case("layernorm_rms_scaling", "LayerNormalization(rms_scaling=True) (Keras 3 only).",
+      keras2=False)
+def _(k):
+    L = k.layers
+    x = k.Input(shape=(5, 8), name="x")
+    y = L.LayerNormalization(rms_scaling=True, name="ln_rms")(x)
+    return k.Model(x, y, name="layernorm_rms_scaling")
+
+
+@case("group_normalization", "GroupNormalization groups=4, and groups=2 center=False.")
+def _(k):
+    L = k.layers
+    x = k.Input(shape=(6, 6, 8), name="x")
+    return k.Model(x, [
+        L.GroupNormalization(groups=4, name="gn4")(x),
+        L.GroupNormalization(groups=2, center=False, name="gn2_no_center")(x),
+    ], name="group_normalization")
+
+
+@case("embedding", "Embedding on a 2D int input (no input_length), mask_zero variant.")
+def _(k):
+    L = k.layers
+    ids = k.Input(shape=(7,), dtype="int32", name="ids")
+    a = L.Embedding(50, 8, name="embed")(ids)
+    b = L.Embedding(20, 4, mask_zero=True, name="embed_masked")(ids)
+    b = L.GlobalAveragePooling1D(name="pool_masked")(b)
+    return k.Model(ids, [a, b], name="embedding")
+
+
+@case("simple_rnn", "SimpleRNN return_sequences=True, then the last state only.")
+def _(k):
+    L = k.layers
+    x = k.Input(shape=(10, 4), name="x")
+    y = L.SimpleRNN(6, return_sequences=True, name="rnn_seq")(x)
+    y = L.SimpleRNN(5, name="rnn_last")(y)
+    return k.Model(x, y, name="simple_rnn")
+
+
+@case("lstm_return_sequences", "LSTM return_sequences=True, then LSTM without bias.")
+def _(k):
+    L = k.layers
+    x = k.Input(shape=(8, 5), name="x")
+    y = L.LSTM(6, return_sequences=True, name="lstm_seq")(x)
+    y = L.LSTM(4, use_bias=False, name="lstm_last")(y)
+    return k.Model(x, y, name="lstm_return_sequences")
+
+
+@case("lstm_return_state", "LSTM with return_sequences and return_state (3 outputs), "
+      "all consumed: states seed a second LSTM, the cell state is concatenated.")
+def _(k):
+    L = k.layers
+    x = k.Input(shape=(8, 5), name="x")
+    seq, h, c = L.LSTM(6, return_sequences=True, return_state=True, name="encoder")(x)
+    y = L.LSTM(6, name="decoder")(seq, initial_state=[h, c])
+    z = L.Concatenate(name="concat_state")([y, c])
+    out = L.Dense(3, name="head")(z)
+    return k.Model(x, [out, h], name="lstm_return_state")
+
+
+@case("gru_reset_after", "GRU reset_after=True (default) and reset_after=False with "
+      "return_state (2 outputs).")
+def _(k):
+    L = k.layers
+    x = k.Input(shape=(7, 4), name="x")
+    y = L.GRU(6, return_sequences=True, name="gru_reset_after")(x)
+    out, state = L.GRU(5, reset_after=False, return_state=True, name="gru_classic")(y)
+    return k.Model(x, [out, state], name="gru_reset_after")
+
+
+@case("bidirectional", "Bidirectional(LSTM) merge_mode concat, sum, and None "
+      "(2 outputs), plus Bidirectional(GRU) mul.")
+def _(k):
+    L = k.layers
+    x = k.Input(shape=(6, 4), name="x")
+    y = L.Bidirectional(L.LSTM(4, return_sequences=True), merge_mode="concat",
+                        name="bi_concat")(x)
+    y = L.Bidirectional(L.LSTM(3, return_sequences=True), merge_mode="sum",
+                        name="bi_sum")(y)
+    fwd, bwd = L.Bidirectional(L.LSTM(3), merge_mode=None, name="bi_none")(y)
+    g = L.Bidirectional(L.GRU(2), merge_mode="mul", name="bi_gru_mul")(x)
+    return k.Model(x, [fwd, bwd, g], name="bidirectional")
+
+
+@case("time_distributed", "TimeDistributed(Dense) and TimeDistributed(Conv2D).")
+def _(k):
+    L = k.layers
+    seq = k.Input(shape=(5, 8), name="seq")
+    clip = k.Input(shape=(4, 10, 10, 3), name="clip")
+    a = L.TimeDistributed(L.Dense(3), name="td_dense")(seq)
+    b = L.TimeDistributed(L.Conv2D(4, 3, strides=2), name="td_conv")(clip)
+    return k.Model([seq, clip], [a, b], name="time_distributed")
+
+
+@case("multi_head_attention", "MultiHeadAttention with query/value/key of different "
+      "widths, value_dim and output_shape; and a self-attention without bias.")
+def _(k):
+    L = k.layers
+    q = k.Input(shape=(6, 16), name="query")
+    v = k.Input(shape=(9, 12), name="value")
+    key = k.Input(shape=(9, 10), name="key")
+    a = L.MultiHeadAttention(num_heads=2, key_dim=4, value_dim=5, output_shape=7,
+                             name="cross_attention")(q, v, key=key)
+    b = L.MultiHeadAttention(num_heads=3, key_dim=8, use_bias=False,
+                             name="self_attention")(q, q)
+    return k.Model([q, v, key], [a, b], name="multi_head_attention")
+
+
+@case("multi_head_attention_scores", "MultiHeadAttention return_attention_scores=True "
+      "(2 outputs).")
+def _(k):
+    L = k.layers
+    q = k.Input(shape=(6, 8), name="query")
+    v = k.Input(shape=(4, 8), name="value")
+    out, scores = L.MultiHeadAttention(num_heads=2, key_dim=3, name="attention")(
+        q, v, return_attention_scores=True)
+    return k.Model([q, v], [out, scores], name="multi_head_attention_scores")
+
+
+@case("resizing_rescaling", "Resizing (down, and crop_to_aspect_ratio), Rescaling with "
+      "offset.")
+def _(k):
+    L = k.layers
+    x = k.Input(shape=(20, 24, 3), name="x")
+    a = L.Resizing(10, 12, name="resize")(x)
+    a = L.Rescaling(1.0 / 127.5, offset=-1.0, name="rescale")(a)
+    b = L.Resizing(8, 8, crop_to_aspect_ratio=True, interpolation="nearest",
+                   name="resize_crop")(x)
+    return k.Model(x, [a, b], name="resizing_rescaling")
+
+
+@case("normalization", "Normalization with mean/variance given, and adapted on data.")
+def _(k):
+    L = k.layers
+    x = k.Input(shape=(5,), name="x")
+    img = k.Input(shape=(4, 4, 3), name="img")
+    given = L.Normalization(mean=[1.0, 2.0, 3.0, 4.0, 5.0],
+                            variance=[1.0, 4.0, 9.0, 16.0, 25.0], name="norm_given")
+    adapted = L.Normalization(axis=-1, name="norm_adapted")
+    adapted.adapt(np.random.default_rng(0).normal(size=(32, 4, 4, 3)).astype("float32"))
+    return k.Model([x, img], [given(x), adapted(img)], name="normalization")
+
+
+@case("sequential_called_on_data", "Sequential without Input, built by calling it on "
+      "a numpy batch of 1 (the batch size is recorded).")
+def _(k):
+    L = k.layers
+    model = k.Sequential([L.Dense(8, activation="relu", name="d1"),
+                          L.Dense(3, name="d2")], name="sequential_called_on_data")
+    model(np.zeros((1, 5), dtype="float32"))
+    return model
+
+
+@case("sequential_with_input", "Sequential starting with an Input.")
+def _(k):
+    L = k.layers
+    return k.Sequential([k.Input(shape=(12,), name="seq_input"),
+                         L.Dense(8, activation="relu", name="d1"),
+                         L.Dropout(0.1, name="drop"),
+                         L.Dense(3, name="d2")], name="sequential_with_input")
+
+
+@case("sequential_nested_in_functional", "A Sequential (with its own Input) used as a "
+      "layer of a Functional model.")
+def _(k):
+    L = k.layers
+    inner = k.Sequential([k.Input(shape=(8,), name="inner_input"),
+                          L.Dense(6, name="inner_dense"),
+                          L.BatchNormalization(name="inner_bn"),
+                          L.Dense(4, name="inner_out")], name="inner_seq")
+    x = k.Input(shape=(8,), name="x")
+    y = inner(x)
+    y = L.Dense(2, name="head")(y)
+    return k.Model(x, y, name="sequential_nested_in_functional")
+
+
+@case("sequential_without_input_nested", "A Sequential without Input, first built by "
+      "the Functional model that calls it.")
+def _(k):
+    L = k.layers
+    inner = k.Sequential([L.Dense(6, name="inner_dense"),
+                          L.Dense(4, name="inner_out")], name="inner_seq")
+    x = k.Input(shape=(8,), name="x")
+    y = inner(x)
+    y = L.Dense(2, name="head")(y)
+    return k.Model(x, y, name="sequential_without_input_nested")
+
+
+@case("functional_nested_two_levels", "Functional inside Functional inside Functional.")
+def _(k):
+    L = k.layers
+    i2 = k.Input(shape=(6,), name="level2_input")
+    level2 = k.Model(i2, L.BatchNormalization(name="level2_bn")(
+        L.Dense(5, name="level2_dense")(i2)), name="level2")
+    i1 = k.Input(shape=(6,), name="level1_input")
+    level1 = k.Model(i1, L.Dense(4, name="level1_dense")(level2(i1)), name="level1")
+    x = k.Input(shape=(6,), name="x")
+    y = L.Dense(2, name="head")(level1(x))
+    return k.Model(x, y, name="functional_nested_two_levels")
+
+
+@case("functional_nested_as_output", "A nested Functional model whose call is the outer "
+      "model's output (shows the output_layers node numbering).")
+def _(k):
+    L = k.layers
+    i = k.Input(shape=(6,), name="sub_input")
+    sub = k.Model(i, L.Dense(3, name="sub_dense")(i), name="sub")
+    x = k.Input(shape=(4,), name="x")
+    y = L.Dense(6, name="pre")(x)
+    return k.Model(x, sub(y), name="functional_nested_as_output")
+
+
+@case("submodel_called_twice", "One nested Functional model called on two inputs "
+      "(two nodes of a model layer).")
+def _(k):
+    L = k.layers
+    i = k.Input(shape=(5,), name="enc_input")
+    encoder = k.Model(i, L.Dense(3, name="enc_dense")(i), name="encoder")
+    a = k.Input(shape=(5,), name="a")
+    b = k.Input(shape=(5,), name="b")
+    y = L.Concatenate(name="concat")([encoder(a), encoder(b)])
+    return k.Model([a, b], y, name="submodel_called_twice")
+
+
+@case("shared_layer_three_calls", "One Dense called three times, on different inputs.")
+def _(k):
+    L = k.layers
+    a = k.Input(shape=(4,), name="a")
+    b = k.Input(shape=(4,), name="b")
+    c = k.Input(shape=(4,), name="c")
+    shared = L.Dense(3, name="shared")
+    y = L.Add(name="add")([shared(a), shared(b), shared(c)])
+    return k.Model([a, b, c], y, name="shared_layer_three_calls")
+
+
+@case("shared_layer_different_shapes", "One Dense called on a 2D and a 3D input: the "
+      "calls have different output shapes.")
+def _(k):
+    L = k.layers
+    a = k.Input(shape=(4,), name="a")
+    b = k.Input(shape=(7, 4), name="b")
+    shared = L.Dense(3, name="shared")
+    return k.Model([a, b], [shared(a), shared(b)], name="shared_layer_different_shapes")
+
+
+@case("frozen_layers", "BatchNormalization and Dense with trainable=False.")
+def _(k):
+    L = k.layers
+    x = k.Input(shape=(8,), name="x")
+    dense = L.Dense(6, name="frozen_dense")
+    bn = L.BatchNormalization(name="frozen_bn")
+    y = bn(dense(x))
+    y = L.Dense(2, name="head")(y)
+    dense.trainable = False
+    bn.trainable = False
+    return k.Model(x, y, name="frozen_layers")
+
+
+@case("frozen_submodel", "A nested Functional model with trainable=False.")
+def _(k):
+    L = k.layers
+    i = k.Input(shape=(6,), name="sub_input")
+    sub = k.Model(i, L.BatchNormalization(name="sub_bn")(L.Dense(4, name="sub_dense")(i)),
+                  name="frozen_sub")
+    sub.trainable = False
+    x = k.Input(shape=(6,), name="x")
+    return k.Model(x, L.Dense(2, name="head")(sub(x)), name="frozen_submodel")
+
+
+def make_layer_case(out_dir, spec, with_keras2=True):
+    folder = os.path.join(out_dir, "layers", spec["name"])
+    os.makedirs(folder, exist_ok=True)
+    report = {"name": spec["name"]}
+
+    import keras
+
+    keras.utils.set_random_seed(1234)
+    model, notes = built(spec["build"](keras))
+    truth = write_keras3(folder, "layers", spec["description"], model, with_summary=True)
+    if notes:
+        add_notes(folder, "truth.json", notes)
+    report.update(keras3_params=truth["total_params"], keras3_layers=truth["layer_count"])
+    del model
+    free_memory(keras)
+
+    remove_if_present(folder, "model_keras2.json", "truth_keras2.json")
+    if not with_keras2:
+        return report
+    if not spec["keras2"]:
+        report["keras2_skipped"] = "not supported by tf_keras (not tried)"
+        return report
+    import tf_keras
+
+    try:
+        tf_keras.utils.set_random_seed(1234)
+        model, notes = built(spec["build"](tf_keras))
+        truth = write_keras2(folder, "layers", spec["description"], model)
+        if notes:
+            add_notes(folder, "truth_keras2.json", notes)
+        report.update(keras2_params=truth["total_params"], keras2_layers=truth["layer_count"])
+        del model
+    except Exception as error:  # noqa: BLE001 - the Keras 3 files stand alone
+        remove_if_present(folder, "model_keras2.json", "truth_keras2.json")
+        report["keras2_skipped"] = f"{type(error).__name__}: {str(error).splitlines()[0]}"
+    free_memory(tf_keras)
+    return report
+
+
+def built(result):
+    """A builder's result as (model, notes)."""
+    return result if isinstance(result, tuple) else (result, None)
+
+
+def add_notes(folder, filename, notes):
+    path = os.path.join(folder, filename)
+    with open(path) as f:
+        truth = json.load(f)
+    truth["notes"] = notes
+    write_json(path, truth)
+
+
+def run_layers(out_dir, names, with_keras2):
+    os.makedirs(os.path.join(out_dir, "layers"), exist_ok=True)
+    log_path = os.path.join(out_dir, "layers", "_generation_log.jsonl")
+    specs = [s for s in LAYER_CASES if not names or s["name"] in names]
+    unknown = set(names or []) - {s["name"] for s in LAYER_CASES}
+    if unknown:
+        raise SystemExit(f"unknown layer cases: {sorted(unknown)}")
+    failures = []
+    with open(log_path, "w") as log:
+        for spec in specs:
+            try:
+                report = make_layer_case(out_dir, spec, with_keras2)
+            except Exception as error:  # noqa: BLE001 - report and go on
+                traceback.print_exc()
+                report = {"name": spec["name"], "error": f"{type(error).__name__}: {error}"}
+                failures.append(report)
+            print(json.dumps(report), flush=True)
+            log.write(json.dumps(report) + "\n")
+    return failures
+
+
+# --------------------------------------------------------------------------------------
+# manifest.json: what exists, read back from the folders
+# --------------------------------------------------------------------------------------
+
+
+def write_manifest(out_dir):
+    entries = []
+    for group in ("applications", "layers"):
+        root = os.path.join(out_dir, group)
+        if not os.path.isdir(root):
+            continue
+        for name in sorted(os.listdir(root)):
+            folder = os.path.join(root, name)
+            if not os.path.isdir(folder):
+                continue
+            entry = {"group": group, "name": name, "files": sorted(os.listdir(folder))}
+            for filename, prefix in (("truth.json", "keras3"), ("truth_keras2.json", "keras2")):
+                path = os.path.join(folder, filename)
+                if os.path.exists(path):
+                    with open(path) as f:
+                        truth = json.load(f)
+                    entry[f"{prefix}_model_name"] = truth["model_name"]
+                    entry[f"{prefix}_total_params"] = truth["total_params"]
+                    entry[f"{prefix}_trainable_params"] = truth["trainable_params"]
+                    entry[f"{prefix}_non_trainable_params"] = truth["non_trainable_params"]
+                    entry[f"{prefix}_layer_count"] = truth["layer_count"]
+            entries.append(entry)
+    with open(os.path.join(out_dir, "manifest.json"), "w") as f:
+        json.dump({"fixtures": entries}, f, indent=1)
+        f.write("\n")
+    return entries
+
+
+# --------------------------------------------------------------------------------------
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("groups", nargs="*", default=["layers", "applications", "manifest"],
+                        choices=["layers", "applications", "manifest"])
+    parser.add_argument("--out", default=HERE, help="output folder (default: %(default)s)")
+    parser.add_argument("--only", nargs="+", help="only these applications / layer cases")
+    parser.add_argument("--no-keras2", action="store_true",
+                        help="skip the tf_keras (Keras 2) files")
+    parser.add_argument("--in-process", action="store_true",
+                        help="build applications in this process (no child per model)")
+    args = parser.parse_args()
+
+    failures = []
+    if "layers" in args.groups:
+        failures += run_layers(args.out, args.only, not args.no_keras2)
+    if "applications" in args.groups:
+        names = args.only or APPLICATIONS
+        unknown = set(names) - set(APPLICATIONS)
+        if unknown and "layers" not in args.groups:
+            raise SystemExit(f"unknown applications: {sorted(unknown)}")
+        names = [n for n in names if n in APPLICATIONS]
+        failures += run_applications(args.out, names, not args.no_keras2, args.in_process)
+    if "manifest" in args.groups:
+        write_manifest(args.out)
+    for failure in failures:
+        print("FAILED", json.dumps(failure), file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
