@@ -192,7 +192,7 @@ class Keras3Truth:
             for v in layer.weights
         ]
 
-    def layer_truth(self, index, layer, own_nodes):
+    def layer_truth(self, index, layer, own_nodes, is_layer=True):
         calls = []
         for _, config_index, node in self.kept_calls(layer, own_nodes):
             inputs = flatten(node.input_tensors)
@@ -212,18 +212,36 @@ class Keras3Truth:
             "class_name": layer.__class__.__name__,
             "registered_name": self.keras.saving.get_registered_name(layer.__class__),
             "output_shape": self.output_shape(layer),
-            "params": int(layer.count_params()),
-            "trainable_params": self.count_params(layer.trainable_weights),
-            "non_trainable_params": self.count_params(layer.non_trainable_weights),
-            "trainable": bool(layer.trainable),
+        }
+        if is_layer:
+            entry.update({
+                "params": int(layer.count_params()),
+                "trainable_params": self.count_params(layer.trainable_weights),
+                "non_trainable_params": self.count_params(layer.non_trainable_weights),
+                "trainable": bool(layer.trainable),
+            })
+        entry.update({
             "inbound_layers": [ref["layer"] for ref in calls[0]["inbound"]] if calls else [],
             "num_calls": len(calls),
             "calls": calls,
-            "weights": self.weights(layer),
-        }
+            "weights": self.weights(layer) if is_layer else [],
+        })
         if isinstance(layer, self.keras.Model):
             entry["submodel"] = self.model_truth(layer)
         return entry
+
+    def extra_operations(self, model, graph, own_nodes):
+        """Operations the saved config lists as layers but model.layers leaves out
+        (Keras 3 records e.g. the NotEqual op that computes an Embedding's mask)."""
+        listed = {id(layer) for layer in model.layers}
+        extras = []
+        for operation in graph.operations:
+            if id(operation) in listed or isinstance(operation, self.keras.layers.InputLayer):
+                continue
+            entry = self.layer_truth(len(extras), operation, own_nodes, is_layer=False)
+            entry["module"] = operation.__class__.__module__
+            extras.append(entry)
+        return extras
 
     def model_truth(self, model):
         graph = self.graph_of(model)
@@ -245,14 +263,26 @@ class Keras3Truth:
                 self.layer_truth(i, layer, own_nodes) for i, layer in enumerate(model.layers)
             ],
         }
+        extras = self.extra_operations(model, graph, own_nodes)
+        if extras:
+            truth["operations_not_in_layers"] = extras
         if config:
             check_io_against_config(truth, config["input_layers"], config["output_layers"])
             check_calls_against_config(truth, config)
         return truth
 
     def summary(self, model):
+        """model.summary() as text, 120 columns wide (rich reads COLUMNS)."""
         lines = []
-        model.summary(line_length=120, print_fn=lambda text, **_: lines.append(text))
+        columns = os.environ.get("COLUMNS")
+        os.environ["COLUMNS"] = "120"
+        try:
+            model.summary(line_length=120, print_fn=lambda text, **_: lines.append(text))
+        finally:
+            if columns is None:
+                del os.environ["COLUMNS"]
+            else:
+                os.environ["COLUMNS"] = columns
         return "\n".join(lines)
 
 
@@ -415,7 +445,10 @@ def config_refs(node_data):
 def check_calls_against_config(truth, config):
     """The calls we read must be the nodes the saved config lists, numbered the same."""
     saved = {layer["name"]: layer["inbound_nodes"] for layer in config["layers"]}
-    for layer in truth["layers"]:
+    listed = truth["layers"] + truth.get("operations_not_in_layers", [])
+    if sorted(saved) != sorted(layer["name"] for layer in listed):
+        raise AssertionError(f"config layers {sorted(saved)} differ from what we read")
+    for layer in listed:
         nodes = saved[layer["name"]]
         calls = [c for c in layer["calls"] if c["inbound"]]
         if len(nodes) != len(calls):
@@ -444,6 +477,30 @@ def check_io_against_config(truth, input_layers, output_layers):
 # --------------------------------------------------------------------------------------
 # Writing one fixture folder
 # --------------------------------------------------------------------------------------
+
+
+def runtime_check(model, truth):
+    """Run the model once on zeros (unknown batch: 2) and compare the output shapes with
+    the symbolic ones. Where Keras's symbolic shape is wrong (it happens), the truth
+    keeps what Keras's graph says and this records what a forward pass gives."""
+    inputs = []
+    for spec in truth["inputs"]:
+        shape = [2 if d is None else d for d in spec["shape"]]
+        inputs.append(np.zeros(shape, dtype=spec["dtype"]))
+    try:
+        outputs = flatten(model(inputs if len(inputs) > 1 else inputs[0], training=False))
+    except Exception as error:  # noqa: BLE001 - e.g. channels_first or groups on CPU
+        return {"ran": False, "error": f"{type(error).__name__}: "
+                                       f"{str(error).strip().splitlines()[0][:300]}"}
+    shapes = [shape_list(np.shape(o)) for o in outputs]
+    symbolic = [[2 if d is None else d for d in spec["shape"]] for spec in truth["outputs"]]
+    mismatches = [
+        {"output": i, "layer": truth["outputs"][i]["layer"], "symbolic": symbolic[i],
+         "runtime": shapes[i]}
+        for i in range(len(shapes)) if shapes[i] != symbolic[i]
+    ]
+    return {"ran": True, "batch_for_none": 2, "output_shapes": shapes,
+            "mismatches": mismatches}
 
 
 def truth_header(group, description, keras2):
@@ -479,6 +536,8 @@ def write_keras3(folder, group, description, model, with_summary):
     truth["weights_bytes"] = int(reader.weight_memory_size(model.weights))
     truth["weights_included"] = False
     truth.update(reader.model_truth(model))
+    if group == "layers":
+        truth["runtime_check"] = runtime_check(model, truth)
     write_text(os.path.join(folder, "model.json"), model.to_json())
     write_json(os.path.join(folder, "truth.json"), truth)
     if with_summary:
@@ -494,6 +553,8 @@ def write_keras2(folder, group, description, model):
     truth["files"] = {"model_json": "model_keras2.json", "truth": "truth_keras2.json"}
     truth["weights_included"] = False
     truth.update(reader.model_truth(model))
+    if group == "layers":
+        truth["runtime_check"] = runtime_check(model, truth)
     write_text(os.path.join(folder, "model_keras2.json"), model.to_json())
     write_json(os.path.join(folder, "truth_keras2.json"), truth)
     return truth
