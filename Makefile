@@ -25,9 +25,15 @@ report: release
 test: deps
 	$(SWIFT) test
 
-bench: release
+# Reads and analyses the 40 keras.applications configs (release build), then times Keras
+# itself on the same files in a virtual environment (.venv-bench, made on first use).
+BENCH_VENV = .venv-bench
+bench: deps
 	$(SWIFT) build -c release --product strata-bench
-	.build/release/strata-bench Tests/Fixtures/applications
+	.build/release/strata-bench --rounds 5 Tests/Fixtures/applications
+	@if [ ! -x $(BENCH_VENV)/bin/python ]; then \
+	  python3 -m venv $(BENCH_VENV) && $(BENCH_VENV)/bin/pip install -q keras==3.15.1 tensorflow-cpu==2.21.0; fi
+	$(BENCH_VENV)/bin/python bench/keras_reference.py --rounds 3 Tests/Fixtures/applications
 
 clean:
 	rm -rf .build

@@ -5,6 +5,7 @@ let package = Package(
     name: "Strata",
     products: [
         .executable(name: "strata", targets: ["strata"]),
+        .executable(name: "strata-bench", targets: ["StrataBench"]),
         .library(name: "ModelKit", targets: ["ModelKit"]),
         .library(name: "KerasFormat", targets: ["KerasFormat"]),
     ],
@@ -32,6 +33,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "strata", dependencies: ["StrataCLI"]),
+        .executableTarget(name: "StrataBench", dependencies: ["KerasFormat", "ModelKit"], path: "Sources/StrataBench"),
         .testTarget(name: "ModelKitTests", dependencies: ["ModelKit"]),
         .testTarget(name: "KerasFormatTests", dependencies: ["KerasFormat", "ModelKit"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "KerasFormat", "ModelKit"]),

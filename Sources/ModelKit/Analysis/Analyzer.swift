@@ -141,11 +141,16 @@ public enum Analyzer {
         let inputs = graph.inputs.map { ModelAnalysis.Endpoint(layer: graph.layers[$0.layer].name, shape: inference.shape(of: $0)) }
         let outputs = graph.outputs.map { ModelAnalysis.Endpoint(layer: graph.layers[$0.layer].name, shape: inference.shape(of: $0)) }
 
+        // One warning per unsupported class, naming its layers.
+        var unsupportedByClass: [(String, [String])] = []
         for layer in graph.layers {
-            if let u = layer.kind as? UnsupportedLayer {
-                diagnostics.append(Diagnostic(.warning, "unsupported-layer",
-                    "\(file): layer \"\(layer.name)\" has class \"\(u.savedClassName)\", which Strata does not know; it is kept in the graph, its weights are counted only when the file has them, and it cannot be run"))
-            }
+            guard let u = layer.kind as? UnsupportedLayer else { continue }
+            if let i = unsupportedByClass.firstIndex(where: { $0.0 == u.savedClassName }) { unsupportedByClass[i].1.append(layer.name) } else { unsupportedByClass.append((u.savedClassName, [layer.name])) }
+        }
+        for (cls, names) in unsupportedByClass {
+            let shown = names.prefix(5).map { "\"\($0)\"" }.joined(separator: ", ") + (names.count > 5 ? " and \(names.count - 5) more" : "")
+            diagnostics.append(Diagnostic(.warning, "unsupported-layer",
+                "\(file): class \"\(cls)\" is not supported (layer\(names.count == 1 ? "" : "s") \(shown)); kept in the graph, weights counted only when the file has them, cannot be run"))
         }
 
         return ModelAnalysis(modelName: graph.name, modelClass: graph.className, source: graph.source, rows: rows,
