@@ -6,7 +6,34 @@ public enum LayerCatalog {
     public static let kinds: [any LayerKind.Type] = [
         InputLayer.self,
         // core
+        Dense.self,
+        Activation.self,
+        ReLU.self,
+        LeakyReLU.self,
+        PReLU.self,
+        ELU.self,
+        Softmax.self,
+        ThresholdedReLU.self,
+        Dropout.self,
+        SpatialDropout1D.self,
+        SpatialDropout2D.self,
+        SpatialDropout3D.self,
+        GaussianNoise.self,
+        GaussianDropout.self,
+        AlphaDropout.self,
+        ActivityRegularization.self,
+        Identity.self,
         // convolution
+        Conv1D.self,
+        Conv2D.self,
+        Conv3D.self,
+        Conv1DTranspose.self,
+        Conv2DTranspose.self,
+        Conv3DTranspose.self,
+        DepthwiseConv1D.self,
+        DepthwiseConv2D.self,
+        SeparableConv1D.self,
+        SeparableConv2D.self,
         // pooling and reshaping
         // merging
         // normalization

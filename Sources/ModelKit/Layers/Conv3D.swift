@@ -1,0 +1,22 @@
+/// A 3D convolution over volumes or video (keras/src/layers/convolutional/conv3d.py, base_conv.py).
+///
+/// Input `(batch, depth, height, width, channels)` (channels first with `data_format="channels_first"`); output has
+/// `filters` channels and the spatial size of `ConvolutionGeometry.convolutionOutput`.
+/// Weights: `kernel` `(*kernel_size, in_channels / groups, filters)` and `bias` `(filters,)`.
+/// MACs: output elements x kernel volume x in_channels / groups, at batch 1.
+public struct Conv3D: LayerKind {
+    public static let className = "Conv3D"
+    public static let aliases = ["Convolution3D"]
+    public static let category = LayerCategory.kernel
+    public static let summary = "Slides small windows through a volume and mixes each window's values into `filters` new features; owns a kernel and a bias."
+
+    public let convolution: Convolution
+
+    public init(config: LayerConfig) throws {
+        convolution = try Convolution(config: config, rank: 3, className: Self.className)
+    }
+
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] { try convolution.outputShapes(inputs) }
+    public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] { try convolution.weights(inputs) }
+    public func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int? { convolution.macs(inputs, outputs) }
+}

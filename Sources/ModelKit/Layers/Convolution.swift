@@ -1,0 +1,70 @@
+/// The shared behaviour of Conv1D, Conv2D and Conv3D (keras/src/layers/convolutional/base_conv.py):
+/// decoding, output shape, weights and MACs. Each class's file holds one of these.
+///
+/// Weights, in Keras's order: `kernel` `(*kernel_size, in_channels / groups, filters)`, then
+/// `bias` `(filters,)` when `use_bias`. With `lora_rank` set (Keras 3), the kernel is frozen
+/// (non-trainable) and `lora_kernel_a` `(*kernel_size, in_channels / groups, rank)` and
+/// `lora_kernel_b` `(rank, filters)` follow.
+///
+/// MACs: output elements x (kernel volume x in_channels / groups), at batch 1.
+public struct Convolution: Sendable {
+    public let geometry: ConvolutionGeometry
+    public let filters: Int
+    public let groups: Int
+    public let useBias: Bool
+    /// The activation name, nil for linear.
+    public let activation: String?
+    /// Keras 3 LoRA rank, nil when LoRA is off.
+    public let loraRank: Int?
+
+    public init(config: LayerConfig, rank: Int, className: String) throws {
+        geometry = try ConvolutionGeometry(config: config, rank: rank, className: className, allowCausal: rank == 1)
+        filters = try config.positiveInt("filters")
+        groups = try config.int("groups", default: 1)
+        guard groups > 0 else { throw config.error("groups", "must be positive, found \(groups)") }
+        guard filters % groups == 0 else {
+            throw config.error("groups", "filters (\(filters)) must be divisible by groups (\(groups))")
+        }
+        useBias = try config.bool("use_bias", default: true)
+        activation = try Activations.validate(config)
+        let lora = try config.optionalInt("lora_rank")
+        if let lora, lora < 0 { throw config.error("lora_rank", "must be positive, found \(lora)") }
+        loraRank = (lora ?? 0) > 0 ? lora : nil
+    }
+
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
+        let input = try Shapes.single(inputs, geometry.className)
+        let spatial = try geometry.convolutionOutput(input)
+        return [geometry.shape(batch: input.dims[0], spatial: spatial, channels: filters)]
+    }
+
+    /// Input channels per group; an error when unknown or not divisible by `groups`.
+    func channelsPerGroup(_ input: TensorShape) throws -> Int {
+        let c = try geometry.channels(input)
+        guard c % groups == 0 else {
+            throw LayerError("\(geometry.className): the input's \(c) channels must be divisible by groups (\(groups)); input \(input)")
+        }
+        return c / groups
+    }
+
+    public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] {
+        let input = try Shapes.single(inputs, geometry.className)
+        _ = try outputShapes(inputs)
+        let perGroup = try channelsPerGroup(input)
+        var out = [WeightSpec("kernel", geometry.kernelSize + [perGroup, filters], trainable: loraRank == nil)]
+        if useBias { out.append(WeightSpec("bias", [filters])) }
+        if let r = loraRank {
+            out.append(WeightSpec("lora_kernel_a", geometry.kernelSize + [perGroup, r]))
+            out.append(WeightSpec("lora_kernel_b", [r, filters]))
+        }
+        return out
+    }
+
+    public func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int? {
+        guard let input = inputs.first, let output = outputs.first,
+              let perGroup = try? channelsPerGroup(input),
+              let elements = output.elementCount(batch: 1),
+              let volume = geometry.kernelVolume else { return nil }
+        return checkedProduct([elements, volume, perGroup])
+    }
+}

@@ -1,0 +1,141 @@
+/// The window settings of a convolution layer (kernel size, strides, dilation, padding, data
+/// format) decoded from its Keras config, and the window arithmetic Keras uses for its output
+/// shape: keras/src/ops/operation_utils.py (`compute_conv_output_shape`) and
+/// keras/src/backend/common/backend_utils.py (`_get_output_shape_given_tf_padding`).
+///
+/// Input layout: `(batch, *spatial, channels)` for channels_last,
+/// `(batch, channels, *spatial)` for channels_first; `rank` is the number of spatial axes.
+/// All arithmetic reports overflow as an error instead of trapping.
+public struct ConvolutionGeometry: Sendable, Equatable {
+    /// Number of spatial axes (1 for Conv1D, 2 for Conv2D, 3 for Conv3D).
+    public let rank: Int
+    public let kernelSize: [Int]
+    public let strides: [Int]
+    public let dilation: [Int]
+    /// "valid", "same" or "causal" (Conv1D only).
+    public let padding: String
+    public let channelsFirst: Bool
+    /// The Keras class, for error messages.
+    public let className: String
+
+    /// Decodes `kernel_size`, `strides`, `dilation_rate`, `padding` and `data_format`.
+    /// Zero or negative sizes, an unsupported padding and strides > 1 with dilation > 1 (which
+    /// Keras rejects) are errors naming the key and value.
+    public init(config: LayerConfig, rank: Int, className: String, allowCausal: Bool = false) throws {
+        self.rank = rank
+        self.className = className
+        let ones = Array(repeating: 1, count: rank)
+        kernelSize = try config.intTuple("kernel_size", count: rank)
+        strides = try config.intTuple("strides", count: rank, default: ones)
+        dilation = try config.intTuple("dilation_rate", count: rank, default: ones)
+        let p = try config.padding()
+        switch p {
+        case "valid", "same": break
+        case "causal" where allowCausal: break
+        default:
+            throw config.error("padding", "\(className) accepts padding \(allowCausal ? "\"valid\", \"same\" or \"causal\"" : "\"valid\" or \"same\""), found \"\(p)\"")
+        }
+        padding = p
+        channelsFirst = try config.channelsFirst()
+        if strides.contains(where: { $0 > 1 }) && dilation.contains(where: { $0 > 1 }) {
+            throw config.error("strides", "strides > 1 cannot be combined with dilation_rate > 1 (Keras rejects it), found strides=\(strides) and dilation_rate=\(dilation)")
+        }
+    }
+
+    /// The layout Keras expects, for error messages: `(batch, height, width, channels)`.
+    public var layoutDescription: String {
+        let names = rank == 1 ? ["steps"] : rank == 2 ? ["height", "width"] : ["depth", "height", "width"]
+        let axes = channelsFirst ? ["batch", "channels"] + names : ["batch"] + names + ["channels"]
+        return "(" + axes.joined(separator: ", ") + ")"
+    }
+
+    /// Checks the input's rank and splits it into spatial dimensions and channels.
+    public func split(_ input: TensorShape) throws -> (spatial: [Int?], channels: Int?) {
+        guard input.rank == rank + 2 else {
+            throw LayerError("\(className) expects an input of rank \(rank + 2) \(layoutDescription), found \(input)")
+        }
+        if channelsFirst { return (Array(input.dims[2...]), input.dims[1]) }
+        return (Array(input.dims[1..<(rank + 1)]), input.dims[rank + 1])
+    }
+
+    /// The input's channel count; an error when it is unknown (Keras cannot build the kernel).
+    public func channels(_ input: TensorShape) throws -> Int {
+        guard let c = try split(input).channels else {
+            throw LayerError("\(className) needs a known channel count (axis \(channelsFirst ? 1 : rank + 1)) in input \(input)")
+        }
+        return c
+    }
+
+    /// Assembles an output shape from the batch, spatial dims and channel count.
+    public func shape(batch: Int?, spatial: [Int?], channels: Int?) -> TensorShape {
+        channelsFirst ? TensorShape([batch, channels] + spatial) : TensorShape([batch] + spatial + [channels])
+    }
+
+    /// Effective kernel extent along `axis`: `(k - 1) * dilation + 1`.
+    func effectiveKernel(_ axis: Int) throws -> Int {
+        let (m, o1) = (kernelSize[axis] - 1).multipliedReportingOverflow(by: dilation[axis])
+        let (e, o2) = m.addingReportingOverflow(1)
+        guard !o1, !o2 else { throw LayerError("\(className): kernel_size \(kernelSize) with dilation_rate \(dilation) is too large") }
+        return e
+    }
+
+    /// Spatial output of a forward convolution (compute_conv_output_shape): valid:
+    /// `floor((L - eff) / s) + 1`, an error when the window does not fit; same and causal:
+    /// `floor((L - 1) / s) + 1`. Unknown stays unknown.
+    public func convolutionOutput(_ input: TensorShape) throws -> [Int?] {
+        let (spatial, _) = try split(input)
+        var out: [Int?] = []
+        for (axis, length) in spatial.enumerated() {
+            guard let length else { out.append(nil); continue }
+            let eff = try effectiveKernel(axis)
+            switch padding {
+            case "valid":
+                guard length >= eff else {
+                    throw LayerError("\(className): the window (kernel_size \(kernelSize), dilation_rate \(dilation)) is larger than the input \(input) with padding \"valid\": output size would be zero or negative")
+                }
+                out.append((length - eff) / strides[axis] + 1)
+            default:
+                out.append(length == 0 ? 0 : (length - 1) / strides[axis] + 1)
+            }
+        }
+        return out
+    }
+
+    /// Spatial output of a transposed convolution (Keras's TF-padding rule): valid:
+    /// `(L - 1) * s + eff + (output_padding ?? max(eff, s) - eff)`; same: `L * s` without
+    /// output_padding, else `(L - 1) * s + eff % 2 + output_padding`.
+    public func transposeOutput(_ input: TensorShape, outputPadding: [Int]?) throws -> [Int?] {
+        let (spatial, _) = try split(input)
+        var out: [Int?] = []
+        for (axis, length) in spatial.enumerated() {
+            guard let length else { out.append(nil); continue }
+            let eff = try effectiveKernel(axis)
+            let s = strides[axis]
+            let op = outputPadding?[axis]
+            let value: Int?
+            if padding == "same" {
+                value = op.map { ConvolutionGeometry.add(ConvolutionGeometry.mul(length - 1, s), eff % 2 + $0) } ?? ConvolutionGeometry.mul(length, s)
+            } else {
+                value = ConvolutionGeometry.add(ConvolutionGeometry.add(ConvolutionGeometry.mul(length - 1, s), eff), op ?? (max(eff, s) - eff))
+            }
+            guard let value else { throw LayerError("\(className): output size overflows for input \(input)") }
+            guard value >= 0 else { throw LayerError("\(className): output size would be negative (\(value)) for input \(input)") }
+            out.append(value)
+        }
+        return out
+    }
+
+    static func mul(_ a: Int, _ b: Int) -> Int? {
+        let (v, o) = a.multipliedReportingOverflow(by: b)
+        return o ? nil : v
+    }
+
+    static func add(_ a: Int?, _ b: Int) -> Int? {
+        guard let a else { return nil }
+        let (v, o) = a.addingReportingOverflow(b)
+        return o ? nil : v
+    }
+
+    /// Product of the kernel sizes; nil on overflow.
+    public var kernelVolume: Int? { checkedProduct(kernelSize) }
+}

@@ -1,0 +1,54 @@
+/// A fully connected layer on the last axis (keras/src/layers/core/dense.py).
+///
+/// Input `(batch, ..., in_features)`, rank >= 2; output `(batch, ..., units)`.
+/// Weights, in Keras's order: `kernel` `(in_features, units)`, `bias` `(units,)` when
+/// `use_bias`; with `lora_rank` (Keras 3) the kernel is frozen and `lora_kernel_a`
+/// `(in_features, rank)`, `lora_kernel_b` `(rank, units)` follow.
+/// MACs: input positions (all axes but the last, batch 1) x in_features x units.
+public struct Dense: LayerKind {
+    public static let className = "Dense"
+    public static let category = LayerCategory.kernel
+    public static let summary = "Connects every input feature to every output unit (a matrix multiply plus a bias); owns a kernel and a bias."
+
+    public let units: Int
+    public let useBias: Bool
+    /// The activation name, nil for linear.
+    public let activation: String?
+    /// Keras 3 LoRA rank, nil when LoRA is off.
+    public let loraRank: Int?
+
+    public init(config: LayerConfig) throws {
+        units = try config.positiveInt("units")
+        useBias = try config.bool("use_bias", default: true)
+        activation = try Activations.validate(config)
+        let lora = try config.optionalInt("lora_rank")
+        if let lora, lora < 0 { throw config.error("lora_rank", "must be positive, found \(lora)") }
+        loraRank = (lora ?? 0) > 0 ? lora : nil
+    }
+
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
+        var shape = try Shapes.single(inputs, Self.className)
+        guard shape.rank >= 2 else { throw LayerError("Dense expects an input of rank 2 or more (batch, ..., features), found \(shape)") }
+        shape.dims[shape.rank - 1] = units
+        return [shape]
+    }
+
+    public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] {
+        let input = try Shapes.single(inputs, Self.className)
+        _ = try outputShapes(inputs)
+        let features = try Shapes.known(input, axis: -1, Self.className)
+        var out = [WeightSpec("kernel", [features, units], trainable: loraRank == nil)]
+        if useBias { out.append(WeightSpec("bias", [units])) }
+        if let r = loraRank {
+            out.append(WeightSpec("lora_kernel_a", [features, r]))
+            out.append(WeightSpec("lora_kernel_b", [r, units]))
+        }
+        return out
+    }
+
+    public func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int? {
+        guard let input = inputs.first, input.rank >= 2, let features = input.dim(-1) else { return nil }
+        guard let positions = TensorShape(Array(input.dims.dropLast())).elementCount(batch: 1) else { return nil }
+        return checkedProduct([positions, features, units])
+    }
+}

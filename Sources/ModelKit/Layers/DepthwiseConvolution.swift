@@ -1,0 +1,51 @@
+/// The shared behaviour of DepthwiseConv1D and DepthwiseConv2D
+/// (keras/src/layers/convolutional/base_depthwise_conv.py): each input channel is convolved
+/// on its own with `depth_multiplier` kernels.
+///
+/// Weights, in Keras's order: the depthwise kernel `(*kernel_size, in_channels,
+/// depth_multiplier)`, named `kernel` in Keras 3 and `depthwise_kernel` in Keras 2, then `bias`
+/// `(in_channels * depth_multiplier,)` when `use_bias`.
+///
+/// MACs: output elements x kernel volume, at batch 1.
+public struct DepthwiseConvolution: Sendable {
+    public let geometry: ConvolutionGeometry
+    public let depthMultiplier: Int
+    public let useBias: Bool
+    public let activation: String?
+    /// The kernel's weight name: `kernel` (Keras 3) or `depthwise_kernel` (Keras 2).
+    public let kernelName: String
+
+    public init(config: LayerConfig, rank: Int, className: String) throws {
+        // Keras 2 allowed "causal" only for Conv1D and SeparableConv1D; Keras 3 nowhere here.
+        geometry = try ConvolutionGeometry(config: config, rank: rank, className: className)
+        depthMultiplier = try config.has("depth_multiplier") ? config.positiveInt("depth_multiplier") : 1
+        useBias = try config.bool("use_bias", default: true)
+        activation = try Activations.validate(config)
+        kernelName = config.isKeras2 ? "depthwise_kernel" : "kernel"
+    }
+
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
+        let input = try Shapes.single(inputs, geometry.className)
+        let spatial = try geometry.convolutionOutput(input)
+        let channels = try geometry.split(input).channels.flatMap { checkedProduct([$0, depthMultiplier]) }
+        return [geometry.shape(batch: input.dims[0], spatial: spatial, channels: channels)]
+    }
+
+    public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] {
+        let input = try Shapes.single(inputs, geometry.className)
+        _ = try outputShapes(inputs)
+        let c = try geometry.channels(input)
+        guard let outChannels = checkedProduct([c, depthMultiplier]) else {
+            throw LayerError("\(geometry.className): in_channels (\(c)) x depth_multiplier (\(depthMultiplier)) overflows")
+        }
+        var out = [WeightSpec(kernelName, geometry.kernelSize + [c, depthMultiplier])]
+        if useBias { out.append(WeightSpec("bias", [outChannels])) }
+        return out
+    }
+
+    public func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int? {
+        guard let output = outputs.first, let elements = output.elementCount(batch: 1),
+              let volume = geometry.kernelVolume else { return nil }
+        return checkedProduct([elements, volume])
+    }
+}

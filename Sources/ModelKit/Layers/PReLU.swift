@@ -1,0 +1,43 @@
+/// Parametric rectified linear unit: a leaky ReLU whose slopes are learned
+/// (keras/src/layers/activations/prelu.py).
+///
+/// Weight: `alpha`, shaped like the input without its batch axis, with a 1 on every axis in
+/// `shared_axes` (axes counted with the batch as 0). Keras writes the 1 at index `axis - 1` of
+/// the shape without batch, with Python indexing, so `shared_axes=[0]` or a negative axis land
+/// where Python puts them; we reproduce that. Every other axis must be known.
+/// Output shape: the input's. MACs 0.
+public struct PReLU: LayerKind {
+    public static let className = "PReLU"
+    public static let category = LayerCategory.activation
+    public static let summary = "A leaky ReLU whose slope for negative values is learned; owns one alpha per value (or per channel when axes are shared)."
+
+    /// Axes that share one alpha, nil when none.
+    public let sharedAxes: [Int]?
+
+    public init(config: LayerConfig) throws {
+        sharedAxes = try config.intList("shared_axes")
+    }
+
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
+        [try Shapes.single(inputs, Self.className)]
+    }
+
+    public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] {
+        let input = try Shapes.single(inputs, Self.className)
+        guard input.rank >= 2 else { throw LayerError("PReLU expects an input with at least one axis after the batch, found \(input)") }
+        var shape = Array(input.dims.dropFirst())
+        for axis in sharedAxes ?? [] {
+            var i = axis - 1
+            if i < 0 { i += shape.count }
+            guard i >= 0, i < shape.count else {
+                throw LayerError("PReLU shared_axes \(sharedAxes ?? []) has axis \(axis), out of range for input \(input)")
+            }
+            shape[i] = 1
+        }
+        let known = shape.compactMap { $0 }
+        guard known.count == shape.count else {
+            throw LayerError("PReLU needs every axis not in shared_axes to be known to create alpha; input \(input), shared_axes \(sharedAxes ?? [])")
+        }
+        return [WeightSpec("alpha", known)]
+    }
+}

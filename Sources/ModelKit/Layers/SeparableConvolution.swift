@@ -1,0 +1,59 @@
+/// The shared behaviour of SeparableConv1D and SeparableConv2D
+/// (keras/src/layers/convolutional/base_separable_conv.py): a depthwise convolution (each
+/// channel on its own, `depth_multiplier` kernels per channel) followed by a 1x1 pointwise
+/// convolution to `filters` channels.
+///
+/// Weights, in Keras's order: `depthwise_kernel` `(*kernel_size, in_channels,
+/// depth_multiplier)`, `pointwise_kernel` `(*[1] * rank, in_channels * depth_multiplier,
+/// filters)`, then `bias` `(filters,)` when `use_bias`.
+///
+/// MACs at batch 1: depthwise part (output positions x in_channels x depth_multiplier x kernel
+/// volume) + pointwise part (output positions x in_channels x depth_multiplier x filters).
+public struct SeparableConvolution: Sendable {
+    public let geometry: ConvolutionGeometry
+    public let filters: Int
+    public let depthMultiplier: Int
+    public let useBias: Bool
+    public let activation: String?
+
+    public init(config: LayerConfig, rank: Int, className: String) throws {
+        // Keras 2 allowed causal padding for SeparableConv1D; Keras 3 does not.
+        geometry = try ConvolutionGeometry(config: config, rank: rank, className: className, allowCausal: rank == 1 && config.isKeras2)
+        filters = try config.positiveInt("filters")
+        depthMultiplier = try config.has("depth_multiplier") ? config.positiveInt("depth_multiplier") : 1
+        useBias = try config.bool("use_bias", default: true)
+        activation = try Activations.validate(config)
+    }
+
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
+        let input = try Shapes.single(inputs, geometry.className)
+        let spatial = try geometry.convolutionOutput(input)
+        return [geometry.shape(batch: input.dims[0], spatial: spatial, channels: filters)]
+    }
+
+    public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] {
+        let input = try Shapes.single(inputs, geometry.className)
+        _ = try outputShapes(inputs)
+        let c = try geometry.channels(input)
+        guard let mid = checkedProduct([c, depthMultiplier]) else {
+            throw LayerError("\(geometry.className): in_channels (\(c)) x depth_multiplier (\(depthMultiplier)) overflows")
+        }
+        var out = [
+            WeightSpec("depthwise_kernel", geometry.kernelSize + [c, depthMultiplier]),
+            WeightSpec("pointwise_kernel", Array(repeating: 1, count: geometry.rank) + [mid, filters]),
+        ]
+        if useBias { out.append(WeightSpec("bias", [filters])) }
+        return out
+    }
+
+    public func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int? {
+        guard let input = inputs.first, let output = outputs.first,
+              let c = try? geometry.channels(input),
+              let spatial = try? geometry.split(output).spatial,
+              let positions = Shapes.product(spatial),
+              let volume = geometry.kernelVolume,
+              let depthwise = checkedProduct([positions, c, depthMultiplier, volume]),
+              let pointwise = checkedProduct([positions, c, depthMultiplier, filters]) else { return nil }
+        return checkedSum([depthwise, pointwise])
+    }
+}
