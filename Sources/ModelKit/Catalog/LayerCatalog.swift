@@ -8,6 +8,31 @@ public enum LayerCatalog {
         // core
         // convolution
         // pooling and reshaping
+        Flatten.self,
+        Reshape.self,
+        Permute.self,
+        RepeatVector.self,
+        MaxPooling1D.self,
+        MaxPooling2D.self,
+        MaxPooling3D.self,
+        AveragePooling1D.self,
+        AveragePooling2D.self,
+        AveragePooling3D.self,
+        GlobalAveragePooling1D.self,
+        GlobalAveragePooling2D.self,
+        GlobalAveragePooling3D.self,
+        GlobalMaxPooling1D.self,
+        GlobalMaxPooling2D.self,
+        GlobalMaxPooling3D.self,
+        ZeroPadding1D.self,
+        ZeroPadding2D.self,
+        ZeroPadding3D.self,
+        Cropping1D.self,
+        Cropping2D.self,
+        Cropping3D.self,
+        UpSampling1D.self,
+        UpSampling2D.self,
+        UpSampling3D.self,
         // merging
         // normalization
         // recurrent and attention
