@@ -34,6 +34,14 @@ public enum LayerCatalog {
         UpSampling2D.self,
         UpSampling3D.self,
         // merging
+        Add.self,
+        Subtract.self,
+        Multiply.self,
+        Average.self,
+        Maximum.self,
+        Minimum.self,
+        Concatenate.self,
+        Dot.self,
         // normalization
         // recurrent and attention
         // preprocessing and application-specific
