@@ -43,6 +43,11 @@ public enum LayerCatalog {
         Concatenate.self,
         Dot.self,
         // normalization
+        BatchNormalization.self,
+        LayerNormalization.self,
+        GroupNormalization.self,
+        UnitNormalization.self,
+        RMSNormalization.self,
         // recurrent and attention
         // preprocessing and application-specific
     ]
