@@ -1,0 +1,70 @@
+/// Keras `BatchNormalization` (keras/src/layers/normalization/batch_normalization.py, `build`;
+/// Keras 2: tf_keras/src/layers/normalization/batch_normalization.py).
+///
+/// Output shape = input shape. Weights, per channel of `axis` (each of shape `(C,)`), in
+/// Keras's order: `gamma` (trainable, if `scale`), `beta` (trainable, if `center`),
+/// `moving_mean`, `moving_variance` (non-trainable); with `renorm=true` also `moving_stddev`,
+/// `renorm_mean`, `renorm_stddev` (non-trainable). Keras 2 saves `axis` as a list (`[3]`);
+/// several axes (Keras 2 only) give weights of the input's rank with 1 on the other axes,
+/// and Keras 2's `virtual_batch_size` adds a leading 1 to that shape.
+/// MACs: 1 per output element (by convention for normalization layers).
+public struct BatchNormalization: LayerKind {
+    public static let className = "BatchNormalization"
+    public static let aliases = ["SyncBatchNormalization", "BatchNormalizationV1", "BatchNormalizationV2"]
+    public static let category = LayerCategory.normalization
+    public static let summary = "Rescales each channel with statistics learned over training batches; owns 4 numbers per channel (scale and offset are trained, moving mean and variance are not)."
+
+    public let axis: NormalizationAxes
+    public let center: Bool
+    public let scale: Bool
+    public let renorm: Bool
+    public let virtualBatch: Bool
+
+    public init(config: LayerConfig) throws {
+        axis = try NormalizationAxes(config: config)
+        center = try config.bool("center", default: true)
+        scale = try config.bool("scale", default: true)
+        renorm = try config.bool("renorm", default: false)
+        if let v = try config.optionalInt("virtual_batch_size") {
+            guard v > 0 else { throw config.error("virtual_batch_size", "must be positive, found \(v)") }
+            virtualBatch = true
+        } else {
+            virtualBatch = false
+        }
+    }
+
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
+        let input = try Shapes.single(inputs, Self.className)
+        try axis.check(input, Self.className)
+        return [input]
+    }
+
+    /// Shape of each of the layer's weights.
+    func parameterShape(_ input: TensorShape) throws -> [Int] {
+        let sizes = try axis.sizes(input, axes: axis.axes, Self.className)
+        if sizes.count == 1 && !virtualBatch { return sizes }
+        var shape = Array(repeating: 1, count: input.rank)
+        for (a, d) in zip(axis.axes, sizes) { shape[input.normalizedAxis(a)!] = d }
+        if virtualBatch { shape.insert(1, at: 1) }
+        return shape
+    }
+
+    public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] {
+        let shape = try parameterShape(Shapes.single(inputs, Self.className))
+        var w: [WeightSpec] = []
+        if scale { w.append(WeightSpec("gamma", shape)) }
+        if center { w.append(WeightSpec("beta", shape)) }
+        w.append(WeightSpec("moving_mean", shape, trainable: false))
+        w.append(WeightSpec("moving_variance", shape, trainable: false))
+        if renorm {
+            w.append(WeightSpec("moving_stddev", shape, trainable: false))
+            w.append(WeightSpec("renorm_mean", shape, trainable: false))
+            w.append(WeightSpec("renorm_stddev", shape, trainable: false))
+        }
+        return w
+    }
+
+    public func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int? {
+        outputs.first?.elementCount(batch: 1)
+    }
+}

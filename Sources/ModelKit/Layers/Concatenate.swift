@@ -1,0 +1,44 @@
+/// Keras `Concatenate`: joins its inputs along one axis
+/// (keras/src/layers/merging/concatenate.py).
+///
+/// All inputs have the same rank and agree on every axis except `axis` (default -1; an
+/// unknown size agrees with anything). Output: the first input's shape with the sizes on
+/// `axis` summed (unknown if any is unknown). No weights. MACs: 0.
+public struct Concatenate: LayerKind {
+    public static let className = "Concatenate"
+    public static let category = LayerCategory.merge
+    public static let summary = "Joins its inputs side by side along one axis (usually the channels); no weights."
+
+    public let axis: Int
+
+    public init(config: LayerConfig) throws {
+        axis = try config.int("axis", default: -1)
+    }
+
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
+        guard let first = inputs.first else { throw LayerError("Concatenate needs a list of inputs, found none") }
+        let all = inputs.map(\.description).joined(separator: ", ")
+        guard inputs.allSatisfy({ $0.rank == first.rank }) else {
+            throw LayerError("Concatenate inputs must have the same rank, found \(all)")
+        }
+        guard let a = first.normalizedAxis(axis) else {
+            throw LayerError("Concatenate axis \(axis) is out of range for inputs \(all)")
+        }
+        for d in 0..<first.rank where d != a {
+            let known = Set(inputs.compactMap { $0[d] })
+            guard known.count <= 1 else {
+                throw LayerError("Concatenate on axis \(axis) needs inputs with matching shapes except on that axis, found \(all) (axis \(d) differs)")
+            }
+        }
+        var out = first
+        var total: Int? = 0
+        for s in inputs {
+            guard let t = total, let n = s[a] else { total = nil; break }
+            let (sum, overflow) = t.addingReportingOverflow(n)
+            guard !overflow else { throw LayerError("Concatenate output size overflows for inputs \(all)") }
+            total = sum
+        }
+        out[a] = total
+        return [out]
+    }
+}

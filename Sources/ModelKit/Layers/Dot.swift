@@ -1,0 +1,68 @@
+/// Keras `Dot`: the dot product of two tensors along one axis of each, per sample
+/// (keras/src/layers/merging/dot.py, `compute_output_shape` and `batch_dot`).
+///
+/// `axes` is an int (the same axis of both, negative counting from the end) or a pair.
+/// Output: the first shape without its contracted axis, followed by the second without its
+/// batch and contracted axis; a `(batch,)` result becomes `(batch, 1)`. `normalize=true`
+/// L2-normalizes both inputs first (cosine similarity). No weights.
+/// MACs: output elements × the contracted size (the matmul of `batch_dot`).
+public struct Dot: LayerKind {
+    public static let className = "Dot"
+    public static let category = LayerCategory.merge
+    public static let summary = "Multiplies two inputs as a dot product along chosen axes (normalize=True gives cosine similarity); no weights."
+
+    /// Either one axis for both inputs or one per input (Python-style negatives allowed).
+    public let axes: [Int]
+    public let sameAxisForBoth: Bool
+    public let normalize: Bool
+
+    public init(config: LayerConfig) throws {
+        guard let v = config["axes"], !v.isNull else { throw config.error("axes", "missing key \"axes\"") }
+        if let i = v.intValue {
+            axes = [i]
+            sameAxisForBoth = true
+        } else if let a = v.arrayValue, a.count == 2, let x = a[0].intValue, let y = a[1].intValue {
+            axes = [x, y]
+            sameAxisForBoth = false
+        } else {
+            throw config.error("axes", "expected a whole number or a pair of whole numbers, found \(v.brief)")
+        }
+        normalize = try config.bool("normalize", default: false)
+    }
+
+    /// The contracted axis of each input, made non-negative.
+    func resolvedAxes(_ x: TensorShape, _ y: TensorShape) throws -> (Int, Int) {
+        let raw = sameAxisForBoth ? (axes[0], axes[0]) : (axes[0], axes[1])
+        guard let a = x.normalizedAxis(raw.0), let b = y.normalizedAxis(raw.1) else {
+            throw LayerError("Dot axes \(sameAxisForBoth ? String(axes[0]) : "\(axes)") are out of range for inputs \(x) and \(y)")
+        }
+        guard a != 0, b != 0 else { throw LayerError("Dot cannot contract the batch axis 0 (axes \(axes), inputs \(x) and \(y))") }
+        return (a, b)
+    }
+
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
+        guard inputs.count == 2 else {
+            throw LayerError("Dot must be called on exactly 2 inputs, found \(inputs.count): \(inputs.map(\.description).joined(separator: ", "))")
+        }
+        let (x, y) = (inputs[0], inputs[1])
+        guard x.rank >= 2, y.rank >= 2 else { throw LayerError("Dot needs inputs of rank 2 or more, found \(x) and \(y)") }
+        let (a, b) = try resolvedAxes(x, y)
+        if let d1 = x[a], let d2 = y[b], d1 != d2 {
+            throw LayerError("Dot inputs \(x) and \(y) are incompatible: size \(d1) on axis \(a) against \(d2) on axis \(b)")
+        }
+        var left = x.dims
+        left.remove(at: a)
+        var right = y.dims
+        right.remove(at: b)
+        right.removeFirst()
+        var out = left + right
+        if out.count == 1 { out.append(1) }
+        return [TensorShape(out)]
+    }
+
+    public func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int? {
+        guard inputs.count == 2, let out = outputs.first, let (a, _) = try? resolvedAxes(inputs[0], inputs[1]),
+              let k = inputs[0][a], let n = out.elementCount(batch: 1) else { return nil }
+        return checkedProduct([n, k])
+    }
+}

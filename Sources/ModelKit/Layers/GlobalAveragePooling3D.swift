@@ -1,0 +1,22 @@
+/// Keras `GlobalAveragePooling3D`: average over all 3 spatial axises
+/// (keras/src/layers/pooling/global_average_pooling3d.py, base_global_pooling.py).
+///
+/// Input `(batch, d1, d2, d3, channels)` (or channels first); output
+/// `(batch, channels)`, or with `keepdims=true` the input shape with every spatial size 1.
+/// No weights. MACs: 0 (pooling is counted as free, by convention).
+public struct GlobalAveragePooling3D: LayerKind {
+    public static let className = "GlobalAveragePooling3D"
+    public static let aliases = ["GlobalAvgPool3D"]
+    public static let category = LayerCategory.pooling
+    public static let summary = "Reduces each channel of the whole volume to one number (the average); no weights."
+
+    public let reduction: GlobalPoolingReduction
+
+    public init(config: LayerConfig) throws {
+        reduction = try GlobalPoolingReduction(config: config, spatialRank: 3)
+    }
+
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
+        [try reduction.outputShape(Shapes.single(inputs, Self.className), Self.className)]
+    }
+}

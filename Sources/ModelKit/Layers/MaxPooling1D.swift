@@ -1,0 +1,22 @@
+/// Keras `MaxPooling1D`: max pooling over 1 spatial axis
+/// (keras/src/layers/pooling/max_pooling1d.py, base_pooling.py).
+///
+/// Input `(batch, d1, channels)` (or channels first); output the same
+/// with each spatial size reduced by the window (see `PoolingWindow`). No weights.
+/// MACs: 0 (pooling is counted as free, by convention).
+public struct MaxPooling1D: LayerKind {
+    public static let className = "MaxPooling1D"
+    public static let aliases = ["MaxPool1D"]
+    public static let category = LayerCategory.pooling
+    public static let summary = "Shrinks the sequence by keeping the largest value of each small window of steps; no weights."
+
+    public let window: PoolingWindow
+
+    public init(config: LayerConfig) throws {
+        window = try PoolingWindow(config: config, spatialRank: 1)
+    }
+
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
+        [try window.outputShape(Shapes.single(inputs, Self.className), Self.className)]
+    }
+}

@@ -1,0 +1,51 @@
+/// The `axis` argument of the normalization layers: one int (Keras 3) or a list of ints
+/// (Keras 2 saves `[3]`; LayerNormalization takes several axes), Python-style negatives allowed.
+public struct NormalizationAxes: Sendable, Hashable {
+    /// The axes as written in the config.
+    public let axes: [Int]
+    /// True when the config held a list rather than a single int.
+    public let isList: Bool
+
+    public init(axes: [Int], isList: Bool) {
+        self.axes = axes
+        self.isList = isList
+    }
+
+    /// Reads `key` (default -1): an int or a non-empty list of ints.
+    public init(config: LayerConfig, key: String = "axis", default def: Int = -1) throws {
+        guard let v = config[key], !v.isNull else {
+            self.init(axes: [def], isList: false)
+            return
+        }
+        if let i = v.intValue {
+            self.init(axes: [i], isList: false)
+        } else if let list = try config.intList(key), !list.isEmpty {
+            self.init(axes: list, isList: true)
+        } else {
+            throw config.error(key, "expected a whole number or a non-empty list of whole numbers, found \(v.brief)")
+        }
+    }
+
+    /// Keras-style text: `-1` or `[1, 2]`.
+    public var text: String { isList ? "\(axes)" : "\(axes[0])" }
+
+    /// Requires every axis to exist in `shape` (as Keras's `compute_output_shape` does).
+    public func check(_ shape: TensorShape, _ layer: String) throws {
+        for a in axes where shape.normalizedAxis(a) == nil {
+            throw LayerError("\(layer) axis \(a) is out of bounds for input shape \(shape) (axis=\(text))")
+        }
+    }
+
+    /// The sizes of `shape` on the given axes, in the given order; each must be known.
+    public func sizes(_ shape: TensorShape, axes chosen: [Int], _ layer: String) throws -> [Int] {
+        try chosen.map { a in
+            guard let i = shape.normalizedAxis(a) else {
+                throw LayerError("\(layer) axis \(a) is out of bounds for input shape \(shape) (axis=\(text))")
+            }
+            guard let d = shape[i] else {
+                throw LayerError("\(layer) needs a known size on axis \(a) of input \(shape) (axis=\(text))")
+            }
+            return d
+        }
+    }
+}

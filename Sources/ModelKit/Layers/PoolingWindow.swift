@@ -1,0 +1,50 @@
+/// The window of a `MaxPooling*` / `AveragePooling*` layer: `pool_size`, `strides` (default
+/// `pool_size`), `padding` (`valid` or `same`) and `data_format`.
+///
+/// Output length per spatial axis (keras/src/ops/operation_utils.py,
+/// `compute_pooling_output_shape`): `floor((n - pool) / stride) + 1` under `valid` (an error
+/// when that is zero or less), `floor((n - 1) / stride) + 1` under `same`.
+public struct PoolingWindow: Sendable, Hashable {
+    public let layout: SpatialLayout
+    public let poolSize: [Int]
+    public let strides: [Int]
+    /// `valid` or `same`.
+    public let padding: String
+
+    public init(config: LayerConfig, spatialRank: Int) throws {
+        layout = try SpatialLayout(config: config, spatialRank: spatialRank)
+        poolSize = try config.intTuple("pool_size", count: spatialRank, default: Array(repeating: 2, count: spatialRank))
+        strides = try config.intTuple("strides", count: spatialRank, default: poolSize)
+        let p = try config.padding()
+        guard p == "valid" || p == "same" else {
+            throw config.error("padding", "pooling takes \"valid\" or \"same\", found \"\(p)\"")
+        }
+        padding = p
+    }
+
+    /// Output shape for one input, or a `LayerError` naming the shape and the window.
+    public func outputShape(_ input: TensorShape, _ layer: String) throws -> TensorShape {
+        try layout.check(input, layer)
+        var out = input
+        for (i, axis) in layout.spatialAxes.enumerated() {
+            guard let n = input[axis] else { continue }
+            let length: Int
+            if padding == "valid" {
+                // floor((n - pool) / stride) + 1, with Python's floor for negatives.
+                length = Self.floorDiv(n - poolSize[i], strides[i]) + 1
+                guard length > 0 else {
+                    throw LayerError("\(layer) would produce an output of size \(length) on axis \(axis): input \(input), pool_size \(poolSize), strides \(strides), padding \"valid\"")
+                }
+            } else {
+                length = Self.floorDiv(n - 1, strides[i]) + 1
+            }
+            out[axis] = length
+        }
+        return out
+    }
+
+    /// Python's `//` for a positive divisor.
+    static func floorDiv(_ a: Int, _ b: Int) -> Int {
+        a >= 0 ? a / b : -((-a + b - 1) / b)
+    }
+}

@@ -1,0 +1,35 @@
+/// Where the spatial axes and the channel axis of an image-like tensor sit, for layers that
+/// take `data_format` (pooling, padding, cropping, upsampling).
+///
+/// A rank-`spatialRank + 2` tensor is `(batch, d1, ..., dn, channels)` under `channels_last`
+/// and `(batch, channels, d1, ..., dn)` under `channels_first`.
+public struct SpatialLayout: Sendable, Hashable {
+    /// Number of spatial axes (1, 2 or 3).
+    public let spatialRank: Int
+    /// True under `data_format="channels_first"`.
+    public let channelsFirst: Bool
+
+    public init(spatialRank: Int, channelsFirst: Bool) {
+        self.spatialRank = spatialRank
+        self.channelsFirst = channelsFirst
+    }
+
+    /// Reads `data_format` from the config (default `channels_last`).
+    public init(config: LayerConfig, spatialRank: Int) throws {
+        self.init(spatialRank: spatialRank, channelsFirst: try config.channelsFirst())
+    }
+
+    /// Index of the first spatial axis in the full shape.
+    public var firstSpatialAxis: Int { channelsFirst ? 2 : 1 }
+
+    /// Indices of the spatial axes in the full shape.
+    public var spatialAxes: [Int] { Array(firstSpatialAxis..<(firstSpatialAxis + spatialRank)) }
+
+    /// Index of the channel axis in the full shape.
+    public var channelAxis: Int { channelsFirst ? 1 : spatialRank + 1 }
+
+    /// Requires the input rank Keras's `InputSpec(ndim=spatialRank + 2)` asks for.
+    public func check(_ shape: TensorShape, _ layer: String) throws {
+        try Shapes.require(shape, rank: spatialRank + 2, layer)
+    }
+}
