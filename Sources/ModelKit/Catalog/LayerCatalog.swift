@@ -11,6 +11,15 @@ public enum LayerCatalog {
         // merging
         // normalization
         // recurrent and attention
+        Embedding.self,
+        SimpleRNN.self,
+        LSTM.self,
+        GRU.self,
+        Bidirectional.self,
+        TimeDistributed.self,
+        MultiHeadAttention.self,
+        Attention.self,
+        AdditiveAttention.self,
         // preprocessing and application-specific
     ]
 
