@@ -76,6 +76,15 @@ public enum LayerCatalog {
         UnitNormalization.self,
         RMSNormalization.self,
         // recurrent and attention
+        Embedding.self,
+        SimpleRNN.self,
+        LSTM.self,
+        GRU.self,
+        Bidirectional.self,
+        TimeDistributed.self,
+        MultiHeadAttention.self,
+        Attention.self,
+        AdditiveAttention.self,
         // preprocessing and application-specific
     ]
 

@@ -1,0 +1,39 @@
+/// Additive (Bahdanau-style) attention: scores `sum(scale · tanh(query + key))`, softmax over
+/// the key positions, weighted sum of the values.
+///
+/// Called with `[query (batch, Tq, dim), value (batch, Tv, dv)]` or `[query, value, key]`;
+/// output `(batch, Tq, dv)`; with `return_attention_scores` (passed in by the model reader as
+/// the config key) a second output `(batch, Tq, Tv)`.
+/// Weights: `scale (dim,)` when `use_scale` (the default).
+/// MACs: counted like `Attention`: Tq·Tv·dim for the scores plus Tq·Tv·dv for the sum.
+/// Upstream: keras/src/layers/attention/additive_attention.py.
+public struct AdditiveAttention: LayerKind {
+    public static let className = "AdditiveAttention"
+    public static let category = LayerCategory.kernel
+    public static let summary = "Lets each query position take a weighted average of the values, scoring each key with a small learned additive function; owns one scale vector."
+
+    public let useScale: Bool
+    public var returnAttentionScores: Bool
+
+    public init(config: LayerConfig) throws {
+        useScale = try config.bool("use_scale", default: true)
+        returnAttentionScores = try config.bool("return_attention_scores", default: false)
+    }
+
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
+        try Attention.outputs(inputs, scores: returnAttentionScores, Self.className)
+    }
+
+    public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] {
+        let (q, _, _) = try Attention.operands(inputs, Self.className)
+        guard useScale else { return [] }
+        guard let dim = q.dims.last ?? nil else {
+            throw LayerError("AdditiveAttention needs a known feature size (last axis) of the query, found \(q)")
+        }
+        return [WeightSpec("scale", [dim])]
+    }
+
+    public func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int? {
+        Attention.attentionMACs(inputs, Self.className)
+    }
+}
