@@ -1,6 +1,8 @@
 #ifndef STRATA_CHDF5_SHIM_H
 #define STRATA_CHDF5_SHIM_H
 #include <hdf5.h>
+#include <hdf5_hl.h>
+#include <string.h>
 
 /* Macros and mutable globals that Swift 6 cannot import directly. */
 static inline hid_t strata_h5t_c_s1(void) { return H5T_C_S1; }
@@ -9,6 +11,44 @@ static inline hid_t strata_h5p_default(void) { return H5P_DEFAULT; }
 static inline unsigned strata_h5f_acc_rdonly(void) { return H5F_ACC_RDONLY; }
 static inline size_t strata_h5t_variable(void) { return H5T_VARIABLE; }
 static inline hid_t strata_h5s_all(void) { return H5S_ALL; }
-/* Silence HDF5's own error printing; errors are reported by Strata with context. */
+static inline hid_t strata_h5e_default(void) { return H5E_DEFAULT; }
+static inline unsigned strata_h5o_info_basic(void) { return H5O_INFO_BASIC; }
+/* H5LTopen_file_image flags: the caller keeps the buffer alive until H5Fclose. */
+static inline unsigned strata_h5lt_dont_copy_dont_release(void) {
+    return H5LT_FILE_IMAGE_DONT_COPY | H5LT_FILE_IMAGE_DONT_RELEASE;
+}
+
+/* Silence HDF5's own error printing; errors are reported by Strata with context.
+   In a thread-safe build the setting is per thread, so call it before every operation. */
 static inline void strata_h5_quiet(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+
+/* The object address of a group or dataset (creation order in a freshly written file). */
+static inline haddr_t strata_h5_object_address(hid_t obj) {
+    H5O_info_t info;
+    if (H5Oget_info2(obj, &info, H5O_INFO_BASIC) < 0) return HADDR_UNDEF;
+    return info.addr;
+}
+
+/* Collects the descriptions of this thread's HDF5 error stack, innermost last, into buf. */
+typedef struct { char *buf; size_t size; } strata_h5_error_text;
+
+static herr_t strata_h5_error_walker(unsigned n, const H5E_error2_t *err, void *data) {
+    (void)n;
+    strata_h5_error_text *t = (strata_h5_error_text *)data;
+    if (err == NULL || err->desc == NULL || err->desc[0] == '\0') return 0;
+    size_t used = strlen(t->buf);
+    if (used + 4 >= t->size) return 0;
+    if (used > 0) { strncat(t->buf, "; ", t->size - used - 1); used += 2; }
+    strncat(t->buf, err->desc, t->size - used - 1);
+    return 0;
+}
+
+/* Writes "desc; desc; ..." (outermost first) into buf and clears the stack. */
+static inline void strata_h5_error_message(char *buf, size_t size) {
+    if (size == 0) return;
+    buf[0] = '\0';
+    strata_h5_error_text t = { buf, size };
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, strata_h5_error_walker, &t);
+    H5Eclear2(H5E_DEFAULT);
+}
 #endif

@@ -1,0 +1,486 @@
+import CHDF5
+import Foundation
+import ModelKit
+
+/// An HDF5 file opened read-only, from a path or from bytes in memory.
+///
+/// The only place in Strata where HDF5 handles live: every call opens what it needs and
+/// closes it before returning, so the file handle is the only long-lived resource.
+/// Every failure is a `StrataError` with `file` set to `displayName` and `place` set to the
+/// HDF5 path involved; HDF5's own printing to stderr is silenced.
+///
+/// Sendable because the handle is immutable and Debian's libhdf5 is built thread-safe
+/// (`Threadsafety: yes` in libhdf5.settings): the library serialises calls itself.
+public final class HDF5File: @unchecked Sendable {
+    /// The name used in error messages (a path, or `model.keras!model.weights.h5`).
+    public let displayName: String
+
+    private let fileID: hid_t
+    /// The file image for a file opened from memory; HDF5 reads it in place and does not
+    /// free it (`H5LT_FILE_IMAGE_DONT_COPY | DONT_RELEASE`), so it lives until `deinit`.
+    private let image: UnsafeMutableRawBufferPointer?
+
+    /// The 8-byte HDF5 format signature, `\x89HDF\r\n\x1a\n`.
+    public static let signature: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
+
+    /// Opens the HDF5 file at `path` read-only.
+    ///
+    /// - Parameter displayName: the name for error messages; defaults to `path`.
+    public init(path: String, displayName: String? = nil) throws {
+        let name = displayName ?? path
+        self.displayName = name
+        self.image = nil
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StrataError(file: name, "no such file")
+        }
+        guard HDF5File.hasSignature(atPath: path) else {
+            throw StrataError(file: name, "not an HDF5 file: no HDF5 signature at offset 0 or at any user-block offset (512, 1024, 2048, ...)")
+        }
+        strata_h5_quiet()
+        let id = H5Fopen(path, strata_h5f_acc_rdonly(), hid_t(H5P_DEFAULT))
+        guard id >= 0 else {
+            throw StrataError(file: name, "cannot open the HDF5 file (corrupt or truncated?)" + HDF5File.libraryMessage())
+        }
+        self.fileID = id
+    }
+
+    /// Opens an HDF5 file image held in memory (for example `model.weights.h5` inside a
+    /// `.keras` archive) without writing a temporary file. The bytes are copied once.
+    public init(bytes: Data, displayName: String) throws {
+        self.displayName = displayName
+        guard HDF5File.hasSignature(bytes) else {
+            throw StrataError(file: displayName, "not an HDF5 file: no HDF5 signature at offset 0 or at any user-block offset (512, 1024, 2048, ...)")
+        }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 16)
+        bytes.copyBytes(to: buffer)
+        strata_h5_quiet()
+        let id = H5LTopen_file_image(buffer.baseAddress, buffer.count, strata_h5lt_dont_copy_dont_release())
+        guard id >= 0 else {
+            let detail = HDF5File.libraryMessage()
+            buffer.deallocate()
+            throw StrataError(file: displayName, "cannot open the HDF5 image (corrupt or truncated?)" + detail)
+        }
+        self.fileID = id
+        self.image = buffer
+    }
+
+    deinit {
+        H5Fclose(fileID)
+        image?.deallocate()
+    }
+
+    // MARK: - Detecting HDF5 by content
+
+    /// True when the file at `path` starts with the HDF5 signature at offset 0, 512, 1024,
+    /// 2048, ... (HDF5 allows a user block of a power-of-two size before the superblock).
+    /// Reads 8 bytes per candidate offset, never the whole file.
+    public static func hasSignature(atPath path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        guard let size = try? handle.seekToEnd() else { return false }
+        for offset in signatureOffsets(fileSize: size) {
+            guard (try? handle.seek(toOffset: offset)) != nil,
+                  let bytes = try? handle.read(upToCount: 8) else { return false }
+            if bytes.elementsEqual(signature) { return true }
+        }
+        return false
+    }
+
+    /// True when `bytes` hold the HDF5 signature at offset 0, 512, 1024, 2048, ...
+    public static func hasSignature(_ bytes: Data) -> Bool {
+        for offset in signatureOffsets(fileSize: UInt64(bytes.count)) {
+            let start = bytes.startIndex + Int(offset)
+            if bytes[start..<start + 8].elementsEqual(signature) { return true }
+        }
+        return false
+    }
+
+    /// 0, 512, 1024, 2048, ... while 8 bytes still fit in the file.
+    private static func signatureOffsets(fileSize: UInt64) -> [UInt64] {
+        var offsets: [UInt64] = []
+        var offset: UInt64 = 0
+        while offset + 8 <= fileSize {
+            offsets.append(offset)
+            offset = offset == 0 ? 512 : offset * 2
+        }
+        return offsets
+    }
+
+    // MARK: - Objects and attributes
+
+    /// What an HDF5 path names.
+    public enum ObjectKind: String, Sendable {
+        case group, dataset, namedDatatype, softOrExternalLink, other
+    }
+
+    /// One child of a group: its name, full path and kind.
+    public struct Child: Sendable, Hashable {
+        /// The link name inside the parent group.
+        public var name: String
+        /// The absolute HDF5 path, e.g. `/layers/dense/vars/0`.
+        public var path: String
+        public var kind: ObjectKind
+        /// The object header's address in the file; in a file written once from start to
+        /// end (as h5py writes Keras files) a larger address means created later.
+        public var address: UInt64?
+    }
+
+    /// The kind of object at `path`, or nil when nothing is there. Does not follow soft or
+    /// external links.
+    public func kind(at path: String) -> ObjectKind? {
+        strata_h5_quiet()
+        if path == "/" { return .group }
+        guard linkExists(path) else { return nil }
+        return try? childInfo(parent: fileID, name: path).kind
+    }
+
+    /// True when `path` exists (every intermediate link too) as a hard link.
+    private func linkExists(_ path: String) -> Bool {
+        var prefix = ""
+        for part in path.split(separator: "/") {
+            prefix += "/" + part
+            if H5Lexists(fileID, prefix, hid_t(H5P_DEFAULT)) <= 0 { H5Eclear2(strata_h5e_default()); return false }
+        }
+        return true
+    }
+
+    /// The children of the group at `path`, in the order of their names as HDF5 indexes them
+    /// (byte order: `dense`, `dense_1`, `dense_10`, `dense_2`).
+    public func children(of path: String) throws -> [Child] {
+        try withGroup(path) { gid in
+            var info = H5G_info_t()
+            guard H5Gget_info(gid, &info) >= 0 else { throw failure(path, "cannot list the group") }
+            var result: [Child] = []
+            result.reserveCapacity(Int(info.nlinks))
+            for i in 0..<info.nlinks {
+                let name = try linkName(gid, index: i, path: path)
+                var child = try childInfo(parent: gid, name: name)
+                child.path = join(path, name)
+                result.append(child)
+            }
+            return result
+        }
+    }
+
+    /// The children of the group at `path` in creation order: HDF5's creation-order index
+    /// when the file tracks it, otherwise object address order (exact for files written once,
+    /// as Keras writes them), ties and links broken by name.
+    public func childrenInCreationOrder(of path: String) throws -> [Child] {
+        let kids = try children(of: path)
+        return kids.enumerated().sorted { a, b in
+            switch (a.element.address, b.element.address) {
+            case let (x?, y?) where x != y: return x < y
+            case (_?, nil): return true
+            case (nil, _?): return false
+            default: return a.offset < b.offset
+            }
+        }.map(\.element)
+    }
+
+    /// Visits every object below `path` depth-first (a group before its children, children
+    /// in name order). Hard-link cycles are visited once; depth is limited to 64.
+    public func walk(from path: String = "/", _ visit: (Child) throws -> Void) throws {
+        var seen = Set<UInt64>()
+        try walk(path, depth: 0, seen: &seen, visit)
+    }
+
+    private func walk(_ path: String, depth: Int, seen: inout Set<UInt64>, _ visit: (Child) throws -> Void) throws {
+        guard depth < 64 else { throw StrataError(file: displayName, place: path, "groups nested more than 64 deep") }
+        for child in try children(of: path) {
+            try visit(child)
+            if child.kind == .group {
+                if let a = child.address {
+                    if seen.contains(a) { continue }
+                    seen.insert(a)
+                }
+                try walk(child.path, depth: depth + 1, seen: &seen, visit)
+            }
+        }
+    }
+
+    /// The names of the attributes of the object at `path`, in name order.
+    public func attributeNames(of path: String = "/") throws -> [String] {
+        try withObject(path) { oid in
+            var info = H5O_info_t()
+            guard H5Oget_info2(oid, &info, UInt32(H5O_INFO_NUM_ATTRS)) >= 0 else { throw failure(path, "cannot read the object's header") }
+            var names: [String] = []
+            for i in 0..<info.num_attrs {
+                let n = H5Aget_name_by_idx(oid, ".", H5_INDEX_NAME, H5_ITER_INC, i, nil, 0, hid_t(H5P_DEFAULT))
+                guard n >= 0 else { throw failure(path, "cannot read attribute name \(i)") }
+                var buf = [CChar](repeating: 0, count: Int(n) + 1)
+                _ = H5Aget_name_by_idx(oid, ".", H5_INDEX_NAME, H5_ITER_INC, i, &buf, buf.count, hid_t(H5P_DEFAULT))
+                names.append(string(fromCString: buf))
+            }
+            return names
+        }
+    }
+
+    /// True when the object at `path` has an attribute `name`.
+    public func hasAttribute(_ name: String, of path: String = "/") throws -> Bool {
+        try withObject(path) { oid in
+            let r = H5Aexists(oid, name)
+            guard r >= 0 else { throw failure(path, "cannot look up attribute \"\(name)\"") }
+            return r > 0
+        }
+    }
+
+    /// The string attribute `name` of the object at `path` (the root by default): a scalar
+    /// or one-element string, variable-length (as h5py writes `str`) or fixed-length (as
+    /// numpy `bytes`).
+    public func stringAttribute(_ name: String, of path: String = "/") throws -> String {
+        let values = try stringArrayAttribute(name, of: path)
+        guard values.count == 1 else {
+            throw StrataError(file: displayName, place: attributePlace(path, name), "expected one string, found \(values.count)")
+        }
+        return values[0]
+    }
+
+    /// The string attribute `name` of the object at `path` as an array (Keras 2's
+    /// `layer_names`, `weight_names`). An empty attribute of any type (h5py writes an empty
+    /// list as a 0-element float64 array) is an empty array.
+    public func stringArrayAttribute(_ name: String, of path: String = "/") throws -> [String] {
+        try withObject(path) { oid in
+            let exists = H5Aexists(oid, name)
+            guard exists >= 0 else { throw failure(attributePlace(path, name), "cannot look up the attribute") }
+            guard exists > 0 else {
+                throw StrataError(file: displayName, place: path, "no attribute \"\(name)\"")
+            }
+            let place = attributePlace(path, name)
+            let aid = H5Aopen(oid, name, hid_t(H5P_DEFAULT))
+            guard aid >= 0 else { throw failure(place, "cannot open the attribute") }
+            defer { H5Aclose(aid) }
+            let tid = H5Aget_type(aid)
+            guard tid >= 0 else { throw failure(place, "cannot read the attribute's type") }
+            defer { H5Tclose(tid) }
+            let sid = H5Aget_space(aid)
+            guard sid >= 0 else { throw failure(place, "cannot read the attribute's dataspace") }
+            defer { H5Sclose(sid) }
+            let n = H5Sget_simple_extent_npoints(sid)
+            guard n >= 0 else { throw failure(place, "cannot count the attribute's elements") }
+            let count = Int(n)
+            let typeClass = H5Tget_class(tid)
+            if count == 0 { return [] }
+            guard typeClass == H5T_STRING else {
+                throw StrataError(file: displayName, place: place, "expected a string attribute, found \(describe(typeClass: typeClass, size: H5Tget_size(tid)))")
+            }
+            let isVariable = H5Tis_variable_str(tid)
+            guard isVariable >= 0 else { throw failure(place, "cannot read the string type") }
+            let mem = H5Tcopy(strata_h5t_c_s1())
+            defer { H5Tclose(mem) }
+            H5Tset_cset(mem, H5Tget_cset(tid))
+            if isVariable > 0 {
+                H5Tset_size(mem, strata_h5t_variable())
+                var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
+                guard H5Aread(aid, mem, &pointers) >= 0 else { throw failure(place, "cannot read the strings") }
+                defer { for p in pointers where p != nil { H5free_memory(p) } }
+                return pointers.map { p in p.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: strlen($0)), as: UTF8.self) } ?? "" }
+            }
+            let size = H5Tget_size(tid)
+            guard size > 0, count <= Int.max / size else { throw StrataError(file: displayName, place: place, "implausible string size \(size) x \(count)") }
+            H5Tset_size(mem, size)
+            H5Tset_strpad(mem, H5Tget_strpad(tid))
+            var raw = [UInt8](repeating: 0, count: count * size)
+            guard H5Aread(aid, mem, &raw) >= 0 else { throw failure(place, "cannot read the strings") }
+            let pad = H5Tget_strpad(tid)
+            return (0..<count).map { i in
+                var slice = raw[(i * size)..<((i + 1) * size)]
+                if let nul = slice.firstIndex(of: 0) { slice = slice[..<nul] }
+                if pad == H5T_STR_SPACEPAD { while slice.last == 0x20 { slice = slice.dropLast() } }
+                return String(decoding: slice, as: UTF8.self)
+            }
+        }
+    }
+
+    // MARK: - Datasets
+
+    /// A dataset's shape (row-major, as HDF5 and numpy store it; `[]` for a scalar) and
+    /// element type.
+    public struct DatasetInfo: Sendable, Hashable {
+        public var shape: [Int]
+        /// `float16`, `float32`, `float64`, `int8` ... `uint64`, `bool`, or a description
+        /// such as `string` or `compound(12 bytes)` for types Strata does not compute with.
+        public var dtype: DType
+        /// Element count; nil on overflow.
+        public var count: Int? { checkedProduct(shape) }
+    }
+
+    /// The shape and element type of the dataset at `path`.
+    public func datasetInfo(_ path: String) throws -> DatasetInfo {
+        try withDataset(path) { did in try info(did, path) }
+    }
+
+    private func info(_ did: hid_t, _ path: String) throws -> DatasetInfo {
+        let sid = H5Dget_space(did)
+        guard sid >= 0 else { throw failure(path, "cannot read the dataset's dataspace") }
+        defer { H5Sclose(sid) }
+        let rank = H5Sget_simple_extent_ndims(sid)
+        guard rank >= 0, rank <= 32 else { throw failure(path, "unreadable dataset rank \(rank)") }
+        var dims = [hsize_t](repeating: 0, count: Int(rank))
+        if rank > 0 { guard H5Sget_simple_extent_dims(sid, &dims, nil) >= 0 else { throw failure(path, "cannot read the dataset's dimensions") } }
+        let tid = H5Dget_type(did)
+        guard tid >= 0 else { throw failure(path, "cannot read the dataset's type") }
+        defer { H5Tclose(tid) }
+        var shape: [Int] = []
+        for d in dims {
+            guard d <= UInt64(Int.max) else { throw StrataError(file: displayName, place: path, "implausible dimension \(d)") }
+            shape.append(Int(d))
+        }
+        return DatasetInfo(shape: shape, dtype: dtype(of: tid))
+    }
+
+    private func dtype(of tid: hid_t) -> DType {
+        let cls = H5Tget_class(tid)
+        let size = H5Tget_size(tid)
+        switch cls {
+        case H5T_FLOAT:
+            return DType("float\(size * 8)")
+        case H5T_INTEGER:
+            return DType((H5Tget_sign(tid) == H5T_SGN_NONE ? "uint" : "int") + "\(size * 8)")
+        case H5T_ENUM where size == 1:
+            return DType("bool")  // h5py stores numpy bool as an int8 enum {FALSE, TRUE}
+        default:
+            return DType(describe(typeClass: cls, size: size))
+        }
+    }
+
+    private func describe(typeClass: H5T_class_t, size: Int) -> String {
+        switch typeClass {
+        case H5T_INTEGER: return "integer(\(size) bytes)"
+        case H5T_FLOAT: return "float(\(size) bytes)"
+        case H5T_STRING: return "string"
+        case H5T_COMPOUND: return "compound(\(size) bytes)"
+        case H5T_ENUM: return "enum(\(size) bytes)"
+        case H5T_ARRAY: return "array(\(size) bytes)"
+        case H5T_VLEN: return "vlen"
+        case H5T_OPAQUE: return "opaque(\(size) bytes)"
+        case H5T_REFERENCE: return "reference"
+        case H5T_BITFIELD: return "bitfield(\(size) bytes)"
+        default: return "unknown HDF5 type"
+        }
+    }
+
+    /// The dataset at `path` as `Float`s in row-major order (the layout of `datasetInfo`'s
+    /// shape). float16, float32, float64 and integer datasets are converted by HDF5.
+    ///
+    /// - Parameter maxElements: refuse larger datasets (default 2^31 elements, 8 GiB).
+    public func readFloats(_ path: String, maxElements: Int = 1 << 31) throws -> [Float] {
+        try withDataset(path) { did in
+            let meta = try info(did, path)
+            let tid = H5Dget_type(did)
+            guard tid >= 0 else { throw failure(path, "cannot read the dataset's type") }
+            let cls = H5Tget_class(tid)
+            H5Tclose(tid)
+            guard cls == H5T_FLOAT || cls == H5T_INTEGER else {
+                throw StrataError(file: displayName, place: path, "cannot read a dataset of type \(meta.dtype) as numbers")
+            }
+            guard let count = meta.count, count <= maxElements else {
+                throw StrataError(file: displayName, place: path, "dataset of shape \(meta.shape) is larger than \(maxElements) elements")
+            }
+            if count == 0 { return [] }
+            var values = [Float](repeating: 0, count: count)
+            let status = values.withUnsafeMutableBytes { buf in
+                H5Dread(did, strata_h5t_native_float(), strata_h5s_all(), strata_h5s_all(), hid_t(H5P_DEFAULT), buf.baseAddress)
+            }
+            guard status >= 0 else { throw failure(path, "cannot read \(count) \(meta.dtype) values (corrupt or truncated file?)") }
+            return values
+        }
+    }
+
+    // MARK: - Handles (all opened and closed here)
+
+    private func withObject<T>(_ path: String, _ body: (hid_t) throws -> T) throws -> T {
+        strata_h5_quiet()
+        if path != "/" && !linkExists(path) {
+            throw StrataError(file: displayName, place: path, "no such group or dataset")
+        }
+        let oid = H5Oopen(fileID, path, hid_t(H5P_DEFAULT))
+        guard oid >= 0 else { throw failure(path, "cannot open the object") }
+        defer { H5Oclose(oid) }
+        return try body(oid)
+    }
+
+    private func withGroup<T>(_ path: String, _ body: (hid_t) throws -> T) throws -> T {
+        try withObject(path) { oid in
+            guard H5Iget_type(oid) == H5I_GROUP else {
+                throw StrataError(file: displayName, place: path, "expected a group, found a \(kindName(oid))")
+            }
+            return try body(oid)
+        }
+    }
+
+    private func withDataset<T>(_ path: String, _ body: (hid_t) throws -> T) throws -> T {
+        try withObject(path) { oid in
+            guard H5Iget_type(oid) == H5I_DATASET else {
+                throw StrataError(file: displayName, place: path, "expected a dataset, found a \(kindName(oid))")
+            }
+            return try body(oid)
+        }
+    }
+
+    private func kindName(_ oid: hid_t) -> String {
+        switch H5Iget_type(oid) {
+        case H5I_GROUP: return "group"
+        case H5I_DATASET: return "dataset"
+        case H5I_DATATYPE: return "named datatype"
+        default: return "object of another kind"
+        }
+    }
+
+    private func linkName(_ gid: hid_t, index: hsize_t, path: String) throws -> String {
+        let n = H5Lget_name_by_idx(gid, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0, hid_t(H5P_DEFAULT))
+        guard n >= 0 else { throw failure(path, "cannot read the name of link \(index)") }
+        var buf = [CChar](repeating: 0, count: Int(n) + 1)
+        guard H5Lget_name_by_idx(gid, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buf, buf.count, hid_t(H5P_DEFAULT)) >= 0 else {
+            throw failure(path, "cannot read the name of link \(index)")
+        }
+        return string(fromCString: buf)
+    }
+
+    /// Kind and address of the link `name` relative to `parent`; soft and external links
+    /// are reported, never followed.
+    private func childInfo(parent: hid_t, name: String) throws -> Child {
+        var linfo = H5L_info_t()
+        guard H5Lget_info(parent, name, &linfo, hid_t(H5P_DEFAULT)) >= 0 else { throw failure(name, "cannot read the link") }
+        guard linfo.type == H5L_TYPE_HARD else {
+            return Child(name: name, path: name, kind: .softOrExternalLink, address: nil)
+        }
+        let oid = H5Oopen(parent, name, hid_t(H5P_DEFAULT))
+        guard oid >= 0 else { throw failure(name, "cannot open the object") }
+        defer { H5Oclose(oid) }
+        let kind: ObjectKind
+        switch H5Iget_type(oid) {
+        case H5I_GROUP: kind = .group
+        case H5I_DATASET: kind = .dataset
+        case H5I_DATATYPE: kind = .namedDatatype
+        default: kind = .other
+        }
+        let addr = strata_h5_object_address(oid)
+        return Child(name: name, path: name, kind: kind, address: addr == haddr_t.max ? nil : UInt64(addr))
+    }
+
+    private func join(_ parent: String, _ name: String) -> String {
+        parent.hasSuffix("/") ? parent + name : parent + "/" + name
+    }
+
+    private func attributePlace(_ path: String, _ name: String) -> String {
+        "\(path) attribute \"\(name)\""
+    }
+
+    private func string(fromCString buf: [CChar]) -> String {
+        let bytes = buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A StrataError for `place` with HDF5's own description appended.
+    private func failure(_ place: String, _ message: String) -> StrataError {
+        StrataError(file: displayName, place: place, message + HDF5File.libraryMessage())
+    }
+
+    /// HDF5's description of the last failure on this thread (` (HDF5: ...)`), or "".
+    private static func libraryMessage() -> String {
+        var buf = [CChar](repeating: 0, count: 1024)
+        strata_h5_error_message(&buf, buf.count)
+        let text = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return text.isEmpty ? "" : " (HDF5: \(text))"
+    }
+}
