@@ -175,7 +175,10 @@ public struct KerasConfigReader {
                 let who = layerName.map { "layer \"\($0)\" refers to" } ?? "refers to"
                 throw fail(refPath, "\(who) layer \"\(r.0)\", which does not exist in this model")
             }
-            let call = r.1 - offset[li]
+            var call = r.1 - offset[li]
+            // Keras 3 numbers a nested model's call from 0 in inbound nodes but may number it
+            // from 1 in output_layers (the model's own construction node comes first).
+            if call == layers[li].calls.count, call > 0, layers[li].kind is NestedModel { call -= 1 }
             guard call >= 0, call < layers[li].calls.count else {
                 throw fail(refPath, "reference to call \(r.1) of layer \"\(r.0)\", which has only \(layers[li].calls.count) call(s)")
             }
@@ -266,7 +269,13 @@ public struct KerasConfigReader {
         case .array(let a):
             if isKeras2 {
                 if topLevel {
-                    // A Keras 2 node: a list of [layer, node, tensor, kwargs] entries.
+                    // A Keras 2 node: a list of [layer, node, tensor, kwargs] entries, or (for
+                    // TFOpLambda) a single such entry.
+                    if a.first?.stringValue != nil, let t = triple(node) {
+                        emit(t.0, t.1, t.2, nil)
+                        if a.count > 3 { try collectRefs(a[3], path: path + "[3]", topLevel: false, emit) }
+                        return
+                    }
                     for (i, item) in a.enumerated() {
                         let ipath = path + "[\(i)]"
                         guard let t = triple(item) else {
@@ -353,7 +362,15 @@ public struct KerasConfigReader {
         let config = LayerConfig(object: cfgObject, path: join(path, "config"), layerName: name, isKeras2: isKeras2)
         let registered = entry["registered_name"]?.stringValue
         var kind: any LayerKind
-        if Self.modelClasses.contains(className), cfgObject["layers"] != nil {
+        var listed = true
+        let module = entry["module"]?.stringValue ?? ""
+        if module.hasPrefix("keras.src.ops") || module.hasPrefix("keras.ops") {
+            // A Keras 3 operation node (x + 3.0): in the graph, not in model.layers.
+            kind = OperationKind(operation: className)
+            listed = false
+        } else if className == "Lambda" {
+            kind = UnsupportedLayer(className: className, declaredOutputShape: try config.shape("output_shape"))
+        } else if Self.modelClasses.contains(className), cfgObject["layers"] != nil {
             kind = NestedModel(graph: try readModel(entry, path: path))
         } else if let type = LayerCatalog.kind(named: className) {
             do {
@@ -368,6 +385,6 @@ public struct KerasConfigReader {
         }
         return Layer(name: name, className: className, registeredName: registered, kind: kind,
                      trainable: try config.bool("trainable", default: true),
-                     dtype: config.dtypePolicy(), calls: [], path: path)
+                     dtype: config.dtypePolicy(), calls: [], path: path, listed: listed)
     }
 }

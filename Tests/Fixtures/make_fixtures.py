@@ -479,28 +479,44 @@ def check_io_against_config(truth, input_layers, output_layers):
 # --------------------------------------------------------------------------------------
 
 
-def runtime_check(model, truth):
+def runtime_check(k, model, truth):
     """Run the model once on zeros (unknown batch: 2) and compare the output shapes with
     the symbolic ones. Where Keras's symbolic shape is wrong (it happens), the truth
-    keeps what Keras's graph says and this records what a forward pass gives."""
+    keeps what Keras's graph says and this records what a forward pass gives. If the
+    whole model cannot run, each output is tried alone (a sub-model per output)."""
     inputs = []
     for spec in truth["inputs"]:
         shape = [2 if d is None else d for d in spec["shape"]]
         inputs.append(np.zeros(shape, dtype=spec["dtype"]))
+    feed = inputs if len(inputs) > 1 else inputs[0]
+
+    def error_text(error):
+        lines = str(error).strip().splitlines() or [""]
+        return f"{type(error).__name__}: {lines[0][:300]}"
+
     try:
-        outputs = flatten(model(inputs if len(inputs) > 1 else inputs[0], training=False))
-    except Exception as error:  # noqa: BLE001 - e.g. channels_first or groups on CPU
-        return {"ran": False, "error": f"{type(error).__name__}: "
-                                       f"{str(error).strip().splitlines()[0][:300]}"}
-    shapes = [shape_list(np.shape(o)) for o in outputs]
+        results = [np.shape(o) for o in flatten(model(feed, training=False))]
+    except Exception:  # noqa: BLE001 - try the outputs one by one
+        results = []
+        for output in flatten(model.outputs):
+            try:
+                results.append(np.shape(k.Model(model.inputs, output)(feed, training=False)))
+            except Exception as error:  # noqa: BLE001
+                results.append(error_text(error))
     symbolic = [[2 if d is None else d for d in spec["shape"]] for spec in truth["outputs"]]
-    mismatches = [
-        {"output": i, "layer": truth["outputs"][i]["layer"], "symbolic": symbolic[i],
-         "runtime": shapes[i]}
-        for i in range(len(shapes)) if shapes[i] != symbolic[i]
-    ]
-    return {"ran": True, "batch_for_none": 2, "output_shapes": shapes,
-            "mismatches": mismatches}
+    shapes, failures, mismatches = [], [], []
+    for i, result in enumerate(results):
+        layer = truth["outputs"][i]["layer"]
+        if isinstance(result, str):
+            shapes.append(None)
+            failures.append({"output": i, "layer": layer, "error": result})
+            continue
+        shapes.append(shape_list(result))
+        if shapes[-1] != symbolic[i]:
+            mismatches.append({"output": i, "layer": layer, "symbolic": symbolic[i],
+                               "runtime": shapes[-1]})
+    return {"batch_for_none": 2, "output_shapes": shapes, "mismatches": mismatches,
+            "failures": failures}
 
 
 def truth_header(group, description, keras2):
@@ -537,7 +553,7 @@ def write_keras3(folder, group, description, model, with_summary):
     truth["weights_included"] = False
     truth.update(reader.model_truth(model))
     if group == "layers":
-        truth["runtime_check"] = runtime_check(model, truth)
+        truth["runtime_check"] = runtime_check(keras, model, truth)
     write_text(os.path.join(folder, "model.json"), model.to_json())
     write_json(os.path.join(folder, "truth.json"), truth)
     if with_summary:
@@ -554,7 +570,7 @@ def write_keras2(folder, group, description, model):
     truth["weights_included"] = False
     truth.update(reader.model_truth(model))
     if group == "layers":
-        truth["runtime_check"] = runtime_check(model, truth)
+        truth["runtime_check"] = runtime_check(tf_keras, model, truth)
     write_text(os.path.join(folder, "model_keras2.json"), model.to_json())
     write_json(os.path.join(folder, "truth_keras2.json"), truth)
     return truth

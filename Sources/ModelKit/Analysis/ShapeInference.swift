@@ -59,6 +59,13 @@ public struct ShapeInference: Sendable {
             do {
                 result.outputs[node.layer][node.call] = try layer.kind.outputShapes(known)
             } catch {
+                if layer.kind is OperationKind {
+                    if !recorded.isEmpty { result.outputs[node.layer][node.call] = recorded } else {
+                        result.diagnostics.append(Diagnostic(.warning, "unknown-shape",
+                            "\(file): operation \"\(layer.name)\" (\((layer.kind as! OperationKind).operation)) has no shape rule and the file records no output shape; shapes after it are unknown"))
+                    }
+                    continue
+                }
                 if let u = layer.kind as? UnsupportedLayer {
                     if !recorded.isEmpty {
                         result.outputs[node.layer][node.call] = recorded

@@ -5,6 +5,7 @@ public enum LayerCatalog {
     /// The catalog, one line per class.
     public static let kinds: [any LayerKind.Type] = [
         InputLayer.self,
+        OperationKind.self,
         // core
         Dense.self,
         Activation.self,

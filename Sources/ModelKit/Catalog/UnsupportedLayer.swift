@@ -9,10 +9,14 @@ public struct UnsupportedLayer: LayerKind {
     public let savedClassName: String
     /// Weight tensors found in the weights file for this layer, when the file has them.
     public var knownWeights: [WeightSpec]
+    /// The output shape the config declares without the batch axis (a `Lambda`'s
+    /// `output_shape`), when it does.
+    public var declaredOutputShape: [Int?]?
 
-    public init(className: String, knownWeights: [WeightSpec] = []) {
+    public init(className: String, knownWeights: [WeightSpec] = [], declaredOutputShape: [Int?]? = nil) {
         self.savedClassName = className
         self.knownWeights = knownWeights
+        self.declaredOutputShape = declaredOutputShape
     }
 
     public init(config: LayerConfig) throws {
@@ -20,6 +24,10 @@ public struct UnsupportedLayer: LayerKind {
     }
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
+        if let declared = declaredOutputShape {
+            let batch = inputs.first?.dims.first ?? nil
+            return [TensorShape([batch] + declared)]
+        }
         throw LayerError("shape of unsupported layer class \"\(savedClassName)\" is not known")
     }
 
