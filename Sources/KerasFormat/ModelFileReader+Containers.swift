@@ -1,13 +1,67 @@
 import ModelKit
 
 extension ModelFileReader {
-    /// `.keras` archives: read `config.json` and `metadata.json` from the zip.
+    /// `.keras` archives: `config.json` and `metadata.json` from the zip; the weights file is
+    /// opened only when a layer Strata does not know needs its weights counted.
     static func readArchive(_ path: String) throws -> ModelGraph {
-        throw StrataError(file: path, ".keras archives: reader not merged yet")
+        let archive = try KerasArchive(path: path)
+        let json: JSONValue
+        do { json = try JSONParser.parse(archive.configBytes) } catch let e as StrataError {
+            throw StrataError(file: path, place: "config.json" + (e.place.map { ", " + $0 } ?? ""), e.message)
+        }
+        var reader = KerasConfigReader(file: path, format: "keras-archive")
+        var graph = try reader.read(json, versionHint: archive.kerasVersion)
+        if archive.hasWeights, graph.containsUnsupported {
+            let index = try KerasWeightIndex(file: try archive.weightsFile())
+            graph.attachUnsupportedWeights(index)
+        }
+        return graph
     }
 
-    /// Keras 2 full-model `.h5`: the root `model_config` attribute.
+    /// Keras 2 full-model `.h5`: the root `model_config` attribute (and the saved weights for
+    /// layers Strata does not know).
     static func readH5(_ path: String) throws -> ModelGraph {
-        throw StrataError(file: path, ".h5 files: reader not merged yet")
+        let h5 = try KerasH5(path: path)
+        let json: JSONValue
+        do { json = try JSONParser.parse(h5.modelConfigBytes) } catch let e as StrataError {
+            throw StrataError(file: path, place: "attribute model_config" + (e.place.map { ", " + $0 } ?? ""), e.message)
+        }
+        var reader = KerasConfigReader(file: path, format: "keras2-h5")
+        var graph = try reader.read(json, versionHint: h5.kerasVersion, backendHint: h5.backend)
+        if graph.containsUnsupported, let index = try? KerasWeightIndex(file: h5.file) {
+            graph.attachUnsupportedWeights(index)
+        }
+        return graph
     }
+}
+
+extension ModelGraph {
+    /// True when some layer (at any depth) has a class Strata does not know.
+    var containsUnsupported: Bool {
+        layers.contains { $0.kind is UnsupportedLayer || ($0.nestedGraph?.containsUnsupported ?? false) }
+    }
+
+    /// Gives unsupported layers the weight tensors the weights file lists for them, so their
+    /// parameters are counted from the file.
+    mutating func attachUnsupportedWeights(_ index: KerasWeightIndex) {
+        attach(index.layers)
+    }
+
+    private mutating func attach(_ saved: [KerasWeightIndex.Layer]) {
+        for i in layers.indices {
+            guard let entry = saved.first(where: { $0.name == layers[i].name }) else { continue }
+            if var u = layers[i].kind as? UnsupportedLayer {
+                u.knownWeights = entry.allTensors.map { WeightSpec($0.name, $0.shape, trainable: true, dtype: $0.dtype) }
+                layers[i].kind = u
+            } else if var nested = layers[i].nestedGraph {
+                nested.attach(entry.sublayers)
+                layers[i].kind = NestedModel(graph: nested)
+            }
+        }
+    }
+}
+
+extension KerasWeightIndex.Layer {
+    /// This layer's tensors and those of its sublayers, in file order.
+    var allTensors: [KerasWeightIndex.Tensor] { weights + sublayers.flatMap(\.allTensors) }
 }

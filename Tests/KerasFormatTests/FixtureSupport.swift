@@ -28,7 +28,7 @@ enum Fixtures {
             guard let names = try? fm.contentsOfDirectory(atPath: dir.path) else { continue }
             for name in names.sorted() {
                 let folder = dir.appendingPathComponent(name)
-                for (model, truth) in [("model.json", "truth.json"), ("model_keras2.json", "truth_keras2.json")] {
+                for (model, truth) in [("model.json", "truth.json"), ("model_keras2.json", "truth_keras2.json"), ("model.keras", "truth.json"), ("model_keras2.h5", "truth_keras2.json")] {
                     let m = folder.appendingPathComponent(model).path, t = folder.appendingPathComponent(truth).path
                     if fm.fileExists(atPath: m), fm.fileExists(atPath: t) {
                         out.append(Case(group: group, name: name, model: m, truth: t))

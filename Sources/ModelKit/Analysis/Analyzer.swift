@@ -126,7 +126,7 @@ public enum Analyzer {
         var stages: [ModelAnalysis.ResolutionStage] = []
         for node in graph.executionOrder {
             guard let outs = inference.outputs[node.layer][node.call], let s = outs.first, s.rank == 4,
-                  let h = s.dims[1], let w = s.dims[2], let c = s.dims[3] else { continue }
+                  let h = s.dims[1], let w = s.dims[2], let c = s.dims[3], h * w > 1 else { continue }
             if let last = stages.last, last.resolution == [h, w] {
                 stages[stages.count - 1].layers += 1
                 stages[stages.count - 1].maxChannels = max(last.maxChannels, c)

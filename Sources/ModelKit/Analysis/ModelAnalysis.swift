@@ -24,6 +24,13 @@ public struct ModelAnalysis: Sendable {
         public var withKernel: Int
         /// The most kernel layers on any path from an input to an output.
         public var depth: Int
+
+        public init(kerasLayers: Int, withWeights: Int, withKernel: Int, depth: Int) {
+            self.kerasLayers = kerasLayers
+            self.withWeights = withWeights
+            self.withKernel = withKernel
+            self.depth = depth
+        }
     }
 
     /// A layer that joins branches (Add, Concatenate, Multiply, ...).
