@@ -64,7 +64,7 @@ public enum Explanation {
         if !bns.isEmpty {
             let bnNon = bns.reduce(0) { $0 + ($1.nonTrainableParams ?? 0) }
             let bnTrain = bns.reduce(0) { $0 + ($1.trainableParams ?? 0) }
-            var p3 = "BatchNormalization layers do carry weights: Keras keeps 4 numbers per channel. gamma (scale) and beta (offset) are learned like any weight (trainable); the moving mean and moving variance are updated from the data during training but not by the optimizer, so Keras counts them as non-trainable."
+            var p3 = "BatchNormalization layers do carry weights (a common misreading says they have none): Keras keeps 4 numbers per channel. gamma (scale) and beta (offset) are learned like any weight (trainable); the moving mean and moving variance are updated from the data during training but not by the optimizer, so Keras counts them as non-trainable."
             p3 += " Here the \(Formatting.plural(bns.count, "BatchNormalization layer")) hold \(Formatting.count(bnTrain)) trainable and \(Formatting.count(bnNon)) non-trainable parameters"
             if let non = a.totals.nonTrainableParams, non == bnNon, non > 0 {
                 p3 += ", which is every non-trainable parameter of the model"
