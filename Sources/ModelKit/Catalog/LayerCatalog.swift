@@ -7,6 +7,7 @@ public enum LayerCatalog {
         InputLayer.self,
         // core
         Dense.self,
+        EinsumDense.self,
         Activation.self,
         ReLU.self,
         LeakyReLU.self,
