@@ -8,6 +8,7 @@ public enum LayerCatalog {
         OperationKind.self,
         // core
         Dense.self,
+        EinsumDense.self,
         Activation.self,
         ReLU.self,
         LeakyReLU.self,

@@ -9,7 +9,7 @@ public struct Conv1D: LayerKind {
     public static let className = "Conv1D"
     public static let aliases = ["Convolution1D"]
     public static let category = LayerCategory.kernel
-    public static let summary = "Slides a window along a sequence and mixes each window's values into `filters` new features; owns a kernel and a bias."
+    public static let summary = "Slides a window along a sequence and mixes each window's values into a chosen number of new features (the filters); owns a kernel and a bias."
 
     public let convolution: Convolution
 

@@ -8,7 +8,7 @@ public struct Conv2D: LayerKind {
     public static let className = "Conv2D"
     public static let aliases = ["Convolution2D"]
     public static let category = LayerCategory.kernel
-    public static let summary = "Slides small windows over an image and mixes each window's values into `filters` new features; owns a kernel and a bias."
+    public static let summary = "Slides small windows over an image and mixes each window's values into a chosen number of new features (the filters); owns a kernel and a bias."
 
     public let convolution: Convolution
 
