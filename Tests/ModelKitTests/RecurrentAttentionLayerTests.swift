@@ -410,10 +410,61 @@ func multiHeadBadConfig(json: String, key: String) {
     #expect(try noScale.weights(ins).isEmpty)
 }
 
+// MARK: - ConvLSTM
+
+@Test func convLSTM2DValidPadding() throws {
+    // ConvLSTM2D(4, 3x3) on (None, 5, 10, 10, 3) -> (None, 8, 8, 4);
+    // params 4·(3·3·(3+4)·4 + 4) = 1024: kernel (3,3,3,16), recurrent (3,3,4,16), bias (16,).
+    let c = try make(ConvLSTM2D.self, #"{"filters": 4, "kernel_size": [3, 3], "padding": "valid", "data_format": "channels_last"}"#)
+    let x = seq(5, 10, 10, 3)
+    #expect(try c.outputShapes([x]) == [seq(8, 8, 4)])
+    let w = try c.weights([x])
+    #expect(w.map(\.name) == ["conv_lstm_cell/kernel", "conv_lstm_cell/recurrent_kernel", "conv_lstm_cell/bias"])
+    #expect(shapes(w) == [[3, 3, 3, 16], [3, 3, 4, 16], [16]])
+    #expect(params(w) == 1024)
+    // MACs: 5 steps × 64 positions × 9 × (3 + 4) × 16 = 322560.
+    #expect(c.macs([x], [seq(8, 8, 4)]) == 322_560)
+    let seqs = try make(ConvLSTM2D.self, #"{"filters": 4, "kernel_size": 3, "return_sequences": true, "use_bias": false}"#)
+    #expect(try seqs.outputShapes([x]) == [seq(5, 8, 8, 4)])
+    #expect(params(try seqs.weights([x])) == 1008)
+}
+
+@Test func convLSTM2DChannelsFirstStridedState() throws {
+    // channels_first, filters 2, 3x3, strides 2, same on (None, 4, 3, 9, 9): ceil(9/2) = 5,
+    // state (None, 2, 5, 5); return_state -> [output, h, c].
+    let c = try make(ConvLSTM2D.self, #"{"filters": 2, "kernel_size": 3, "strides": [2, 2], "padding": "same", "data_format": "channels_first", "return_state": true}"#)
+    let x = seq(4, 3, 9, 9)
+    #expect(try c.outputShapes([x]) == [seq(2, 5, 5), seq(2, 5, 5), seq(2, 5, 5)])
+    #expect(shapes(try c.weights([x])).first == [3, 3, 3, 8])
+}
+
+@Test func convLSTM1DAnd3D() throws {
+    // ConvLSTM1D(2, 3, dilation 2) on (None, 6, 10, 1): effective kernel 5, 10 - 5 + 1 = 6.
+    let a = try make(ConvLSTM1D.self, #"{"filters": 2, "kernel_size": [3], "dilation_rate": [2]}"#)
+    #expect(try a.outputShapes([seq(6, 10, 1)]) == [seq(6, 2)])
+    #expect(shapes(try a.weights([seq(6, 10, 1)])) == [[3, 1, 8], [3, 2, 8], [8]])
+    // ConvLSTM3D(1, (1, 2, 2)) on (None, 2, 3, 4, 4, 2) -> (None, 3, 3, 3, 1).
+    let b = try make(ConvLSTM3D.self, #"{"filters": 1, "kernel_size": [1, 2, 2]}"#)
+    #expect(try b.outputShapes([seq(2, 3, 4, 4, 2)]) == [seq(3, 3, 3, 1)])
+    #expect(shapes(try b.weights([seq(2, 3, 4, 4, 2)])) == [[1, 2, 2, 2, 4], [1, 2, 2, 1, 4], [4]])
+}
+
+@Test func convLSTMErrors() throws {
+    let c = try make(ConvLSTM2D.self, #"{"filters": 2, "kernel_size": 5}"#)
+    #expect(throws: LayerError.self) { try c.outputShapes([seq(3, 4, 4, 1)]) }
+    #expect(throws: LayerError.self) { try c.outputShapes([seq(8, 8, 1)]) }
+    #expect(throws: LayerError.self) { try c.weights([TensorShape([nil, 3, nil, 8, 1])]) }
+    #expect(decodeError(ConvLSTM2D.self, #"{"filters": 2, "kernel_size": 3, "strides": 2, "dilation_rate": 2}"#).contains("strides"))
+    #expect(decodeError(ConvLSTM2D.self, #"{"filters": 0, "kernel_size": 3}"#).contains("filters"))
+    #expect(decodeError(ConvLSTM2D.self, #"{"filters": 2, "kernel_size": [3, 3, 3]}"#).contains("kernel_size"))
+    #expect(decodeError(ConvLSTM2D.self, #"{"filters": 2, "kernel_size": 3, "padding": "causal"}"#).contains("padding"))
+}
+
 // MARK: - Catalog
 
 @Test(arguments: ["Embedding", "SimpleRNN", "LSTM", "GRU", "Bidirectional", "TimeDistributed",
-                  "MultiHeadAttention", "Attention", "AdditiveAttention", "keras.layers.LSTM"])
+                  "MultiHeadAttention", "Attention", "AdditiveAttention", "ConvLSTM1D", "ConvLSTM2D",
+                  "ConvLSTM3D", "keras.layers.LSTM"])
 func catalogKnowsRecurrentAndAttention(name: String) {
     #expect(LayerCatalog.kind(named: name) != nil)
 }

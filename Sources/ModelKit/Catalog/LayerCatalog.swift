@@ -20,6 +20,9 @@ public enum LayerCatalog {
         MultiHeadAttention.self,
         Attention.self,
         AdditiveAttention.self,
+        ConvLSTM1D.self,
+        ConvLSTM2D.self,
+        ConvLSTM3D.self,
         // preprocessing and application-specific
     ]
 
