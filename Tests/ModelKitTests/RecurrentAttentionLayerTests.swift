@@ -42,6 +42,9 @@ private func shapes(_ w: [WeightSpec]) -> [[Int]] { w.map(\.shape) }
     #expect(try e.outputShapes([TensorShape([nil, nil])]) == [seq(7, 4)])
     #expect(try e.outputShapes([seq(7)]) == [seq(7, 4)])
     #expect(throws: LayerError.self) { try e.outputShapes([seq(9)]) }
+    // Keras 3 pops input_length and ignores it.
+    let k3 = try make(Embedding.self, #"{"input_dim": 20, "output_dim": 4, "input_length": 7}"#)
+    #expect(try k3.outputShapes([TensorShape([nil, nil])]) == [TensorShape([nil, nil, 4])])
 }
 
 @Test func embeddingLoRAFreezesTable() throws {
@@ -175,6 +178,28 @@ func recurrentBadConfig(json: String, key: String) {
     // recurrent kernel (1e12, 4e12) overflows Int: counted as unknown, never allocated.
     #expect(w[1].count == nil)
     #expect(w[0].count == 8 * 4_000_000_000_000)
+}
+
+@Test func genericRNNWithCells() throws {
+    // RNN(LSTMCell(6)) is an LSTM(6): on (None, 8, 5), 288 params, weights below the cell's name.
+    let single = try make(RNN.self, #"{"cell": {"class_name": "LSTMCell", "config": {"name": "lstm_cell", "units": 6}}, "return_sequences": true}"#)
+    #expect(try single.outputShapes([seq(8, 5)]) == [seq(8, 6)])
+    let w = try single.weights([seq(8, 5)])
+    #expect(w.first?.name == "lstm_cell/kernel")
+    #expect(params(w) == 288)
+    // Stacked [LSTMCell(4), GRUCell(3, reset_after=False)] with return_state on (None, 7, 2):
+    // output (None, 3); states h1, c1 (None, 4), h2 (None, 3).
+    // Params: LSTM 4·(2·4 + 4·4 + 4) = 112; GRU 3·(4·3 + 3·3 + 3) = 72.
+    let json = #"{"cell": {"class_name": "StackedRNNCells", "config": {"name": "stack", "cells": [{"class_name": "LSTMCell", "config": {"name": "a", "units": 4}}, {"class_name": "GRUCell", "config": {"name": "b", "units": 3, "reset_after": false}}]}}, "return_state": true}"#
+    let stacked = try make(RNN.self, json)
+    #expect(try stacked.outputShapes([seq(7, 2)]) == [seq(3), seq(4), seq(4), seq(3)])
+    let ws = try stacked.weights([seq(7, 2)])
+    #expect(ws.map(\.name) == ["stack/a/kernel", "stack/a/recurrent_kernel", "stack/a/bias", "stack/b/kernel", "stack/b/recurrent_kernel", "stack/b/bias"])
+    #expect(params(ws) == 184)
+    // MACs: 7 × ((2·16 + 4·16) + (4·9 + 3·9)) = 7 × 159 = 1113.
+    #expect(stacked.macs([seq(7, 2)], []) == 1113)
+    let custom = decodeError(RNN.self, #"{"cell": {"class_name": "MinimalRNNCell", "config": {"units": 3}}}"#)
+    #expect(custom.contains("MinimalRNNCell") && custom.contains("cell.class_name"), "\(custom)")
 }
 
 // MARK: - Bidirectional
@@ -462,7 +487,7 @@ func multiHeadBadConfig(json: String, key: String) {
 
 // MARK: - Catalog
 
-@Test(arguments: ["Embedding", "SimpleRNN", "LSTM", "GRU", "Bidirectional", "TimeDistributed",
+@Test(arguments: ["Embedding", "SimpleRNN", "LSTM", "GRU", "Bidirectional", "TimeDistributed", "RNN",
                   "MultiHeadAttention", "Attention", "AdditiveAttention", "ConvLSTM1D", "ConvLSTM2D",
                   "ConvLSTM3D", "keras.layers.LSTM"])
 func catalogKnowsRecurrentAndAttention(name: String) {

@@ -15,6 +15,7 @@ public enum LayerCatalog {
         SimpleRNN.self,
         LSTM.self,
         GRU.self,
+        RNN.self,
         Bidirectional.self,
         TimeDistributed.self,
         MultiHeadAttention.self,
