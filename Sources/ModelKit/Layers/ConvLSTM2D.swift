@@ -11,6 +11,7 @@ public struct ConvLSTM2D: LayerKind {
     public static let category = LayerCategory.kernel
     public static let summary = "An LSTM whose gates are 2D convolutions, for sequences of 2D grids (e.g. video frames); owns an input kernel, a recurrent kernel and a bias for its four gates."
 
+    /// Geometry, options and weight rules shared by the ConvLSTM layers.
     public let core: ConvLSTMCore
 
     public init(config: LayerConfig) throws {

@@ -11,6 +11,7 @@ public struct ConvLSTM3D: LayerKind {
     public static let category = LayerCategory.kernel
     public static let summary = "An LSTM whose gates are 3D convolutions, for sequences of 3D grids (e.g. video frames); owns an input kernel, a recurrent kernel and a bias for its four gates."
 
+    /// Geometry, options and weight rules shared by the ConvLSTM layers.
     public let core: ConvLSTMCore
 
     public init(config: LayerConfig) throws {

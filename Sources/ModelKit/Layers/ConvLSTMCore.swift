@@ -9,14 +9,23 @@
 /// MACs: timesteps × output positions × kernel volume × (channels + filters) × 4·filters
 /// (the input convolution plus the recurrent one, which runs at stride 1 with same padding).
 public struct ConvLSTMCore: Sendable, Equatable {
+    /// Spatial rank: 1, 2 or 3.
     public let rank: Int
+    /// `filters`: output channels.
     public let filters: Int
+    /// `kernel_size`, one entry per spatial axis.
     public let kernelSize: [Int]
+    /// `strides`, one entry per spatial axis.
     public let strides: [Int]
+    /// `dilation_rate`, one entry per spatial axis.
     public let dilation: [Int]
+    /// `padding`: `valid` or `same`.
     public let padding: String
+    /// `data_format == channels_first`.
     public let channelsFirst: Bool
+    /// `use_bias`.
     public let useBias: Bool
+    /// The shared RNN options (`return_sequences`, `return_state`, ...).
     public let options: RecurrentOptions
 
     public init(rank: Int, config: LayerConfig) throws {

@@ -12,10 +12,13 @@ public struct Embedding: LayerKind {
     public static let category = LayerCategory.embedding
     public static let summary = "Turns each integer id (a word, a token, a category) into a learned vector; owns one table with a row per id."
 
+    /// `input_dim`: number of ids, the rows of the table.
     public let inputDim: Int
+    /// `output_dim`: size of each vector.
     public let outputDim: Int
     /// tf.keras `input_length`, one entry per axis after the batch (used for Keras 2 configs only).
     public let inputLength: [Int?]?
+    /// `lora_rank` (Keras 3): rank of the low-rank adapter, nil without one.
     public let loraRank: Int?
     let isKeras2: Bool
 

@@ -14,7 +14,9 @@ public struct RNN: LayerKind {
     public static let category = LayerCategory.kernel
     public static let summary = "A recurrent layer built from one or more step cells (simple, LSTM or GRU) run along a sequence; owns each cell's kernels and biases."
 
+    /// The shared RNN options (`return_sequences`, `return_state`, ...).
     public let options: RecurrentOptions
+    /// The cells, in stacking order.
     public let cells: [RecurrentCell]
     /// Name of the `StackedRNNCells` wrapper, part of the weight names; nil for a single cell.
     public let stackName: String?
