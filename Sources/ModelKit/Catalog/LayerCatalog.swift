@@ -82,11 +82,15 @@ public enum LayerCatalog {
         SimpleRNN.self,
         LSTM.self,
         GRU.self,
+        RNN.self,
         Bidirectional.self,
         TimeDistributed.self,
         MultiHeadAttention.self,
         Attention.self,
         AdditiveAttention.self,
+        ConvLSTM1D.self,
+        ConvLSTM2D.self,
+        ConvLSTM3D.self,
         // preprocessing and application-specific
     ]
 

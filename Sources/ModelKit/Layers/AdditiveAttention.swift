@@ -12,7 +12,9 @@ public struct AdditiveAttention: LayerKind {
     public static let category = LayerCategory.kernel
     public static let summary = "Lets each query position take a weighted average of the values, scoring each key with a small learned additive function; owns one scale vector."
 
+    /// `use_scale`: learn a scale for the scores.
     public let useScale: Bool
+    /// Call argument `return_attention_scores` (read from the config key the reader injects): adds the scores output.
     public var returnAttentionScores: Bool
 
     public init(config: LayerConfig) throws {

@@ -15,8 +15,11 @@ public struct Attention: LayerKind {
     public static let category = LayerCategory.kernel
     public static let summary = "Lets each query position take a weighted average of the values, weighted by how well the query matches each key; owns at most a learned scale."
 
+    /// `use_scale`: learn a scale for the scores.
     public let useScale: Bool
+    /// `score_mode`: `dot` or `concat`.
     public let scoreMode: String
+    /// Call argument `return_attention_scores` (read from the config key the reader injects): adds the scores output.
     public var returnAttentionScores: Bool
 
     public init(config: LayerConfig) throws {

@@ -17,10 +17,13 @@ public struct Bidirectional: LayerKind {
 
     public enum MergeMode: String, Sendable { case concat, sum, mul, ave }
 
+    /// The forward layer, named `forward_<name>`.
     public let forward: WrappedLayer
+    /// The backward layer (`backward_layer`, or a copy of `layer` named `backward_<name>`).
     public let backward: WrappedLayer
     /// nil: no merge, the layer returns the two outputs separately.
     public let mergeMode: MergeMode?
+    /// The wrapped layer's `return_state`: states follow the output(s).
     public let returnState: Bool
 
     public init(config: LayerConfig) throws {

@@ -4,7 +4,7 @@
 /// Weights: embeddings `(input_dim, output_dim)`; with `lora_rank` (Keras 3) the embeddings
 /// are frozen and `lora_embeddings_a (input_dim, rank)` and `lora_embeddings_b
 /// (rank, output_dim)` are added. tf.keras's `input_length` fills in unknown sequence axes
-/// (Keras 3 ignores the key).
+/// (Keras 3 drops the key, so only Keras 2 configs use it).
 /// MACs: 0 (a table lookup, no multiplication).
 /// Upstream: keras/src/layers/core/embedding.py.
 public struct Embedding: LayerKind {
@@ -12,10 +12,13 @@ public struct Embedding: LayerKind {
     public static let category = LayerCategory.embedding
     public static let summary = "Turns each integer id (a word, a token, a category) into a learned vector; owns one table with a row per id."
 
+    /// `input_dim`: number of ids, the rows of the table.
     public let inputDim: Int
+    /// `output_dim`: size of each vector.
     public let outputDim: Int
-    /// tf.keras `input_length`, one entry per axis after the batch.
+    /// tf.keras `input_length`, one entry per axis after the batch (used for Keras 2 configs only).
     public let inputLength: [Int?]?
+    /// `lora_rank` (Keras 3): rank of the low-rank adapter, nil without one.
     public let loraRank: Int?
     let isKeras2: Bool
 
@@ -42,11 +45,11 @@ public struct Embedding: LayerKind {
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
         var dims = try Shapes.single(inputs, Self.className).dims
-        if let lengths = inputLength, dims.count == lengths.count + 1 {
+        if isKeras2, let lengths = inputLength, dims.count == lengths.count + 1 {
             for (i, l) in lengths.enumerated() {
                 guard let l else { continue }
                 if let d = dims[i + 1] {
-                    if d != l && isKeras2 {
+                    if d != l {
                         throw LayerError("\"input_length\" is \(lengths.map { $0.map(String.init) ?? "None" }), but the input has shape \(TensorShape(dims))")
                     }
                 } else {

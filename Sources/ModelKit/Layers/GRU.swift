@@ -12,7 +12,9 @@ public struct GRU: DenseRecurrentLayer {
     public static let category = LayerCategory.kernel
     public static let summary = "A recurrent layer with update and reset gates, lighter than an LSTM; owns an input kernel, a recurrent kernel and a bias for its three gates."
 
+    /// The shared RNN options (`return_sequences`, `return_state`, ...).
     public let options: RecurrentOptions
+    /// The step cell: gates, units, bias, weight-name prefix.
     public let cell: RecurrentCell
 
     public init(config: LayerConfig) throws {

@@ -13,7 +13,9 @@ public struct LSTM: DenseRecurrentLayer {
     public static let category = LayerCategory.kernel
     public static let summary = "A recurrent layer with gates that decide what to remember and forget along a sequence; owns an input kernel, a recurrent kernel and a bias for its four gates."
 
+    /// The shared RNN options (`return_sequences`, `return_state`, ...).
     public let options: RecurrentOptions
+    /// The step cell: gates, units, bias, weight-name prefix.
     public let cell: RecurrentCell
 
     public init(config: LayerConfig) throws {

@@ -22,15 +22,21 @@ public struct MultiHeadAttention: LayerKind {
     public static let category = LayerCategory.kernel
     public static let summary = "Lets every position of a sequence look at every position of another (or the same) sequence through several attention heads; owns query, key, value and output projections."
 
+    /// `num_heads`.
     public let numHeads: Int
+    /// `key_dim`: size of each head for query and key.
     public let keyDim: Int
+    /// `value_dim` (default `key_dim`): size of each head for value.
     public let valueDim: Int
+    /// `use_bias`.
     public let useBias: Bool
+    /// `use_gate` (Keras 3): a sigmoid gate projection of the query.
     public let useGate: Bool
     /// Trailing output dims; nil means the query's last dim.
     public let outputShape: [Int]?
     /// Attention axes as saved (may be negative); nil means every axis between batch and features.
     public let attentionAxes: [Int]?
+    /// Call argument `return_attention_scores` (read from the config key the reader injects): adds the scores output.
     public var returnAttentionScores: Bool
     let isKeras2: Bool
 

@@ -16,8 +16,11 @@ public struct RecurrentCell: Sendable, Equatable {
         case gru(resetAfter: Bool)
     }
 
+    /// Which cell (and GRU bias convention).
     public let gates: Gates
+    /// `units`: size of the output and of each state.
     public let units: Int
+    /// `use_bias`.
     public let useBias: Bool
     /// The cell's own name, the middle part of its weight paths (`lstm_cell`).
     public let name: String

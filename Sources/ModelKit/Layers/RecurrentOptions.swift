@@ -2,9 +2,13 @@
 /// `return_sequences`, `return_state`, `go_backwards`, `stateful`, plus tf.keras's
 /// `time_major`. Computes the output shapes as `RNN.compute_output_shape` does.
 public struct RecurrentOptions: Sendable, Equatable {
+    /// `return_sequences`: output every step, not only the last.
     public let returnSequences: Bool
+    /// The wrapped layer's `return_state`: states follow the output(s).
     public let returnState: Bool
+    /// `go_backwards`: read the sequence from the end (no effect on shapes).
     public let goBackwards: Bool
+    /// `stateful`: keep states between batches (no effect on shapes).
     public let stateful: Bool
     /// tf.keras only: the input is `(time, batch, features)`.
     public let timeMajor: Bool

@@ -11,7 +11,9 @@ public struct SimpleRNN: DenseRecurrentLayer {
     public static let category = LayerCategory.kernel
     public static let summary = "A basic recurrent layer that reads a sequence step by step, mixing each input with its previous output; owns an input kernel, a recurrent kernel and a bias."
 
+    /// The shared RNN options (`return_sequences`, `return_state`, ...).
     public let options: RecurrentOptions
+    /// The step cell: gates, units, bias, weight-name prefix.
     public let cell: RecurrentCell
 
     public init(config: LayerConfig) throws {

@@ -5,8 +5,11 @@
 ///
 /// Upstream: keras/src/layers/core/wrapper.py (`Wrapper.from_config`).
 public struct WrappedLayer: Sendable {
+    /// The wrapped layer's class name as saved.
     public let className: String
+    /// The name its weights are reported below.
     public let name: String
+    /// The decoded wrapped layer.
     public let kind: any LayerKind
     /// The inner layer's own config object (for wrapper checks such as `go_backwards`).
     public let config: LayerConfig
