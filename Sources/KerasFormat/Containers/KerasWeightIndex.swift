@@ -51,9 +51,12 @@ public struct KerasWeightIndex: Sendable {
         /// The layer's group: `/layers/dense_1` (Keras 3), `/model_weights/dense_1` (Keras 2).
         public var groupPath: String
         /// Every weight of the layer, including those of its sub-objects and inner layers.
-        /// Keras 3: own variables first, then sub-objects in the order the file created them
-        /// (which for attributes is alphabetical, e.g. MultiHeadAttention's key, output,
-        /// query, value; `relativePath` says which is which). Keras 2: `weight_names` order.
+        /// Keras 3: own variables first (index order), then sub-objects and inner layers in
+        /// best-effort creation order (see `layers`); this is not always `layer.weights`
+        /// order (MultiHeadAttention's sub-objects are written alphabetically: key, output,
+        /// query, value; Bidirectional's may come backward first), so go by `relativePath`
+        /// or `sublayers`. Keras 2: `weight_names` order, which is trainable weights first,
+        /// then non-trainable ones (tf.keras's `_legacy_weights`).
         public var weights: [Tensor]
         /// For a nested model in a Keras 3 file: its layers, the same way. Empty otherwise
         /// (Keras 2 files keep a nested model's weights flat; `Tensor.owner` names the inner
@@ -64,8 +67,11 @@ public struct KerasWeightIndex: Sendable {
     public let layout: Layout
     /// The file the index was read from (for messages).
     public let fileName: String
-    /// The model's layers in file order: Keras 3 creation order (the order of
-    /// `model.layers`); Keras 2 `layer_names` order.
+    /// The model's layers. Keras 2: `layer_names` order, which is `model.layers` order.
+    /// Keras 3: best-effort creation order (object header addresses); HDF5 keeps no creation
+    /// order for h5py's groups and reuses freed space, so a few layers can be out of place
+    /// (seen: `activation_1` first in the ResNet-8 fixture). Look layers up by name, or pair
+    /// them exactly with `keras3GroupKeys(classNames:)` and `layer(groupKey:)`.
     public let layers: [Layer]
 
     /// The layer called `name` among the top-level layers, if any.
