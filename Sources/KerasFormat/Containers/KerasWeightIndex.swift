@@ -1,3 +1,4 @@
+import Foundation
 import ModelKit
 
 /// The weight tensors stored in a Keras weights file, per layer, without reading their
@@ -50,9 +51,12 @@ public struct KerasWeightIndex: Sendable {
         /// The layer's group: `/layers/dense_1` (Keras 3), `/model_weights/dense_1` (Keras 2).
         public var groupPath: String
         /// Every weight of the layer, including those of its sub-objects and inner layers.
-        /// Keras 3: own variables first, then sub-objects in the order the file created them
-        /// (which for attributes is alphabetical, e.g. MultiHeadAttention's key, output,
-        /// query, value; `relativePath` says which is which). Keras 2: `weight_names` order.
+        /// Keras 3: own variables first (index order), then sub-objects and inner layers in
+        /// best-effort creation order (see `layers`); this is not always `layer.weights`
+        /// order (MultiHeadAttention's sub-objects are written alphabetically: key, output,
+        /// query, value; Bidirectional's may come backward first), so go by `relativePath`
+        /// or `sublayers`. Keras 2: `weight_names` order, which is trainable weights first,
+        /// then non-trainable ones (tf.keras's `_legacy_weights`).
         public var weights: [Tensor]
         /// For a nested model in a Keras 3 file: its layers, the same way. Empty otherwise
         /// (Keras 2 files keep a nested model's weights flat; `Tensor.owner` names the inner
@@ -63,12 +67,70 @@ public struct KerasWeightIndex: Sendable {
     public let layout: Layout
     /// The file the index was read from (for messages).
     public let fileName: String
-    /// The model's layers in file order: Keras 3 creation order (the order of
-    /// `model.layers`); Keras 2 `layer_names` order.
+    /// The model's layers. Keras 2: `layer_names` order, which is `model.layers` order.
+    /// Keras 3: best-effort creation order (object header addresses); HDF5 keeps no creation
+    /// order for h5py's groups and reuses freed space, so a few layers can be out of place
+    /// (seen: `activation_1` first in the ResNet-8 fixture). Look layers up by name, or pair
+    /// them exactly with `keras3GroupKeys(classNames:)` and `layer(groupKey:)`.
     public let layers: [Layer]
 
     /// The layer called `name` among the top-level layers, if any.
     public func layer(named name: String) -> Layer? { layers.first { $0.name == name } }
+
+    /// The top-level layer stored under the Keras 3 group key `key` (`dense_1`), if any.
+    public func layer(groupKey key: String) -> Layer? {
+        layers.first { $0.groupPath.split(separator: "/").last.map(String.init) == key }
+    }
+
+    /// The Keras 3 group keys of a container's layers, given their Python class names in
+    /// `model.layers` order: the snake-cased class name, then `_1`, `_2`, ... for repeats
+    /// (`["Conv2D", "Conv2D", "BatchNormalization"]` -> `conv2d`, `conv2d_1`,
+    /// `batch_normalization`). This is how Keras names the groups
+    /// (`keras/src/saving/saving_lib.py`, `_save_container_state`, with
+    /// `keras/src/utils/naming.py` `to_snake_case`), and the exact way to pair layers with
+    /// groups, also in files without `name` attributes.
+    public static func keras3GroupKeys(classNames: [String]) -> [String] {
+        var used: [String: Int] = [:]
+        return classNames.map { cls in
+            let base = snakeCase(cls)
+            if let n = used[base] {
+                used[base] = n + 1
+                return "\(base)_\(n + 1)"
+            }
+            used[base] = 0
+            return base
+        }
+    }
+
+    /// Keras's `to_snake_case`: drop non-word characters, `_` before an uppercase letter
+    /// followed by lowercase ones (not at the start), `_` between a lowercase letter and an
+    /// uppercase one, then lowercase.
+    static func snakeCase(_ name: String) -> String {
+        let chars = Array(name.unicodeScalars.filter { $0 == "_" || CharacterSet.alphanumerics.contains($0) })
+        func isUpper(_ c: Unicode.Scalar) -> Bool { c.value >= 65 && c.value <= 90 }  // [A-Z]
+        func isLower(_ c: Unicode.Scalar) -> Bool { c.value >= 97 && c.value <= 122 }  // [a-z]
+        // Pass 1: re.sub("(.)([A-Z][a-z]+)", r"\1_\2") — non-overlapping, left to right.
+        var pass1: [Unicode.Scalar] = []
+        var i = 0
+        while i < chars.count {
+            if i + 2 < chars.count, isUpper(chars[i + 1]), isLower(chars[i + 2]) {
+                var j = i + 2
+                while j < chars.count, isLower(chars[j]) { j += 1 }
+                pass1.append(chars[i]); pass1.append("_")
+                pass1.append(contentsOf: chars[(i + 1)..<j])
+                i = j
+            } else {
+                pass1.append(chars[i]); i += 1
+            }
+        }
+        // Pass 2: re.sub("([a-z])([A-Z])", r"\1_\2"), then lower().
+        var out = ""
+        for (k, c) in pass1.enumerated() {
+            if k > 0, isLower(pass1[k - 1]), isUpper(c) { out += "_" }
+            out.unicodeScalars.append(c)
+        }
+        return out.lowercased()
+    }
 
     /// Every tensor of the file, layer by layer.
     public var allTensors: [Tensor] { layers.flatMap(\.weights) }

@@ -120,8 +120,8 @@ public final class HDF5File: @unchecked Sendable {
         /// The absolute HDF5 path, e.g. `/layers/dense/vars/0`.
         public var path: String
         public var kind: ObjectKind
-        /// The object header's address in the file; in a file written once from start to
-        /// end (as h5py writes Keras files) a larger address means created later.
+        /// The object header's address in the file: a hint of creation order only (a later
+        /// object can reuse space freed earlier).
         public var address: UInt64?
     }
 
@@ -162,9 +162,10 @@ public final class HDF5File: @unchecked Sendable {
         }
     }
 
-    /// The children of the group at `path` in creation order: HDF5's creation-order index
-    /// when the file tracks it, otherwise object address order (exact for files written once,
-    /// as Keras writes them), ties and links broken by name.
+    /// The children of the group at `path` in best-effort creation order: by object header
+    /// address, then by name (links without an address last). h5py does not track creation
+    /// order by default, and HDF5 may reuse freed space for a later object, so this is a
+    /// heuristic: usually right, not always.
     public func childrenInCreationOrder(of path: String) throws -> [Child] {
         let kids = try children(of: path)
         return kids.enumerated().sorted { a, b in
@@ -476,11 +477,17 @@ public final class HDF5File: @unchecked Sendable {
         StrataError(file: displayName, place: place, message + HDF5File.libraryMessage())
     }
 
-    /// HDF5's description of the last failure on this thread (` (HDF5: ...)`), or "".
+    /// HDF5's description of the last failure on this thread, its two innermost distinct
+    /// messages (` (HDF5: unable to load object header; truncated file: eof = 1000, ...)`),
+    /// or "".
     private static func libraryMessage() -> String {
-        var buf = [CChar](repeating: 0, count: 1024)
+        var buf = [CChar](repeating: 0, count: 4096)
         strata_h5_error_message(&buf, buf.count)
         let text = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return text.isEmpty ? "" : " (HDF5: \(text))"
+        var parts: [String] = []
+        for part in text.components(separatedBy: "; ") where !part.isEmpty && parts.last != part {
+            parts.append(part)
+        }
+        return parts.isEmpty ? "" : " (HDF5: \(parts.suffix(2).joined(separator: "; ")))"
     }
 }
