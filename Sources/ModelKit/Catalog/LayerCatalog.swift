@@ -50,6 +50,13 @@ public enum LayerCatalog {
         RMSNormalization.self,
         // recurrent and attention
         // preprocessing and application-specific
+        Normalization.self,
+        Rescaling.self,
+        Resizing.self,
+        CenterCrop.self,
+        CustomScaleLayer.self,
+        LayerScale.self,
+        StochasticDepth.self,
     ]
 
     /// Lookup by class name and aliases.
