@@ -108,6 +108,10 @@ private let shapeCases: [ShapeCase] = [
     // Application layers.
     ShapeCase("CustomScaleLayer", #"{"scale": 0.17}"#, [s(nil, 35, 35, 320), s(nil, 35, 35, 320)], s(nil, 35, 35, 320)),
     ShapeCase("LayerScale", #"{"init_values": 1e-6, "projection_dim": 96}"#, [s(nil, 56, 56, 96)], s(nil, 56, 56, 96)),
+    ShapeCase("RandomFlip", #"{"mode": "horizontal"}"#, [s(nil, 32, 32, 3)], s(nil, 32, 32, 3)),
+    ShapeCase("RandomRotation", #"{"factor": 0.1}"#, [s(nil, 32, 32, 3)], s(nil, 32, 32, 3)),
+    ShapeCase("RandomZoom", #"{"height_factor": 0.2}"#, [s(nil, 32, 32, 3)], s(nil, 32, 32, 3)),
+    ShapeCase("RandomCrop", #"{"height": 24, "width": 20}"#, [s(nil, 32, 32, 3)], s(nil, 24, 20, 3)),
     ShapeCase("StochasticDepth", #"{"drop_path_rate": 0.1}"#, [s(nil, 56, 56, 96)], s(nil, 56, 56, 96)),
 ]
 

@@ -57,6 +57,13 @@ public enum LayerCatalog {
         CustomScaleLayer.self,
         LayerScale.self,
         StochasticDepth.self,
+        RandomFlip.self,
+        RandomRotation.self,
+        RandomTranslation.self,
+        RandomZoom.self,
+        RandomContrast.self,
+        RandomBrightness.self,
+        RandomCrop.self,
     ]
 
     /// Lookup by class name and aliases.
