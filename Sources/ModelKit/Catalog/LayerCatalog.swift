@@ -92,6 +92,20 @@ public enum LayerCatalog {
         ConvLSTM2D.self,
         ConvLSTM3D.self,
         // preprocessing and application-specific
+        Normalization.self,
+        Rescaling.self,
+        Resizing.self,
+        CenterCrop.self,
+        CustomScaleLayer.self,
+        LayerScale.self,
+        StochasticDepth.self,
+        RandomFlip.self,
+        RandomRotation.self,
+        RandomTranslation.self,
+        RandomZoom.self,
+        RandomContrast.self,
+        RandomBrightness.self,
+        RandomCrop.self,
     ]
 
     /// Lookup by class name and aliases.

@@ -1,0 +1,28 @@
+/// The output `height` and `width` of Keras's `Resizing` and `CenterCrop` and where they go:
+/// the last three axes are `(height, width, channels)` under `channels_last` and
+/// `(channels, height, width)` under `channels_first`, for a batched (rank 4) or single
+/// (rank 3) image (keras/src/layers/preprocessing/image_preprocessing/resizing.py,
+/// `compute_output_shape`).
+public struct ImageSizeTarget: Sendable, Hashable {
+    public let height: Int
+    public let width: Int
+    public let channelsFirst: Bool
+
+    public init(config: LayerConfig) throws {
+        height = try config.positiveInt("height")
+        width = try config.positiveInt("width")
+        channelsFirst = try config.channelsFirst()
+    }
+
+    /// The input with its height and width replaced; rank 3 or 4 only.
+    public func outputShape(_ input: TensorShape, _ layer: String) throws -> TensorShape {
+        guard input.rank == 3 || input.rank == 4 else {
+            throw LayerError("\(layer) expects an image batch of rank 4 (or one image of rank 3), found \(input)")
+        }
+        var out = input
+        let h = input.rank - (channelsFirst ? 2 : 3)
+        out[h] = height
+        out[h + 1] = width
+        return out
+    }
+}

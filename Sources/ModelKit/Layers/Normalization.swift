@@ -1,0 +1,74 @@
+/// Keras preprocessing `Normalization` (keras/src/layers/preprocessing/normalization.py, `build`):
+/// `(x - mean) / sqrt(variance)` with statistics kept per index of the kept `axis`.
+///
+/// `axis` is an int, a list (Keras 3 saves `[-1]`) or null (one statistic for everything).
+/// Output shape = input shape. When the config gives no `mean`/`variance` (they come from
+/// `adapt()`), `build` creates three non-trainable weights: `mean` and `variance` of shape
+/// `(sizes on the sorted kept axes)` and `count` of shape `()` (int64 under TensorFlow);
+/// Keras's `count_params` counts all three (3 channels: 3 + 3 + 1 = 7). With `mean` and
+/// `variance` in the config it owns no weights.
+/// MACs: 1 per output element (by convention for normalization layers).
+public struct Normalization: LayerKind {
+    public static let className = "Normalization"
+    public static let category = LayerCategory.preprocessing
+    public static let summary = "Shifts and scales the input to mean 0 and variance 1 with fixed statistics (given, or computed once from data); those statistics are stored as non-trainable weights."
+
+    /// Axes that keep their own statistics (empty: one statistic overall).
+    public let axes: [Int]
+    /// True when `mean` and `variance` are given in the config (no weights then).
+    public let hasGivenStatistics: Bool
+
+    public init(config: LayerConfig) throws {
+        if config.has("axis") {
+            guard let list = try? config.intList("axis") else {
+                throw config.error("axis", "expected a whole number, a list of whole numbers or null, found \(config["axis"]!.brief)")
+            }
+            axes = list
+        } else if config["axis"] == nil {
+            axes = [-1]
+        } else {
+            axes = []
+        }
+        let hasMean = config.has("mean"), hasVariance = config.has("variance")
+        guard hasMean == hasVariance else {
+            throw config.error(hasMean ? "variance" : "mean", "both \"mean\" and \"variance\" must be given, or neither")
+        }
+        hasGivenStatistics = hasMean
+    }
+
+    func keptAxes(_ input: TensorShape) throws -> [Int] {
+        try axes.map { a in
+            guard let i = input.normalizedAxis(a) else {
+                throw LayerError("Normalization axis \(a) is out of range for input \(input) (axis=\(axes))")
+            }
+            return i
+        }.sorted()
+    }
+
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
+        let input = try Shapes.single(inputs, Self.className)
+        _ = try keptAxes(input)
+        return [input]
+    }
+
+    public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] {
+        let input = try Shapes.single(inputs, Self.className)
+        let kept = try keptAxes(input)
+        if hasGivenStatistics { return [] }
+        let shape = try kept.map { a in
+            guard let d = input[a] else {
+                throw LayerError("Normalization needs a known size on kept axis \(a) of input \(input) (axis=\(axes))")
+            }
+            return d
+        }
+        return [
+            WeightSpec("mean", shape, trainable: false),
+            WeightSpec("variance", shape, trainable: false),
+            WeightSpec("count", [], trainable: false, dtype: DType("int64")),
+        ]
+    }
+
+    public func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int? {
+        outputs.first?.elementCount(batch: 1)
+    }
+}

@@ -1,0 +1,16 @@
+/// Keras `RandomBrightness` (keras/src/layers/preprocessing/image_preprocessing/random_brightness.py): a random image
+/// augmentation, active only in training.
+///
+/// Output shape = input shape. No weights (the random seed state is a variable Keras keeps
+/// out of `weights` and `count_params`). MACs: 0 (an identity at inference).
+public struct RandomBrightness: LayerKind {
+    public static let className = "RandomBrightness"
+    public static let category = LayerCategory.preprocessing
+    public static let summary = "During training changes image brightness by a random amount; does nothing at inference; no weights."
+
+    public init(config: LayerConfig) throws {}
+
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
+        [try Shapes.single(inputs, Self.className)]
+    }
+}
