@@ -265,7 +265,10 @@ public struct KerasConfigReader {
                 if let kwargs = o["kwargs"] { try collectRefs(kwargs, path: path + ".kwargs", topLevel: false, emit) }
                 return
             }
-            for e in o.entries { try collectRefs(e.value, path: path + "." + e.key, topLevel: false, emit) }
+            // Mask tensors do not change shapes and are not among a layer's data inputs.
+            for e in o.entries where !e.key.lowercased().hasSuffix("mask") {
+                try collectRefs(e.value, path: path + "." + e.key, topLevel: false, emit)
+            }
         case .array(let a):
             if isKeras2 {
                 if topLevel {
@@ -350,14 +353,36 @@ public struct KerasConfigReader {
 
     // MARK: - Layers
 
+    /// Call keyword arguments that change what a layer returns (MultiHeadAttention's
+    /// `return_attention_scores`); the reader copies them into the layer's config.
+    static let callArgumentsThatShapeOutputs = ["return_attention_scores"]
+
+    /// The value of keyword argument `key` in the layer's first saved call, either dialect.
+    private func firstCallArgument(_ entry: JSONObject, _ key: String) -> JSONValue? {
+        guard let first = entry["inbound_nodes"]?.arrayValue?.first else { return nil }
+        if let kwargs = first["kwargs"]?.objectValue { return kwargs[key] }
+        // Keras 2: [[name, node, tensor, {kwargs}], ...] or a single such entry.
+        var entries: [JSONValue] = []
+        if let a = first.arrayValue { entries = a.first?.stringValue != nil ? [first] : a }
+        for e in entries {
+            if let parts = e.arrayValue, parts.count > 3, let v = parts[3][key] { return v }
+        }
+        return nil
+    }
+
     private func readLayer(_ entry: JSONObject, path: String, name: String) throws -> Layer {
         guard let classValue = entry["class_name"] else { throw fail(path, "layer \"\(name)\" has no \"class_name\"") }
         guard let className = classValue.stringValue else {
             throw fail(join(path, "class_name"), "expected a string, found \(classValue.typeName)")
         }
         let configValue = entry["config"] ?? .object(JSONObject())
-        guard case .object(let cfgObject) = configValue else {
+        guard case .object(let savedConfig) = configValue else {
             throw fail(join(path, "config"), "layer \"\(name)\": expected an object, found \(configValue.typeName)")
+        }
+        var cfgObject = savedConfig
+        // Call arguments that change a layer's outputs are saved with the call, not the config.
+        for key in Self.callArgumentsThatShapeOutputs where cfgObject[key] == nil {
+            if let value = firstCallArgument(entry, key) { cfgObject.append(key, value) }
         }
         let config = LayerConfig(object: cfgObject, path: join(path, "config"), layerName: name, isKeras2: isKeras2)
         let registered = entry["registered_name"]?.stringValue

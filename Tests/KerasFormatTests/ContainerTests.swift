@@ -4,7 +4,7 @@ import ModelKit
 import Testing
 
 /// Fixture locations, relative to this file.
-private enum Fixtures {
+private enum ContainerFixtures {
     static let tests = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     static let reference = tests.appendingPathComponent("Fixtures/reference")
     static let containers = tests.appendingPathComponent("Fixtures/containers")
@@ -52,9 +52,9 @@ private func errorText(_ body: () throws -> Void) -> String? {
 struct ContainerTests {
     // MARK: .keras archives
 
-    @Test(arguments: Fixtures.kerasCases)
+    @Test(arguments: ContainerFixtures.kerasCases)
     func kerasArchiveConfigAndMetadata(_ c: String) throws {
-        let archive = try KerasArchive(path: Fixtures.path(c, "model.keras"))
+        let archive = try KerasArchive(path: ContainerFixtures.path(c, "model.keras"))
         let config = try JSONParser.parse(archive.configBytes)
         let cls = config["class_name"]?.stringValue
         #expect(cls == "Functional" || cls == "Sequential")
@@ -64,12 +64,12 @@ struct ContainerTests {
         #expect(archive.entryNames.contains("model.weights.h5"))
     }
 
-    @Test(arguments: Fixtures.kerasCases)
+    @Test(arguments: ContainerFixtures.kerasCases)
     func keras3WeightIndexMatchesTruth(_ c: String) throws {
-        let archive = try KerasArchive(path: Fixtures.path(c, "model.keras"))
+        let archive = try KerasArchive(path: ContainerFixtures.path(c, "model.keras"))
         let index = try KerasWeightIndex(keras3: archive.weightsFile())
         #expect(index.layout == .keras3)
-        let truth = try Fixtures.json(Fixtures.path(c, "truth.json"))
+        let truth = try ContainerFixtures.json(ContainerFixtures.path(c, "truth.json"))
         let truthLayers = truth["layers"]?.arrayValue ?? []
         let truthNames = truthLayers.compactMap { $0["name"]?.stringValue }
         // The same layers (a Sequential's file also has its InputLayer, which model.layers
@@ -100,7 +100,7 @@ struct ContainerTests {
     }
 
     @Test func nestedModelLayout() throws {
-        let archive = try KerasArchive(path: Fixtures.path("case_nested", "model.keras"))
+        let archive = try KerasArchive(path: ContainerFixtures.path("case_nested", "model.keras"))
         let index = try KerasWeightIndex(keras3: archive.weightsFile())
         let encoder = try #require(index.layer(named: "encoder"))
         #expect(encoder.groupPath == "/layers/functional")
@@ -112,7 +112,7 @@ struct ContainerTests {
     }
 
     @Test func wrapperLayouts() throws {
-        let archive = try KerasArchive(path: Fixtures.containers.appendingPathComponent("wrappers.keras").path)
+        let archive = try KerasArchive(path: ContainerFixtures.containers.appendingPathComponent("wrappers.keras").path)
         let index = try KerasWeightIndex(keras3: archive.weightsFile())
         #expect(index.layers.map(\.name) == ["input_layer", "bidi", "mha", "ln", "seqin", "td"])
         let bidi = try #require(index.layer(named: "bidi"))
@@ -131,7 +131,7 @@ struct ContainerTests {
     }
 
     @Test func readsFloat16AndFloat64Weights() throws {
-        let archive = try KerasArchive(path: Fixtures.containers.appendingPathComponent("dtypes.keras").path)
+        let archive = try KerasArchive(path: ContainerFixtures.containers.appendingPathComponent("dtypes.keras").path)
         let file = try archive.weightsFile()
         let index = try KerasWeightIndex(keras3: file)
         let d16 = try #require(index.layer(named: "d16"))
@@ -144,9 +144,9 @@ struct ContainerTests {
         #expect(try file.readFloats(d64.weights[1].hdf5Path) == [Float(1e-3), -2.5])
     }
 
-    @Test(arguments: Fixtures.kerasCases)
+    @Test(arguments: ContainerFixtures.kerasCases)
     func readsEveryDatasetWithItsElementCount(_ c: String) throws {
-        let file = try KerasArchive(path: Fixtures.path(c, "model.keras")).weightsFile()
+        let file = try KerasArchive(path: ContainerFixtures.path(c, "model.keras")).weightsFile()
         for t in try KerasWeightIndex(file: file).allTensors {
             let values = try file.readFloats(t.hdf5Path)
             #expect(values.count == t.shape.reduce(1, *), "\(t.hdf5Path)")
@@ -156,9 +156,9 @@ struct ContainerTests {
 
     // MARK: Keras 2 .h5
 
-    @Test(arguments: Fixtures.h5Cases)
+    @Test(arguments: ContainerFixtures.h5Cases)
     func keras2ModelConfig(_ c: String) throws {
-        let h5 = try KerasH5(path: Fixtures.path(c, "model_keras2.h5"))
+        let h5 = try KerasH5(path: ContainerFixtures.path(c, "model_keras2.h5"))
         let config = try JSONParser.parse(h5.modelConfigBytes)
         let cls = config["class_name"]?.stringValue
         #expect(cls == "Functional" || cls == "Sequential" || cls == "Model")
@@ -166,13 +166,13 @@ struct ContainerTests {
         #expect(h5.backend == "tensorflow")
     }
 
-    @Test(arguments: Fixtures.h5Cases)
+    @Test(arguments: ContainerFixtures.h5Cases)
     func keras2WeightIndexMatchesTruth(_ c: String) throws {
-        let h5 = try KerasH5(path: Fixtures.path(c, "model_keras2.h5"))
+        let h5 = try KerasH5(path: ContainerFixtures.path(c, "model_keras2.h5"))
         let index = try KerasWeightIndex(keras2: h5.file)
         #expect(index.layout == .keras2)
         // Exact names and order against tf.keras's own truth...
-        let truth2 = try Fixtures.json(Fixtures.path(c, "truth_keras2.json"))
+        let truth2 = try ContainerFixtures.json(ContainerFixtures.path(c, "truth_keras2.json"))
         let layers2 = truth2["layers"]?.arrayValue ?? []
         #expect(index.layers.map(\.name) == layers2.compactMap { $0["name"]?.stringValue })
         for t in layers2 {
@@ -186,7 +186,7 @@ struct ContainerTests {
         }
         // ... and the same weights as Keras 3's truth, per layer (Keras 2 lists a nested
         // model's non-trainable weights last, so compare as multisets).
-        let truth = try Fixtures.json(Fixtures.path(c, "truth.json"))
+        let truth = try ContainerFixtures.json(ContainerFixtures.path(c, "truth.json"))
         for t in truth["layers"]?.arrayValue ?? [] where !truthShapes(t).isEmpty {
             let layer = try #require(index.layer(named: t["name"]?.stringValue ?? "?"))
             #expect(layer.weights.map { "\($0.shape)" }.sorted() == truthShapes(t).map { "\($0)" }.sorted())
@@ -201,7 +201,7 @@ struct ContainerTests {
     // MARK: HDF5 details
 
     @Test func userBlockAndStringKinds() throws {
-        let path = Fixtures.containers.appendingPathComponent("userblock.h5").path
+        let path = ContainerFixtures.containers.appendingPathComponent("userblock.h5").path
         #expect(HDF5File.hasSignature(atPath: path))
         let file = try HDF5File(path: path)
         #expect(try file.stringAttribute("vlen") == "variable length")
@@ -222,15 +222,15 @@ struct ContainerTests {
     }
 
     @Test func keras3WeightsOpenFromMemoryAndFromDisk() throws {
-        let dir = try Fixtures.tempDir()
+        let dir = try ContainerFixtures.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         // The same index whether the weights come from the archive in memory or a file.
-        let archive = try KerasArchive(path: Fixtures.path("case_shared_layer", "model.keras"))
+        let archive = try KerasArchive(path: ContainerFixtures.path("case_shared_layer", "model.keras"))
         let fromMemory = try KerasWeightIndex(file: archive.weightsFile())
         #expect(try archive.weightsFile().displayName.hasSuffix("model.keras!model.weights.h5"))
         let unzip = Process()
         unzip.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
-        unzip.arguments = ["-q", Fixtures.path("case_shared_layer", "model.keras"), "model.weights.h5", "-d", dir.path]
+        unzip.arguments = ["-q", ContainerFixtures.path("case_shared_layer", "model.keras"), "model.weights.h5", "-d", dir.path]
         guard (try? unzip.run()) != nil else { return }  // no unzip: the memory path is enough
         unzip.waitUntilExit()
         let fromDisk = try KerasWeightIndex(file: HDF5File(path: dir.appendingPathComponent("model.weights.h5").path))
@@ -240,7 +240,7 @@ struct ContainerTests {
     // MARK: Bad input
 
     @Test func textFileNamedKeras() throws {
-        let dir = try Fixtures.tempDir()
+        let dir = try ContainerFixtures.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("notes.keras").path
         try Data("just some text, not a model\n".utf8).write(to: URL(fileURLWithPath: path))
@@ -253,7 +253,7 @@ struct ContainerTests {
     }
 
     @Test func zipWithoutConfig() throws {
-        let dir = try Fixtures.tempDir()
+        let dir = try ContainerFixtures.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("photos.keras").path
         try Data(storedZip(["readme.txt": Array("hello".utf8), "a/b.json": Array("{}".utf8)])).write(to: URL(fileURLWithPath: path))
@@ -263,20 +263,20 @@ struct ContainerTests {
     }
 
     @Test func truncatedZip() throws {
-        let dir = try Fixtures.tempDir()
+        let dir = try ContainerFixtures.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("cut.keras").path
-        let whole = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("case_nested", "model.keras")))
+        let whole = try Data(contentsOf: URL(fileURLWithPath: ContainerFixtures.path("case_nested", "model.keras")))
         try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: path))
         let text = errorText { _ = try KerasArchive(path: path) }
         #expect(text?.hasPrefix("\(path): a corrupt zip archive") == true)
     }
 
     @Test func truncatedH5() throws {
-        let dir = try Fixtures.tempDir()
+        let dir = try ContainerFixtures.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("cut.h5").path
-        let whole = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("case_nested", "model_keras2.h5")))
+        let whole = try Data(contentsOf: URL(fileURLWithPath: ContainerFixtures.path("case_nested", "model_keras2.h5")))
         try whole.prefix(1000).write(to: URL(fileURLWithPath: path))
         #expect(HDF5File.hasSignature(atPath: path))
         let text = errorText { _ = try KerasH5(path: path) }
@@ -284,7 +284,7 @@ struct ContainerTests {
     }
 
     @Test func weightsOnlyH5() throws {
-        let path = Fixtures.containers.appendingPathComponent("weights_only_keras2.h5").path
+        let path = ContainerFixtures.containers.appendingPathComponent("weights_only_keras2.h5").path
         let text = errorText { _ = try KerasH5(path: path) }
         #expect(text?.hasPrefix("\(path): /: an HDF5 file without a model_config attribute: probably a weights-only file") == true)
         // Its weights are still indexed.
@@ -293,7 +293,7 @@ struct ContainerTests {
     }
 
     @Test func missingAttributeAndDataset() throws {
-        let file = try HDF5File(path: Fixtures.path("case_nested", "model_keras2.h5"))
+        let file = try HDF5File(path: ContainerFixtures.path("case_nested", "model_keras2.h5"))
         let attr = errorText { _ = try file.stringAttribute("no_such_attribute", of: "/model_weights") }
         #expect(attr?.hasSuffix("model_keras2.h5: /model_weights: no attribute \"no_such_attribute\"") == true)
         let ds = errorText { _ = try file.readFloats("/model_weights/head/head/nothing:0") }
@@ -349,10 +349,10 @@ struct ContainerGroupKeyTests {
 
     /// Pairing truth's `model.layers` (class names, in order) with the file's groups through
     /// the keys finds every layer under its own name.
-    @Test(arguments: Fixtures.kerasCases)
+    @Test(arguments: ContainerFixtures.kerasCases)
     func keysPairLayersWithGroups(_ c: String) throws {
-        let index = try KerasWeightIndex(keras3: KerasArchive(path: Fixtures.path(c, "model.keras")).weightsFile())
-        let layers = try Fixtures.json(Fixtures.path(c, "truth.json"))["layers"]?.arrayValue ?? []
+        let index = try KerasWeightIndex(keras3: KerasArchive(path: ContainerFixtures.path(c, "model.keras")).weightsFile())
+        let layers = try ContainerFixtures.json(ContainerFixtures.path(c, "truth.json"))["layers"]?.arrayValue ?? []
         let keys = KerasWeightIndex.keras3GroupKeys(classNames: layers.compactMap { $0["class_name"]?.stringValue })
         #expect(keys.count == layers.count)
         for (key, t) in zip(keys, layers) {
