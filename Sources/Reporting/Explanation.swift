@@ -52,8 +52,11 @@ public enum Explanation {
                 p2 += ", holding \(Formatting.count(kernelParams)) of the \(Formatting.count(total)) parameters (\(Formatting.percent(kernelParams, of: total)))"
             }
             p2 += ". Counted the way papers name networks (the most kernel layers on any path from an input to an output) the model is \(c.depth) deep"
-            if c.withKernel > c.depth {
-                p2 += "; the other \(c.withKernel - c.depth) kernel layer\(c.withKernel - c.depth == 1 ? " sits" : "s sit") on shorter side paths or parallel branches"
+            let off = c.withKernel - c.depth
+            if off == 1 {
+                p2 += "; the other kernel layer sits on a shorter side path or a parallel branch"
+            } else if off > 1 {
+                p2 += "; the other \(off) kernel layers sit on shorter side paths or parallel branches"
             }
             p2 += "."
             out.append(p2)
@@ -65,7 +68,7 @@ public enum Explanation {
             let bnNon = bns.reduce(0) { $0 + ($1.nonTrainableParams ?? 0) }
             let bnTrain = bns.reduce(0) { $0 + ($1.trainableParams ?? 0) }
             var p3 = "BatchNormalization layers do carry weights (a common misreading says they have none): Keras keeps 4 numbers per channel. gamma (scale) and beta (offset) are learned like any weight (trainable); the moving mean and moving variance are updated from the data during training but not by the optimizer, so Keras counts them as non-trainable."
-            p3 += " Here the \(Formatting.plural(bns.count, "BatchNormalization layer")) hold \(Formatting.count(bnTrain)) trainable and \(Formatting.count(bnNon)) non-trainable parameters"
+            p3 += " Here " + (bns.count == 1 ? "the BatchNormalization layer holds" : "the \(bns.count) BatchNormalization layers hold") + " \(Formatting.count(bnTrain)) trainable and \(Formatting.count(bnNon)) non-trainable parameters"
             if let non = a.totals.nonTrainableParams, non == bnNon, non > 0 {
                 p3 += ", which is every non-trainable parameter of the model"
             }

@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+@testable import StrataCLI
+
+/// The command line as a user meets it: output, exit codes, errors.
+@Suite struct CLITests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/reference")
+
+    static func path(_ relative: String) -> String { fixtures.appendingPathComponent(relative).path }
+
+    func run(_ args: [String]) -> (code: Int32, out: String, err: String) {
+        let sink = OutputSink(capture: true)
+        let code = StrataMain.run(args, output: sink)
+        return (code, sink.stdout, sink.stderr)
+    }
+
+    @Test func summaryOfTheSeedModel() {
+        let r = run(["summary", Self.path("seed_resnet8/model.keras")])
+        #expect(r.code == 0)
+        #expect(r.err.isEmpty)
+        #expect(r.out.contains("Total params:         78,666"))
+        #expect(r.out.contains("Non-trainable params: 480"))
+        #expect(r.out.contains("conv2d (Conv2D)"))
+        #expect(r.out.contains("add (Add)"))
+        #expect(r.out.contains("     30  Keras layers"))
+        #expect(r.out.contains("      8  depth"))
+        #expect(r.out.contains("BatchNormalization layers do carry weights"))
+    }
+
+    @Test func summaryJSONFollowsTheSchema() throws {
+        let r = run(["summary", Self.path("case_nested/model_keras2.h5"), "--json"])
+        #expect(r.code == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        #expect(object["schema"] as? String == "strata-report/1")
+        let model = try #require(object["model"] as? [String: Any])
+        #expect(model["format"] as? String == "keras2-h5")
+        let totals = try #require(object["totals"] as? [String: Any])
+        #expect(totals["params"] as? Int == 1_099)
+        #expect(totals["trainable_params"] as? Int == 1_035)
+        #expect(totals["non_trainable_params"] as? Int == 64)
+        for key in ["macs", "weight_bytes", "peak_activation_bytes"] { #expect(totals[key] is Int, "totals.\(key)") }
+        let counts = try #require(object["layer_counts"] as? [String: Int])
+        #expect(Set(counts.keys) == ["keras_layers", "with_weights", "with_kernel", "depth"])
+        let layers = try #require(object["layers"] as? [[String: Any]])
+        #expect(layers.map { $0["name"] as? String } == ["features", "encoder", "skip", "add", "head"])
+        let encoder = layers[1]
+        #expect((encoder["layers"] as? [[String: Any]])?.count == 4)
+        let shape = try #require(encoder["output_shape"] as? [Any])
+        #expect((shape.first as? [Any])?.count == 2, "output_shape is a list of shapes")
+        #expect((layers[3]["inbound"] as? [String]) == ["encoder", "skip"])
+        #expect(object["diagnostics"] is [Any])
+    }
+
+    @Test func unreadableModelExitsOne() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("strata-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let file = dir.appendingPathComponent("broken.json").path
+        FileManager.default.createFile(atPath: file, contents: Data("{\"class_name\": \"Functional\", \"config\": {".utf8))
+        let r = run(["summary", file])
+        #expect(r.code == 1)
+        #expect(r.out.isEmpty)
+        #expect(r.err.hasPrefix("strata: error: "))
+        #expect(r.err.contains("broken.json"))
+        #expect(r.err.contains("line 1, column"))
+        #expect(r.err.split(separator: "\n").count == 1)
+    }
+
+    @Test func missingFileExitsOne() {
+        let r = run(["summary", "/no/such/model.keras"])
+        #expect(r.code == 1)
+        #expect(r.err.contains("/no/such/model.keras: no such file"))
+    }
+
+    @Test(arguments: [["frobnicate"], ["summary"], ["summary", "a.json", "--colour"], ["layers", "extra"]])
+    func usageErrorsExitTwo(_ args: [String]) {
+        let r = run(args)
+        #expect(r.code == 2)
+        #expect(r.err.contains("strata --help"))
+    }
+
+    @Test func helpExitsZero() {
+        let r = run(["--help"])
+        #expect(r.code == 0)
+        #expect(r.out.contains("summary"))
+    }
+
+    @Test func layersListsTheCatalog() {
+        let r = run(["layers"])
+        #expect(r.code == 0)
+        for name in ["Conv2D", "BatchNormalization", "LSTM", "MultiHeadAttention", "LayerScale", "CustomScaleLayer", "Rescaling", "Normalization"] {
+            #expect(r.out.contains("\n\(name) "), "\(name) listed")
+        }
+    }
+}
