@@ -19,7 +19,13 @@ public enum JSONWriter {
         case .array(let a):
             if a.isEmpty { out += "[]"; return }
             // Short lists of scalars (shapes) stay on one line.
-            let scalars = a.allSatisfy { if case .array = $0 { return false }; if case .object = $0 { return false }; return true }
+            let scalars = a.allSatisfy {
+                switch $0 {
+                case .array, .object: return false
+                case .string(let s): return s.count <= 40
+                default: return true
+                }
+            }
             if !pretty || (scalars && a.count <= 8) {
                 out += "["
                 for (i, x) in a.enumerated() { if i > 0 { out += pretty ? ", " : "," }; emit(x, into: &out, indent: indent, pretty: pretty) }
