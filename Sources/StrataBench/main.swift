@@ -51,10 +51,11 @@ for round in 0..<rounds {
     totals.append(total)
 }
 func median(_ v: [Double]) -> Double { let s = v.sorted(); return s[s.count / 2] }
-print(String(format: "%-60@ %10@", "model" as NSString, "median ms" as NSString))
+func padded(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+print(padded("model", 28) + "  median ms")
 for f in files {
-    let name = f.replacingOccurrences(of: "/model.json", with: "")
-    print(String(format: "%-60@ %10.2f", (name as NSString).lastPathComponent as NSString, median(perFile[f]!) * 1000))
+    let name = ((f as NSString).deletingLastPathComponent as NSString).lastPathComponent
+    print(padded(name, 28) + String(format: "  %9.2f", median(perFile[f]!) * 1000))
 }
 print(String(format: "Strata: read + analyse %d configs (%d layers): median %.3f s over %d rounds (min %.3f s)",
              files.count, layerCount, median(totals), rounds, totals.min()!))

@@ -48,6 +48,7 @@ import numpy as np  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCHEMA = "keras-reference-truth/1"
 LAYERS_SOURCE = "model.layers (Sequential: without its InputLayer)"
+GROUPS = ["layers", "applications", "manifest"]
 
 APPLICATIONS = [
     "ConvNeXtTiny", "ConvNeXtSmall", "ConvNeXtBase", "ConvNeXtLarge", "ConvNeXtXLarge",
@@ -628,9 +629,9 @@ def make_application(out_dir, name, with_keras2=True):
 
 
 def run_applications(out_dir, names, with_keras2, in_process):
-    """Each application in a child process unless in_process (then: this process)."""
+    """Each application in a child process unless in_process (then: in this process).
+    Returns the failures; a failure does not stop the others."""
     os.makedirs(os.path.join(out_dir, "applications"), exist_ok=True)
-    log_path = os.path.join(out_dir, "applications", "_generation_log.jsonl")
     failures = []
     for name in names:
         if in_process:
@@ -639,11 +640,8 @@ def run_applications(out_dir, names, with_keras2, in_process):
             except Exception as error:  # noqa: BLE001 - report and go on
                 traceback.print_exc()
                 report = {"name": name, "error": f"{type(error).__name__}: {error}"}
-            print(json.dumps(report), flush=True)
-            with open(log_path, "a") as log:
-                log.write(json.dumps(report) + "\n")
-            if "error" in report:
                 failures.append(report)
+            print(json.dumps(report), flush=True)
             continue
         command = [sys.executable, os.path.abspath(__file__), "applications",
                    "--in-process", "--out", out_dir, "--only", name]
@@ -651,10 +649,7 @@ def run_applications(out_dir, names, with_keras2, in_process):
             command.append("--no-keras2")
         result = subprocess.run(command)
         if result.returncode != 0:
-            report = {"name": name, "error": f"child process exited {result.returncode}"}
-            with open(log_path, "a") as log:
-                log.write(json.dumps(report) + "\n")
-            failures.append(report)
+            failures.append({"name": name, "error": f"child exited {result.returncode}"})
     return failures
 
 
@@ -1363,23 +1358,19 @@ def add_notes(folder, filename, notes):
 
 
 def run_layers(out_dir, names, with_keras2):
+    """Every layer case (or those named). Returns the failures."""
     os.makedirs(os.path.join(out_dir, "layers"), exist_ok=True)
-    log_path = os.path.join(out_dir, "layers", "_generation_log.jsonl")
-    specs = [s for s in LAYER_CASES if not names or s["name"] in names]
-    unknown = set(names or []) - {s["name"] for s in LAYER_CASES}
-    if unknown:
-        raise SystemExit(f"unknown layer cases: {sorted(unknown)}")
     failures = []
-    with open(log_path, "w") as log:
-        for spec in specs:
-            try:
-                report = make_layer_case(out_dir, spec, with_keras2)
-            except Exception as error:  # noqa: BLE001 - report and go on
-                traceback.print_exc()
-                report = {"name": spec["name"], "error": f"{type(error).__name__}: {error}"}
-                failures.append(report)
-            print(json.dumps(report), flush=True)
-            log.write(json.dumps(report) + "\n")
+    for spec in LAYER_CASES:
+        if names is not None and spec["name"] not in names:
+            continue
+        try:
+            report = make_layer_case(out_dir, spec, with_keras2)
+        except Exception as error:  # noqa: BLE001 - report and go on
+            traceback.print_exc()
+            report = {"name": spec["name"], "error": f"{type(error).__name__}: {error}"}
+            failures.append(report)
+        print(json.dumps(report), flush=True)
     return failures
 
 
@@ -1420,28 +1411,40 @@ def write_manifest(out_dir):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("groups", nargs="*", default=["layers", "applications", "manifest"],
-                        choices=["layers", "applications", "manifest"])
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("groups", nargs="*", choices=GROUPS,
+                        help="what to make (default: all three, in this order)")
     parser.add_argument("--out", default=HERE, help="output folder (default: %(default)s)")
-    parser.add_argument("--only", nargs="+", help="only these applications / layer cases")
+    parser.add_argument("--only", nargs="+", metavar="NAME",
+                        help="only these applications and/or layer cases")
     parser.add_argument("--no-keras2", action="store_true",
                         help="skip the tf_keras (Keras 2) files")
     parser.add_argument("--in-process", action="store_true",
                         help="build applications in this process (no child per model)")
+    parser.add_argument("--list", action="store_true",
+                        help="list the applications and layer cases, then exit")
     args = parser.parse_args()
+    groups = args.groups or GROUPS
+
+    case_names = [spec["name"] for spec in LAYER_CASES]
+    if args.list:
+        print("\n".join(["applications:"] + APPLICATIONS + ["", "layers:"] + case_names))
+        return 0
+    only = set(args.only) if args.only else None
+    if only and only - set(APPLICATIONS) - set(case_names):
+        parser.error(f"unknown names: {sorted(only - set(APPLICATIONS) - set(case_names))}")
 
     failures = []
-    if "layers" in args.groups:
-        failures += run_layers(args.out, args.only, not args.no_keras2)
-    if "applications" in args.groups:
-        names = args.only or APPLICATIONS
-        unknown = set(names) - set(APPLICATIONS)
-        if unknown and "layers" not in args.groups:
-            raise SystemExit(f"unknown applications: {sorted(unknown)}")
-        names = [n for n in names if n in APPLICATIONS]
+    if "layers" in groups:
+        names = None if only is None else only & set(case_names)
+        failures += run_layers(args.out, names, not args.no_keras2)
+    if "applications" in groups:
+        names = [n for n in APPLICATIONS if only is None or n in only]
         failures += run_applications(args.out, names, not args.no_keras2, args.in_process)
-    if "manifest" in args.groups:
+    if "manifest" in groups:
         write_manifest(args.out)
     for failure in failures:
         print("FAILED", json.dumps(failure), file=sys.stderr)
