@@ -35,7 +35,7 @@ let package = Package(
         .executableTarget(name: "strata", dependencies: ["StrataCLI"]),
         .executableTarget(name: "StrataBench", dependencies: ["KerasFormat", "ModelKit"], path: "Sources/StrataBench"),
         .testTarget(name: "ModelKitTests", dependencies: ["ModelKit"]),
-        .testTarget(name: "KerasFormatTests", dependencies: ["KerasFormat", "ModelKit"]),
+        .testTarget(name: "KerasFormatTests", dependencies: ["KerasFormat", "ModelKit", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "KerasFormat", "ModelKit"]),
         .testTarget(name: "StrataCLITests", dependencies: ["StrataCLI", "KerasFormat", "ModelKit", "Reporting"]),
     ]

@@ -32,7 +32,6 @@ failure or a memory spike does not lose the others.
 import argparse
 import gc
 import json
-import math
 import os
 import subprocess
 import sys
@@ -137,7 +136,7 @@ class Keras3Truth:
         return functional
 
     def kept_calls(self, layer, own_nodes):
-        """(original_index, config_index, node) for every call of `layer` in this model.
+        """(config_index, node) for every call of `layer` in this model.
 
         The config index is how the saved config's `inbound_nodes` refer to the call:
         the original node index minus the layer's nodes that belong to other graphs
@@ -146,7 +145,7 @@ class Keras3Truth:
         calls = []
         for original_index, node in enumerate(layer._inbound_nodes):
             if self.make_node_key(layer, original_index) in own_nodes:
-                calls.append((original_index, len(calls), node))
+                calls.append((len(calls), node))
         return calls
 
     def config_ref(self, tensor, own_nodes):
@@ -195,7 +194,7 @@ class Keras3Truth:
 
     def layer_truth(self, index, layer, own_nodes, is_layer=True):
         calls = []
-        for _, config_index, node in self.kept_calls(layer, own_nodes):
+        for config_index, node in self.kept_calls(layer, own_nodes):
             inputs = flatten(node.input_tensors)
             outputs = flatten(node.output_tensors)
             calls.append(
@@ -681,7 +680,7 @@ def is_keras3(k):
 
 
 @case("input_layer_fixed_batch", "InputLayer with a fixed batch size and an int32 input.")
-def _(k):
+def input_layer_fixed_batch(k):
     L = k.layers
     x = k.Input(batch_shape=(4, 10), name="fixed_batch")
     ids = k.Input(shape=(3,), dtype="int32", name="int_ids")
@@ -690,7 +689,7 @@ def _(k):
 
 
 @case("dense_basic", "Dense with bias and activation on a 2D input.")
-def _(k):
+def dense_basic(k):
     L = k.layers
     x = k.Input(shape=(16,), name="x")
     y = L.Dense(8, activation="relu", name="hidden")(x)
@@ -699,7 +698,7 @@ def _(k):
 
 
 @case("dense_3d_no_bias", "Dense(use_bias=False) on a 3D input: acts on the last axis.")
-def _(k):
+def dense_3d_no_bias(k):
     L = k.layers
     x = k.Input(shape=(5, 12), name="x")
     y = L.Dense(6, use_bias=False, name="no_bias")(x)
@@ -755,7 +754,7 @@ def buildable_activations(k, names):
     "Activation with every name in keras.activations (Keras 3 only); one branch each.",
     keras2=False,
 )
-def _(k):
+def activation_all_keras3(k):
     names, refused = buildable_activations(k, keras3_activation_names())
     model = activation_model(k, names, "activation_all_keras3")
     return model, {"activations": names, "refused_by_keras": refused}
@@ -765,7 +764,7 @@ def _(k):
     "activation_common",
     "Activation with every name both Keras 3 and tf_keras accept; one branch each.",
 )
-def _(k):
+def activation_common(k):
     names, refused = buildable_activations(k, common_activation_names())
     model = activation_model(k, names, "activation_common")
     return model, {"activations": names, "refused_by_keras": refused}
@@ -773,7 +772,7 @@ def _(k):
 
 @case("relu_leakyrelu_elu_softmax", "ReLU (max_value, negative_slope, threshold), "
       "LeakyReLU, ELU, Softmax(axis=1).")
-def _(k):
+def relu_leakyrelu_elu_softmax(k):
     L = k.layers
     x = k.Input(shape=(5, 6), name="x")
     a = L.ReLU(name="relu_plain")(x)
@@ -786,7 +785,7 @@ def _(k):
 
 
 @case("prelu_shared_axes", "PReLU per element, and with shared_axes=[1, 2] on 4D.")
-def _(k):
+def prelu_shared_axes(k):
     L = k.layers
     x = k.Input(shape=(4, 5, 3), name="x")
     a = L.PReLU(name="prelu_full")(x)
@@ -795,7 +794,7 @@ def _(k):
 
 
 @case("dropout_noise", "Dropout, SpatialDropout1D, SpatialDropout2D, GaussianNoise.")
-def _(k):
+def dropout_noise(k):
     L = k.layers
     seq = k.Input(shape=(10, 4), name="seq")
     img = k.Input(shape=(6, 6, 3), name="img")
@@ -807,7 +806,7 @@ def _(k):
 
 
 @case("reshape_permute_flatten_repeat", "Permute, Reshape with -1, Flatten, RepeatVector.")
-def _(k):
+def reshape_permute_flatten_repeat(k):
     L = k.layers
     x = k.Input(shape=(4, 6, 2), name="x")
     y = L.Permute((2, 1, 3), name="permute")(x)
@@ -819,7 +818,7 @@ def _(k):
 
 @case("conv1d_causal_strided_dilated", "Conv1D: causal + dilation 2, same + stride 2, "
       "valid + stride 3.")
-def _(k):
+def conv1d_causal_strided_dilated(k):
     L = k.layers
     x = k.Input(shape=(20, 3), name="x")
     y = L.Conv1D(4, 3, padding="causal", dilation_rate=2, name="causal_dilated")(x)
@@ -829,7 +828,7 @@ def _(k):
 
 
 @case("conv2d_strided_same", "Conv2D stride 2 padding same on odd sizes, then valid.")
-def _(k):
+def conv2d_strided_same(k):
     L = k.layers
     x = k.Input(shape=(15, 13, 4), name="x")
     y = L.Conv2D(8, 3, strides=2, padding="same", name="same_stride2")(x)
@@ -838,7 +837,7 @@ def _(k):
 
 
 @case("conv2d_dilated_no_bias", "Conv2D with dilation (2, 1), use_bias=False, valid.")
-def _(k):
+def conv2d_dilated_no_bias(k):
     L = k.layers
     x = k.Input(shape=(12, 12, 3), name="x")
     y = L.Conv2D(5, 3, dilation_rate=(2, 1), use_bias=False, name="dilated")(x)
@@ -847,7 +846,7 @@ def _(k):
 
 
 @case("conv2d_groups", "Conv2D with groups=4 and groups=2 (grouped convolution).")
-def _(k):
+def conv2d_groups(k):
     L = k.layers
     x = k.Input(shape=(8, 8, 8), name="x")
     y = L.Conv2D(8, 3, groups=4, name="groups4")(x)
@@ -857,7 +856,7 @@ def _(k):
 
 @case("conv2d_channels_first", "Conv2D, MaxPooling2D and BatchNormalization(axis=1) with "
       "data_format channels_first (built, never run).")
-def _(k):
+def conv2d_channels_first(k):
     L = k.layers
     x = k.Input(shape=(3, 16, 12), name="x")
     y = L.Conv2D(4, 3, strides=2, padding="same", data_format="channels_first",
@@ -869,7 +868,7 @@ def _(k):
 
 
 @case("conv3d", "Conv3D with strides (1, 2, 2) same, then kernel 2 valid.")
-def _(k):
+def conv3d(k):
     L = k.layers
     x = k.Input(shape=(6, 8, 8, 2), name="x")
     y = L.Conv3D(4, 3, strides=(1, 2, 2), padding="same", name="conv3d_same")(x)
@@ -878,7 +877,7 @@ def _(k):
 
 
 @case("conv2d_transpose", "Conv2DTranspose stride 2 same, stride 2 valid, output_padding 1.")
-def _(k):
+def conv2d_transpose(k):
     L = k.layers
     x = k.Input(shape=(5, 5, 4), name="x")
     a = L.Conv2DTranspose(3, 3, strides=2, padding="same", name="tconv_same")(x)
@@ -892,7 +891,7 @@ def _(k):
 
 @case("depthwise_separable", "DepthwiseConv2D depth_multiplier 2 stride 2, "
       "SeparableConv2D depth_multiplier 2.")
-def _(k):
+def depthwise_separable(k):
     L = k.layers
     x = k.Input(shape=(9, 9, 3), name="x")
     y = L.DepthwiseConv2D(3, strides=2, padding="same", depth_multiplier=2,
@@ -903,7 +902,7 @@ def _(k):
 
 
 @case("pooling_1d", "MaxPooling1D / AveragePooling1D, valid and same, with strides.")
-def _(k):
+def pooling_1d(k):
     L = k.layers
     x = k.Input(shape=(17, 4), name="x")
     return k.Model(x, [
@@ -915,7 +914,7 @@ def _(k):
 
 
 @case("pooling_2d", "MaxPooling2D / AveragePooling2D, valid and same, with strides.")
-def _(k):
+def pooling_2d(k):
     L = k.layers
     x = k.Input(shape=(11, 10, 3), name="x")
     return k.Model(x, [
@@ -927,7 +926,7 @@ def _(k):
 
 
 @case("global_pooling", "GlobalAverage/MaxPooling 1D and 2D, keepdims True and False.")
-def _(k):
+def global_pooling(k):
     L = k.layers
     seq = k.Input(shape=(9, 4), name="seq")
     img = k.Input(shape=(7, 6, 5), name="img")
@@ -944,7 +943,7 @@ def _(k):
 
 
 @case("padding_cropping", "ZeroPadding1D/2D asymmetric, Cropping1D/2D asymmetric.")
-def _(k):
+def padding_cropping(k):
     L = k.layers
     seq = k.Input(shape=(10, 4), name="seq")
     img = k.Input(shape=(8, 9, 2), name="img")
@@ -957,7 +956,7 @@ def _(k):
 
 
 @case("upsampling", "UpSampling1D, UpSampling2D nearest (2, 3) and bilinear.")
-def _(k):
+def upsampling(k):
     L = k.layers
     seq = k.Input(shape=(5, 3), name="seq")
     img = k.Input(shape=(4, 5, 2), name="img")
@@ -969,7 +968,7 @@ def _(k):
 
 
 @case("merge_elementwise", "Add, Subtract, Multiply, Average, Maximum, Minimum.")
-def _(k):
+def merge_elementwise(k):
     L = k.layers
     a = k.Input(shape=(6,), name="a")
     b = k.Input(shape=(6,), name="b")
@@ -985,7 +984,7 @@ def _(k):
 
 
 @case("concatenate_axes", "Concatenate on axis -1 and on axis 1.")
-def _(k):
+def concatenate_axes(k):
     L = k.layers
     a = k.Input(shape=(4, 6), name="a")
     b = k.Input(shape=(3, 6), name="b")
@@ -997,7 +996,7 @@ def _(k):
 
 
 @case("dot_axes_normalize", "Dot with axes=1 normalize=True, axes=2 and axes=(1, 1) on 3D.")
-def _(k):
+def dot_axes_normalize(k):
     L = k.layers
     u = k.Input(shape=(6,), name="u")
     v = k.Input(shape=(6,), name="v")
@@ -1013,7 +1012,7 @@ def _(k):
 
 @case("batchnorm_variants", "BatchNormalization: default, scale=False, center=False, "
       "axis=1.")
-def _(k):
+def batchnorm_variants(k):
     L = k.layers
     x = k.Input(shape=(6, 5, 4), name="x")
     return k.Model(x, [
@@ -1026,7 +1025,7 @@ def _(k):
 
 @case("layernorm_axes", "LayerNormalization on axis -1, [1, 2], [1, 2, 3] and "
       "center=False.")
-def _(k):
+def layernorm_axes(k):
     L = k.layers
     x = k.Input(shape=(5, 6, 4), name="x")
     return k.Model(x, [
@@ -1037,17 +1036,19 @@ def _(k):
     ], name="layernorm_axes")
 
 
-@case("layernorm_rms_scaling", "LayerNormalization(rms_scaling=True) (Keras 3 only).",
-      keras2=False)
-def _(k):
+@case("layernorm_rms_scaling", "LayerNormalization(rms_scaling=True) and "
+      "RMSNormalization (Keras 3 only).", keras2=False)
+def layernorm_rms_scaling(k):
     L = k.layers
     x = k.Input(shape=(5, 8), name="x")
-    y = L.LayerNormalization(rms_scaling=True, name="ln_rms")(x)
-    return k.Model(x, y, name="layernorm_rms_scaling")
+    a = L.LayerNormalization(rms_scaling=True, name="ln_rms")(x)
+    b = L.RMSNormalization(name="rms_norm")(x)
+    c = L.RMSNormalization(axis=[1, 2], name="rms_norm_axes12")(x)
+    return k.Model(x, [a, b, c], name="layernorm_rms_scaling")
 
 
 @case("group_normalization", "GroupNormalization groups=4, and groups=2 center=False.")
-def _(k):
+def group_normalization(k):
     L = k.layers
     x = k.Input(shape=(6, 6, 8), name="x")
     return k.Model(x, [
@@ -1057,7 +1058,7 @@ def _(k):
 
 
 @case("embedding", "Embedding on a 2D int input (no input_length), mask_zero variant.")
-def _(k):
+def embedding(k):
     L = k.layers
     ids = k.Input(shape=(7,), dtype="int32", name="ids")
     a = L.Embedding(50, 8, name="embed")(ids)
@@ -1067,7 +1068,7 @@ def _(k):
 
 
 @case("simple_rnn", "SimpleRNN return_sequences=True, then the last state only.")
-def _(k):
+def simple_rnn(k):
     L = k.layers
     x = k.Input(shape=(10, 4), name="x")
     y = L.SimpleRNN(6, return_sequences=True, name="rnn_seq")(x)
@@ -1076,7 +1077,7 @@ def _(k):
 
 
 @case("lstm_return_sequences", "LSTM return_sequences=True, then LSTM without bias.")
-def _(k):
+def lstm_return_sequences(k):
     L = k.layers
     x = k.Input(shape=(8, 5), name="x")
     y = L.LSTM(6, return_sequences=True, name="lstm_seq")(x)
@@ -1086,7 +1087,7 @@ def _(k):
 
 @case("lstm_return_state", "LSTM with return_sequences and return_state (3 outputs), "
       "all consumed: states seed a second LSTM, the cell state is concatenated.")
-def _(k):
+def lstm_return_state(k):
     L = k.layers
     x = k.Input(shape=(8, 5), name="x")
     seq, h, c = L.LSTM(6, return_sequences=True, return_state=True, name="encoder")(x)
@@ -1098,7 +1099,7 @@ def _(k):
 
 @case("gru_reset_after", "GRU reset_after=True (default) and reset_after=False with "
       "return_state (2 outputs).")
-def _(k):
+def gru_reset_after(k):
     L = k.layers
     x = k.Input(shape=(7, 4), name="x")
     y = L.GRU(6, return_sequences=True, name="gru_reset_after")(x)
@@ -1108,7 +1109,7 @@ def _(k):
 
 @case("bidirectional", "Bidirectional(LSTM) merge_mode concat, sum, and None "
       "(2 outputs), plus Bidirectional(GRU) mul.")
-def _(k):
+def bidirectional(k):
     L = k.layers
     x = k.Input(shape=(6, 4), name="x")
     y = L.Bidirectional(L.LSTM(4, return_sequences=True), merge_mode="concat",
@@ -1121,7 +1122,7 @@ def _(k):
 
 
 @case("time_distributed", "TimeDistributed(Dense) and TimeDistributed(Conv2D).")
-def _(k):
+def time_distributed(k):
     L = k.layers
     seq = k.Input(shape=(5, 8), name="seq")
     clip = k.Input(shape=(4, 10, 10, 3), name="clip")
@@ -1132,7 +1133,7 @@ def _(k):
 
 @case("multi_head_attention", "MultiHeadAttention with query/value/key of different "
       "widths, value_dim and output_shape; and a self-attention without bias.")
-def _(k):
+def multi_head_attention(k):
     L = k.layers
     q = k.Input(shape=(6, 16), name="query")
     v = k.Input(shape=(9, 12), name="value")
@@ -1146,7 +1147,7 @@ def _(k):
 
 @case("multi_head_attention_scores", "MultiHeadAttention return_attention_scores=True "
       "(2 outputs).")
-def _(k):
+def multi_head_attention_scores(k):
     L = k.layers
     q = k.Input(shape=(6, 8), name="query")
     v = k.Input(shape=(4, 8), name="value")
@@ -1157,7 +1158,7 @@ def _(k):
 
 @case("resizing_rescaling", "Resizing (down, and crop_to_aspect_ratio), Rescaling with "
       "offset.")
-def _(k):
+def resizing_rescaling(k):
     L = k.layers
     x = k.Input(shape=(20, 24, 3), name="x")
     a = L.Resizing(10, 12, name="resize")(x)
@@ -1168,7 +1169,7 @@ def _(k):
 
 
 @case("normalization", "Normalization with mean/variance given, and adapted on data.")
-def _(k):
+def normalization(k):
     L = k.layers
     x = k.Input(shape=(5,), name="x")
     img = k.Input(shape=(4, 4, 3), name="img")
@@ -1181,7 +1182,7 @@ def _(k):
 
 @case("sequential_called_on_data", "Sequential without Input, built by calling it on "
       "a numpy batch of 1 (the batch size is recorded).")
-def _(k):
+def sequential_called_on_data(k):
     L = k.layers
     model = k.Sequential([L.Dense(8, activation="relu", name="d1"),
                           L.Dense(3, name="d2")], name="sequential_called_on_data")
@@ -1190,7 +1191,7 @@ def _(k):
 
 
 @case("sequential_with_input", "Sequential starting with an Input.")
-def _(k):
+def sequential_with_input(k):
     L = k.layers
     return k.Sequential([k.Input(shape=(12,), name="seq_input"),
                          L.Dense(8, activation="relu", name="d1"),
@@ -1200,7 +1201,7 @@ def _(k):
 
 @case("sequential_nested_in_functional", "A Sequential (with its own Input) used as a "
       "layer of a Functional model.")
-def _(k):
+def sequential_nested_in_functional(k):
     L = k.layers
     inner = k.Sequential([k.Input(shape=(8,), name="inner_input"),
                           L.Dense(6, name="inner_dense"),
@@ -1214,7 +1215,7 @@ def _(k):
 
 @case("sequential_without_input_nested", "A Sequential without Input, first built by "
       "the Functional model that calls it.")
-def _(k):
+def sequential_without_input_nested(k):
     L = k.layers
     inner = k.Sequential([L.Dense(6, name="inner_dense"),
                           L.Dense(4, name="inner_out")], name="inner_seq")
@@ -1225,7 +1226,7 @@ def _(k):
 
 
 @case("functional_nested_two_levels", "Functional inside Functional inside Functional.")
-def _(k):
+def functional_nested_two_levels(k):
     L = k.layers
     i2 = k.Input(shape=(6,), name="level2_input")
     level2 = k.Model(i2, L.BatchNormalization(name="level2_bn")(
@@ -1239,7 +1240,7 @@ def _(k):
 
 @case("functional_nested_as_output", "A nested Functional model whose call is the outer "
       "model's output (shows the output_layers node numbering).")
-def _(k):
+def functional_nested_as_output(k):
     L = k.layers
     i = k.Input(shape=(6,), name="sub_input")
     sub = k.Model(i, L.Dense(3, name="sub_dense")(i), name="sub")
@@ -1250,7 +1251,7 @@ def _(k):
 
 @case("submodel_called_twice", "One nested Functional model called on two inputs "
       "(two nodes of a model layer).")
-def _(k):
+def submodel_called_twice(k):
     L = k.layers
     i = k.Input(shape=(5,), name="enc_input")
     encoder = k.Model(i, L.Dense(3, name="enc_dense")(i), name="encoder")
@@ -1261,7 +1262,7 @@ def _(k):
 
 
 @case("shared_layer_three_calls", "One Dense called three times, on different inputs.")
-def _(k):
+def shared_layer_three_calls(k):
     L = k.layers
     a = k.Input(shape=(4,), name="a")
     b = k.Input(shape=(4,), name="b")
@@ -1273,7 +1274,7 @@ def _(k):
 
 @case("shared_layer_different_shapes", "One Dense called on a 2D and a 3D input: the "
       "calls have different output shapes.")
-def _(k):
+def shared_layer_different_shapes(k):
     L = k.layers
     a = k.Input(shape=(4,), name="a")
     b = k.Input(shape=(7, 4), name="b")
@@ -1282,7 +1283,7 @@ def _(k):
 
 
 @case("frozen_layers", "BatchNormalization and Dense with trainable=False.")
-def _(k):
+def frozen_layers(k):
     L = k.layers
     x = k.Input(shape=(8,), name="x")
     dense = L.Dense(6, name="frozen_dense")
@@ -1295,7 +1296,7 @@ def _(k):
 
 
 @case("frozen_submodel", "A nested Functional model with trainable=False.")
-def _(k):
+def frozen_submodel(k):
     L = k.layers
     i = k.Input(shape=(6,), name="sub_input")
     sub = k.Model(i, L.BatchNormalization(name="sub_bn")(L.Dense(4, name="sub_dense")(i)),
@@ -1415,8 +1416,8 @@ def main():
         description=__doc__.split("\n\n")[0],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("groups", nargs="*", choices=GROUPS,
-                        help="what to make (default: all three, in this order)")
+    parser.add_argument("groups", nargs="*", metavar="GROUP",
+                        help="layers, applications and/or manifest (default: all three)")
     parser.add_argument("--out", default=HERE, help="output folder (default: %(default)s)")
     parser.add_argument("--only", nargs="+", metavar="NAME",
                         help="only these applications and/or layer cases")
@@ -1428,6 +1429,8 @@ def main():
                         help="list the applications and layer cases, then exit")
     args = parser.parse_args()
     groups = args.groups or GROUPS
+    if set(groups) - set(GROUPS):
+        parser.error(f"unknown groups: {sorted(set(groups) - set(GROUPS))}")
 
     case_names = [spec["name"] for spec in LAYER_CASES]
     if args.list:
