@@ -6,13 +6,21 @@ import ModelKit
 public enum SummaryText {
     static let maxName = 44, maxShape = 30, maxConnected = 36, wrapWidth = 96
 
-    struct Line { var name: String; var shape: [String]; var params: String; var macs: String; var connected: [String] }
+    struct Line { var name: String; var shape: [String]; var params: String; var macs: String; var connected: [String]; var weights: [String] = [] }
+
+    /// `kernel (3, 3, 3, 16) trainable` for each weight tensor of a row.
+    static func weightLines(_ r: LayerRow, indent: String) -> [String] {
+        r.weights.map { w in
+            let shape = w.shape.count == 1 ? "(\(w.shape[0]),)" : "(" + w.shape.map(String.init).joined(separator: ", ") + ")"
+            return indent + "  · \(w.name) \(shape) \(Formatting.count(w.count)) \(w.trainable ? "trainable" : "non-trainable")"
+        }
+    }
 
     static func truncate(_ s: String, _ n: Int) -> String {
         s.count <= n ? s : String(s.prefix(n - 1)) + "…"
     }
 
-    static func lines(_ rows: [LayerRow], depth: Int) -> [Line] {
+    static func lines(_ rows: [LayerRow], depth: Int, weights: Bool) -> [Line] {
         var out: [Line] = []
         for r in rows {
             let indent = String(repeating: "  ", count: depth)
@@ -25,15 +33,17 @@ public enum SummaryText {
             }
             if connected.isEmpty { connected = ["-"] }
             let name = indent + "\(r.name) (\(r.className))" + (r.supported ? "" : " [unsupported]")
-            out.append(Line(name: name, shape: shapes, params: Formatting.count(r.params), macs: Formatting.si(r.macs), connected: connected))
-            out += lines(r.children, depth: depth + 1)
+            out.append(Line(name: name, shape: shapes, params: Formatting.count(r.params), macs: Formatting.si(r.macs), connected: connected,
+                            weights: weights ? weightLines(r, indent: indent) : []))
+            out += lines(r.children, depth: depth + 1, weights: weights)
         }
         return out
     }
 
-    public static func render(_ doc: ReportDocument) -> String {
+    /// Renders the summary; `weights` adds each layer's weight tensors beneath its row.
+    public static func render(_ doc: ReportDocument, weights: Bool = false) -> String {
         let a = doc.analysis
-        let rows = lines(a.rows, depth: 0)
+        let rows = lines(a.rows, depth: 0, weights: weights)
         let header = Line(name: "Layer (type)", shape: ["Output Shape"], params: "Param #", macs: "MACs", connected: ["Connected to"])
         let w0 = min(maxName, ([header] + rows).map(\.name.count).max() ?? 0)
         let w1 = min(maxShape, ([header] + rows).flatMap(\.shape).map(\.count).max() ?? 0)
@@ -52,7 +62,7 @@ public enum SummaryText {
                 let p = i == 0 ? l.params : "", m = i == 0 ? l.macs : ""
                 let line = pad(name, w0) + "  " + pad(shape, w1) + "  " + lpad(p, w2) + "  " + lpad(m, w3) + "  " + truncate(conn, w4)
                 return String(line.reversed().drop(while: { $0 == " " }).reversed())
-            }
+            } + l.weights
         }
         var out: [String] = []
         let title = "Model: \"\(a.modelName)\" (\(a.modelClass)) from \(a.source.file) [\(a.source.format), \(a.source.dialect)\(a.source.kerasVersion.map { ", Keras \($0)" } ?? "")]"

@@ -18,9 +18,12 @@ struct SummaryCommand: OutputCommand {
     @Flag(name: .long, help: "Print JSON (schema strata-report/1) instead of the table.")
     var json = false
 
+    @Flag(name: .long, help: "List each layer's weight tensors (name, shape, count, trainable or not) beneath it.")
+    var weights = false
+
     var sink: OutputSink = .standard
 
-    enum CodingKeys: String, CodingKey { case file, json }
+    enum CodingKeys: String, CodingKey { case file, json, weights }
 
     func execute() throws {
         let graph: ModelGraph
@@ -31,7 +34,7 @@ struct SummaryCommand: OutputCommand {
         }
         let analysis = Analyzer.analyze(graph)
         let doc = ReportDocument(analysis: analysis)
-        sink.out(json ? ReportJSON.render(doc) : SummaryText.render(doc))
+        sink.out(json ? ReportJSON.render(doc) : SummaryText.render(doc, weights: weights))
         let errors = analysis.diagnostics.filter { $0.severity == .error }
         if !errors.isEmpty {
             throw CommandFailure(errors.map { "strata: error: \($0.message)" }.joined(separator: "\n"))

@@ -28,6 +28,16 @@ import Testing
         #expect(r.out.contains("BatchNormalization layers do carry weights"))
     }
 
+    /// --weights lists each weight tensor under its layer: BatchNormalization's four, two of
+    /// them non-trainable, as Keras's truth.json lists them.
+    @Test func summaryListsWeightTensors() {
+        let r = run(["summary", Self.path("seed_resnet8/model.json"), "--weights"])
+        #expect(r.code == 0)
+        #expect(r.out.contains("  · kernel (3, 3, 3, 16) 432 trainable\n  · bias (16,) 16 trainable"))
+        #expect(r.out.contains("  · moving_mean (16,) 16 non-trainable\n  · moving_variance (16,) 16 non-trainable"))
+        #expect(!run(["summary", Self.path("seed_resnet8/model.json")]).out.contains("· kernel"))
+    }
+
     @Test func summaryJSONFollowsTheSchema() throws {
         let r = run(["summary", Self.path("case_nested/model_keras2.h5"), "--json"])
         #expect(r.code == 0)
