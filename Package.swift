@@ -36,7 +36,7 @@ let package = Package(
         .executableTarget(name: "StrataBench", dependencies: ["KerasFormat", "ModelKit"], path: "Sources/StrataBench"),
         .testTarget(name: "ModelKitTests", dependencies: ["ModelKit"]),
         .testTarget(name: "KerasFormatTests", dependencies: ["KerasFormat", "ModelKit", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "KerasFormat", "ModelKit"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "KerasFormat", "ModelKit"], exclude: ["Goldens"]),
         .testTarget(name: "StrataCLITests", dependencies: ["StrataCLI", "KerasFormat", "ModelKit", "Reporting"]),
     ]
 )
