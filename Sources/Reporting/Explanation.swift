@@ -90,7 +90,11 @@ public enum Explanation {
             let tally = classTally(rows.filter { $0.category == .merge })
             let adds = a.merges.filter { $0.className == "Add" }.count
             var m = "\(Formatting.plural(a.merges.count, "layer")) join\(a.merges.count == 1 ? "s" : "") branches (\(tallyText(tally)))"
-            if adds > 0 { m += "; each Add is a skip connection, where a block's input is added back to its output (a residual block)" }
+            var roles: [String] = []
+            if adds > 0 { roles.append("an Add sums branches of the same shape, typically a skip connection where a block's input is added back to its output (a residual block)") }
+            if a.merges.contains(where: { $0.className == "Concatenate" }) { roles.append("a Concatenate puts parallel branches side by side along the channels") }
+            if a.merges.contains(where: { $0.className == "Multiply" }) { roles.append("a Multiply scales one branch by another, typically a learned gate (squeeze-and-excitation)") }
+            if !roles.isEmpty { m += ": " + roles.joined(separator: "; ") }
             structure.append(m + ".")
         }
         let nested = rows.filter { !$0.children.isEmpty }

@@ -23,6 +23,7 @@ import ModelKit
         #expect(a.merges[0].inputs == ["activation", "batch_normalization_2"])
         #expect(a.stages.map(\.resolution) == [[32, 32], [16, 16], [8, 8]])
         #expect(a.stages.map(\.maxChannels) == [16, 32, 64])
+        #expect(a.stages.map(\.layers) == [3, 3, 3])  // three convolutions per resolution
         // float32 weights: 78,666 x 4 bytes.
         #expect(a.totals.weightBytes == 314_664)
     }

@@ -124,7 +124,9 @@ public enum Analyzer {
         }
 
         var stages: [ModelAnalysis.ResolutionStage] = []
-        for node in graph.executionOrder {
+        // Stages: where the kernel layers (the ones doing the work) run; padding, pooling
+        // and the input do not open a stage of their own.
+        for node in graph.executionOrder where graph.layers[node.layer].kind.category == .kernel {
             guard let outs = inference.outputs[node.layer][node.call], let s = outs.first, s.rank == 4,
                   let h = s.dims[1], let w = s.dims[2], let c = s.dims[3], h * w > 1 else { continue }
             if let last = stages.last, last.resolution == [h, w] {

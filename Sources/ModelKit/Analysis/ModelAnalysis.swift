@@ -40,11 +40,12 @@ public struct ModelAnalysis: Sendable {
         public var inputs: [String]
     }
 
-    /// A run of layers that work at one spatial resolution.
+    /// A run of kernel layers (convolutions) that work at one spatial resolution.
     public struct ResolutionStage: Sendable, Equatable {
         /// Spatial dims (H, W) or (L) as printed, e.g. `32x32`.
         public var resolution: [Int]
         public var maxChannels: Int
+        /// Kernel layers at this resolution.
         public var layers: Int
     }
 
