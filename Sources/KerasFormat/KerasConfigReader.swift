@@ -196,7 +196,9 @@ public struct KerasConfigReader {
                 }
             }
         }
-        for (ref, shape) in recorded {
+        // A recorded shape is only useful for a plausible output index (a layer has a few
+        // outputs; a hostile index must not make us fill a huge list).
+        for (ref, shape) in recorded where ref.tensor < 1024 {
             var rec = layers[ref.layer].recordedOutputShapes
             while rec.count <= ref.call { rec.append([]) }
             if rec[ref.call].count <= ref.tensor {

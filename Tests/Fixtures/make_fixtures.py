@@ -23,7 +23,7 @@ Output (default: the folder holding this script):
     applications/<Name>/model_keras2.json   tf_keras (legacy Keras 2) `model.to_json()`
     applications/<Name>/truth_keras2.json   the same truth read from the tf_keras objects
     layers/<case>/...                       the same four files (+ summary.txt, Keras 3)
-    manifest.json                           one line per fixture folder: what exists
+    manifest.json                           one entry per fixture folder: files and totals
 
 Each application is built in its own child process (`--only` per model), so one
 failure or a memory spike does not lose the others.
@@ -500,7 +500,8 @@ def runtime_check(k, model, truth):
         results = []
         for output in flatten(model.outputs):
             try:
-                results.append(np.shape(k.Model(model.inputs, output)(feed, training=False)))
+                alone = k.Model(model.inputs, output)
+                results.append(np.shape(alone(inputs, training=False)))
             except Exception as error:  # noqa: BLE001
                 results.append(error_text(error))
     symbolic = [[2 if d is None else d for d in spec["shape"]] for spec in truth["outputs"]]
@@ -541,7 +542,7 @@ def truth_header(group, description, keras2):
     }
 
 
-def write_keras3(folder, group, description, model, with_summary):
+def write_keras3(folder, group, description, model, with_summary, notes=None):
     import keras
 
     reader = Keras3Truth(keras)
@@ -554,6 +555,8 @@ def write_keras3(folder, group, description, model, with_summary):
     truth.update(reader.model_truth(model))
     if group == "layers":
         truth["runtime_check"] = runtime_check(keras, model, truth)
+    if notes:
+        truth["notes"] = notes
     write_text(os.path.join(folder, "model.json"), model.to_json())
     write_json(os.path.join(folder, "truth.json"), truth)
     if with_summary:
@@ -561,7 +564,7 @@ def write_keras3(folder, group, description, model, with_summary):
     return truth
 
 
-def write_keras2(folder, group, description, model):
+def write_keras2(folder, group, description, model, notes=None):
     import tf_keras
 
     reader = Keras2Truth(tf_keras)
@@ -571,6 +574,8 @@ def write_keras2(folder, group, description, model):
     truth.update(reader.model_truth(model))
     if group == "layers":
         truth["runtime_check"] = runtime_check(tf_keras, model, truth)
+    if notes:
+        truth["notes"] = notes
     write_text(os.path.join(folder, "model_keras2.json"), model.to_json())
     write_json(os.path.join(folder, "truth_keras2.json"), truth)
     return truth
@@ -854,8 +859,8 @@ def conv2d_groups(k):
     return k.Model(x, y, name="conv2d_groups")
 
 
-@case("conv2d_channels_first", "Conv2D, MaxPooling2D and BatchNormalization(axis=1) with "
-      "data_format channels_first (built, never run).")
+@case("conv2d_channels_first", "Conv2D, BatchNormalization(axis=1), MaxPooling2D and "
+      "GlobalAveragePooling2D with data_format channels_first.")
 def conv2d_channels_first(k):
     L = k.layers
     x = k.Input(shape=(3, 16, 12), name="x")
@@ -1315,9 +1320,8 @@ def make_layer_case(out_dir, spec, with_keras2=True):
 
     keras.utils.set_random_seed(1234)
     model, notes = built(spec["build"](keras))
-    truth = write_keras3(folder, "layers", spec["description"], model, with_summary=True)
-    if notes:
-        add_notes(folder, "truth.json", notes)
+    truth = write_keras3(folder, "layers", spec["description"], model, with_summary=True,
+                         notes=notes)
     report.update(keras3_params=truth["total_params"], keras3_layers=truth["layer_count"])
     del model
     free_memory(keras)
@@ -1333,9 +1337,7 @@ def make_layer_case(out_dir, spec, with_keras2=True):
     try:
         tf_keras.utils.set_random_seed(1234)
         model, notes = built(spec["build"](tf_keras))
-        truth = write_keras2(folder, "layers", spec["description"], model)
-        if notes:
-            add_notes(folder, "truth_keras2.json", notes)
+        truth = write_keras2(folder, "layers", spec["description"], model, notes=notes)
         report.update(keras2_params=truth["total_params"], keras2_layers=truth["layer_count"])
         del model
     except Exception as error:  # noqa: BLE001 - the Keras 3 files stand alone
@@ -1348,14 +1350,6 @@ def make_layer_case(out_dir, spec, with_keras2=True):
 def built(result):
     """A builder's result as (model, notes)."""
     return result if isinstance(result, tuple) else (result, None)
-
-
-def add_notes(folder, filename, notes):
-    path = os.path.join(folder, filename)
-    with open(path) as f:
-        truth = json.load(f)
-    truth["notes"] = notes
-    write_json(path, truth)
 
 
 def run_layers(out_dir, names, with_keras2):

@@ -128,7 +128,7 @@ public enum Analyzer {
         // and the input do not open a stage of their own.
         for node in graph.executionOrder where graph.layers[node.layer].kind.category == .kernel {
             guard let outs = inference.outputs[node.layer][node.call], let s = outs.first, s.rank == 4,
-                  let h = s.dims[1], let w = s.dims[2], let c = s.dims[3], h * w > 1 else { continue }
+                  let h = s.dims[1], let w = s.dims[2], let c = s.dims[3], h != 1 || w != 1 else { continue }
             if let last = stages.last, last.resolution == [h, w] {
                 stages[stages.count - 1].layers += 1
                 stages[stages.count - 1].maxChannels = max(last.maxChannels, c)
