@@ -17,15 +17,11 @@ public struct Cropping: Sendable {
 
     public func outputShapes(_ inputs: [TensorShape], _ layer: String) throws -> [TensorShape] {
         let input = try Shapes.single(inputs, layer)
-        try layout.check(input, layer)
-        var out = input
-        for (i, axis) in layout.spatialAxes.enumerated() {
-            guard let n = input[axis] else { continue }
+        return [try layout.resizingSpatial(input, layer) { i, axis, n in
             guard let crop = amounts.total(i), crop < n else {
                 throw LayerError("\(layer) cropping \(amounts.text) must be smaller than the input's size \(n) on axis \(axis): input \(input)")
             }
-            out[axis] = n - crop
-        }
-        return [out]
+            return n - crop
+        }]
     }
 }

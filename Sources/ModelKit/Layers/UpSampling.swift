@@ -22,14 +22,10 @@ public struct UpSampling: Sendable {
 
     public func outputShapes(_ inputs: [TensorShape], _ layer: String) throws -> [TensorShape] {
         let input = try Shapes.single(inputs, layer)
-        try layout.check(input, layer)
-        var out = input
-        for (i, axis) in layout.spatialAxes.enumerated() {
-            guard let n = input[axis] else { continue }
+        return [try layout.resizingSpatial(input, layer) { i, _, n in
             let (p, overflow) = n.multipliedReportingOverflow(by: size[i])
             guard !overflow else { throw LayerError("\(layer) output size overflows: input \(input), size \(size)") }
-            out[axis] = p
-        }
-        return [out]
+            return p
+        }]
     }
 }

@@ -17,15 +17,11 @@ public struct ZeroPadding: Sendable {
 
     public func outputShapes(_ inputs: [TensorShape], _ layer: String) throws -> [TensorShape] {
         let input = try Shapes.single(inputs, layer)
-        try layout.check(input, layer)
-        var out = input
-        for (i, axis) in layout.spatialAxes.enumerated() {
-            guard let n = input[axis] else { continue }
+        return [try layout.resizingSpatial(input, layer) { i, _, n in
             guard let pad = amounts.total(i) else { throw LayerError("\(layer) padding \(amounts.text) is too large") }
             let (sum, overflow) = n.addingReportingOverflow(pad)
             guard !overflow else { throw LayerError("\(layer) output size overflows: input \(input), padding \(amounts.text)") }
-            out[axis] = sum
-        }
-        return [out]
+            return sum
+        }]
     }
 }
