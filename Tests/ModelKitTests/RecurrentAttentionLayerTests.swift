@@ -326,6 +326,14 @@ func bidirectionalBadConfig(json: String, key: String) {
     #expect(try dotted.outputShapes([seq(3, 4)]) == [seq(3, 4, 2)])
 }
 
+@Test func timeDistributedTakesTheWrappedLayersCategory() throws {
+    // Read through `any LayerKind`, as the analyzer does: TimeDistributed(Dropout) is not a kernel layer.
+    let dropout: any LayerKind = try make(TimeDistributed.self, #"{"layer": {"class_name": "Dropout", "config": {"rate": 0.5}}}"#)
+    #expect(dropout.category == .regularization)
+    let dense: any LayerKind = try make(TimeDistributed.self, #"{"layer": {"class_name": "Dense", "config": {"units": 4}}}"#)
+    #expect(dense.category == .kernel)
+}
+
 // MARK: - MultiHeadAttention
 
 @Test func multiHeadCrossAttention() throws {

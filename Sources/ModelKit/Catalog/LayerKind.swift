@@ -25,13 +25,17 @@ public protocol LayerKind: Sendable {
 
     /// Multiply-accumulates of one call at batch 1; nil when a dimension is unknown.
     func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int?
+
+    /// Category of this instance: the class's `category` unless the instance knows better
+    /// (a wrapper reports the category of the layer it wraps).
+    var category: LayerCategory { get }
 }
 
 extension LayerKind {
     public static var aliases: [String] { [] }
     public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] { [] }
     public func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int? { 0 }
-    /// Category of this instance (the static one unless a type overrides `instanceCategory`).
+    /// The class's category.
     public var category: LayerCategory { Self.category }
 }
 

@@ -29,10 +29,7 @@ public struct AdditiveAttention: LayerKind {
     public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] {
         let (q, _, _) = try Attention.operands(inputs, Self.className)
         guard useScale else { return [] }
-        guard let dim = q.dims.last ?? nil else {
-            throw LayerError("AdditiveAttention needs a known feature size (last axis) of the query, found \(q)")
-        }
-        return [WeightSpec("scale", [dim])]
+        return [WeightSpec("scale", [try AttentionOperands.featureSize(q, "query", Self.className)])]
     }
 
     public func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int? {

@@ -10,9 +10,7 @@ public struct AlphaDropout: LayerKind {
     public let rate: Double
 
     public init(config: LayerConfig) throws {
-        guard config.has("rate") else { throw config.error("rate", "missing key \"rate\"") }
-        rate = try config.double("rate", default: 0)
-        guard rate >= 0, rate <= 1 else { throw config.error("rate", "must be between 0 and 1, found \(rate)") }
+        rate = try DropoutRate.read(config, default: 0)
     }
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {

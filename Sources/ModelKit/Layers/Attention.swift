@@ -33,15 +33,8 @@ public struct Attention: LayerKind {
 
     /// Query, value and key (the value when absent), each of rank 2 or more.
     static func operands(_ inputs: [TensorShape], _ layer: String) throws -> (query: TensorShape, value: TensorShape, key: TensorShape) {
-        guard inputs.count >= 2 else {
-            throw LayerError("\(layer) must be called on [query, value] or [query, value, key], found \(inputs.count) input(s)")
-        }
-        let query = inputs[0], value = inputs[1]
-        let key = inputs.count > 2 ? inputs[2] : value
-        for (what, s) in [("query", query), ("value", value), ("key", key)] where s.rank < 2 {
-            throw LayerError("\(layer) needs a \(what) of rank 2 or more, found \(s)")
-        }
-        return (query, value, key)
+        let ops = try AttentionOperands(inputs, layer, callForm: "must be called on [query, value] or [query, value, key]", minimumRank: 2)
+        return (ops.query, ops.value, ops.key)
     }
 
     /// Output `(*query[:-1], value[-1])`, and the scores `(*query[:-1], key[-2])` when asked.

@@ -33,11 +33,7 @@ public struct BatchNormalization: LayerKind {
         }
     }
 
-    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
-        let input = try Shapes.single(inputs, Self.className)
-        try axis.check(input, Self.className)
-        return [input]
-    }
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] { try axis.outputShapes(inputs, Self.className) }
 
     /// Shape of each of the layer's weights.
     func parameterShape(_ input: TensorShape) throws -> [Int] {

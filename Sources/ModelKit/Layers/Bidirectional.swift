@@ -15,6 +15,9 @@ public struct Bidirectional: LayerKind {
     public static let category = LayerCategory.kernel
     public static let summary = "Reads a sequence both forwards and backwards with two copies of a recurrent layer and combines what they found; owns both copies' weights."
 
+    /// The wrapped layer's category (the forward and backward layers are copies of one class).
+    public var category: LayerCategory { forward.kind.category }
+
     public enum MergeMode: String, Sendable { case concat, sum, mul, ave }
 
     /// The forward layer, named `forward_<name>`.

@@ -18,15 +18,7 @@ public struct ConvLSTM2D: LayerKind {
         core = try ConvLSTMCore(rank: 2, config: config)
     }
 
-    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
-        try core.outputShapes(inputs, Self.className)
-    }
-
-    public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] {
-        try core.weights(inputs, Self.className)
-    }
-
-    public func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int? {
-        core.macs(inputs, Self.className)
-    }
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] { try core.outputShapes(inputs, Self.className) }
+    public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] { try core.weights(inputs, Self.className) }
+    public func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int? { core.macs(inputs, Self.className) }
 }

@@ -9,25 +9,11 @@ public struct Cropping3D: LayerKind {
     public static let category = LayerCategory.reshape
     public static let summary = "Cuts a border off the volume to make it smaller; no weights."
 
-    public let layout: SpatialLayout
-    public let cropping: EdgeAmounts
+    public let cropping: Cropping
 
     public init(config: LayerConfig) throws {
-        layout = try SpatialLayout(config: config, spatialRank: 3)
-        cropping = try EdgeAmounts(config: config, key: "cropping", spatialRank: 3, default: [(1, 1), (1, 1), (1, 1)])
+        cropping = try Cropping(config: config, layout: SpatialLayout(config: config, spatialRank: 3), default: [(1, 1), (1, 1), (1, 1)])
     }
 
-    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
-        let input = try Shapes.single(inputs, Self.className)
-        try layout.check(input, Self.className)
-        var out = input
-        for (i, axis) in layout.spatialAxes.enumerated() {
-            guard let n = input[axis] else { continue }
-            guard let crop = cropping.total(i), crop < n else {
-                throw LayerError("Cropping3D cropping \(cropping.text) must be smaller than the input's size \(n) on axis \(axis): input \(input)")
-            }
-            out[axis] = n - crop
-        }
-        return [out]
-    }
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] { try cropping.outputShapes(inputs, Self.className) }
 }

@@ -12,9 +12,7 @@ public struct Dropout: LayerKind {
     public let noiseShape: [Int?]?
 
     public init(config: LayerConfig) throws {
-        guard config.has("rate") else { throw config.error("rate", "missing key \"rate\"") }
-        rate = try config.double("rate", default: 0.5)
-        guard rate >= 0, rate <= 1 else { throw config.error("rate", "must be between 0 and 1, found \(rate)") }
+        rate = try DropoutRate.read(config, default: 0.5)
         noiseShape = try config.shape("noise_shape")
         if let bad = noiseShape?.first(where: { $0 != nil && $0! <= 0 }) {
             throw config.error("noise_shape", "dimensions must be positive or null, found \(bad!)")

@@ -22,16 +22,11 @@ public struct LayerNormalization: LayerKind {
         rmsScaling = try config.bool("rms_scaling", default: false)
     }
 
-    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
-        let input = try Shapes.single(inputs, Self.className)
-        try axis.check(input, Self.className)
-        return [input]
-    }
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] { try axis.outputShapes(inputs, Self.className) }
 
     public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] {
         let input = try Shapes.single(inputs, Self.className)
-        // Keras 3.15 sorts a list of axes as written (before resolving negatives).
-        let shape = try axis.sizes(input, axes: axis.isList ? axis.axes.sorted() : axis.axes, Self.className)
+        let shape = try axis.featureShape(input, Self.className)
         var w: [WeightSpec] = []
         if scale || rmsScaling { w.append(WeightSpec("gamma", shape)) }
         if center && !rmsScaling { w.append(WeightSpec("beta", shape)) }

@@ -73,14 +73,9 @@ public struct MultiHeadAttention: LayerKind {
     }
 
     func operands(_ inputs: [TensorShape]) throws -> Operands {
-        guard inputs.count >= 2 else {
-            throw LayerError("MultiHeadAttention needs query and value inputs, found \(inputs.count) input(s)")
-        }
-        let query = inputs[0], value = inputs[1]
-        let key = inputs.count > 2 ? inputs[2] : value
-        for (what, s) in [("query", query), ("value", value), ("key", key)] where s.rank < 3 {
-            throw LayerError("MultiHeadAttention needs a \(what) of rank 3 or more (batch, positions..., features), found \(s)")
-        }
+        let ops = try AttentionOperands(inputs, Self.className, callForm: "needs query and value inputs", minimumRank: 3,
+                                        rankHint: " (batch, positions..., features)")
+        let query = ops.query, value = ops.value, key = ops.key
         guard Array(value.dims.dropFirst().dropLast()) == Array(key.dims.dropFirst().dropLast()) else {
             throw LayerError("all dimensions of value and key except the last must be equal, found value \(value) and key \(key)")
         }
@@ -120,10 +115,7 @@ public struct MultiHeadAttention: LayerKind {
 
     public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] {
         let ops = try operands(inputs)
-        func features(_ s: TensorShape, _ what: String) throws -> Int {
-            guard let d = s.dims.last ?? nil else { throw LayerError("MultiHeadAttention needs a known feature size (last axis) of the \(what), found \(s)") }
-            return d
-        }
+        func features(_ s: TensorShape, _ what: String) throws -> Int { try AttentionOperands.featureSize(s, what, Self.className) }
         let dq = try features(ops.query, "query")
         let dk = try features(ops.key, "key")
         let dv = try features(ops.value, "value")

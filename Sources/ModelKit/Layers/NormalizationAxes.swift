@@ -36,6 +36,21 @@ public struct NormalizationAxes: Sendable, Hashable {
         }
     }
 
+    /// Output shapes of the axis-normalizing layers (BatchNormalization, LayerNormalization,
+    /// RMSNormalization, UnitNormalization): the single input, after checking every axis exists.
+    public func outputShapes(_ inputs: [TensorShape], _ layer: String) throws -> [TensorShape] {
+        let input = try Shapes.single(inputs, layer)
+        try check(input, layer)
+        return [input]
+    }
+
+    /// Shape of the per-feature weights of LayerNormalization and RMSNormalization (their
+    /// `build`): `(input[axis],)` for an int, the sizes on the sorted axes for a list.
+    /// Keras 3.15 sorts a list of axes as written (before resolving negatives).
+    public func featureShape(_ input: TensorShape, _ layer: String) throws -> [Int] {
+        try sizes(input, axes: isList ? axes.sorted() : axes, layer)
+    }
+
     /// The sizes of `shape` on the given axes, in the given order; each must be known.
     public func sizes(_ shape: TensorShape, axes chosen: [Int], _ layer: String) throws -> [Int] {
         try chosen.map { a in

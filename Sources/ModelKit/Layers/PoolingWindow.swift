@@ -24,23 +24,15 @@ public struct PoolingWindow: Sendable, Hashable {
 
     /// Output shape for one input, or a `LayerError` naming the shape and the window.
     public func outputShape(_ input: TensorShape, _ layer: String) throws -> TensorShape {
-        try layout.check(input, layer)
-        var out = input
-        for (i, axis) in layout.spatialAxes.enumerated() {
-            guard let n = input[axis] else { continue }
-            let length: Int
-            if padding == "valid" {
-                // floor((n - pool) / stride) + 1, with Python's floor for negatives.
-                length = Self.floorDiv(n - poolSize[i], strides[i]) + 1
-                guard length > 0 else {
-                    throw LayerError("\(layer) would produce an output of size \(length) on axis \(axis): input \(input), pool_size \(poolSize), strides \(strides), padding \"valid\"")
-                }
-            } else {
-                length = Self.floorDiv(n - 1, strides[i]) + 1
+        try layout.resizingSpatial(input, layer) { i, axis, n in
+            guard padding == "valid" else { return Self.floorDiv(n - 1, strides[i]) + 1 }
+            // floor((n - pool) / stride) + 1, with Python's floor for negatives.
+            let length = Self.floorDiv(n - poolSize[i], strides[i]) + 1
+            guard length > 0 else {
+                throw LayerError("\(layer) would produce an output of size \(length) on axis \(axis): input \(input), pool_size \(poolSize), strides \(strides), padding \"valid\"")
             }
-            out[axis] = length
+            return length
         }
-        return out
     }
 
     /// Python's `//` for a positive divisor.

@@ -14,15 +14,11 @@ public struct RMSNormalization: LayerKind {
         axis = try NormalizationAxes(config: config)
     }
 
-    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
-        let input = try Shapes.single(inputs, Self.className)
-        try axis.check(input, Self.className)
-        return [input]
-    }
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] { try axis.outputShapes(inputs, Self.className) }
 
     public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] {
         let input = try Shapes.single(inputs, Self.className)
-        return [WeightSpec("scale", try axis.sizes(input, axes: axis.isList ? axis.axes.sorted() : axis.axes, Self.className))]
+        return [WeightSpec("scale", try axis.featureShape(input, Self.className))]
     }
 
     public func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int? {

@@ -8,19 +8,11 @@ public struct SpatialDropout2D: LayerKind {
     public static let category = LayerCategory.regularization
     public static let summary = "During training, drops whole feature maps of an image at random instead of single values; does nothing at inference; no weights."
 
-    public let rate: Double
-    public let channelsFirst: Bool
+    public let dropout: SpatialDropout
 
     public init(config: LayerConfig) throws {
-        guard config.has("rate") else { throw config.error("rate", "missing key \"rate\"") }
-        rate = try config.double("rate", default: 0.5)
-        guard rate >= 0, rate <= 1 else { throw config.error("rate", "must be between 0 and 1, found \(rate)") }
-        channelsFirst = try config.channelsFirst()
+        dropout = try SpatialDropout(config: config, spatialRank: 2)
     }
 
-    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
-        let input = try Shapes.single(inputs, Self.className)
-        try Shapes.require(input, rank: 4, Self.className)
-        return [input]
-    }
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] { try dropout.outputShapes(inputs, Self.className) }
 }

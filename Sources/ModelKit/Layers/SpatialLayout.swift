@@ -32,4 +32,18 @@ public struct SpatialLayout: Sendable, Hashable {
     public func check(_ shape: TensorShape, _ layer: String) throws {
         try Shapes.require(shape, rank: spatialRank + 2, layer)
     }
+
+    /// `shape`, after `check`, with each known spatial size `n` replaced by `resize(i, axis, n)`
+    /// (`i` counts the spatial axes, `axis` indexes the full shape); unknown sizes stay unknown.
+    /// The traversal of pooling, padding, cropping and upsampling.
+    public func resizingSpatial(_ shape: TensorShape, _ layer: String,
+                                _ resize: (_ i: Int, _ axis: Int, _ size: Int) throws -> Int) throws -> TensorShape {
+        try check(shape, layer)
+        var out = shape
+        for (i, axis) in spatialAxes.enumerated() {
+            guard let n = shape[axis] else { continue }
+            out[axis] = try resize(i, axis, n)
+        }
+        return out
+    }
 }

@@ -11,6 +11,9 @@ public struct TimeDistributed: LayerKind {
     public static let category = LayerCategory.kernel
     public static let summary = "Applies the same inner layer separately to every step of a sequence (every frame of a clip); owns only the inner layer's weights, shared across steps."
 
+    /// The wrapped layer's category (TimeDistributed(Dropout) is regularization, TimeDistributed(Dense) a kernel layer).
+    public var category: LayerCategory { inner.kind.category }
+
     /// The layer applied at every timestep.
     public let inner: WrappedLayer
 

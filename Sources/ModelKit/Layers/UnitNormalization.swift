@@ -13,11 +13,7 @@ public struct UnitNormalization: LayerKind {
         axis = try NormalizationAxes(config: config)
     }
 
-    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
-        let input = try Shapes.single(inputs, Self.className)
-        try axis.check(input, Self.className)
-        return [input]
-    }
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] { try axis.outputShapes(inputs, Self.className) }
 
     public func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int? {
         outputs.first?.elementCount(batch: 1)

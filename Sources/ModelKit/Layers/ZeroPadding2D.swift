@@ -9,25 +9,11 @@ public struct ZeroPadding2D: LayerKind {
     public static let category = LayerCategory.reshape
     public static let summary = "Adds a border of zeros around the image to make it larger; no weights."
 
-    public let layout: SpatialLayout
-    public let padding: EdgeAmounts
+    public let padding: ZeroPadding
 
     public init(config: LayerConfig) throws {
-        layout = try SpatialLayout(config: config, spatialRank: 2)
-        padding = try EdgeAmounts(config: config, key: "padding", spatialRank: 2, default: [(1, 1), (1, 1)])
+        padding = try ZeroPadding(config: config, spatialRank: 2, default: [(1, 1), (1, 1)])
     }
 
-    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
-        let input = try Shapes.single(inputs, Self.className)
-        try layout.check(input, Self.className)
-        var out = input
-        for (i, axis) in layout.spatialAxes.enumerated() {
-            guard let n = input[axis] else { continue }
-            guard let pad = padding.total(i) else { throw LayerError("ZeroPadding2D padding \(padding.text) is too large") }
-            let (sum, overflow) = n.addingReportingOverflow(pad)
-            guard !overflow else { throw LayerError("ZeroPadding2D output size overflows: input \(input), padding \(padding.text)") }
-            out[axis] = sum
-        }
-        return [out]
-    }
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] { try padding.outputShapes(inputs, Self.className) }
 }

@@ -1,0 +1,27 @@
+/// The shared behaviour of Cropping1D, Cropping2D and Cropping3D
+/// (keras/src/layers/reshaping/cropping1d.py, cropping2d.py, cropping3d.py): decoding and
+/// output shape. Each class's file holds one of these.
+///
+/// Each known spatial size shrinks by `before + after` of its `cropping` entry, which must
+/// leave at least one item. No weights. MACs: 0 (cropping is counted as free, by convention).
+public struct Cropping: Sendable {
+    public let layout: SpatialLayout
+    /// The `cropping` amounts, one pair per spatial axis.
+    public let amounts: EdgeAmounts
+
+    /// Reads `cropping` (`def` when absent); `layout` comes from the class (Cropping1D has no `data_format`).
+    public init(config: LayerConfig, layout: SpatialLayout, default def: [(Int, Int)]) throws {
+        self.layout = layout
+        amounts = try EdgeAmounts(config: config, key: "cropping", spatialRank: layout.spatialRank, default: def)
+    }
+
+    public func outputShapes(_ inputs: [TensorShape], _ layer: String) throws -> [TensorShape] {
+        let input = try Shapes.single(inputs, layer)
+        return [try layout.resizingSpatial(input, layer) { i, axis, n in
+            guard let crop = amounts.total(i), crop < n else {
+                throw LayerError("\(layer) cropping \(amounts.text) must be smaller than the input's size \(n) on axis \(axis): input \(input)")
+            }
+            return n - crop
+        }]
+    }
+}

@@ -1,0 +1,31 @@
+/// The shared behaviour of UpSampling1D, UpSampling2D and UpSampling3D
+/// (keras/src/layers/reshaping/up_sampling1d.py, up_sampling2d.py, up_sampling3d.py):
+/// decoding and output shape. Each class's file holds one of these.
+///
+/// `size`: one repeat factor per spatial axis (default 2 each); each known spatial size is
+/// multiplied by its entry, an error on overflow. No weights. MACs: 0 (counted as free, by convention).
+public struct UpSampling: Sendable {
+    public let layout: SpatialLayout
+    /// Repeat factor per spatial axis.
+    public let size: [Int]
+    /// `nearest` (always, except UpSampling2D, which also allows `bilinear` and others).
+    public let interpolation: String
+
+    /// Reads `size`, then `interpolation` when `readsInterpolation` (only UpSampling2D has it);
+    /// `layout` comes from the class (UpSampling1D has no `data_format`).
+    public init(config: LayerConfig, layout: SpatialLayout, readsInterpolation: Bool) throws {
+        self.layout = layout
+        let rank = layout.spatialRank
+        size = try config.intTuple("size", count: rank, default: Array(repeating: 2, count: rank))
+        interpolation = readsInterpolation ? try config.string("interpolation", default: "nearest").lowercased() : "nearest"
+    }
+
+    public func outputShapes(_ inputs: [TensorShape], _ layer: String) throws -> [TensorShape] {
+        let input = try Shapes.single(inputs, layer)
+        return [try layout.resizingSpatial(input, layer) { i, _, n in
+            let (p, overflow) = n.multipliedReportingOverflow(by: size[i])
+            guard !overflow else { throw LayerError("\(layer) output size overflows: input \(input), size \(size)") }
+            return p
+        }]
+    }
+}

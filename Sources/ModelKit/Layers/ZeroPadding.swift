@@ -1,0 +1,27 @@
+/// The shared behaviour of ZeroPadding1D, ZeroPadding2D and ZeroPadding3D
+/// (keras/src/layers/reshaping/zero_padding1d.py, zero_padding2d.py, zero_padding3d.py):
+/// decoding and output shape. Each class's file holds one of these.
+///
+/// Each known spatial size grows by `before + after` of its `padding` entry, an error on
+/// overflow. No weights. MACs: 0 (padding is counted as free, by convention).
+public struct ZeroPadding: Sendable {
+    public let layout: SpatialLayout
+    /// The `padding` amounts, one pair per spatial axis.
+    public let amounts: EdgeAmounts
+
+    /// Reads `data_format` and `padding` (`def` when absent).
+    public init(config: LayerConfig, spatialRank: Int, default def: [(Int, Int)]) throws {
+        layout = try SpatialLayout(config: config, spatialRank: spatialRank)
+        amounts = try EdgeAmounts(config: config, key: "padding", spatialRank: spatialRank, default: def)
+    }
+
+    public func outputShapes(_ inputs: [TensorShape], _ layer: String) throws -> [TensorShape] {
+        let input = try Shapes.single(inputs, layer)
+        return [try layout.resizingSpatial(input, layer) { i, _, n in
+            guard let pad = amounts.total(i) else { throw LayerError("\(layer) padding \(amounts.text) is too large") }
+            let (sum, overflow) = n.addingReportingOverflow(pad)
+            guard !overflow else { throw LayerError("\(layer) output size overflows: input \(input), padding \(amounts.text)") }
+            return sum
+        }]
+    }
+}
