@@ -83,7 +83,11 @@ public enum SummaryText {
             out.append("  not counted (unknown): \(t.layersWithUnknownParams.prefix(6).joined(separator: ", "))\(t.layersWithUnknownParams.count > 6 ? ", …" : "")")
         }
         let inputs = a.inputs.map { $0.shape?.description ?? "?" }.joined(separator: ", ")
-        out.append("MACs at batch 1:      \(Formatting.si(t.macs)) for input \(inputs) (FLOPs ≈ 2 × MACs)")
+        if t.macs == nil, a.inputs.contains(where: { $0.shape?.dims.dropFirst().contains(nil) ?? true }) {
+            out.append("MACs at batch 1:      unknown: input \(inputs) leaves dimensions open (state them with --input-shape)")
+        } else {
+            out.append("MACs at batch 1:      \(Formatting.si(t.macs)) for input \(inputs) (FLOPs ≈ 2 × MACs)")
+        }
         out.append("Peak activations:     \(Formatting.bytes(t.peakActivationBytes)) at batch 1 (live tensors in execution order)")
         out.append("")
         let c = a.counts

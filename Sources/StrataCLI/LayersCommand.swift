@@ -17,7 +17,7 @@ struct LayersCommand: OutputCommand {
         var lines = ["\(kinds.count) layer classes (plus Functional and Sequential models used as layers):"]
         for k in kinds {
             let aliases = k.aliases.isEmpty ? "" : " (also read as \(k.aliases.joined(separator: ", ")))"
-            lines.append(k.className.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + k.category.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0) + k.summary + aliases)
+            lines.append(k.className.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + k.category.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0) + k.summary + aliases)
         }
         sink.out(lines.joined(separator: "\n"))
     }

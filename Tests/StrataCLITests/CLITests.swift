@@ -62,6 +62,36 @@ import Testing
         #expect(object["diagnostics"] is [Any])
     }
 
+    /// MobileNetV3Small leaves its spatial size open: MACs are unknown until it is stated.
+    /// The stem convolution at 224x224 by hand: 112 x 112 x 16 outputs x (3 x 3 x 3) = 5,419,008.
+    @Test func inputShapeFillsOpenDimensions() throws {
+        let file = Self.fixtures.deletingLastPathComponent().appendingPathComponent("applications/MobileNetV3Small/model.json").path
+        let open = run(["summary", file])
+        #expect(open.code == 0)
+        #expect(open.out.contains("MACs at batch 1:      unknown: input (None, None, None, 3) leaves dimensions open"))
+        let stated = run(["summary", file, "--json", "--input-shape", "224,224,3"])
+        #expect(stated.code == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(stated.out.utf8)) as? [String: Any])
+        let totals = try #require(object["totals"] as? [String: Any])
+        #expect(totals["macs"] is Int)
+        let layers = try #require(object["layers"] as? [[String: Any]])
+        let conv = try #require(layers.first { $0["name"] as? String == "conv" })
+        #expect(conv["macs"] as? Int == 5_419_008)
+        let shape = try #require((conv["output_shape"] as? [[Any]])?.first)
+        #expect(shape.first is NSNull)
+        #expect(shape.dropFirst().compactMap { $0 as? Int } == [112, 112, 16])
+    }
+
+    @Test func inputShapeMustAgreeWithTheModel() {
+        let resnet = Self.path("app_ResNet50/model.json")
+        let r = run(["summary", resnet, "--input-shape", "320,320,3"])
+        #expect(r.code == 2)
+        #expect(r.err.contains("declares 224 on axis 1"))
+        #expect(run(["summary", resnet, "--input-shape", "224,224"]).code == 2)
+        #expect(run(["summary", resnet, "--input-shape", "a,b"]).code == 2)
+        #expect(run(["summary", resnet, "--input-shape", "224,224,3", "--input-shape", "1,1,1"]).code == 2)
+    }
+
     @Test func unreadableModelExitsOne() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("strata-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

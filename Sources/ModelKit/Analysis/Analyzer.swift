@@ -5,6 +5,18 @@ public enum Analyzer {
         analyze(graph, inputShapes: nil, parentTrainable: true)
     }
 
+    /// Analysis at a stated input size: `inputShapes` (batch axis included, one per model
+    /// input in order) replace the declared input shapes, e.g. to count MACs for a model
+    /// whose spatial dimensions are left open.
+    public static func analyze(_ graph: ModelGraph, inputShapes: [TensorShape]) -> ModelAnalysis {
+        analyze(graph, inputShapes: inputShapes, parentTrainable: true)
+    }
+
+    /// The input shapes the model declares, in input order (nil where unknown).
+    public static func declaredInputShapes(_ graph: ModelGraph) -> [TensorShape?] {
+        graph.inputs.map { ref in (graph.layers[ref.layer].kind as? InputLayer)?.shape }
+    }
+
     static func analyze(_ graph: ModelGraph, inputShapes: [TensorShape]?, parentTrainable: Bool) -> ModelAnalysis {
         let inference = ShapeInference.run(graph, inputShapes: inputShapes)
         var diagnostics = inference.diagnostics
@@ -101,7 +113,9 @@ public enum Analyzer {
         totals.trainableParams = sumKnown(allRows.map(\.trainableParams))
         totals.nonTrainableParams = sumKnown(allRows.map(\.nonTrainableParams))
         totals.weightBytes = sumKnown(allRows.map(\.weightBytes))
-        totals.macs = sumKnown(allRows.map(\.macs))
+        // MACs are unknown as soon as one layer's are (open spatial dimensions): a partial sum
+        // would look like a real figure.
+        totals.macs = checkedSum(allRows.map(\.macs))
         totals.layersWithUnknownParams = allRows.flatMap { row in
             row.children.isEmpty ? (row.params == nil ? [row.name] : []) : [] }
         for row in allRows where !row.children.isEmpty { totals.layersWithUnknownParams += row.children.filter { $0.params == nil }.map { "\(row.name)/\($0.name)" } }
