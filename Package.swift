@@ -19,16 +19,28 @@ let package = Package(
             pkgConfig: "hdf5",
             providers: [.apt(["libhdf5-dev"])]
         ),
+        .systemLibrary(
+            name: "CCairo",
+            pkgConfig: "pangocairo",
+            providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]
+        ),
+        .systemLibrary(
+            name: "CGraphviz",
+            pkgConfig: "libgvc",
+            providers: [.apt(["libgraphviz-dev"])]
+        ),
         .target(name: "ModelKit"),
         .target(
             name: "KerasFormat",
             dependencies: ["ModelKit", "CHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .target(name: "Reporting", dependencies: ["ModelKit"]),
+        .target(name: "CairoRendering", dependencies: ["Reporting", "CCairo"]),
+        .target(name: "GraphvizLayout", dependencies: ["Reporting", "CGraphviz"]),
         .target(
             name: "StrataCLI",
             dependencies: [
-                "ModelKit", "KerasFormat", "Reporting",
+                "ModelKit", "KerasFormat", "Reporting", "CairoRendering", "GraphvizLayout",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -37,6 +49,8 @@ let package = Package(
         .testTarget(name: "ModelKitTests", dependencies: ["ModelKit"]),
         .testTarget(name: "KerasFormatTests", dependencies: ["KerasFormat", "ModelKit", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "KerasFormat", "ModelKit"], exclude: ["Goldens"]),
+        .testTarget(name: "CairoRenderingTests", dependencies: ["CairoRendering", "Reporting", "KerasFormat", "ModelKit"]),
+        .testTarget(name: "GraphvizLayoutTests", dependencies: ["GraphvizLayout", "Reporting", "KerasFormat", "ModelKit"]),
         .testTarget(name: "StrataCLITests", dependencies: ["StrataCLI", "KerasFormat", "ModelKit", "Reporting"]),
     ]
 )

@@ -2,23 +2,25 @@
 # Installs the Debian packages Strata builds against, when pkg-config cannot find them.
 # Runs apt-get as root (or through sudo when available); otherwise says what to run.
 set -euo pipefail
-packages=(libhdf5-dev zlib1g-dev pkg-config)
+packages=(pkg-config libhdf5-dev zlib1g-dev libcairo2-dev libpango1.0-dev libgraphviz-dev poppler-utils fonts-dejavu-core)
 missing=()
-command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 if command -v pkg-config >/dev/null 2>&1; then
-  pkg-config --exists hdf5 || missing+=(libhdf5-dev)
-  pkg-config --exists zlib || missing+=(zlib1g-dev)
+  for pc in hdf5 zlib cairo pangocairo libgvc; do
+    pkg-config --exists "$pc" || missing+=("$pc")
+  done
 else
-  missing+=(libhdf5-dev zlib1g-dev)
+  missing+=(pkg-config)
 fi
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 [ ${#missing[@]} -eq 0 ] && exit 0
-echo "strata: installing system packages: ${packages[*]}" >&2
+echo "strata: missing ${missing[*]}; installing system packages: ${packages[*]}" >&2
 if [ "$(id -u)" -eq 0 ]; then
   sudo=""
 elif command -v sudo >/dev/null 2>&1; then
   sudo="sudo"
 else
-  echo "strata: missing ${missing[*]}; run as root: apt-get update && apt-get install -y ${packages[*]}" >&2
+  echo "strata: run as root: apt-get update && apt-get install -y ${packages[*]}" >&2
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
