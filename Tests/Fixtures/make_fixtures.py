@@ -668,12 +668,14 @@ def run_applications(out_dir, names, with_keras2, in_process):
 LAYER_CASES = []
 
 
-def case(name, description, keras2=True):
-    """Register a layer case. keras2=False: tf_keras does not support it (not tried)."""
+def case(name, description, keras2=True, keras3=True):
+    """Register a layer case. keras2=False: tf_keras does not support it (not tried).
+    keras3=False: only tf_keras has the layer (only the Keras 2 files are written)."""
 
     def register(builder):
         LAYER_CASES.append(
-            {"name": name, "description": description, "build": builder, "keras2": keras2}
+            {"name": name, "description": description, "build": builder, "keras2": keras2,
+             "keras3": keras3}
         )
         return builder
 
@@ -1311,20 +1313,248 @@ def frozen_submodel(k):
     return k.Model(x, L.Dense(2, name="head")(sub(x)), name="frozen_submodel")
 
 
+# -- Cases added to cover the rest of Strata's layer catalog ---------------------------
+
+
+@case("pooling_3d_padding_cropping_upsampling", "MaxPooling3D / AveragePooling3D valid "
+      "and same with uneven pools and strides, GlobalAverage/MaxPooling3D (keepdims, "
+      "channels_first), ZeroPadding3D / Cropping3D asymmetric, UpSampling3D (2, 1, 3) and "
+      "channels_first.")
+def pooling_3d_padding_cropping_upsampling(k):
+    L = k.layers
+    x = k.Input(shape=(6, 7, 9, 2), name="vol")
+    return k.Model(x, [
+        L.MaxPooling3D(name="max3d_default")(x),
+        L.MaxPooling3D((2, 2, 3), strides=(1, 2, 2), padding="valid", name="max3d_valid")(x),
+        L.AveragePooling3D(3, strides=2, padding="same", name="avg3d_same_s2")(x),
+        L.AveragePooling3D((1, 3, 2), padding="valid", name="avg3d_valid")(x),
+        L.GlobalAveragePooling3D(name="gap3d")(x),
+        L.GlobalAveragePooling3D(data_format="channels_first", name="gap3d_cf")(x),
+        L.GlobalMaxPooling3D(keepdims=True, name="gmp3d_keep")(x),
+        L.Cropping3D(((1, 2), (0, 1), (2, 3)), name="crop3d")(
+            L.ZeroPadding3D(((1, 0), (2, 1), (0, 3)), name="zpad3d")(x)),
+        L.ZeroPadding3D(1, name="zpad3d_sym")(x),
+        L.Cropping3D(2, name="crop3d_sym")(x),
+        L.UpSampling3D((2, 1, 3), name="up3d")(x),
+        L.UpSampling3D(2, data_format="channels_first", name="up3d_cf")(x),
+    ], name="pooling_3d_padding_cropping_upsampling")
+
+
+@case("conv_transpose_1d_3d", "Conv1DTranspose stride 2 same, stride 3 valid with "
+      "output_padding 2 and no bias, dilation 2; Conv3DTranspose strides (1, 2, 2) same "
+      "and stride 2 valid with output_padding (1, 0, 1).")
+def conv_transpose_1d_3d(k):
+    L = k.layers
+    seq = k.Input(shape=(7, 3), name="seq")
+    vol = k.Input(shape=(3, 4, 5, 2), name="vol")
+    return k.Model([seq, vol], [
+        L.Conv1DTranspose(4, 3, strides=2, padding="same", name="tconv1d_same_s2")(seq),
+        L.Conv1DTranspose(2, 4, strides=3, padding="valid", output_padding=2,
+                          use_bias=False, name="tconv1d_valid_outpad")(seq),
+        L.Conv1DTranspose(2, 3, dilation_rate=2, name="tconv1d_dilated")(seq),
+        L.Conv3DTranspose(3, (2, 3, 3), strides=(1, 2, 2), padding="same",
+                          name="tconv3d_same")(vol),
+        L.Conv3DTranspose(2, 3, strides=2, padding="valid", output_padding=(1, 0, 1),
+                          name="tconv3d_valid_outpad")(vol),
+    ], name="conv_transpose_1d_3d")
+
+
+@case("depthwise_separable_1d", "DepthwiseConv1D depth_multiplier 2 stride 2 same, and "
+      "dilated without bias; SeparableConv1D depth_multiplier 2, and stride 2 without "
+      "bias.")
+def depthwise_separable_1d(k):
+    L = k.layers
+    x = k.Input(shape=(15, 3), name="seq")
+    a = L.DepthwiseConv1D(3, strides=2, padding="same", depth_multiplier=2,
+                          name="depthwise1d")(x)
+    a = L.SeparableConv1D(5, 3, depth_multiplier=2, name="separable1d")(a)
+    b = L.DepthwiseConv1D(3, dilation_rate=2, use_bias=False, name="depthwise1d_dilated")(x)
+    b = L.SeparableConv1D(4, 2, strides=2, padding="same", use_bias=False,
+                          name="separable1d_s2_no_bias")(b)
+    return k.Model(x, [a, b], name="depthwise_separable_1d")
+
+
+@case("attention_layers", "Attention (use_scale with a key given and a value narrower "
+      "than the query; score_mode concat with return_attention_scores: 2 outputs) and "
+      "AdditiveAttention (use_scale True on query/value, False as self-attention).")
+def attention_layers(k):
+    L = k.layers
+    q = k.Input(shape=(5, 8), name="query")
+    v = k.Input(shape=(7, 6), name="value")
+    key = k.Input(shape=(7, 8), name="key")
+    a = L.Attention(use_scale=True, name="dot_scaled")([q, v, key])
+    b, scores = L.Attention(score_mode="concat", name="concat_scores")(
+        [q, key], return_attention_scores=True)
+    c = L.AdditiveAttention(name="additive_scaled")([q, key])
+    d = L.AdditiveAttention(use_scale=False, name="additive_self")([q, q])
+    return k.Model([q, v, key], [a, b, scores, c, d], name="attention_layers")
+
+
+@case("additive_attention_value_width_keras3", "AdditiveAttention(use_scale=True) with "
+      "a value narrower than query and key (Keras 3 only: tf_keras sizes the scale by the "
+      "value and refuses this model; Keras 3 sizes it by the query).", keras2=False)
+def additive_attention_value_width_keras3(k):
+    L = k.layers
+    q = k.Input(shape=(5, 8), name="query")
+    v = k.Input(shape=(7, 6), name="value")
+    key = k.Input(shape=(7, 8), name="key")
+    y = L.AdditiveAttention(name="additive_scaled")([q, v, key])
+    return k.Model([q, v, key], y, name="additive_attention_value_width_keras3")
+
+
+@case("dropout_family", "AlphaDropout, GaussianDropout, SpatialDropout3D, "
+      "ActivityRegularization (l1, l2) and Identity: shape-preserving, no weights.")
+def dropout_family(k):
+    L = k.layers
+    seq = k.Input(shape=(6, 4), name="seq")
+    vol = k.Input(shape=(3, 4, 5, 2), name="vol")
+    a = L.AlphaDropout(0.2, name="alpha_dropout")(seq)
+    a = L.GaussianDropout(0.3, name="gaussian_dropout")(a)
+    a = L.ActivityRegularization(l1=0.01, l2=0.001, name="activity_reg")(a)
+    a = L.Dense(3, name="dense")(a)
+    b = L.SpatialDropout3D(0.25, name="spatial_dropout3d")(vol)
+    b = L.Identity(name="identity")(b)
+    return k.Model([seq, vol], [a, b], name="dropout_family")
+
+
+@case("unit_normalization", "UnitNormalization on the last axis and on axes [1, 2].")
+def unit_normalization(k):
+    L = k.layers
+    x = k.Input(shape=(4, 5, 3), name="x")
+    return k.Model(x, [
+        L.UnitNormalization(name="unit_norm_last")(x),
+        L.UnitNormalization(axis=[1, 2], name="unit_norm_axes12")(x),
+    ], name="unit_normalization")
+
+
+@case("random_augmentation", "RandomFlip, RandomRotation, RandomTranslation, RandomZoom, "
+      "RandomContrast, RandomBrightness (shape-preserving), RandomCrop (smaller), "
+      "CenterCrop (smaller, and larger than the input).")
+def random_augmentation(k):
+    L = k.layers
+    x = k.Input(shape=(8, 9, 3), name="img")
+    y = L.RandomFlip("horizontal", seed=1, name="flip")(x)
+    y = L.RandomRotation(0.1, fill_mode="constant", seed=2, name="rotate")(y)
+    y = L.RandomTranslation(0.1, (-0.2, 0.3), fill_mode="nearest", seed=3,
+                            name="translate")(y)
+    y = L.RandomZoom(0.2, width_factor=(-0.1, 0.1), seed=4, name="zoom")(y)
+    y = L.RandomContrast(0.3, seed=5, name="contrast")(y)
+    y = L.RandomBrightness(0.2, value_range=(0, 1), seed=6, name="brightness")(y)
+    return k.Model(x, [
+        y,
+        L.RandomCrop(6, 5, seed=7, name="random_crop")(y),
+        L.CenterCrop(5, 7, name="center_crop")(x),
+        L.CenterCrop(10, 12, name="center_crop_larger")(x),
+    ], name="random_augmentation")
+
+
+@case("rnn_generic_cells", "keras.layers.RNN with a SimpleRNNCell (return_sequences), an "
+      "LSTMCell (go_backwards, return_state: 3 outputs), StackedRNNCells of a "
+      "GRUCell(reset_after=False) and an LSTMCell, and StackedRNNCells of a SimpleRNNCell "
+      "and a GRUCell with return_sequences and return_state.")
+def rnn_generic_cells(k):
+    L = k.layers
+    x = k.Input(shape=(6, 5), name="seq")
+    a = L.RNN(L.SimpleRNNCell(4), return_sequences=True, name="rnn_simple_cell")(x)
+    b, h, c = L.RNN(L.LSTMCell(3), go_backwards=True, return_state=True,
+                    name="rnn_lstm_cell_state")(x)
+    d = L.RNN(L.StackedRNNCells([L.GRUCell(4, reset_after=False), L.LSTMCell(3)]),
+              name="rnn_stacked")(a)
+    stacked = L.RNN(L.StackedRNNCells([L.SimpleRNNCell(2), L.GRUCell(3, use_bias=False)]),
+                    return_sequences=True, return_state=True,
+                    name="rnn_stacked_state")(x)
+    return k.Model(x, [a, b, h, c, d] + flatten(stacked), name="rnn_generic_cells")
+
+
+@case("conv_lstm", "ConvLSTM1D stride 2 same with return_sequences; ConvLSTM2D kernel "
+      "(3, 2) valid, and return_state (3 outputs); ConvLSTM3D without bias, "
+      "return_sequences.")
+def conv_lstm(k):
+    L = k.layers
+    seq1 = k.Input(shape=(5, 10, 3), name="seq1d")
+    seq2 = k.Input(shape=(4, 8, 7, 2), name="seq2d")
+    seq3 = k.Input(shape=(3, 4, 5, 6, 1), name="seq3d")
+    a = L.ConvLSTM1D(4, 3, strides=2, padding="same", return_sequences=True,
+                     name="convlstm1d")(seq1)
+    b = L.ConvLSTM2D(3, (3, 2), padding="valid", name="convlstm2d")(seq2)
+    out, h, c = L.ConvLSTM2D(2, 3, padding="same", return_state=True,
+                             name="convlstm2d_state")(seq2)
+    d = L.ConvLSTM3D(2, 2, use_bias=False, return_sequences=True, name="convlstm3d")(seq3)
+    return k.Model([seq1, seq2, seq3], [a, b, out, h, c, d], name="conv_lstm")
+
+
+@case("einsum_dense", "EinsumDense: plain matmul with bias, a 3D output with bias on two "
+      "axes, an ellipsis equation, and a kernel over the sequence axis without bias.")
+def einsum_dense(k):
+    L = k.layers
+    flat = k.Input(shape=(8,), name="flat")
+    seq = k.Input(shape=(6, 8), name="seq")
+    return k.Model([flat, seq], [
+        L.EinsumDense("ab,bc->ac", output_shape=5, bias_axes="c", name="ed_matmul")(flat),
+        L.EinsumDense("abc,cde->abde", output_shape=(None, 2, 4), bias_axes="de",
+                      activation="relu", name="ed_heads")(seq),
+        L.EinsumDense("...b,bc->...c", output_shape=3, bias_axes="c",
+                      name="ed_ellipsis")(seq),
+        L.EinsumDense("abc,bd->adc", output_shape=(3, 8), name="ed_over_seq")(seq),
+    ], name="einsum_dense")
+
+
+def convnext_parts(k):
+    if is_keras3(k):
+        from keras.src.applications.convnext import LayerScale, StochasticDepth
+    else:
+        from tf_keras.src.applications.convnext import LayerScale, StochasticDepth
+    return LayerScale, StochasticDepth
+
+
+@case("convnext_block_stochastic_depth", "A small ConvNeXt block as keras.applications "
+      "builds it with drop_path_rate > 0: DepthwiseConv2D 7, LayerNormalization, Dense, "
+      "gelu, Dense, LayerScale, StochasticDepth(0.1) (the classes of "
+      "applications/convnext.py), residual Add.")
+def convnext_block_stochastic_depth(k):
+    L = k.layers
+    LayerScale, StochasticDepth = convnext_parts(k)
+    x = k.Input(shape=(8, 8, 4), name="x")
+    y = L.DepthwiseConv2D(7, padding="same", name="block_depthwise_conv")(x)
+    y = L.LayerNormalization(epsilon=1e-6, name="block_layernorm")(y)
+    y = L.Dense(16, name="block_pointwise_conv_1")(y)
+    y = L.Activation("gelu", name="block_gelu")(y)
+    y = L.Dense(4, name="block_pointwise_conv_2")(y)
+    y = LayerScale(1e-6, 4, name="block_layer_scale")(y)
+    y = StochasticDepth(0.1, name="block_stochastic_depth")(y)
+    y = L.Add(name="block_add")([x, y])
+    return k.Model(x, y, name="convnext_block_stochastic_depth")
+
+
+@case("thresholded_relu_keras2", "ThresholdedReLU(theta=0.5) (tf_keras only: Keras 3 "
+      "removed the layer; only the Keras 2 files exist).", keras3=False)
+def thresholded_relu_keras2(k):
+    L = k.layers
+    x = k.Input(shape=(5, 4), name="x")
+    y = L.ThresholdedReLU(theta=0.5, name="thresholded_relu")(x)
+    y = L.Dense(3, name="dense")(y)
+    return k.Model(x, y, name="thresholded_relu_keras2")
+
+
 def make_layer_case(out_dir, spec, with_keras2=True):
     folder = os.path.join(out_dir, "layers", spec["name"])
     os.makedirs(folder, exist_ok=True)
     report = {"name": spec["name"]}
 
-    import keras
+    if spec["keras3"]:
+        import keras
 
-    keras.utils.set_random_seed(1234)
-    model, notes = built(spec["build"](keras))
-    truth = write_keras3(folder, "layers", spec["description"], model, with_summary=True,
-                         notes=notes)
-    report.update(keras3_params=truth["total_params"], keras3_layers=truth["layer_count"])
-    del model
-    free_memory(keras)
+        keras.utils.set_random_seed(1234)
+        model, notes = built(spec["build"](keras))
+        truth = write_keras3(folder, "layers", spec["description"], model,
+                             with_summary=True, notes=notes)
+        report.update(keras3_params=truth["total_params"],
+                      keras3_layers=truth["layer_count"])
+        del model
+        free_memory(keras)
+    else:
+        remove_if_present(folder, "model.json", "truth.json", "summary.txt")
+        report["keras3_skipped"] = "not in Keras 3 (tf_keras only)"
 
     remove_if_present(folder, "model_keras2.json", "truth_keras2.json")
     if not with_keras2:
