@@ -37,6 +37,10 @@ public struct EinsumDense: LayerKind {
         var leftElided: Bool
     }
     let parsed: Parsed
+    /// tf.keras builds its graph by tracing `tf.einsum`, so an output axis left `null` in
+    /// `output_shape` but shared with the input takes the input's size there; Keras 3 keeps
+    /// it unknown. True for Keras 2 configs.
+    let fillsOpenAxesFromInput: Bool
 
     public init(config: LayerConfig) throws {
         equation = try config.string("equation")
@@ -44,6 +48,7 @@ public struct EinsumDense: LayerKind {
             throw config.error("equation", "expected the form \"ab,bc->ac\", \"...b,bc->...c\" or \"ab...,bc->ac...\", found \"\(equation)\"")
         }
         parsed = p
+        fillsOpenAxesFromInput = config.isKeras2
         if let i = config["output_shape"]?.intValue {
             partialOutputShape = [i]
         } else if let s = try config.shape("output_shape") {
@@ -208,7 +213,15 @@ public struct EinsumDense: LayerKind {
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
         let input = try Shapes.single(inputs, Self.className)
-        return [TensorShape(try analyze(input).output)]
+        let analysis = try analyze(input)
+        var output = analysis.output
+        if fillsOpenAxesFromInput {
+            let shift = parsed.leftElided ? analysis.elided : 0
+            for (i, c) in parsed.output.enumerated() where i + shift > 0 && i + shift < output.count && output[i + shift] == nil {
+                if let j = parsed.input.firstIndex(of: c) { output[i + shift] = input.dims[parsed.leftElided ? j + analysis.elided : j] }
+            }
+        }
+        return [TensorShape(output)]
     }
 
     public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] {
