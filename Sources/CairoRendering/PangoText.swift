@@ -116,16 +116,25 @@ final class PangoText {
         cairo_new_path(cr)
     }
 
-    /// Control characters (and NUL, which would cut the C string) become spaces; Swift
-    /// strings are always valid UTF-8, so nothing else needs cleaning.
+    /// Control characters (and NUL, which would cut the C string) become spaces, and
+    /// Unicode noncharacters (U+FFFE, U+FDD0...) become U+FFFD: cairo rejects those as
+    /// "not valid UTF-8" and the whole document would fail. Swift strings are otherwise
+    /// always valid UTF-8.
     static func clean(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        guard text.unicodeScalars.contains(where: { isControl($0) || isNoncharacter($0) }) else { return text }
         var scalars = String.UnicodeScalarView()
-        for s in text.unicodeScalars { scalars.append(isControl(s) ? " " : s) }
+        for s in text.unicodeScalars {
+            scalars.append(isControl(s) ? " " : isNoncharacter(s) ? "\u{FFFD}" : s)
+        }
         return String(scalars)
     }
 
     private static func isControl(_ s: Unicode.Scalar) -> Bool {
         s.value < 0x20 || (s.value >= 0x7F && s.value < 0xA0) || s.value == 0x2028 || s.value == 0x2029
+    }
+
+    /// Cairo's `UNICODE_VALID` minus the surrogates Swift never holds.
+    private static func isNoncharacter(_ s: Unicode.Scalar) -> Bool {
+        (s.value >= 0xFDD0 && s.value <= 0xFDEF) || (s.value & 0xFFFE) == 0xFFFE
     }
 }
