@@ -33,7 +33,7 @@ public enum SVGWriter {
         guard let text = String(data: raw, encoding: .utf8) else {
             throw StrataError(file: file, "cairo wrote an SVG that is not UTF-8")
         }
-        guard let labelled = addTitle(to: text, title: scene.title, description: scene.description) else {
+        guard let labelled = addTitle(to: renumberSurfaces(text), title: scene.title, description: scene.description) else {
             throw StrataError(file: file, "cairo wrote an SVG without an <svg> element")
         }
         return Data(labelled.utf8)
@@ -49,6 +49,31 @@ public enum SVGWriter {
         var result = svg
         result.insert(contentsOf: inserted, at: result.index(after: close))
         return result
+    }
+
+    /// `svg` with cairo's surface ids (`id="surface453"`, `#surface453`: a process-wide
+    /// counter, so they differ between runs and between threads) renumbered 1, 2, ... in
+    /// order of first appearance: the same drawing always gives the same file.
+    static func renumberSurfaces(_ svg: String) -> String {
+        var numbers: [Substring: Int] = [:]
+        var out = ""
+        out.reserveCapacity(svg.utf8.count)
+        var rest = svg[...]
+        while let hit = rest.range(of: "surface") {
+            let before = hit.lowerBound > rest.startIndex ? rest[rest.index(before: hit.lowerBound)] : " "
+            let digits = rest[hit.upperBound...].prefix { $0.isASCII && $0.isNumber }
+            out += rest[..<hit.upperBound]
+            if (before == "\"" || before == "#") && !digits.isEmpty {
+                let n = numbers[digits] ?? (numbers.count + 1)
+                numbers[digits] = n
+                out += String(n)
+                rest = rest[digits.endIndex...]
+            } else {
+                rest = rest[hit.upperBound...]
+            }
+        }
+        out += rest
+        return out
     }
 
     /// `text` escaped for XML character data and attributes; characters XML 1.0 forbids

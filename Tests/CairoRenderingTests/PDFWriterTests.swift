@@ -109,3 +109,21 @@ import Reporting
         #expect(try SVGWriter.data(scene: scene).count > 0)
     }
 }
+
+extension PDFWriterTests {
+    /// Renders on several threads at once (each thread its own Pango font map) give the
+    /// bytes one thread gives.
+    @Test func concurrentRendersMatch() throws {
+        let expected = try PDFWriter.data(pages: Self.pages(), metadata: Self.metadata)
+        let expectedSVG = try SVGWriter.data(scene: TestScenes.landscape())
+        final class Box: @unchecked Sendable { var pdf: [Data?] = Array(repeating: nil, count: 6); var svg: [Data?] = Array(repeating: nil, count: 6); let lock = NSLock() }
+        let box = Box()
+        DispatchQueue.concurrentPerform(iterations: 6) { i in
+            let pdf = try? PDFWriter.data(pages: Self.pages(), metadata: Self.metadata)
+            let svg = try? SVGWriter.data(scene: TestScenes.landscape())
+            box.lock.lock(); box.pdf[i] = pdf; box.svg[i] = svg; box.lock.unlock()
+        }
+        #expect(box.pdf.allSatisfy { $0 == expected })
+        #expect(box.svg.allSatisfy { $0 == expectedSVG })
+    }
+}
