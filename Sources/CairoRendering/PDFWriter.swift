@@ -17,6 +17,9 @@ public enum PDFWriter {
         guard let first = pages.first else {
             throw StrataError(file: file, "a PDF needs at least one page")
         }
+        guard isISODate(metadata.date) else {
+            throw StrataError(file: file, "the run date \"\(metadata.date)\" is not an ISO 8601 date (2026-01-31 or 2026-01-31T02:00:00Z)")
+        }
         for (i, page) in pages.enumerated() {
             try SceneCheck.size(page.size, file: file, what: "page \(i + 1)")
         }
@@ -40,6 +43,12 @@ public enum PDFWriter {
             try CairoOutput.check(cairo_surface_status(surface), file: file, doing: "finishing the PDF")
             return output.data
         }
+    }
+
+    /// `YYYY-MM-DD`, optionally `Thh:mm[:ss]` and `Z` or `±hh:mm`: what cairo turns into
+    /// a PDF date.
+    static func isISODate(_ text: String) -> Bool {
+        text.wholeMatch(of: /[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})?)?/) != nil
     }
 
     private static func setMetadata(_ m: PDFMetadata, on surface: OpaquePointer) {

@@ -5,7 +5,7 @@ import Reporting
 @testable import CairoRendering
 
 @Suite struct PDFWriterTests {
-    static let metadata = PDFMetadata(title: "Report \(TestScenes.hostile)", subject: "Model report", keywords: ["keras", "strata"],
+    static let metadata = PDFMetadata(title: "Report (a\\b) \(TestScenes.hostile)", subject: "Model report", keywords: ["keras", "strata"],
                                       date: "2026-01-01T00:00:00Z")
 
     static func pages() -> [Scene] {
@@ -32,7 +32,7 @@ import Reporting
         #expect(info["Page    1 size"]?.hasPrefix("595 x 842 pts") == true, "\(info)")
         #expect(info["Page    2 size"]?.hasPrefix("842 x 595 pts") == true, "\(info)")
         #expect(info["Page    3 size"]?.hasPrefix("1200 x 60 pts") == true, "\(info)")
-        #expect(info["Title"] == "Report \(TestScenes.hostile)".trimmingCharacters(in: .whitespaces))
+        #expect(info["Title"] == "Report (a\\b) \(TestScenes.hostile)".trimmingCharacters(in: .whitespaces))
         #expect(info["Subject"] == "Model report")
         #expect(info["Keywords"] == "keras, strata")
         #expect(info["Creator"] == "Strata \(StrataVersion.current)")
@@ -85,6 +85,11 @@ import Reporting
         } catch let error as StrataError {
             #expect(error.file == "empty.pdf")
         }
+        var undated = Self.metadata
+        undated.date = "Thursday"
+        #expect(throws: StrataError.self) { try PDFWriter.data(pages: Self.pages(), metadata: undated) }
+        #expect(PDFWriter.isISODate("2026-01-31") && PDFWriter.isISODate("2026-01-31T02:00:00Z") && PDFWriter.isISODate("2026-01-31T02:00+01:00"))
+        #expect(!PDFWriter.isISODate("2026-1-31") && !PDFWriter.isISODate("2026-01-31 02:00"))
         let bad = Scene(size: Size(.nan, 100), title: "bad")
         #expect(throws: StrataError.self) { try PDFWriter.data(pages: [bad], metadata: Self.metadata) }
     }
