@@ -143,5 +143,9 @@ enum PagesFixtures {
         #expect(BarChart.tickStep(max: 78_666) == 20_000)
         #expect(BarChart.tickStep(max: 2_049_000) == 500_000)
         #expect(BarChart.tickStep(max: 10) == 2)
+        #expect(BarChart.tickLabel(20_000, unit: "") == "20 k")
+        #expect(BarChart.tickLabel(2_500_000, unit: "") == "2.5 M")
+        #expect(BarChart.tickLabel(500, unit: "") == "500")
+        #expect(BarChart.tickLabel(1_250_000, unit: "") == "1.25 M")
     }
 }

@@ -53,6 +53,16 @@ public struct BarChart: Hashable, Sendable {
         return Int(f * p)
     }
 
+    /// A tick value with decimal prefixes and no trailing zeros: `20 k`, `2.5 M`.
+    static func tickLabel(_ v: Int, unit: String) -> String {
+        var parts = Formatting.si(v, unit: unit).split(separator: " ", maxSplits: 1).map(String.init)
+        if parts[0].contains(".") {
+            while parts[0].hasSuffix("0") { parts[0].removeLast() }
+            if parts[0].hasSuffix(".") { parts[0].removeLast() }
+        }
+        return parts.joined(separator: " ")
+    }
+
     /// The chart drawn at `width` points, origin top left.
     public func layout(width: Double, measurer: any TextMeasurer, theme: Theme) -> SceneBlock {
         let tw = TextWrapper(measurer: measurer)
@@ -116,7 +126,7 @@ public struct BarChart: Hashable, Sendable {
         for v in ticks {
             let x = x0 + Double(v) * scale
             prims.append(.line([Point(x, plotBottom), Point(x, plotBottom + 3)], stroke: theme.edge, lineWidth: 0.75, dash: []))
-            prims.append(.text(Formatting.si(v, unit: tickUnit), origin: Point(x, plotBottom + 4), style: axisStyle, anchor: .middle))
+            prims.append(.text(Self.tickLabel(v, unit: tickUnit), origin: Point(x, plotBottom + 4), style: axisStyle, anchor: .middle))
         }
         return SceneBlock(height: plotBottom + 4 + tw.lineHeight(axisStyle), primitives: prims)
     }

@@ -68,7 +68,7 @@ public enum LayerTablePages {
         let cellStyle = TextStyle(size: 7, color: theme.text)
         let headerStyle = TextStyle(size: 7, weight: .bold, color: theme.text)
         let totalStyle = TextStyle(size: 7, weight: .bold, color: theme.text)
-        let gap = 8.0, indent = 8.0
+        let gap = 10.0, indent = 8.0
         let rowHeight = tw.lineHeight(cellStyle) + 3
         let all = rows(a)
         let t = a.totals
