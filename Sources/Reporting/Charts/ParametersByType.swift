@@ -1,0 +1,59 @@
+import ModelKit
+
+/// Parameters summed per layer class (nested models opened), trainable and non-trainable
+/// stacked, largest first: the summary page's "Parameters by layer type".
+public enum ParametersByType {
+    public static let defaultLimit = 12
+
+    /// One class's share.
+    public struct Entry: Hashable, Sendable {
+        public var className: String
+        public var layers: Int
+        public var trainable: Int
+        public var nonTrainable: Int
+        public var total: Int { trainable + nonTrainable }
+    }
+
+    /// Classes whose layers own parameters, largest total first, ties by name. Layers whose
+    /// count is unknown are left out, as the totals leave them out.
+    public static func entries(_ a: ModelAnalysis) -> [Entry] {
+        var byClass: [String: Entry] = [:]
+        for r in a.leafRows {
+            guard let p = r.params, p > 0 else { continue }
+            let non = r.nonTrainableParams ?? 0
+            var e = byClass[r.className] ?? Entry(className: r.className, layers: 0, trainable: 0, nonTrainable: 0)
+            e.layers += 1
+            e.trainable += p - non
+            e.nonTrainable += non
+            byClass[r.className] = e
+        }
+        return byClass.values.sorted { $0.total != $1.total ? $0.total > $1.total : $0.className < $1.className }
+    }
+
+    /// Classes none of whose layers own parameters, by name.
+    public static func weightlessClasses(_ a: ModelAnalysis) -> [String] {
+        let weighted = Set(entries(a).map(\.className))
+        return Set(a.leafRows.filter { $0.params == 0 }.map(\.className)).subtracting(weighted).sorted()
+    }
+
+    /// Bars labelled `Conv2D ×9`; beyond `limit` classes the smallest fold into one bar.
+    public static func bars(_ a: ModelAnalysis, limit: Int = defaultLimit) -> [BarChart.Bar] {
+        let all = entries(a)
+        let fold = all.count > max(1, limit)
+        let shown = fold ? Array(all.prefix(max(1, limit) - 1)) : all
+        var out = shown.map {
+            BarChart.Bar(label: "\($0.className) ×\($0.layers)", values: [$0.trainable, $0.nonTrainable],
+                         valueLabel: ParameterChart.valueLabel(trainable: $0.trainable, nonTrainable: $0.nonTrainable))
+        }
+        if fold {
+            let rest = all.dropFirst(shown.count)
+            let t = rest.reduce(0) { $0 + $1.trainable }, n = rest.reduce(0) { $0 + $1.nonTrainable }
+            out.append(BarChart.Bar(label: "\(rest.count) other types", values: [t, n], valueLabel: ParameterChart.valueLabel(trainable: t, nonTrainable: n)))
+        }
+        return out
+    }
+
+    public static func chart(_ a: ModelAnalysis, theme: Theme, limit: Int = defaultLimit) -> BarChart {
+        BarChart(series: ParameterChart.series(theme), bars: bars(a, limit: limit))
+    }
+}

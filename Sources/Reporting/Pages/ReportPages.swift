@@ -1,0 +1,46 @@
+import ModelKit
+
+/// The PDF's pages in order: summary page(s), the diagram pages (laid out elsewhere and
+/// passed in), the parameters-per-layer chart, the layer table; then a footer
+/// "Strata <version> · <model> · page k of n" on every page, in its bottom margin.
+public enum ReportPages {
+    /// The footer text of page `k` (1-based) of `n`.
+    public static func footer(_ doc: ReportDocument, page k: Int, of n: Int) -> String {
+        "Strata \(doc.strataVersion) · \(doc.analysis.modelName) · page \(k) of \(n)"
+    }
+
+    /// All pages with footers. `diagramPages` are drawn by the diagram layout and must keep
+    /// their bottom 40 pt free for the footer; `latency` is shown on the summary when given.
+    public static func assemble(_ doc: ReportDocument, diagramPages: [Scene] = [], latency: LatencyFigure? = nil,
+                                measurer: any TextMeasurer, theme: Theme = .standard,
+                                portrait: PageGeometry = .a4Portrait, table: PageGeometry = .a4Landscape) -> [Scene] {
+        let a = doc.analysis
+        var pages = SummaryPage.layout(doc, latency: latency, measurer: measurer, theme: theme, geometry: portrait)
+        pages += diagramPages
+        pages.append(ParameterChart.page(a, measurer: measurer, theme: theme, geometry: portrait))
+        pages += LayerTablePages.layout(doc, measurer: measurer, theme: theme, geometry: table)
+        return addFooters(pages, doc: doc, measurer: measurer, theme: theme)
+    }
+
+    /// Adds the footer to each page, centred in the bottom margin; a long model name is cut
+    /// so the footer stays inside the page.
+    public static func addFooters(_ pages: [Scene], doc: ReportDocument, measurer: any TextMeasurer, theme: Theme = .standard,
+                                  margin: Double = 40) -> [Scene] {
+        let tw = TextWrapper(measurer: measurer)
+        let style = theme.smallStyle
+        return pages.enumerated().map { (i, page) in
+            var p = page
+            var text = footer(doc, page: i + 1, of: pages.count)
+            let room = page.size.width - 2 * margin
+            if tw.width(text, style) > room {
+                let fixed = tw.width("Strata \(doc.strataVersion) ·  · page \(i + 1) of \(pages.count)", style)
+                let name = tw.truncate(doc.analysis.modelName, style: style, width: max(0, room - fixed))
+                text = "Strata \(doc.strataVersion) · \(name) · page \(i + 1) of \(pages.count)"
+            }
+            let top = page.size.height - margin + 6
+            p.add(.line([Point(margin, top - 4), Point(page.size.width - margin, top - 4)], stroke: theme.rule, lineWidth: 0.5, dash: []))
+            p.add(.text(text, origin: Point(page.size.width / 2, top), style: style, anchor: .middle))
+            return p
+        }
+    }
+}
