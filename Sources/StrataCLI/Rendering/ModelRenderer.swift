@@ -1,0 +1,96 @@
+import CairoRendering
+import Foundation
+import GraphvizLayout
+import ModelKit
+import Reporting
+
+/// Renders one model's pictures and PDF from its `ReportDocument`: `report.pdf`,
+/// `diagram.svg`, `params.svg` and, when asked, PNGs of the same drawings. The nightly
+/// batch calls the same code.
+public struct ModelRenderer: Sendable {
+    /// The output formats `strata render` knows.
+    public enum Format: String, CaseIterable, Sendable { case pdf, svg, png }
+
+    public var formats: Set<Format>
+    public var diagram: DiagramOptions
+    public var measurer: any TextMeasurer
+
+    public init(formats: Set<Format> = [.pdf, .svg], diagram: DiagramOptions = DiagramOptions(), measurer: any TextMeasurer = PangoTextMeasurer()) {
+        self.formats = formats
+        self.diagram = diagram
+        self.measurer = measurer
+    }
+
+    /// What was rendered: file names with their bytes, and diagnostics from the layout
+    /// (e.g. Graphviz failed and the fallback layout was used).
+    public struct Output: Sendable {
+        public var files: [(name: String, data: Data)]
+        public var diagnostics: [Diagnostic]
+        public var pageCount: Int
+    }
+
+    /// Renders everything in memory; nothing is written, so a failure leaves no half output.
+    public func render(_ doc: ReportDocument) throws -> Output {
+        let a = doc.analysis
+        let layout = DiagramLayout(measurer: measurer, engine: GraphvizLayoutEngine(), options: diagram)
+        let drawing = layout.diagram(a)
+        var files: [(String, Data)] = []
+        var pageCount = 0
+        if formats.contains(.pdf) {
+            let pages = ReportPages.assemble(doc, diagramPages: layout.pages(drawing).scenes, measurer: measurer)
+            pageCount = pages.count
+            let metadata = PDFMetadata(
+                title: "\(a.modelName): Strata report",
+                subject: "Layers, shapes, parameters and cost of \(a.modelName) (\(a.source.file))",
+                keywords: ["Keras", a.modelClass, a.source.format],
+                creator: "Strata \(doc.strataVersion)",
+                date: doc.generatedAt ?? "1970-01-01T00:00:00Z")
+            files.append(("report.pdf", try PDFWriter.data(pages: pages, metadata: metadata)))
+        }
+        let diagramScene = layout.scene(drawing)
+        let paramsScene = ParameterChart.standalone(a, measurer: measurer)
+        if formats.contains(.svg) {
+            files.append(("diagram.svg", try SVGWriter.data(scene: diagramScene, file: "diagram.svg")))
+            files.append(("params.svg", try SVGWriter.data(scene: paramsScene, file: "params.svg")))
+        }
+        if formats.contains(.png) {
+            files.append(("diagram.png", try PNGWriter.data(scene: diagramScene, scale: PNGWriter.safeScale(for: diagramScene), file: "diagram.png")))
+            files.append(("params.png", try PNGWriter.data(scene: paramsScene, scale: 2, file: "params.png")))
+        }
+        return Output(files: files, diagnostics: drawing.diagnostics, pageCount: pageCount)
+    }
+
+    /// Writes rendered files into `folder` (created if needed): each file goes to a temporary
+    /// name first and is renamed into place, so a reader never sees half a file.
+    public static func write(_ output: Output, to folder: String) throws -> [String] {
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw StrataError(file: folder, "cannot create the output folder: \(error.localizedDescription)")
+        }
+        var written: [String] = []
+        for (name, data) in output.files {
+            let final = (folder as NSString).appendingPathComponent(name)
+            let temp = (folder as NSString).appendingPathComponent(".\(name).\(getpid()).tmp")
+            guard fm.createFile(atPath: temp, contents: data) else {
+                throw StrataError(file: final, "cannot be written (is the folder writable? is the disk full?)")
+            }
+            if rename(temp, final) != 0 {
+                let reason = String(cString: strerror(errno))
+                try? fm.removeItem(atPath: temp)
+                throw StrataError(file: final, "cannot be put in place: \(reason)")
+            }
+            written.append(final)
+        }
+        return written
+    }
+}
+
+extension PNGWriter {
+    /// A scale that keeps a large diagram's PNG within Cairo's 32,767-pixel limit.
+    static func safeScale(for scene: Scene) -> Double {
+        let longest = max(scene.size.width, scene.size.height)
+        return max(0.25, min(2, 30_000 / max(longest, 1)))
+    }
+}
