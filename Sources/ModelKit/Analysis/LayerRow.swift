@@ -26,6 +26,9 @@ public struct LayerRow: Sendable {
     /// For each call, which call of each inbound layer it reads (parallel to
     /// `inboundPerCall`): a shared layer's second output is call 1.
     public var inboundCallsPerCall: [[Int]] = []
+    /// For each call, which output tensor of that inbound call it reads (parallel to
+    /// `inboundPerCall`).
+    public var inboundTensorsPerCall: [[Int]] = []
     /// Rows of a nested model's own layers.
     public var children: [LayerRow]
     /// For a nested model: the names of its own layers at its inputs and outputs, in order
