@@ -37,6 +37,8 @@ enum DiagramStyle {
 
     /// `text` shortened in the middle with `…` to fit `width`.
     static func fit(_ text: String, _ style: TextStyle, width: Double, measurer: any TextMeasurer) -> String {
+        // Half a point to spare: scaled font sizes are rounded to 0.01 pt.
+        let width = width + 0.5
         if measurer.measure(text, style: style).width <= width { return text }
         var chars = Array(text)
         while chars.count > 3 {

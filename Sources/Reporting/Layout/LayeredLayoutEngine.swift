@@ -3,8 +3,8 @@
 /// barycenter of the nodes feeding it (a few sweeps), each layer centred, edges as gentle
 /// S-curves from the tail box's border to the head box's border, clusters as the bounding
 /// boxes of their nodes (and inner clusters) with room for a label on top. Deterministic.
-/// It does not route long edges around boxes: a skip edge may cross boxes of the layers it
-/// jumps over.
+/// Edges that skip layers leave and enter boxes at the side and bow out past the boxes
+/// between (they are not routed around clusters).
 public struct LayeredLayoutEngine: GraphLayoutEngine {
     public var name: String { "layered" }
     /// Gap between boxes of one layer and between layers, in points.
@@ -103,9 +103,24 @@ public struct LayeredLayoutEngine: GraphLayoutEngine {
             cursor += layerAlong[r] + rankSeparation + extra
         }
 
+        // Edges between neighbouring layers: S-curves from the tail's far border to the head's
+        // near border. Longer (skip) edges leave and enter at the side and bow out beyond the
+        // boxes of the layers they jump over, so they do not run through them.
         let paths = graph.edges.map { e -> BezierPath in
             guard e.from >= 0, e.from < n, e.to >= 0, e.to < n else { return BezierPath(start: Point(0, 0), segments: []) }
             let a = rects[e.from], b = rects[e.to]
+            if rank[e.to] - rank[e.from] > 1 {
+                let between = (rank[e.from]...rank[e.to]).flatMap { layers[$0] }.map { rects[$0] }
+                let start = vertical ? Point(a.maxX, a.center.y) : Point(a.center.x, a.maxY)
+                let end = vertical ? Point(b.maxX, b.center.y) : Point(b.center.x, b.maxY)
+                let outer = (vertical ? between.map(\.maxX).max()! : between.map(\.maxY).max()!) + nodeSeparation / 2
+                // A cubic's midpoint is (s + 3 c1 + 3 c2 + e) / 8: put it at `outer`.
+                let base = vertical ? (start.x + end.x) / 2 : (start.y + end.y) / 2
+                let control = (8 * outer - 2 * base) / 6
+                let c1 = vertical ? Point(control, start.y) : Point(start.x, control)
+                let c2 = vertical ? Point(control, end.y) : Point(end.x, control)
+                return BezierPath(start: start, segments: [.init(c1, c2, end)])
+            }
             let start = vertical ? Point(a.center.x, a.maxY) : Point(a.maxX, a.center.y)
             let end = vertical ? Point(b.center.x, b.y) : Point(b.x, b.center.y)
             let bend = vertical ? (end.y - start.y) / 2 : (end.x - start.x) / 2
@@ -124,6 +139,19 @@ public struct LayeredLayoutEngine: GraphLayoutEngine {
                                              $0.width + 2 * clusterPadding, $0.height + 2 * clusterPadding + clusterLabelHeight) }
         }
         var all = rects + clusterRects.compactMap { $0 }
+        // Skip edges bow out beyond the boxes: sample them for the drawing's size.
+        for p in paths {
+            var from = p.start
+            for seg in p.segments {
+                for t in [0.25, 0.5, 0.75] {
+                    let u = 1 - t
+                    let x = u * u * u * from.x + 3 * u * u * t * seg.control1.x + 3 * u * t * t * seg.control2.x + t * t * t * seg.end.x
+                    let y = u * u * u * from.y + 3 * u * u * t * seg.control1.y + 3 * u * t * t * seg.control2.y + t * t * t * seg.end.y
+                    all.append(Rect(x, y, 0, 0))
+                }
+                from = seg.end
+            }
+        }
         if all.isEmpty { all = [Rect(0, 0, 0, 0)] }
         let width = all.map(\.maxX).max()! + 4, height = all.map(\.maxY).max()! + 4
         return GraphLayoutResult(nodes: rects, edges: paths, clusters: clusterRects.map { $0 ?? Rect(0, 0, 0, 0) }, size: Size(width, height))
