@@ -62,8 +62,8 @@ struct DiagramGraph: Sendable {
                 } else {
                     var outs: [[Int]] = [], ins: [[[Int]]] = []
                     for c in 0..<callCount {
-                        let label = row.name + "  (" + row.className + (row.calls > 1 ? ", call \(c + 1) of \(row.calls)" : "")
-                            + ", " + Formatting.count(row.params) + " params)"
+                        let label = row.name + " · " + row.className + (row.calls > 1 ? " · call \(c + 1) of \(row.calls)" : "")
+                            + " · " + DiagramStyle.paramText(row.params)
                         g.clusters.append(DiagramCluster(path: path, call: c, label: label, parent: cluster, rect: Rect(0, 0, 0, 0)))
                         let inner = scope(row.children, prefix: path + "/", cluster: g.clusters.count - 1)
                         outs.append(row.modelOutputs.flatMap { resolve(inner, ($0, 0, 0)) })
@@ -125,7 +125,9 @@ struct DiagramGraph: Sendable {
             let shapes = call < row.callOutputShapes.count ? row.callOutputShapes[call] : row.outputShapes
             lines.append(DiagramBox.Line(DiagramStyle.shapeText(shapes), DiagramStyle.mono(theme)))
         }
-        lines.append(DiagramBox.Line(DiagramStyle.paramText(row.params), DiagramStyle.detail(theme)))
+        // A shared layer's weights exist once: later calls say so rather than count them again.
+        let params = call > 0 && (row.params ?? 0) > 0 ? "same " + DiagramStyle.paramText(row.params) + " as call 1" : DiagramStyle.paramText(row.params)
+        lines.append(DiagramBox.Line(params, DiagramStyle.detail(theme)))
         var box = DiagramBox(name: row.name, path: path, layers: [path], className: row.className, params: row.params, call: call, calls: calls,
                              repeatCount: 1, kind: kind, cluster: cluster, lines: lines, stroke: stroke, fill: fill,
                              lineWidth: lineWidth, rect: Rect(0, 0, 0, 0))

@@ -183,7 +183,7 @@ public struct DiagramLayout: Sendable {
         return DiagramPages(scenes: scenes, pageOfBox: pageOfBox, scale: scale)
     }
 
-    var headerHeight: Double { 34 }
+    var headerHeight: Double { 42 }
     var footerHeight: Double { 14 }
 
     /// Title on the left, page number on the right, a legend beneath.

@@ -34,7 +34,12 @@ struct DiagramPainter {
             let labelAt = Point(r.x + 5, r.y + 3)
             if visible?.contains(labelAt) ?? true {
                 let style = scaled(DiagramStyle.label(theme))
-                let text = DiagramStyle.fit(cluster.label, style, width: (r.width - 10) * scale, measurer: measurer)
+                // The whole label if it fits, else the model's name alone (shortened if need be).
+                let width = (r.width - 10) * scale
+                let full = cluster.label
+                var name = String(full.prefix { $0 != "·" })
+                while name.last == " " { name.removeLast() }
+                let text = measurer.measure(full, style: style).width <= width ? full : DiagramStyle.fit(name, style, width: width, measurer: measurer)
                 out.primitives.append(.text(text, origin: map(labelAt), style: style, anchor: .start))
             }
         }
