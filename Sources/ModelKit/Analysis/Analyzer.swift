@@ -36,8 +36,12 @@ public enum Analyzer {
                 supported: !(layer.kind is UnsupportedLayer), outputShapes: callOuts.first ?? [],
                 callOutputShapes: callOuts, weights: [], params: 0, trainableParams: 0, nonTrainableParams: 0,
                 weightBytes: 0, macs: 0, outputBytes: nil, inboundPerCall: inbound, children: [], trainable: layer.trainable)
+            row.inboundCallsPerCall = layer.calls.map { args in args.map(\.call) }
+            row.inboundTensorsPerCall = layer.calls.map { args in args.map(\.tensor) }
 
             if let nested = layer.kind as? NestedModel {
+                row.modelInputs = nested.graph.inputs.map { nested.graph.layers[$0.layer].name }
+                row.modelOutputs = nested.graph.outputs.map { nested.graph.layers[$0.layer].name }
                 var macs: Int? = 0
                 for (ci, _) in layer.calls.enumerated() {
                     let ins = inference.inputs[li][ci]

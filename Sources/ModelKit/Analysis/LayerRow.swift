@@ -23,8 +23,18 @@ public struct LayerRow: Sendable {
     public var outputBytes: Int?
     /// Names of the layers feeding each call.
     public var inboundPerCall: [[String]]
+    /// For each call, which call of each inbound layer it reads (parallel to
+    /// `inboundPerCall`): a shared layer's second output is call 1.
+    public var inboundCallsPerCall: [[Int]] = []
+    /// For each call, which output tensor of that inbound call it reads (parallel to
+    /// `inboundPerCall`).
+    public var inboundTensorsPerCall: [[Int]] = []
     /// Rows of a nested model's own layers.
     public var children: [LayerRow]
+    /// For a nested model: the names of its own layers at its inputs and outputs, in order
+    /// (an input of a Sequential may name a hidden InputLayer that has no row).
+    public var modelInputs: [String] = []
+    public var modelOutputs: [String] = []
     public var trainable: Bool
 
     /// Layer names feeding any call, in order, without repeats.

@@ -1,0 +1,138 @@
+import ModelKit
+
+/// The diagram before layout: one box per layer call (nested models opened into clusters of
+/// their own boxes), the connections between boxes, and the clusters. Built from the
+/// analysis rows alone.
+struct DiagramGraph: Sendable {
+    var boxes: [DiagramBox] = []
+    var edges: [LayoutGraph.Edge] = []
+    var clusters: [DiagramCluster] = []
+
+    /// What one scope (the model, or one call of a nested model) exposes to its parent.
+    private struct Scope {
+        /// Layer name -> call -> box per output tensor (a leaf layer: one box for all).
+        var producers: [String: [[Int]]] = [:]
+        /// Layer name -> call -> per argument, the boxes the argument flows into (nested models).
+        var entries: [String: [[[Int]]]] = [:]
+        /// Consumers of each name: (box or entry owner) for hidden inputs.
+        var leafInbound: [(box: Int, refs: [(String, Int, Int)])] = []
+        var nestedInbound: [(name: String, call: Int, refs: [(String, Int, Int)])] = []
+    }
+
+    static func build(_ analysis: ModelAnalysis, measurer: any TextMeasurer, options: DiagramOptions, theme: Theme) -> DiagramGraph {
+        var g = DiagramGraph()
+        var sharedIndex: [String: Int] = [:]
+        var edgeSet = Set<LayoutGraph.Edge>()
+
+        func addEdge(_ a: Int, _ b: Int) {
+            let e = LayoutGraph.Edge(from: a, to: b)
+            if a != b, edgeSet.insert(e).inserted { g.edges.append(e) }
+        }
+
+        func refs(_ row: LayerRow, call c: Int) -> [(String, Int, Int)] {
+            let names = c < row.inboundPerCall.count ? row.inboundPerCall[c] : []
+            let calls = c < row.inboundCallsPerCall.count ? row.inboundCallsPerCall[c] : []
+            let tensors = c < row.inboundTensorsPerCall.count ? row.inboundTensorsPerCall[c] : []
+            return names.enumerated().map { i, n in (n, i < calls.count ? calls[i] : 0, i < tensors.count ? tensors[i] : 0) }
+        }
+
+        func resolve(_ scope: Scope, _ ref: (String, Int, Int)) -> [Int] {
+            guard let perCall = scope.producers[ref.0], !perCall.isEmpty else { return [] }
+            let boxes = perCall[min(ref.1, perCall.count - 1)]
+            if boxes.count <= 1 { return boxes }
+            return ref.2 < boxes.count ? [boxes[ref.2]] : boxes
+        }
+
+        /// Builds one scope's boxes and edges; returns what the parent needs.
+        func scope(_ rows: [LayerRow], prefix: String, cluster: Int?) -> Scope {
+            var s = Scope()
+            for row in rows {
+                let path = prefix + row.name
+                let callCount = max(row.calls, 1)
+                if row.children.isEmpty {
+                    var perCall: [[Int]] = []
+                    for c in 0..<callCount {
+                        let box = makeBox(row, path: path, call: c, calls: row.calls, cluster: cluster, sharedIndex: &sharedIndex,
+                                          measurer: measurer, options: options, theme: theme)
+                        g.boxes.append(box)
+                        perCall.append([g.boxes.count - 1])
+                        s.leafInbound.append((g.boxes.count - 1, refs(row, call: c)))
+                    }
+                    s.producers[row.name] = perCall
+                } else {
+                    var outs: [[Int]] = [], ins: [[[Int]]] = []
+                    for c in 0..<callCount {
+                        let label = row.name + " · " + row.className + (row.calls > 1 ? " · call \(c + 1) of \(row.calls)" : "")
+                            + " · " + DiagramStyle.paramText(row.params)
+                        g.clusters.append(DiagramCluster(path: path, call: c, label: label, parent: cluster, rect: Rect(0, 0, 0, 0)))
+                        let inner = scope(row.children, prefix: path + "/", cluster: g.clusters.count - 1)
+                        outs.append(row.modelOutputs.flatMap { resolve(inner, ($0, 0, 0)) })
+                        ins.append(row.modelInputs.map { input in
+                            if let p = inner.producers[input] { return p.first ?? [] }
+                            // A hidden input (Sequential): the layers that read it.
+                            return inner.leafInbound.filter { $0.refs.contains { $0.0 == input } }.map(\.box)
+                                + inner.nestedInbound.filter { $0.refs.contains { $0.0 == input } }.flatMap { n in
+                                    (inner.entries[n.name]?[n.call] ?? []).flatMap { $0 } }
+                        })
+                        s.nestedInbound.append((row.name, c, refs(row, call: c)))
+                    }
+                    s.producers[row.name] = outs
+                    s.entries[row.name] = ins
+                }
+            }
+            // Edges inside this scope.
+            for consumer in s.leafInbound {
+                for ref in consumer.refs { for from in resolve(s, ref) { addEdge(from, consumer.box) } }
+            }
+            for nested in s.nestedInbound {
+                let args = s.entries[nested.name]?[nested.call] ?? []
+                for (i, ref) in nested.refs.enumerated() {
+                    let targets = i < args.count ? args[i] : args.last ?? []
+                    for from in resolve(s, ref) { for to in targets { addEdge(from, to) } }
+                }
+            }
+            return s
+        }
+        _ = scope(analysis.rows, prefix: "", cluster: nil)
+        return g
+    }
+
+    /// Outline colours for shared layers: every call of one shared layer gets the same one.
+    static let sharedStrokes = [Color(hex: 0xBF3989), Color(hex: 0x1A7F37), Color(hex: 0xBC4C00), Color(hex: 0x0550AE), Color(hex: 0x6639BA)]
+
+    static func makeBox(_ row: LayerRow, path: String, call: Int, calls: Int, cluster: Int?, sharedIndex: inout [String: Int],
+                        measurer: any TextMeasurer, options: DiagramOptions, theme: Theme) -> DiagramBox {
+        let kind: DiagramBox.Kind
+        if !row.supported { kind = .unsupported } else if row.category == .merge { kind = .merge } else if row.ownsWeights { kind = .weighted } else { kind = .weightless }
+        var fill: Color, stroke: Color
+        switch kind {
+        case .weighted: (fill, stroke) = (theme.weightedFill, theme.weightedStroke)
+        case .merge: (fill, stroke) = (theme.mergeFill, theme.mergeStroke)
+        case .unsupported: (fill, stroke) = (theme.unsupportedFill, theme.unsupportedStroke)
+        case .weightless, .repeated: (fill, stroke) = (theme.weightlessFill, theme.weightlessStroke)
+        }
+        var lineWidth = kind == .weighted ? 1.2 : 0.7
+        var classLine = row.className
+        if calls > 1 {
+            let i = sharedIndex[path] ?? { let n = sharedIndex.count; sharedIndex[path] = n; return n }()
+            stroke = sharedStrokes[i % sharedStrokes.count]
+            lineWidth = 2
+            classLine += "  · shared ×\(calls), call \(call + 1)"
+        }
+        if !row.supported { classLine += "  · unsupported" }
+        var lines = [DiagramBox.Line(row.name, DiagramStyle.name(theme)), DiagramBox.Line(classLine, DiagramStyle.detail(theme))]
+        if options.showShapes {
+            let shapes = call < row.callOutputShapes.count ? row.callOutputShapes[call] : row.outputShapes
+            lines.append(DiagramBox.Line(DiagramStyle.shapeText(shapes), DiagramStyle.mono(theme)))
+        }
+        // A shared layer's weights exist once: later calls say so rather than count them again.
+        let params = call > 0 && (row.params ?? 0) > 0 ? "same " + DiagramStyle.paramText(row.params) + " as call 1" : DiagramStyle.paramText(row.params)
+        lines.append(DiagramBox.Line(params, DiagramStyle.detail(theme)))
+        var box = DiagramBox(name: row.name, path: path, layers: [path], className: row.className, params: row.params, call: call, calls: calls,
+                             repeatCount: 1, kind: kind, cluster: cluster, lines: lines, stroke: stroke, fill: fill,
+                             lineWidth: lineWidth, rect: Rect(0, 0, 0, 0))
+        box.rect.width = DiagramStyle.width(of: lines, measurer: measurer)
+        box.rect.height = DiagramStyle.height(of: lines)
+        return box
+    }
+}

@@ -1,0 +1,23 @@
+/// What the layer diagram shows and how it is cut into pages.
+public struct DiagramOptions: Sendable {
+    /// The flow: inputs at the top (`topToBottom`) or at the left (`leftToRight`).
+    public var direction: LayoutGraph.Direction
+    /// Show each box's output shape.
+    public var showShapes: Bool
+    /// Fold runs of structurally identical blocks into one box labelled `×N` (see
+    /// `RepeatedBlocks` for the rule).
+    public var collapseRepeatedBlocks: Bool
+    /// Page size for the paginated diagram, in points (A4 portrait by default).
+    public var pageSize: Size
+    /// Margin on every side of a page, in points.
+    public var margin: Double
+
+    public init(direction: LayoutGraph.Direction = .topToBottom, showShapes: Bool = true, collapseRepeatedBlocks: Bool = false,
+                pageSize: Size = Size(595, 842), margin: Double = 36) {
+        self.direction = direction
+        self.showShapes = showShapes
+        self.collapseRepeatedBlocks = collapseRepeatedBlocks
+        self.pageSize = pageSize
+        self.margin = margin
+    }
+}
