@@ -8,6 +8,18 @@ public struct ReportDocument: Sendable {
     public var generatedAt: String?
     public var strataVersion: String
 
+    /// The name to show as the report's title: the model's own name, or the file's name
+    /// when Keras gave the model only a default name (`functional`, `sequential_3`, `model`).
+    public var displayName: String {
+        let name = analysis.modelName
+        let base = name.split(separator: "_").first.map(String.init) ?? name
+        let suffixIsNumber = name == base || Int(name.dropFirst(base.count + 1)) != nil
+        guard ["functional", "sequential", "model"].contains(base), suffixIsNumber else { return name }
+        let file = analysis.source.file.split(separator: "/").last.map(String.init) ?? analysis.source.file
+        let stem = file.split(separator: ".").dropLast().joined(separator: ".")
+        return stem.isEmpty ? name : stem
+    }
+
     public init(analysis: ModelAnalysis, generatedAt: String? = nil, strataVersion: String = StrataVersion.current) {
         self.analysis = analysis
         self.generatedAt = generatedAt

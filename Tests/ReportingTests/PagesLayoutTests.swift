@@ -41,7 +41,8 @@ import ModelKit
         let doc = try PagesFixtures.document(PagesFixtures.seed, as: "resnet8_cifar10.keras")
         let pages = SummaryPage.layout(doc, measurer: m)
         let texts = pages.flatMap(\.texts)
-        #expect(texts.first == "functional")
+        // Keras named the model "functional" (its default): the title is the file's name.
+        #expect(texts.first == "resnet8_cifar10")
         for s in ["78,666", "78,186", "480", "12.6 M", "315 kB", "197 kB", "File: resnet8_cifar10.keras",
                   "Generated 2026-01-01T00:00:00Z by Strata 0.0.0-test", "Conv2D ×9", "77,056"] {
             #expect(texts.contains(s), "\(s)")
@@ -208,5 +209,16 @@ import ModelKit
         PagesFixtures.checkTexts(pages)
         let table = LayerTablePages.layout(doc, measurer: m)
         #expect(table.flatMap(nameColumn).filter { $0 != "Total" }.count == LayerTablePages.rows(doc.analysis).count)
+    }
+}
+
+/// The report title: a model's own name, or its file's name when Keras only gave it a default.
+@Suite struct DisplayNameTests {
+    @Test(arguments: [("functional", "a/resnet8.keras", "resnet8"), ("sequential_3", "m.v2.json", "m.v2"),
+                      ("model", "x.h5", "x"), ("resnet50", "whatever.json", "resnet50"), ("functional_head", "f.json", "functional_head")])
+    func displayName(_ name: String, _ file: String, _ expected: String) throws {
+        var doc = try PagesFixtures.document(PagesFixtures.seed, as: file)
+        doc.analysis.modelName = name
+        #expect(doc.displayName == expected)
     }
 }

@@ -6,7 +6,7 @@ import ModelKit
 public enum ReportPages {
     /// The footer text of page `k` (1-based) of `n`.
     public static func footer(_ doc: ReportDocument, page k: Int, of n: Int) -> String {
-        "Strata \(doc.strataVersion) · \(doc.analysis.modelName) · page \(k) of \(n)"
+        "Strata \(doc.strataVersion) · \(doc.displayName) · page \(k) of \(n)"
     }
 
     /// All pages with footers. `diagramPages` are drawn by the diagram layout and must keep
@@ -34,7 +34,7 @@ public enum ReportPages {
             let room = page.size.width - 2 * margin
             if tw.width(text, style) > room {
                 let fixed = tw.width("Strata \(doc.strataVersion) ·  · page \(i + 1) of \(pages.count)", style)
-                let name = tw.truncate(doc.analysis.modelName, style: style, width: max(0, room - fixed))
+                let name = tw.truncate(doc.displayName, style: style, width: max(0, room - fixed))
                 text = "Strata \(doc.strataVersion) · \(name) · page \(i + 1) of \(pages.count)"
             }
             let top = page.size.height - margin + 6

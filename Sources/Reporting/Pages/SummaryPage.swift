@@ -86,13 +86,13 @@ public enum SummaryPage {
         }
 
         let continued = SceneBlock(height: tw.lineHeight(theme.smallStyle), primitives: [
-            .text(tw.truncate("\(a.modelName): summary (continued)", style: theme.smallStyle, width: width), origin: Point(0, 0), style: theme.smallStyle, anchor: .start),
+            .text(tw.truncate("\(doc.displayName): summary (continued)", style: theme.smallStyle, width: width), origin: Point(0, 0), style: theme.smallStyle, anchor: .start),
         ])
-        var flow = PageFlow(geometry: geometry, title: "\(a.modelName): summary", continuedTitle: "\(a.modelName): summary (continued)",
+        var flow = PageFlow(geometry: geometry, title: "\(doc.displayName): summary", continuedTitle: "\(doc.displayName): summary (continued)",
                             continuationHeading: continued)
 
         // Identity: name, file, format, run date, Strata version.
-        for b in lines(a.modelName, theme.titleStyle) { flow.place(b) }
+        for b in lines(doc.displayName, theme.titleStyle) { flow.place(b) }
         flow.space(4)
         for b in lines("File: \(a.source.file)", muted) { flow.place(b) }
         var format = "\(a.modelClass) model · \(a.source.format) · \(a.source.dialect)"

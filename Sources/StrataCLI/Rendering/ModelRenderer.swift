@@ -40,7 +40,7 @@ public struct ModelRenderer: Sendable {
             let pages = ReportPages.assemble(doc, diagramPages: layout.pages(drawing).scenes, measurer: measurer)
             pageCount = pages.count
             let metadata = PDFMetadata(
-                title: "\(a.modelName): Strata report",
+                title: "\(doc.displayName): Strata report",
                 subject: "Layers, shapes, parameters and cost of \(a.modelName) (\(a.source.file))",
                 keywords: ["Keras", a.modelClass, a.source.format],
                 creator: "Strata \(doc.strataVersion)",
