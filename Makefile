@@ -15,25 +15,37 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --product strata
 
-# Until the nightly batch lands, the report is the summary of each example model.
+# Until the nightly batch lands: the summary of each example model, and its PDF report and
+# SVG pictures in Output/<file name>/.
 report: release
 	@status=0; for f in $(EXAMPLES); do \
+	  name=$$(basename "$$f" | tr . _); \
 	  echo; echo "### $$f"; \
 	  $(RELEASE_BIN) summary "$$f" || status=1; \
+	  $(RELEASE_BIN) render "$$f" --out "Output/$$name" --format pdf,svg || status=1; \
 	done; exit $$status
 
 test: deps
 	$(SWIFT) test
 
-# Reads and analyses the 40 keras.applications configs (release build), then times Keras
-# itself on the same files in a virtual environment (.venv-bench, made on first use).
+# Benchmarks (release build), each beside a reference in the same run:
+# 1. read + analyse the 40 keras.applications configs; Keras itself (model_from_json +
+#    count_params) on the same files;
+# 2. render NASNetLarge (1,041 layers) to PDF + SVGs; Keras's plot_model (pydot + dot) on the
+#    same model.
+# The references run in a virtual environment (.venv-bench) made on first use.
 BENCH_VENV = .venv-bench
-bench: deps
+NASNET = Tests/Fixtures/applications/NASNetLarge/model.json
+bench: release
 	$(SWIFT) build -c release --product strata-bench
 	.build/release/strata-bench --rounds 5 Tests/Fixtures/applications
+	@for i in 1 2 3; do /usr/bin/time -f "Strata render NASNetLarge (read, analyse, layout, PDF + 2 SVGs): %e s, peak RSS %M KB" \
+	  $(RELEASE_BIN) render $(NASNET) --out /tmp/strata-bench-render --format pdf,svg --date 2026-01-01 > /dev/null; done
+	@command -v dot >/dev/null 2>&1 || { [ "$$(id -u)" -eq 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; }
 	@if [ ! -x $(BENCH_VENV)/bin/python ]; then \
-	  python3 -m venv $(BENCH_VENV) && $(BENCH_VENV)/bin/pip install -q keras==3.15.1 tensorflow-cpu==2.21.0; fi
+	  python3 -m venv $(BENCH_VENV) && $(BENCH_VENV)/bin/pip install -q keras==3.15.1 tensorflow-cpu==2.21.0 pydot; fi
 	$(BENCH_VENV)/bin/python bench/keras_reference.py --rounds 3 Tests/Fixtures/applications
+	$(BENCH_VENV)/bin/python bench/render_reference.py --rounds 3 $(NASNET)
 
 clean:
 	rm -rf .build
