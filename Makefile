@@ -41,6 +41,9 @@ bench: release
 	.build/release/strata-bench --rounds 5 Tests/Fixtures/applications
 	@for i in 1 2 3; do /usr/bin/time -f "Strata render NASNetLarge (read, analyse, layout, PDF + 2 SVGs): %e s, peak RSS %M KB" \
 	  $(RELEASE_BIN) render $(NASNET) --out /tmp/strata-bench-render --format pdf,svg --date 2026-01-01 > /dev/null; done
+	@python3 bench/deep_chain.py 700 > /tmp/strata-deep-chain.json
+	@/usr/bin/time -f "Strata render a 2,101-layer chain (PDF + 2 SVGs): %e s, peak RSS %M KB" \
+	  $(RELEASE_BIN) render /tmp/strata-deep-chain.json --out /tmp/strata-bench-deep --format pdf,svg --date 2026-01-01 > /dev/null
 	@command -v dot >/dev/null 2>&1 || { [ "$$(id -u)" -eq 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; }
 	@if [ ! -x $(BENCH_VENV)/bin/python ]; then \
 	  python3 -m venv $(BENCH_VENV) && $(BENCH_VENV)/bin/pip install -q keras==3.15.1 tensorflow-cpu==2.21.0 pydot; fi

@@ -72,6 +72,77 @@ import Testing
         }
     }
 
+    /// Layer names with any characters render: markup characters, quotes, emoji and a name
+    /// far too long for a table cell (it appears in full, searchable, on its own page).
+    @Test func hostileLayerNames() throws {
+        let dir = try tempDir()
+        // As written in the JSON file: \" is an escaped quote, so the name holds "quoted".
+        let long = "a_very_long_layer_name_<b>&amp;\\\"quoted\\\"_" + String(repeating: "segment_", count: 36) + "end"
+        var json = try String(contentsOf: Self.reference.appendingPathComponent("case_shared_layer/model.json"), encoding: .utf8)
+        json = json.replacingOccurrences(of: "\"left\"", with: "\"\(long)\"")
+        json = json.replacingOccurrences(of: "\"right\"", with: "\"right 🙂 <svg>\"")
+        let model = dir + "/hostile.json"
+        try json.write(toFile: model, atomically: true, encoding: .utf8)
+        let out = dir + "/out"
+        let r = run(["render", model, "--out", out, "--format", "pdf,svg,png", "--date", "2026-01-01"])
+        #expect(r.code == 0, "\(r.err)")
+        let text = try tool("pdftotext", ["-raw", out + "/report.pdf", "-"])
+        let squeezed = text.filter { !$0.isWhitespace }
+        let unescapedLong = long.replacingOccurrences(of: "\\\"", with: "\"")
+        #expect(squeezed.contains(unescapedLong.filter { !$0.isWhitespace }), "the long name in full")
+        #expect(text.contains("Layer names in full"))
+        for svg in ["diagram.svg", "params.svg"] {
+            let data = try Data(contentsOf: URL(fileURLWithPath: out + "/" + svg))
+            #expect(XMLParser(data: data).parse(), "\(svg) parses")
+        }
+    }
+
+    /// A model whose shapes are partly unknown (a Lambda without output_shape) still draws,
+    /// the unknown shown as such.
+    @Test func partlyUnknownShapesStillDraw() throws {
+        let dir = try tempDir()
+        let json = #"""
+        {"class_name": "Sequential", "keras_version": "2.21.0", "config": {"name": "s", "layers": [
+          {"class_name": "InputLayer", "config": {"batch_input_shape": [null, 4], "name": "in"}},
+          {"class_name": "Dense", "config": {"name": "before", "units": 4}},
+          {"class_name": "Lambda", "config": {"name": "mystery", "function": ["4wEAAAAAAAAA", null, null], "function_type": "lambda"}},
+          {"class_name": "Dense", "config": {"name": "after", "units": 2}}]}}
+        """#
+        try json.write(toFile: dir + "/lambda.json", atomically: true, encoding: .utf8)
+        let r = run(["render", dir + "/lambda.json", "--out", dir + "/out", "--date", "2026-01-01"])
+        #expect(r.code == 0, "\(r.err)")
+        #expect(r.err.contains("Lambda"), "the unsupported layer is reported")
+        let text = try tool("pdftotext", ["-layout", dir + "/out/report.pdf", "-"])
+        for name in ["before", "mystery", "after"] { #expect(text.contains(name)) }
+        #expect(text.contains("?"))
+    }
+
+    /// 2,000+ layers (a chain of residual blocks): the report still renders, diagram over many pages.
+    @Test func twoThousandLayersRender() throws {
+        let dir = try tempDir()
+        var layers = [#"{"class_name": "InputLayer", "config": {"batch_shape": [null, 8], "name": "x"}, "name": "x", "inbound_nodes": []}"#]
+        func call(_ name: String) -> String {
+            #"{"class_name": "__keras_tensor__", "config": {"shape": [null, 8], "dtype": "float32", "keras_history": ["\#(name)", 0, 0]}}"#
+        }
+        var last = "x"
+        for b in 0..<700 {
+            let d = "dense_\(b)", a = "act_\(b)", s = "add_\(b)"
+            layers.append(#"{"class_name": "Dense", "config": {"name": "\#(d)", "units": 8}, "name": "\#(d)", "inbound_nodes": [{"args": [\#(call(last))], "kwargs": {}}]}"#)
+            layers.append(#"{"class_name": "Activation", "config": {"name": "\#(a)", "activation": "relu"}, "name": "\#(a)", "inbound_nodes": [{"args": [\#(call(d))], "kwargs": {}}]}"#)
+            layers.append(#"{"class_name": "Add", "config": {"name": "\#(s)"}, "name": "\#(s)", "inbound_nodes": [{"args": [[\#(call(last)), \#(call(a))]], "kwargs": {}}]}"#)
+            last = s
+        }
+        let json = #"{"class_name": "Functional", "config": {"name": "deep", "layers": [\#(layers.joined(separator: ","))], "input_layers": [["x", 0, 0]], "output_layers": [["\#(last)", 0, 0]]}}"#
+        try json.write(toFile: dir + "/deep.json", atomically: true, encoding: .utf8)
+        let r = run(["render", dir + "/deep.json", "--out", dir + "/out", "--date", "2026-01-01"])
+        #expect(r.code == 0, "\(r.err)")
+        let info = try tool("pdfinfo", [dir + "/out/report.pdf"])
+        let pages = info.split(separator: "\n").first { $0.hasPrefix("Pages:") }.flatMap { Int($0.split(separator: " ").last!) } ?? 0
+        #expect(pages > 50, "2,101 layers over many pages, found \(pages)")
+        let text = try tool("pdftotext", [dir + "/out/report.pdf", "-"])
+        for name in ["dense_0", "act_350", "add_699"] { #expect(text.contains(name)) }
+    }
+
     @Test func sameDateSameBytes() throws {
         let a = try tempDir(), b = try tempDir()
         let model = Self.reference.appendingPathComponent("case_nested/model.json").path

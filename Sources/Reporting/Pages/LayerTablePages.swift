@@ -171,6 +171,36 @@ public enum LayerTablePages {
             let title = "\(a.modelName): layers" + (chunks.count > 1 ? " (\(k + 1) of \(chunks.count))" : "")
             pages.append(Scene(size: geometry.size, title: title, primitives: prims))
         }
+
+        // Names the table had to shorten appear in full on a page of their own, so every
+        // layer name is real, searchable text in the PDF.
+        let shortened = all.filter { row in
+            tw.truncate(row.name, style: cellStyle, width: columns[1].width - Double(row.depth) * indent) != row.name
+        }
+        if !shortened.isEmpty {
+            let bodyStyle = theme.monoStyle
+            let lineHeight = tw.lineHeight(bodyStyle)
+            var prims: [Primitive] = []
+            var y = c.y
+            func startPage(_ heading: String) {
+                prims = [.text(heading, origin: Point(c.x, c.y), style: theme.headingStyle, anchor: .start)]
+                y = c.y + headingHeight
+            }
+            startPage("Layer names in full")
+            for row in shortened {
+                let lines = tw.wrap("#\(row.number) \(row.name)", style: bodyStyle, width: c.width)
+                if y + Double(lines.count) * lineHeight > c.maxY {
+                    pages.append(Scene(size: geometry.size, title: "\(a.modelName): layer names", primitives: prims))
+                    startPage("Layer names in full (continued)")
+                }
+                for line in lines {
+                    prims.append(.text(line, origin: Point(c.x, y), style: bodyStyle, anchor: .start))
+                    y += lineHeight
+                }
+                y += 2
+            }
+            pages.append(Scene(size: geometry.size, title: "\(a.modelName): layer names", primitives: prims))
+        }
         return pages
     }
 }
