@@ -84,7 +84,7 @@ import ModelKit
     @Test func seedDiagramGolden() throws {
         let a = try Self.analysis("reference/seed_resnet8/model.json")
         let pages = Self.layout().pages(a)
-        try GoldenTests().compare(pages.scenes.map(\.textDump).joined(separator: "\n"), golden: "seed_diagram.txt")
+        try Golden.compare(pages.scenes.map(\.textDump).joined(separator: "\n"), golden: "seed_diagram.txt")
     }
 
     @Test func sharedLayerIsDrawnOncePerCall() throws {
