@@ -87,9 +87,17 @@ public enum Explanation {
             structure.append("The data passes through \(a.stages.count) resolutions: " + shown.joined(separator: " → ") + (a.stages.count > 8 ? " → …" : "") + ".")
         }
         if !a.merges.isEmpty {
-            let tally = classTally(rows.filter { $0.category == .merge })
+            var counts: [String: Int] = [:]
+            for m in a.merges { counts[m.className, default: 0] += 1 }
+            let tally = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) }
             let adds = a.merges.filter { $0.className == "Add" }.count
-            var m = "\(Formatting.plural(a.merges.count, "layer")) join\(a.merges.count == 1 ? "s" : "") branches (\(tallyText(tally)))"
+            let inline = Set(a.operations.map(\.name))
+            let inlineCount = a.merges.filter { inline.contains($0.layer) }.count
+            let noun = inlineCount == a.merges.count ? "operation" : inlineCount == 0 ? "layer" : "place"
+            var m = "\(Formatting.plural(a.merges.count, noun)) join\(a.merges.count == 1 ? "s" : "") branches (\(tallyText(tally)))"
+            if inlineCount > 0 {
+                m += "; \(inlineCount == a.merges.count ? (inlineCount == 1 ? "it is" : "all are") : "\(inlineCount) of them are") written inline in the model code (x + y), so Keras does not list \(inlineCount == 1 ? "it" : "them") among its layers"
+            }
             var roles: [String] = []
             if adds > 0 { roles.append("an Add sums branches of the same shape, typically a skip connection where a block's input is added back to its output (a residual block)") }
             if a.merges.contains(where: { $0.className == "Concatenate" }) { roles.append("a Concatenate puts parallel branches side by side along the channels") }

@@ -26,6 +26,7 @@ public enum Analyzer {
         var nestedDepth: [Int: Int] = [:]
         var nestedPeak: [Int: Int] = [:]
         var rowIndexOfLayer: [Int: Int] = [:]
+        var operations: [LayerRow] = []
 
         for (li, layer) in graph.layers.enumerated() {
             let trainable = parentTrainable && layer.trainable && graph.trainable
@@ -49,6 +50,7 @@ public enum Analyzer {
                     let sub = analyze(nested.graph, inputShapes: known, parentTrainable: trainable)
                     if ci == 0 {
                         row.children = sub.rows
+                        row.operations = sub.operations
                         row.params = sub.totals.params
                         row.trainableParams = sub.totals.trainableParams
                         row.nonTrainableParams = sub.totals.nonTrainableParams
@@ -105,9 +107,11 @@ public enum Analyzer {
             if layer.listed {
                 rowIndexOfLayer[li] = rows.count
                 rows.append(row)
-            } else if layer.kind is InputLayer {
-                // Hidden InputLayer of a Sequential: no row, as in Keras's model.layers.
+            } else if layer.kind is OperationKind {
+                row.isOperation = true
+                operations.append(row)
             }
+            // A Sequential's hidden InputLayer gets no row, as in Keras's model.layers.
         }
 
         // Totals.
@@ -139,6 +143,13 @@ public enum Analyzer {
         var merges: [ModelAnalysis.MergePoint] = []
         for row in rows where row.category == .merge {
             merges.append(.init(layer: row.name, className: row.className, inputs: row.inboundPerCall.first ?? []))
+        }
+        // Inline operations that join two tensors of the model (ConvNeXt's residual x + y)
+        // are merge points too.
+        for li in graph.layers.indices {
+            guard let op = graph.layers[li].kind as? OperationKind, let joining = OperationKind.mergeClass[op.shortName],
+                  let args = graph.layers[li].calls.first, Set(args.map { NodeID(layer: $0.layer, call: $0.call) }).count >= 2 else { continue }
+            merges.append(.init(layer: graph.layers[li].name, className: joining, inputs: args.map { graph.layers[$0.layer].name }))
         }
 
         var stages: [ModelAnalysis.ResolutionStage] = []
@@ -173,9 +184,11 @@ public enum Analyzer {
                 "\(file): class \"\(cls)\" is not supported (layer\(names.count == 1 ? "" : "s") \(shown)); kept in the graph, weights counted only when the file has them, cannot be run"))
         }
 
-        return ModelAnalysis(modelName: graph.name, modelClass: graph.className, source: graph.source, rows: rows,
-                             inputs: inputs, outputs: outputs, totals: totals, counts: counts, merges: merges,
-                             stages: stages, diagnostics: diagnostics)
+        var analysis = ModelAnalysis(modelName: graph.name, modelClass: graph.className, source: graph.source, rows: rows,
+                                     inputs: inputs, outputs: outputs, totals: totals, counts: counts, merges: merges,
+                                     stages: stages, diagnostics: diagnostics)
+        analysis.operations = operations
+        return analysis
     }
 
     /// Sum of the known terms (unknown ones are listed separately); nil only on overflow.

@@ -36,6 +36,11 @@ public struct LayerRow: Sendable {
     public var modelInputs: [String] = []
     public var modelOutputs: [String] = []
     public var trainable: Bool
+    /// True for an operation node (Keras 3 `x + y` written inline): drawn in the diagram,
+    /// not an entry of `model.layers`, so not in tables or counts.
+    public var isOperation: Bool = false
+    /// A nested model's operation nodes (its `children` hold its layers).
+    public var operations: [LayerRow] = []
 
     /// Layer names feeding any call, in order, without repeats.
     public var inbound: [String] {

@@ -65,6 +65,9 @@ public struct ModelAnalysis: Sendable {
     public var merges: [MergePoint]
     public var stages: [ResolutionStage]
     public var diagnostics: [Diagnostic]
+    /// Operation nodes of the graph (Keras 3 inline `x + y`, `ops.multiply`): not Keras
+    /// layers, so not in `rows`, but part of the data flow the diagram draws.
+    public var operations: [LayerRow] = []
 
     /// All rows, nested ones after their model's row, depth-first.
     public var flattenedRows: [LayerRow] {

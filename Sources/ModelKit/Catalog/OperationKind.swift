@@ -31,8 +31,14 @@ public struct OperationKind: LayerKind {
         operation = try config.string("function", default: config.layerName)
     }
 
+    /// Operations that join tensors, with the merge layer class they act like.
+    public static let mergeClass: [String: String] = [
+        "add": "Add", "multiply": "Multiply", "mul": "Multiply", "subtract": "Subtract", "sub": "Subtract",
+        "maximum": "Maximum", "minimum": "Minimum", "concatenate": "Concatenate", "concat": "Concatenate",
+    ]
+
     /// `math.multiply` -> `multiply`; `NotEqual` -> `not_equal`; `__operators__.add` -> `add`.
-    var shortName: String {
+    public var shortName: String {
         let last = operation.split(separator: ".").last.map(String.init) ?? operation
         var out = ""
         for (i, ch) in last.enumerated() {

@@ -65,7 +65,7 @@ struct DiagramGraph: Sendable {
                         let label = row.name + " · " + row.className + (row.calls > 1 ? " · call \(c + 1) of \(row.calls)" : "")
                             + " · " + DiagramStyle.paramText(row.params)
                         g.clusters.append(DiagramCluster(path: path, call: c, label: label, parent: cluster, rect: Rect(0, 0, 0, 0)))
-                        let inner = scope(row.children, prefix: path + "/", cluster: g.clusters.count - 1)
+                        let inner = scope(row.children + row.operations, prefix: path + "/", cluster: g.clusters.count - 1)
                         outs.append(row.modelOutputs.flatMap { resolve(inner, ($0, 0, 0)) })
                         ins.append(row.modelInputs.map { input in
                             if let p = inner.producers[input] { return p.first ?? [] }
@@ -93,7 +93,7 @@ struct DiagramGraph: Sendable {
             }
             return s
         }
-        _ = scope(analysis.rows, prefix: "", cluster: nil)
+        _ = scope(analysis.rows + analysis.operations, prefix: "", cluster: nil)
         return g
     }
 
@@ -112,7 +112,7 @@ struct DiagramGraph: Sendable {
         case .weightless, .repeated: (fill, stroke) = (theme.weightlessFill, theme.weightlessStroke)
         }
         var lineWidth = kind == .weighted ? 1.2 : 0.7
-        var classLine = row.className
+        var classLine = row.isOperation ? row.className + " (operation)" : row.className
         if calls > 1 {
             let i = sharedIndex[path] ?? { let n = sharedIndex.count; sharedIndex[path] = n; return n }()
             stroke = sharedStrokes[i % sharedStrokes.count]
