@@ -12,6 +12,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -34,14 +37,16 @@ let package = Package(
             name: "KerasFormat",
             dependencies: ["ModelKit", "CHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
-        .target(name: "Reporting", dependencies: ["ModelKit"]),
+        .target(name: "Reporting", dependencies: ["ModelKit", .product(name: "Mustache", package: "swift-mustache")]),
+        .target(name: "History", dependencies: ["ModelKit", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "CairoRendering", dependencies: ["Reporting", "CCairo"]),
         .target(name: "GraphvizLayout", dependencies: ["Reporting", "CGraphviz"]),
         .target(
             name: "StrataCLI",
             dependencies: [
-                "ModelKit", "KerasFormat", "Reporting", "CairoRendering", "GraphvizLayout",
+                "ModelKit", "KerasFormat", "Reporting", "CairoRendering", "GraphvizLayout", "History",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .executableTarget(name: "strata", dependencies: ["StrataCLI"]),
@@ -51,6 +56,7 @@ let package = Package(
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "KerasFormat", "ModelKit"], exclude: ["Goldens"]),
         .testTarget(name: "CairoRenderingTests", dependencies: ["CairoRendering", "Reporting", "KerasFormat", "ModelKit"]),
         .testTarget(name: "GraphvizLayoutTests", dependencies: ["GraphvizLayout", "Reporting", "KerasFormat", "ModelKit"]),
+        .testTarget(name: "HistoryTests", dependencies: ["History", "ModelKit"]),
         .testTarget(name: "StrataCLITests", dependencies: ["StrataCLI", "KerasFormat", "ModelKit", "Reporting"]),
     ]
 )

@@ -2,10 +2,10 @@
 # Installs the Debian packages Strata builds against, when pkg-config cannot find them.
 # Runs apt-get as root (or through sudo when available); otherwise says what to run.
 set -euo pipefail
-packages=(pkg-config libhdf5-dev zlib1g-dev libcairo2-dev libpango1.0-dev libgraphviz-dev poppler-utils fonts-dejavu-core)
+packages=(pkg-config libsqlite3-dev libhdf5-dev zlib1g-dev libcairo2-dev libpango1.0-dev libgraphviz-dev poppler-utils fonts-dejavu-core)
 missing=()
 if command -v pkg-config >/dev/null 2>&1; then
-  for pc in hdf5 zlib cairo pangocairo libgvc; do
+  for pc in sqlite3 hdf5 zlib cairo pangocairo libgvc; do
     pkg-config --exists "$pc" || missing+=("$pc")
   done
 else
