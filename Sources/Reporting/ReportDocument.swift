@@ -7,6 +7,8 @@ public struct ReportDocument: Sendable {
     /// The run date as written in reports (ISO 8601), or nil to omit it.
     public var generatedAt: String?
     public var strataVersion: String
+    /// Change since the previous run (the nightly batch), nil outside a batch.
+    public var change: ModelChange? = nil
 
     /// The name to show as the report's title: the model's own name, or the file's name
     /// when Keras gave the model only a default name (`functional`, `sequential_3`, `model`).

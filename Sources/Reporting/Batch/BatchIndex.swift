@@ -1,0 +1,63 @@
+/// What the index of a batch run shows: one entry per model, regressions, failures.
+/// Built by the batch pipeline; rendered to `index.md` (template) and `index.json`.
+public struct BatchIndex: Sendable {
+    /// One model of the run.
+    public struct Entry: Sendable {
+        public enum Status: String, Sendable { case ok, failed, stale }
+        /// Stable id from the model's path relative to its input folder (`vision/resnet8.keras`).
+        public var id: String
+        /// Folder of its report, relative to the output folder.
+        public var reportFolder: String
+        public var name: String
+        public var file: String
+        public var status: Status
+        public var params: Int?
+        public var macs: Int?
+        /// Latency median in ms when timed; nil when the forward pass did not run.
+        public var latencyMs: Double?
+        public var change: ModelChange?
+        /// The error of this run (failed, or stale: the previous report is kept).
+        public var error: String?
+
+        public init(id: String, reportFolder: String, name: String, file: String, status: Status, params: Int? = nil,
+                    macs: Int? = nil, latencyMs: Double? = nil, change: ModelChange? = nil, error: String? = nil) {
+            self.id = id
+            self.reportFolder = reportFolder
+            self.name = name
+            self.file = file
+            self.status = status
+            self.params = params
+            self.macs = macs
+            self.latencyMs = latencyMs
+            self.change = change
+            self.error = error
+        }
+    }
+
+    /// A change beyond a configured threshold (latency up by more than X %, parameter
+    /// count changed, a model disappeared).
+    public struct Regression: Sendable, Hashable {
+        public var id: String
+        public var message: String
+        public init(id: String, message: String) {
+            self.id = id
+            self.message = message
+        }
+    }
+
+    public var runDate: String
+    public var strataVersion: String
+    public var entries: [Entry]
+    public var regressions: [Regression]
+    /// Output formats that were requested but are not available in this build (reported,
+    /// never faked), e.g. the forward-pass timing.
+    public var unavailable: [String]
+
+    public init(runDate: String, strataVersion: String, entries: [Entry], regressions: [Regression] = [], unavailable: [String] = []) {
+        self.runDate = runDate
+        self.strataVersion = strataVersion
+        self.entries = entries
+        self.regressions = regressions
+        self.unavailable = unavailable
+    }
+}
