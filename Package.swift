@@ -32,6 +32,7 @@ let package = Package(
             pkgConfig: "libgvc",
             providers: [.apt(["libgraphviz-dev"])]
         ),
+        .systemLibrary(name: "CLinux"),
         .target(name: "ModelKit"),
         .target(
             name: "KerasFormat",
@@ -44,7 +45,7 @@ let package = Package(
         .target(
             name: "StrataCLI",
             dependencies: [
-                "ModelKit", "KerasFormat", "Reporting", "CairoRendering", "GraphvizLayout", "History",
+                "ModelKit", "KerasFormat", "Reporting", "CairoRendering", "GraphvizLayout", "History", "CLinux",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]

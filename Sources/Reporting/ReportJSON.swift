@@ -5,7 +5,10 @@ import ModelKit
 public enum ReportJSON {
     public static let schema = "strata-report/1"
 
-    public static func value(_ doc: ReportDocument) -> JSONValue {
+    /// The report object. `timingUnavailable` adds `timing` with the reason it is missing
+    /// (the batch asked for the forward pass, which this build does not have); a batch report
+    /// also carries `history` (the change since the previous run).
+    public static func value(_ doc: ReportDocument, timingUnavailable: Bool = false) -> JSONValue {
         let a = doc.analysis
         var top: [(String, JSONValue)] = [("schema", .string(schema))]
         top.append(("strata_version", .string(doc.strataVersion)))
@@ -43,6 +46,19 @@ public enum ReportJSON {
         ])))
         top.append(("explanation", .array(Explanation.paragraphs(a).map { .string($0) })))
         top.append(("layers", .array(a.rows.map(layer))))
+        if timingUnavailable {
+            top.append(("timing", .obj([("available", .bool(false)), ("reason", .string("the timed forward pass is not part of this build"))])))
+        }
+        if let c = doc.change {
+            top.append(("history", .obj([
+                ("previous_run_date", .str(c.previousRunDate)),
+                ("previous_params", .int(c.previousParams)),
+                ("params_delta", .int(c.previousParams.flatMap { p in a.totals.params.map { $0 - p } })),
+                ("previous_macs", .int(c.previousMACs)),
+                ("macs_delta", .int(c.previousMACs.flatMap { p in a.totals.macs.map { $0 - p } })),
+                ("content_changed", .bool(c.contentChanged)),
+            ])))
+        }
         top.append(("diagnostics", .array(a.diagnostics.map { .obj([("severity", .string($0.severity.rawValue)), ("id", .string($0.id)), ("message", .string($0.message))]) })))
         return .obj(top)
     }
@@ -66,5 +82,7 @@ public enum ReportJSON {
         return .obj(pairs)
     }
 
-    public static func render(_ doc: ReportDocument) -> String { JSONWriter.write(value(doc)) }
+    public static func render(_ doc: ReportDocument, timingUnavailable: Bool = false) -> String {
+        JSONWriter.write(value(doc, timingUnavailable: timingUnavailable))
+    }
 }

@@ -59,9 +59,17 @@ public final class OutputSink: @unchecked Sendable {
 
     public static var standard: OutputSink { OutputSink(capture: false) }
 
+    /// True when printing to the real streams (not captured).
+    public var isStandard: Bool { !capture }
+
     public func out(_ text: String) {
         let t = text.hasSuffix("\n") ? text : text + "\n"
         if capture { lock.lock(); stdout += t; lock.unlock() } else { FileHandle.standardOutput.write(Data(t.utf8)) }
+    }
+
+    /// Writes to standard error without a newline (the live progress line).
+    public func errorRaw(_ text: String) {
+        if capture { lock.lock(); stderr += text; lock.unlock() } else { FileHandle.standardError.write(Data(text.utf8)) }
     }
 
     public func error(_ text: String) {
@@ -86,6 +94,6 @@ struct StrataCommand: ParsableCommand {
         Keras counts them.
         """,
         version: StrataVersion.current,
-        subcommands: [SummaryCommand.self, RenderCommand.self, LayersCommand.self]
+        subcommands: [SummaryCommand.self, RenderCommand.self, ReportCommand.self, LayersCommand.self]
     )
 }

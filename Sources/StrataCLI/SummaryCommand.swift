@@ -31,40 +31,16 @@ struct SummaryCommand: OutputCommand {
     enum CodingKeys: String, CodingKey { case file, json, weights, inputShapes }
 
     func validate() throws {
-        for text in inputShapes { _ = try Self.parseDims(text) }
-    }
-
-    /// `224,224,3` or `224x224x3` -> [224, 224, 3].
-    static func parseDims(_ text: String) throws -> [Int] {
-        let parts = text.split(whereSeparator: { $0 == "," || $0 == "x" || $0 == "X" })
-        let dims = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !parts.isEmpty, dims.count == parts.count, dims.allSatisfy({ $0 > 0 }) else {
-            throw ValidationError("--input-shape \"\(text)\": expected positive sizes separated by commas, e.g. 224,224,3")
+        for text in inputShapes {
+            do { _ = try InputShapes.parse(text) } catch let e as StrataError { throw ValidationError("--" + e.message) }
         }
-        return dims
     }
 
     /// The declared input shapes with the open dimensions filled from --input-shape.
     func statedInputShapes(_ graph: ModelGraph) throws -> [TensorShape]? {
         guard !inputShapes.isEmpty else { return nil }
-        let declared = Analyzer.declaredInputShapes(graph)
-        guard inputShapes.count == declared.count else {
-            throw CommandFailure("strata: error: the model has \(declared.count) input(s); --input-shape was given \(inputShapes.count) time(s)", code: 2)
-        }
-        return try zip(declared, inputShapes).enumerated().map { i, pair in
-            let dims = try Self.parseDims(pair.1)
-            guard let shape = pair.0 else { return TensorShape([nil] + dims.map { $0 }) }
-            guard shape.rank == dims.count + 1 else {
-                throw CommandFailure("strata: error: input \(i + 1) has shape \(shape); --input-shape \(pair.1) gives \(dims.count) dimensions, expected \(shape.rank - 1)", code: 2)
-            }
-            var out = shape
-            for (axis, d) in dims.enumerated() {
-                if let known = shape.dims[axis + 1], known != d {
-                    throw CommandFailure("strata: error: input \(i + 1) declares \(known) on axis \(axis + 1) of \(shape); --input-shape gives \(d)", code: 2)
-                }
-                out.dims[axis + 1] = d
-            }
-            return out
+        do { return try InputShapes.fill(graph, inputShapes) } catch let e as StrataError {
+            throw CommandFailure("strata: error: \(e.message.replacingOccurrences(of: "input shape ", with: "--input-shape "))", code: 2)
         }
     }
 

@@ -1,0 +1,20 @@
+#ifndef STRATA_CLINUX_SHIM_H
+#define STRATA_CLINUX_SHIM_H
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <errno.h>
+
+/* Atomically swaps two paths (files or folders) with renameat2(RENAME_EXCHANGE):
+   publishing a model's report folder in one step. Returns 0, or -1 with errno set
+   (ENOSYS/EINVAL where the kernel or file system lacks it). */
+static inline int strata_rename_exchange(const char *a, const char *b) {
+#ifdef SYS_renameat2
+    return (int)syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b, 2 /* RENAME_EXCHANGE */);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+#endif

@@ -1,0 +1,43 @@
+/// Everything one batch run needs, resolved from the configuration and the command line.
+public struct BatchSettings: Sendable {
+    public var inputs: [String]
+    public var output: String
+    /// Requested formats: pdf, svg, md, json.
+    public var formats: Set<String>
+    /// Whether the timed forward pass was requested (it is not available in this build and
+    /// is reported as such, never faked).
+    public var forward: Bool
+    public var jobs: Int
+    /// Shard k of n (1-based), or nil for all models.
+    public var shard: (k: Int, n: Int)?
+    public var historyPath: String?
+    public var templates: String?
+    /// The run date written into every output (ISO 8601).
+    public var runDate: String
+    public var latencyIncreasePercent: Double
+    public var failOnParamChange: Bool
+    public var failOnMissingModel: Bool
+    public var failOnRegression: Bool
+    /// Dimensions for inputs the model leaves open, by model id ("224,224,3" per input).
+    public var inputShapes: [String: [String]]
+
+    public init(inputs: [String], output: String, formats: Set<String> = ["pdf", "svg", "md", "json"], forward: Bool = true,
+                jobs: Int = 2, shard: (k: Int, n: Int)? = nil, historyPath: String? = nil, templates: String? = nil,
+                runDate: String, latencyIncreasePercent: Double = 10, failOnParamChange: Bool = true,
+                failOnMissingModel: Bool = true, failOnRegression: Bool = false, inputShapes: [String: [String]] = [:]) {
+        self.inputs = inputs
+        self.output = output
+        self.formats = formats
+        self.forward = forward
+        self.jobs = jobs
+        self.shard = shard
+        self.historyPath = historyPath
+        self.templates = templates
+        self.runDate = runDate
+        self.latencyIncreasePercent = latencyIncreasePercent
+        self.failOnParamChange = failOnParamChange
+        self.failOnMissingModel = failOnMissingModel
+        self.failOnRegression = failOnRegression
+        self.inputShapes = inputShapes
+    }
+}

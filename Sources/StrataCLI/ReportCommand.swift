@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import ModelKit
+import Reporting
+
+/// `strata report [FOLDER...]`: the nightly batch over a models folder.
+struct ReportCommand: OutputCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Report on every model in the folders: PDF, SVGs, Markdown and JSON per model, an index, the change since the last run.",
+        discussion: """
+        With no folders, reads config/strata.yml (when present) and reports on its inputs \
+        (default Examples/) into its output folder (default Output/). \
+        Exit codes: 0 all reported; 1 some models failed (the others are still reported); \
+        2 usage or configuration error; 3 a regression beyond a threshold with --fail-on-regression.
+        """
+    )
+
+    @Argument(help: "Folders (or single files) to report on; default: the configuration's inputs.")
+    var folders: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Output folder.", valueName: "dir"))
+    var out: String?
+
+    @Option(name: .long, help: ArgumentHelp("Configuration file (default: config/strata.yml when present).", valueName: "file"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("Comma-separated: pdf, svg, md, json.", valueName: "formats"))
+    var format: String?
+
+    @Flag(name: .customLong("no-forward"), help: "Do not run the timed forward pass.")
+    var noForward = false
+
+    @Option(name: .long, help: ArgumentHelp("Threads for the forward pass.", valueName: "n"))
+    var threads: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Models reported in parallel (default: the core count).", valueName: "n"))
+    var jobs: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Report only shard K of N: every N-th model by id, starting with the K-th.", valueName: "K/N"))
+    var shard: String?
+
+    @Flag(name: .customLong("fail-on-regression"), help: "Exit with code 3 when a regression passes a threshold.")
+    var failOnRegression = false
+
+    @Option(name: .long, help: ArgumentHelp("Run date written into every output (ISO 8601); default: now.", valueName: "date"))
+    var date: String?
+
+    var sink: OutputSink = .standard
+
+    enum CodingKeys: String, CodingKey { case folders, out, config, format, noForward, threads, jobs, shard, failOnRegression, date }
+
+    static func parseShard(_ text: String) throws -> (k: Int, n: Int) {
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), n >= 1, k >= 1, k <= n else {
+            throw ValidationError("--shard \"\(text)\": expected K/N with 1 <= K <= N, e.g. 2/4")
+        }
+        return (k, n)
+    }
+
+    func validate() throws {
+        if let shard { _ = try Self.parseShard(shard) }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs \(jobs): expected at least 1") }
+        if let threads, threads < 1 { throw ValidationError("--threads \(threads): expected at least 1") }
+    }
+
+    func execute() throws {
+        let settings = try makeSettings()
+        let runner = BatchRunner(settings: settings, sink: sink, live: BatchProgress.stderrIsTerminal && sink.isStandard)
+        let outcome: BatchRunner.Outcome
+        do { outcome = try runner.run() } catch let e as StrataError {
+            throw CommandFailure("strata: error: \(e)")
+        }
+        let ok = outcome.index.entries.filter { $0.status == .ok }.count
+        var lines = ["Reported \(ok) of \(outcome.index.entries.count) models into \(settings.output) in \(String(format: "%.1f", outcome.seconds)) s."]
+        let failed = outcome.index.entries.filter { $0.status != .ok }
+        if !failed.isEmpty {
+            lines.append("\(failed.count) failed:")
+            for e in failed { lines.append("  \(e.id)\(e.status == .stale ? " (previous report kept, marked stale)" : ""): \(e.error ?? "")") }
+        }
+        if !outcome.index.regressions.isEmpty {
+            lines.append("\(outcome.index.regressions.count) regression(s):")
+            for r in outcome.index.regressions { lines.append("  \(r.message)") }
+        }
+        for u in outcome.index.unavailable { lines.append("Unavailable: \(u)") }
+        sink.out(lines.joined(separator: "\n"))
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    }
+
+    func makeSettings() throws -> BatchSettings {
+        var formats: Set<String> = ["pdf", "svg", "md", "json"]
+        if let format {
+            formats = []
+            for part in format.split(separator: ",") {
+                let f = part.trimmingCharacters(in: .whitespaces).lowercased()
+                guard ["pdf", "svg", "md", "json"].contains(f) else {
+                    throw CommandFailure("strata: error: --format \"\(format)\": unknown format \"\(f)\"; choose from pdf, svg, md, json", code: 2)
+                }
+                formats.insert(f)
+            }
+        }
+        let output = out ?? "Output"
+        return BatchSettings(
+            inputs: folders.isEmpty ? ["Examples"] : folders, output: output, formats: formats, forward: !noForward,
+            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+            shard: try shard.map(Self.parseShard), historyPath: (output as NSString).appendingPathComponent("history.sqlite"),
+            templates: "Templates", runDate: date ?? RenderCommand.isoNow(), failOnRegression: failOnRegression)
+    }
+}
