@@ -86,6 +86,6 @@ struct StrataCommand: ParsableCommand {
         Keras counts them.
         """,
         version: StrataVersion.current,
-        subcommands: [SummaryCommand.self, RenderCommand.self, LayersCommand.self]
+        subcommands: [SummaryCommand.self, RenderCommand.self, LayersCommand.self, ConfigCommand.self]
     )
 }
