@@ -13,10 +13,10 @@ public enum ConfigLoader {
     /// Keys allowed under `regression:`.
     public static let regressionKeys = ["latency_increase_percent", "fail_on_param_change", "fail_on_missing_model"]
 
-    /// The configuration in `path`, or, when `path` is nil, in `StrataConfig.defaultPath` if
-    /// that file exists and the defaults if not. A file named explicitly must exist.
-    public static func load(path: String?) throws -> StrataConfig {
-        let file = path ?? StrataConfig.defaultPath
+    /// The configuration in `path`, or, when `path` is nil, in `defaultPath` if that file
+    /// exists and the defaults if not. A file named explicitly must exist.
+    public static func load(path: String?, defaultPath: String = StrataConfig.defaultPath) throws -> StrataConfig {
+        let file = path ?? defaultPath
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
             if path == nil { return .defaults }
@@ -81,9 +81,9 @@ public enum ConfigLoader {
             guard let format = ReportFormat(rawValue: name) else {
                 var message = "unknown format \"\(name)\""
                 if let near = KeySuggestion.nearest(to: name, in: ReportFormat.allCases.map(\.rawValue)) {
-                    message += "; did you mean \"\(near)\"?"
+                    message += " (did you mean \"\(near)\"?)"
                 }
-                throw r.error(item, itemPath, message + " Expected one of \(ReportFormat.allNames)")
+                throw r.error(item, itemPath, message + "; expected one of \(ReportFormat.allNames)")
             }
             guard !seen.contains(format) else {
                 throw r.error(item, itemPath, "\"\(name)\" is listed twice; expected each format at most once")
@@ -136,7 +136,7 @@ public enum ConfigLoader {
         var shapes: [String: [[Int]]] = [:]
         for (keyNode, value) in mapping {
             let id = try r.string(keyNode, path, expected: "a model id (the model file's path relative to its input folder)")
-            let idPath = ConfigReader.join(path, id)
+            let idPath = "\(path)[\"\(id)\"]"
             guard !id.hasPrefix("/") else {
                 throw r.error(keyNode, idPath, "\"\(id)\" is an absolute path; expected a model id, the model file's path relative to its input folder")
             }

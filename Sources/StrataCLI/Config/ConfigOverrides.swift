@@ -34,8 +34,8 @@ public struct ConfigOverrides: Sendable, Equatable {
         var formats: [ReportFormat] = []
         for name in names {
             guard let format = ReportFormat(rawValue: name) else {
-                let near = KeySuggestion.nearest(to: name, in: ReportFormat.allCases.map(\.rawValue)).map { "; did you mean \"\($0)\"?" } ?? ""
-                throw StrataError(place: "--format", "unknown format \"\(name)\" in \"\(text)\"\(near) Expected names from \(ReportFormat.allNames), separated by commas")
+                let near = KeySuggestion.nearest(to: name, in: ReportFormat.allCases.map(\.rawValue)).map { " (did you mean \"\($0)\"?)" } ?? ""
+                throw StrataError(place: "--format", "unknown format \"\(name)\" in \"\(text)\"\(near); expected names from \(ReportFormat.allNames), separated by commas")
             }
             guard !formats.contains(format) else {
                 throw StrataError(place: "--format", "\"\(name)\" is given twice in \"\(text)\"; expected each format at most once")

@@ -52,9 +52,9 @@ struct ConfigReader {
                 let keyPath = Self.join(path, pair.key.scalar?.string ?? "?")
                 var message = "unknown key \(shown)"
                 if let key = pair.key.scalar?.string, let near = KeySuggestion.nearest(to: key, in: allowed) {
-                    message += "; did you mean \"\(near)\"?"
+                    message += " (did you mean \"\(near)\"?)"
                 }
-                message += " The keys allowed \(path.isEmpty ? "at the top level" : "under \(path)") are: \(allowed.joined(separator: ", "))"
+                message += "; the keys allowed \(path.isEmpty ? "at the top level" : "under \(path)") are: \(allowed.joined(separator: ", "))"
                 throw error(pair.key, keyPath, message)
             }
             return (key, pair.value)
