@@ -1,0 +1,33 @@
+/// `forward:` in the configuration: whether and how the forward pass is timed.
+public struct ForwardConfig: Sendable, Equatable {
+    /// Time a forward pass at all (`--no-forward` turns it off).
+    public var enabled: Bool
+    /// Threads for one forward pass; `nil` means the core count.
+    public var threads: Int?
+    /// Untimed runs before the timed ones.
+    public var warmup: Int
+    /// Timed runs; the report gives their median and spread.
+    public var runs: Int
+    /// Seed for weights a model file does not carry, so runs repeat.
+    public var seed: Int
+    /// Sizes for the dimensions a model leaves open, by model id (its path relative to its
+    /// input folder): one list of sizes per model input, without the batch, e.g. [[224, 224, 3]].
+    public var inputShapes: [String: [[Int]]]
+
+    /// Every key at its default.
+    public init(enabled: Bool = true, threads: Int? = nil, warmup: Int = 5, runs: Int = 30, seed: Int = 0,
+                inputShapes: [String: [[Int]]] = [:]) {
+        self.enabled = enabled
+        self.threads = threads
+        self.warmup = warmup
+        self.runs = runs
+        self.seed = seed
+        self.inputShapes = inputShapes
+    }
+
+    /// The defaults: enabled, threads = core count, 5 warm-up runs, 30 timed runs, seed 0, no input shapes.
+    public static let defaults = ForwardConfig()
+
+    /// Threads to use on a machine with `coreCount` cores.
+    public func resolvedThreads(coreCount: Int) -> Int { threads ?? max(1, coreCount) }
+}
