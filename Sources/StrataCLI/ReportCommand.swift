@@ -87,23 +87,27 @@ struct ReportCommand: OutputCommand {
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 
+    /// The effective configuration: config/strata.yml (or --config) with the options on top.
     func makeSettings() throws -> BatchSettings {
-        var formats: Set<String> = ["pdf", "svg", "md", "json"]
-        if let format {
-            formats = []
-            for part in format.split(separator: ",") {
-                let f = part.trimmingCharacters(in: .whitespaces).lowercased()
-                guard ["pdf", "svg", "md", "json"].contains(f) else {
-                    throw CommandFailure("strata: error: --format \"\(format)\": unknown format \"\(f)\"; choose from pdf, svg, md, json", code: 2)
-                }
-                formats.insert(f)
-            }
+        let config: StrataConfig
+        do {
+            var overrides = ConfigOverrides(inputs: folders, output: out, forwardEnabled: noForward ? false : nil, threads: threads, jobs: jobs)
+            if let format { overrides.formats = try ConfigOverrides.parseFormats(format) }
+            try overrides.validate()
+            config = try ConfigLoader.load(path: self.config).applying(overrides)
+        } catch let e as StrataError {
+            throw CommandFailure("strata: error: \(e)", code: 2)
         }
-        let output = out ?? "Output"
+        let cores = ProcessInfo.processInfo.activeProcessorCount
         return BatchSettings(
-            inputs: folders.isEmpty ? ["Examples"] : folders, output: output, formats: formats, forward: !noForward,
-            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
-            shard: try shard.map(Self.parseShard), historyPath: (output as NSString).appendingPathComponent("history.sqlite"),
-            templates: "Templates", runDate: date ?? RenderCommand.isoNow(), failOnRegression: failOnRegression)
+            inputs: config.inputs, output: config.output, formats: Set(config.formats.map(\.rawValue)),
+            forward: config.forward.enabled, jobs: config.resolvedJobs(coreCount: cores),
+            shard: try shard.map(Self.parseShard), historyPath: config.history, templates: config.templates,
+            runDate: date ?? RenderCommand.isoNow(),
+            latencyIncreasePercent: config.regression.latencyIncreasePercent,
+            failOnParamChange: config.regression.failOnParamChange,
+            failOnMissingModel: config.regression.failOnMissingModel,
+            failOnRegression: failOnRegression,
+            inputShapes: config.forward.inputShapes.mapValues { $0.map { $0.map(String.init).joined(separator: ",") } })
     }
 }
