@@ -6,7 +6,8 @@ enum MarkdownDefaultTemplates {
     static let report = #"""
 {{! Strata's report of one model for a GitHub or GitLab wiki. Every value is text that
     Strata has formatted and escaped for Markdown: place values with triple braces, as
-    here; double braces would HTML-escape them a second time. The variables are listed in Templates/README.md. }}
+    here; double braces would HTML-escape them a second time. Templates/README.md lists
+    the variables. }}
 # {{{title}}}
 
 | Model | File | Format | Run date | Strata |
@@ -84,7 +85,8 @@ No history: this report was made outside a batch run.
     static let index = #"""
 {{! Strata's index of a batch run for a GitHub or GitLab wiki. Every value is text that
     Strata has formatted and escaped for Markdown: place values with triple braces, as
-    here; double braces would HTML-escape them a second time. The variables are listed in Templates/README.md. }}
+    here; double braces would HTML-escape them a second time. Templates/README.md lists
+    the variables. }}
 # Strata model reports
 
 Run of {{{runDate}}} by Strata {{{strataVersion}}}: {{{summary}}}.
