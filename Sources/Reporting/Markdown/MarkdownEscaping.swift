@@ -1,0 +1,80 @@
+/// Escapes strings that come from a model file (layer names, class names, file names, error
+/// messages) so that no model can inject HTML or Markdown into a wiki page. The result is
+/// plain text under CommonMark, GitHub Flavored Markdown and GitLab Flavored Markdown.
+///
+/// - Markdown punctuation (`\ ` * _ [ ] ( ) { } # ! | ~ $ : @ %`) gets a backslash, which
+///   CommonMark allows before any ASCII punctuation; `|` stays escaped inside table cells.
+/// - `<`, `>`, `&` become the entities `&lt;`, `&gt;`, `&amp;`, so no raw HTML tag (and no
+///   entity the model wrote) reaches the page.
+/// - Line breaks and other control characters become one space: a table row or a list item
+///   stays on one line, and no name can start a heading, list or code block.
+///
+/// Mustache's own HTML escaping (`{{name}}`) must not run on top of this: the templates
+/// place every value with `{{{name}}}`.
+public enum MarkdownEscaping {
+    /// ASCII punctuation that gets a backslash.
+    /// `:` breaks `https://` autolinks and `:emoji:`; `@`, `%`, `$`, `~`, `#`, `!` break
+    /// GitHub's and GitLab's mentions and references (`@user`, `#12`, `!3`, `~label`).
+    static let backslashed: Set<Character> = ["\\", "`", "*", "_", "[", "]", "(", ")", "{", "}", "#", "!", "|", "~", "$", ":", "@", "%"]
+
+    /// Escapes `text` for inline Markdown: a table cell, a list item, a heading, a sentence.
+    public static func text(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 8)
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            // Line breaks, tabs and control characters (U+2028/2029 included) become one space.
+            if scalar.properties.generalCategory == .control || scalar.value == 0x2028 || scalar.value == 0x2029 {
+                pendingSpace = true
+                continue
+            }
+            if pendingSpace {
+                if !out.isEmpty && out.last != " " { out += " " }
+                pendingSpace = false
+            }
+            switch scalar {
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            default:
+                let c = Character(scalar)
+                if backslashed.contains(c) { out += "\\" }
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        if pendingSpace && !out.isEmpty && out.last != " " { out += " " }
+        return out
+    }
+
+    /// Escapes a whole paragraph: as `text`, and a leading `1.`, `-`, `+` or `=` cannot
+    /// start a list or a heading underline, nor leading spaces a code block.
+    public static func paragraph(_ paragraph: String) -> String {
+        var escaped = text(paragraph)
+        while escaped.first == " " { escaped.removeFirst() }
+        // "2026. " would start an ordered list: escape the dot after leading digits.
+        let digits = escaped.prefix { $0.isASCII && $0.isNumber }
+        if !digits.isEmpty, escaped.dropFirst(digits.count).first == "." {
+            escaped.insert("\\", at: escaped.index(escaped.startIndex, offsetBy: digits.count))
+        }
+        if let first = escaped.first, "-+=".contains(first) { escaped.insert("\\", at: escaped.startIndex) }
+        return escaped
+    }
+
+    /// A relative link target (`vision/resnet8/report.md`): every byte but unreserved
+    /// characters and `/` is percent-encoded, so a folder name cannot close the link, add a
+    /// title, or become a `javascript:` URL (the colon is encoded).
+    public static func linkTarget(_ path: String) -> String {
+        var out = ""
+        for byte in path.utf8 {
+            let c = Character(Unicode.Scalar(byte))
+            if c.isASCII && (c.isLetter || c.isNumber || "-._~/".contains(c)) {
+                out.append(c)
+            } else {
+                out += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+            }
+        }
+        // A leading "//" would make a protocol-relative URL to another host.
+        while out.hasPrefix("//") { out.removeFirst() }
+        return out
+    }
+}

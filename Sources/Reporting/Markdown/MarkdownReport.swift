@@ -1,0 +1,133 @@
+import ModelKit
+
+/// The per-model `report.md` for a GitHub or GitLab wiki, rendered from a Mustache template
+/// (`report.md.mustache`). Every figure is formatted here and every string from the model
+/// file escaped (`MarkdownEscaping`); the template only places text. The variables are
+/// listed in Templates/README.md.
+public enum MarkdownReport {
+    /// Renders the report of `doc` with `templatesFolder/report.md.mustache`, or the built-in
+    /// default when the folder is nil or has no such file. Throws a `StrataError` naming the
+    /// template file and the position when the template does not parse.
+    public static func render(_ doc: ReportDocument, templatesFolder: String?) throws -> String {
+        try render(doc, latencyMs: nil, templatesFolder: templatesFolder)
+    }
+
+    /// As `render(_:templatesFolder:)` with this run's latency median in milliseconds, nil
+    /// when the model was not timed. `ReportDocument` carries no timing yet; the forward
+    /// pass will supply it.
+    static func render(_ doc: ReportDocument, latencyMs: Double?, templatesFolder: String?) throws -> String {
+        try MarkdownTemplates.render(context(doc, latencyMs: latencyMs), fileName: MarkdownTemplates.reportFile,
+                                     builtIn: MarkdownDefaultTemplates.report, folder: templatesFolder)
+    }
+
+    static func e(_ s: String) -> String { MarkdownEscaping.text(s) }
+
+    /// The values the template sees (all strings, booleans, dictionaries and arrays).
+    static func context(_ doc: ReportDocument, latencyMs: Double?) -> [String: Any] {
+        let a = doc.analysis
+        let t = a.totals
+        var c: [String: Any] = [:]
+        c["title"] = e(doc.displayName)
+        c["modelName"] = e(a.modelName)
+        c["modelClass"] = e(a.modelClass)
+        c["file"] = e(a.source.file)
+        c["format"] = e(a.source.format)
+        c["dialect"] = e(a.source.dialect)
+        c["kerasVersion"] = a.source.kerasVersion.map(e) ?? "unknown"
+        c["runDate"] = doc.generatedAt.map(e) ?? "not recorded"
+        c["strataVersion"] = e(doc.strataVersion)
+
+        let input = a.inputs.map { $0.shape?.description ?? "?" }.joined(separator: " and ")
+        let macs: String
+        if let m = t.macs {
+            macs = Formatting.si(m) + " (" + Formatting.count(m) + ")"
+        } else if a.inputs.contains(where: { $0.shape?.dims.dropFirst().contains(nil) ?? true }) {
+            macs = "unknown: the input leaves dimensions open"
+        } else {
+            macs = "unknown"
+        }
+        func bytes(_ n: Int?) -> String { n.map { Formatting.bytes($0) + " (" + Formatting.count($0) + " bytes)" } ?? "?" }
+        c["figures"] = [
+            "params": Formatting.count(t.params),
+            "trainable": Formatting.count(t.trainableParams),
+            "nonTrainable": Formatting.count(t.nonTrainableParams),
+            "macs": macs,
+            "input": input.isEmpty ? "none" : input,
+            "weightBytes": bytes(t.weightBytes),
+            "peakActivationBytes": bytes(t.peakActivationBytes),
+            "latency": latencyMs.map(ChangeFormatting.milliseconds) ?? "not timed",
+        ] as [String: Any]
+        c["timed"] = latencyMs != nil
+        if let change = doc.change { c["change"] = changeContext(change, totals: t, latencyMs: latencyMs) }
+
+        let n = a.counts
+        c["counts"] = [
+            (n.kerasLayers, "Keras layers: the entries of model.layers"),
+            (n.withWeights, "layers that own weights"),
+            (n.withKernel, "layers with a kernel (Dense, convolutions, recurrent, attention; nested models opened)"),
+            (n.depth, "depth: the most kernel layers on any path from an input to an output, as papers count"),
+        ].map { ["count": Formatting.count($0.0), "definition": $0.1] }
+        c["paragraphs"] = Explanation.paragraphs(a).map { ["text": MarkdownEscaping.paragraph($0)] }
+
+        var pictures = [["alt": "Layer diagram", "file": "diagram.svg"], ["alt": "Parameters per layer", "file": "params.svg"]]
+        if latencyMs != nil { pictures.append(["alt": "Latency per layer", "file": "latency.svg"]) }
+        c["pictures"] = pictures
+
+        c["layers"] = layerRows(a.rows, depth: 0)
+        c["hasDiagnostics"] = !a.diagnostics.isEmpty
+        c["diagnostics"] = a.diagnostics.map { ["severity": e($0.severity.rawValue), "id": e($0.id), "message": e($0.message)] }
+        return c
+    }
+
+    /// The change section: one row per figure known in both runs; latency only when both
+    /// runs were timed.
+    static func changeContext(_ change: ModelChange, totals t: ModelAnalysis.Totals, latencyMs: Double?) -> [String: Any] {
+        if change.isNew { return ["isNew": true, "rows": [[String: String]](), "previousRunDate": "", "contentChanged": false, "contentText": ""] }
+        var rows: [[String: String]] = []
+        func row(_ figure: String, _ previous: String, _ now: String, _ delta: String) {
+            rows.append(["figure": figure, "previous": previous, "now": now, "delta": delta])
+        }
+        let unknown = "—"
+        let paramsDelta = change.previousParams.flatMap { p in t.params.map { ChangeFormatting.countDelta(from: p, to: $0) } } ?? unknown
+        row("Parameters", Formatting.count(change.previousParams), Formatting.count(t.params), paramsDelta)
+        let macsDelta = change.previousMACs.flatMap { p in t.macs.map { ChangeFormatting.siDelta(from: p, to: $0) } } ?? unknown
+        row("MACs at batch 1", Formatting.si(change.previousMACs), Formatting.si(t.macs), macsDelta)
+        if let p = change.previousLatencyMs, let n = latencyMs {
+            row("Latency (median)", ChangeFormatting.milliseconds(p), ChangeFormatting.milliseconds(n), ChangeFormatting.latencyDelta(from: p, to: n))
+        }
+        return [
+            "isNew": false,
+            "previousRunDate": e(change.previousRunDate ?? ""),
+            "rows": rows,
+            "contentChanged": change.contentChanged,
+            "contentText": change.contentChanged ? "has changed since then" : "is unchanged",
+        ]
+    }
+
+    /// Table rows, nested models' layers after their row, indented with `↳`.
+    static func layerRows(_ rows: [LayerRow], depth: Int) -> [[String: Any]] {
+        var out: [[String: Any]] = []
+        for r in rows {
+            let marker = depth == 0 ? "" : String(repeating: "&nbsp;&nbsp;", count: depth - 1) + "↳ "
+            let shapes = r.outputShapes.isEmpty ? "—" : r.outputShapes.map { $0?.description ?? "?" }.joined(separator: "<br>")
+            let calls = r.inboundPerCall.enumerated().compactMap { i, names -> String? in
+                guard !names.isEmpty else { return nil }
+                return (r.calls > 1 ? "call \(i + 1): " : "") + names.map(e).joined(separator: ", ")
+            }
+            out.append([
+                "name": marker + e(r.name),
+                "className": e(r.className) + (r.supported ? "" : " (unsupported)"),
+                "outputShape": shapes,
+                "params": Formatting.count(r.params),
+                "trainable": Formatting.count(r.trainableParams),
+                "nonTrainable": Formatting.count(r.nonTrainableParams),
+                "macs": Formatting.si(r.macs),
+                "connectedTo": calls.isEmpty ? "—" : calls.joined(separator: "<br>"),
+                "depth": depth,
+                "nested": depth > 0,
+            ])
+            out += layerRows(r.children, depth: depth + 1)
+        }
+        return out
+    }
+}
