@@ -41,7 +41,10 @@ public struct HistoryStore: Sendable {
         if files.fileExists(atPath: path), !files.isWritableFile(atPath: path) {
             throw StrataError(file: path, "the history database is not writable")
         }
-        switch try attempt(path: path) {
+        // A file without SQLite's header is set aside before SQLite opens it: SQLite would
+        // otherwise discard a `-journal` or `-wal` beside it while trying to use it.
+        let first = try headerProblem(path: path).map { Attempt.unusable($0) } ?? attempt(path: path)
+        switch first {
         case .opened(let store):
             return OpenedHistory(store: store, warning: nil)
         case .unusable(let reason):
@@ -106,6 +109,21 @@ public struct HistoryStore: Sendable {
             throw StrataError(file: path, "cannot prepare the history database: \(describe(error))")
         }
         return .opened(HistoryStore(path: path, queue: queue))
+    }
+
+    /// Why the file at `path` cannot be SQLite (its first 16 bytes are not SQLite's header),
+    /// nil when it is missing, empty or starts like a database.
+    private static func headerProblem(path: String) throws -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        let header: Data
+        do {
+            header = try handle.read(upToCount: 16) ?? Data()
+        } catch {
+            throw StrataError(file: path, "cannot read the history database: \(error.localizedDescription)")
+        }
+        if header.isEmpty || header == Data("SQLite format 3\0".utf8) { return nil }
+        return "file is not a database: it does not start with SQLite's header"
     }
 
     private static func isUnusable(_ error: DatabaseError) -> Bool {
