@@ -10,7 +10,7 @@ import ModelKit
 public struct HistoryStore: Sendable {
     /// The database file's path.
     public let path: String
-    private let queue: DatabaseQueue
+    let queue: DatabaseQueue
 
     private init(path: String, queue: DatabaseQueue) {
         self.path = path
@@ -349,7 +349,7 @@ public struct HistoryStore: Sendable {
 
     /// Runs `body`, turning any error that is not already a `StrataError` into one naming the
     /// database file and what was being done.
-    private func guarded<T>(_ doing: String, _ body: () throws -> T) throws -> T {
+    func guarded<T>(_ doing: String, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as StrataError {

@@ -38,8 +38,9 @@ public struct BatchRunner: Sendable {
         let discovery = ModelDiscovery.discover(inputs: settings.inputs, excluding: [settings.output])
         var models = discovery.models
         if let s = settings.shard { models = ModelDiscovery.shard(models, k: s.k, of: s.n) }
-        var problems = discovery.problems.map(\.description)
-        for p in problems { sink.error("strata: warning: \(p)") }
+        var problems = (discovery.problems + discovery.rejected).map(\.description)
+        for p in discovery.problems { sink.error("strata: warning: \(p)") }
+        for p in discovery.rejected { sink.error("strata: error: \(p)") }
 
         let publisher = try ReportPublisher(output: settings.output, runToken: "\(getpid())")
         defer { publisher.cleanUp() }
@@ -78,7 +79,7 @@ public struct BatchRunner: Sendable {
 
         let failed = entries.filter { $0.status != .ok }
         problems += failed.map { "\($0.id): \($0.error ?? "failed")" }
-        var code: Int32 = failed.isEmpty && discovery.problems.isEmpty ? 0 : 1
+        var code: Int32 = failed.isEmpty && discovery.rejected.isEmpty ? 0 : 1
         let blocking = regressions.filter { r in settings.failOnMissingModel || !r.message.contains("is missing now") }
         if settings.failOnRegression && !blocking.isEmpty { code = 3 }
         return Outcome(index: index, problems: problems, seconds: Date().timeIntervalSince(start), exitCode: code)

@@ -18,7 +18,10 @@ public enum ModelDiscovery {
     /// goes on.
     public struct Result: Sendable {
         public var models: [Found]
+        /// Warnings about folders and links (unreadable folder, symlink loop, broken link).
         public var problems: [StrataError]
+        /// Model files that will not be reported (an id collision): the run counts them as failed.
+        public var rejected: [StrataError]
     }
 
     /// File extensions that may hold a model (the content decides when read).
@@ -28,6 +31,7 @@ public enum ModelDiscovery {
     public static func discover(inputs: [String], excluding: [String] = []) -> Result {
         var models: [Found] = []
         var problems: [StrataError] = []
+        var rejected: [StrataError] = []
         let fm = FileManager.default
         let excluded = Set(excluding.map { canonical($0) })
         var byId: [String: String] = [:]
@@ -79,12 +83,12 @@ public enum ModelDiscovery {
 
         func add(_ f: Found) {
             if let other = byId[f.id] {
-                problems.append(StrataError(file: f.path, "model id \"\(f.id)\" is already used by \(other); skipped (rename one of them)"))
+                rejected.append(StrataError(file: f.path, "model id \"\(f.id)\" is already used by \(other); skipped (rename one of them)"))
                 return
             }
             let folder = reportFolder(for: f.id).lowercased()
             if let other = byFolder[folder] {
-                problems.append(StrataError(file: f.path, "model id \"\(f.id)\" would share its report folder \(reportFolder(for: f.id)) with \"\(other)\"; skipped (rename one of them)"))
+                rejected.append(StrataError(file: f.path, "model id \"\(f.id)\" would share its report folder \(reportFolder(for: f.id)) with \"\(other)\"; skipped (rename one of them)"))
                 return
             }
             byId[f.id] = f.path
@@ -93,7 +97,7 @@ public enum ModelDiscovery {
         }
 
         models.sort { $0.id < $1.id }
-        return Result(models: models, problems: problems)
+        return Result(models: models, problems: problems, rejected: rejected)
     }
 
     /// The models of shard `k` of `n` (1-based): every n-th model by id, starting with the k-th.

@@ -1,0 +1,71 @@
+import Foundation
+import History
+import ModelKit
+import Reporting
+
+/// What the batch records about one model in the history.
+struct HistoryEntry: Sendable {
+    var id: String
+    var name: String
+    var file: String
+    var hash: String?
+    var ok: Bool
+    var totals: ModelAnalysis.Totals?
+    var error: String?
+}
+
+/// The batch's view of the run database: the change since the previous run for each model,
+/// the previous run's models, and recording this run. A database that cannot be opened is a
+/// warning, never the end of the batch (the reports are still written, without deltas).
+final class HistoryAccess: @unchecked Sendable {
+    private let store: HistoryStore?
+    private let sink: OutputSink
+
+    init(path: String, sink: OutputSink) {
+        self.sink = sink
+        do {
+            let opened = try HistoryStore.open(path: path)
+            if let w = opened.warning { sink.error("strata: warning: \(w)") }
+            store = opened.store
+        } catch {
+            sink.error("strata: warning: history database \(path) cannot be used (\(error)); this run's deltas are not shown and it is not recorded")
+            store = nil
+        }
+    }
+
+    /// Models of the latest recorded run (to find the ones that disappeared).
+    func previousModels() -> [String] {
+        (try? store?.modelsInLatestRun()) ?? []
+    }
+
+    /// The change since the latest recorded run of this model; `ModelChange()` (new) when there is none.
+    func change(for id: String, contentHash: String?, analysis: ModelAnalysis) -> ModelChange? {
+        guard let store else { return nil }
+        guard let latest = try? store.latest(modelId: id) else { return ModelChange() }
+        let (previous, run) = latest
+        return ModelChange(previousRunDate: run.runDate, previousParams: previous.params, previousMACs: previous.macs,
+                           previousLatencyMs: previous.latencyMedianMs,
+                           contentChanged: contentHash != nil && previous.contentHash != nil && contentHash != previous.contentHash,
+                           latencyTrendMs: (try? store.latencyTrend(modelId: id, limit: 10)) ?? [])
+    }
+
+    /// Records this run.
+    func record(runDate: String, shard: String?, _ entries: [HistoryEntry]) {
+        guard let store else { return }
+        let models = entries.map { e in
+            ModelRunRecord(modelId: e.id, name: e.name, file: e.file, contentHash: e.hash, status: e.ok ? .ok : .failed,
+                           params: e.totals?.params, trainableParams: e.totals?.trainableParams,
+                           nonTrainableParams: e.totals?.nonTrainableParams, macs: e.totals?.macs, error: e.error)
+        }
+        do {
+            _ = try store.record(run: RunRecord(runDate: runDate, strataVersion: StrataVersion.current, shard: shard), models: models)
+        } catch {
+            sink.error("strata: warning: this run could not be recorded in the history: \(error)")
+        }
+    }
+}
+
+/// Content hashes of model files (SHA-256, streamed: a 2 GB file is not read into memory).
+enum FileHash {
+    static func sha256(path: String) -> String? { try? SHA256.hexDigest(ofFileAt: path) }
+}
