@@ -32,15 +32,37 @@ public struct SHA256: Sendable {
     /// A hasher with nothing fed yet.
     public init() {}
 
-    /// Feeds more message bytes.
+    /// Feeds more message bytes. Contiguous bytes (arrays, `Data`) are compressed straight from
+    /// their storage, 64 bytes at a time.
     public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
-        for byte in bytes {
-            length &+= 1
-            pending.append(byte)
-            if pending.count == 64 {
-                compress(pending)
-                pending.removeAll(keepingCapacity: true)
+        let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+            var start = 0
+            // Fill up a partial block first.
+            while !pending.isEmpty, start < buffer.count {
+                append(buffer[start])
+                start += 1
             }
+            while buffer.count - start >= 64 {
+                compress(UnsafeBufferPointer(rebasing: buffer[start..<(start + 64)]))
+                length &+= 64
+                start += 64
+            }
+            while start < buffer.count {
+                append(buffer[start])
+                start += 1
+            }
+        }
+        if done == nil {
+            for byte in bytes { append(byte) }
+        }
+    }
+
+    private mutating func append(_ byte: UInt8) {
+        length &+= 1
+        pending.append(byte)
+        if pending.count == 64 {
+            pending.withUnsafeBufferPointer { compress($0) }
+            pending.removeAll(keepingCapacity: true)
         }
     }
 
@@ -51,13 +73,7 @@ public struct SHA256: Sendable {
         var tail: [UInt8] = [0x80]
         while (copy.pending.count + tail.count) % 64 != 56 { tail.append(0) }
         for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-        for byte in tail {
-            copy.pending.append(byte)
-            if copy.pending.count == 64 {
-                copy.compress(copy.pending)
-                copy.pending.removeAll(keepingCapacity: true)
-            }
-        }
+        for byte in tail { copy.append(byte) }
         var digest: [UInt8] = []
         digest.reserveCapacity(32)
         for word in copy.state {
@@ -103,7 +119,7 @@ public struct SHA256: Sendable {
     }
 
     /// One 64-byte block (FIPS 180-4 section 6.2.2).
-    private mutating func compress(_ block: [UInt8]) {
+    private mutating func compress(_ block: UnsafeBufferPointer<UInt8>) {
         var w = [UInt32](repeating: 0, count: 64)
         for t in 0..<16 {
             w[t] = UInt32(block[4 * t]) << 24 | UInt32(block[4 * t + 1]) << 16 | UInt32(block[4 * t + 2]) << 8 | UInt32(block[4 * t + 3])
@@ -129,5 +145,5 @@ public struct SHA256: Sendable {
         state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
     }
 
-    private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
+    private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 &- n)) }
 }

@@ -46,6 +46,20 @@ import Testing
         #expect(hasher.hexDigest() == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
 
+    // Splits that start mid-block, end mid-block and cover whole blocks; the same bytes fed
+    // as a non-contiguous sequence take the byte-by-byte path.
+    @Test func contiguousAndByteByBytePathsAgree() {
+        let bytes = (0..<300).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        var pieces = SHA256()
+        for range in [0..<1, 1..<64, 64..<128, 128..<130, 130..<300] { pieces.update(bytes[range]) }
+        var lazy = SHA256()
+        lazy.update((0..<300).lazy.map { UInt8(truncatingIfNeeded: $0 &* 7) })
+        // Python's hashlib over the same 300 bytes.
+        #expect(pieces.hexDigest() == "9a76b8af8f16f19d60de2b3999c22f9d10be4395c90ea3bfc5eb6cd6254243af")
+        #expect(lazy.hexDigest() == "9a76b8af8f16f19d60de2b3999c22f9d10be4395c90ea3bfc5eb6cd6254243af")
+        #expect(SHA256.hexDigest(of: bytes) == "9a76b8af8f16f19d60de2b3999c22f9d10be4395c90ea3bfc5eb6cd6254243af")
+    }
+
     @Test func fileDigest() throws {
         let folder = TempFolder("sha")
         let path = folder.path("model.json")
