@@ -15,15 +15,11 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --product strata
 
-# Until the nightly batch lands: the summary of each example model, and its PDF report and
-# SVG pictures in Output/<file name>/.
+# The nightly batch on Examples/ (config/strata.yml): PDF, SVGs, Markdown and JSON per model
+# in Output/, Output/index.md and Output/index.json, the run recorded in Output/history.sqlite.
 report: release
-	@status=0; for f in $(EXAMPLES); do \
-	  name=$$(basename "$$f" | tr . _); \
-	  echo; echo "### $$f"; \
-	  $(RELEASE_BIN) summary "$$f" || status=1; \
-	  $(RELEASE_BIN) render "$$f" --out "Output/$$name" --format pdf,svg || status=1; \
-	done; exit $$status
+	$(RELEASE_BIN) report
+	@echo "Index: Output/index.md"
 
 test: deps
 	$(SWIFT) test

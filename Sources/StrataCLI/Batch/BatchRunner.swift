@@ -141,7 +141,7 @@ public struct BatchRunner: Sendable {
             let staged = try publisher.stage(files, for: folder)
             try publisher.publish(staged, to: folder)
             progress.finished(found.id, ok: true, detail: "\(Formatting.count(analysis.totals.params)) parameters, \(files.count) files")
-            let entry = BatchIndex.Entry(id: found.id, reportFolder: folder, name: analysis.modelName, file: found.id, status: .ok,
+            let entry = BatchIndex.Entry(id: found.id, reportFolder: folder, name: doc.displayName, file: found.id, status: .ok,
                                          params: analysis.totals.params, macs: analysis.totals.macs, change: doc.change)
             return ModelResult(found: found, entry: entry,
                                record: HistoryEntry(id: found.id, name: analysis.modelName, file: found.id, hash: hash, ok: true,
