@@ -13,6 +13,7 @@ public struct ReportPublisher: Sendable {
     public init(output: String, runToken: String) throws {
         self.output = output
         self.staging = (output as NSString).appendingPathComponent(".strata-staging-\(runToken)")
+        Self.removeAbandonedStaging(in: output)
         do {
             try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
         } catch {
@@ -70,6 +71,15 @@ public struct ReportPublisher: Sendable {
             throw StrataError(file: final, "cannot be written (is the disk full? is the folder writable?)")
         }
         guard rename(temp, final) == 0 else { throw Self.error(final, "cannot be put in place") }
+    }
+
+    /// Removes staging folders left by runs that were killed (their process is gone).
+    static func removeAbandonedStaging(in output: String) {
+        let fm = FileManager.default
+        for name in (try? fm.contentsOfDirectory(atPath: output)) ?? [] where name.hasPrefix(".strata-staging-") {
+            guard let pid = Int32(name.dropFirst(".strata-staging-".count)), pid != getpid(), kill(pid, 0) != 0 else { continue }
+            try? fm.removeItem(atPath: (output as NSString).appendingPathComponent(name))
+        }
     }
 
     /// Removes the staging folder (at the end of a run).
