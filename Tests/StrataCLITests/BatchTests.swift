@@ -120,6 +120,19 @@ import Testing
         let inB = FileManager.default.fileExists(atPath: b + "/nested_json/report.json")
         #expect(inA != inB, "each model in exactly one shard")
         #expect(run(["report", models, "--shard", "3/2"]).code == 2)
+
+        // Merged: both models, one index, both histories.
+        let merged = try Self.tempDir() + "/merged"
+        let m = run(["merge", a, b, "--out", merged])
+        #expect(m.code == 0, "\(m.err)")
+        #expect(m.out.contains("Merged 2 models from 2 shard(s)"))
+        for folder in ["nested_json", "vision/resnet8_keras"] {
+            #expect(FileManager.default.fileExists(atPath: "\(merged)/\(folder)/report.json"), "\(folder)")
+        }
+        let index = try #require(try JSONSerialization.jsonObject(with: Data(try read(merged + "/index.json").utf8)) as? [String: Any])
+        #expect((index["models"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["nested.json", "vision/resnet8.keras"])
+        #expect(FileManager.default.fileExists(atPath: merged + "/history.sqlite"))
+        #expect(run(["merge", models, "--out", merged]).code == 1, "a folder without index.json is not a shard")
     }
 
     @Test func unwritableOutputIsAClearError() throws {
