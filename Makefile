@@ -40,6 +40,10 @@ bench: release
 	@python3 bench/deep_chain.py 700 > /tmp/strata-deep-chain.json
 	@/usr/bin/time -f "Strata render a 2,101-layer chain (PDF + 2 SVGs): %e s, peak RSS %M KB" \
 	  $(RELEASE_BIN) render /tmp/strata-deep-chain.json --out /tmp/strata-bench-deep --format pdf,svg --date 2026-01-01 > /dev/null
+	@rm -rf /tmp/strata-bench-batch && mkdir -p /tmp/strata-bench-batch/models && \
+	  for d in Tests/Fixtures/applications/*/; do cp "$$d/model.json" "/tmp/strata-bench-batch/models/$$(basename $$d).json"; done
+	@/usr/bin/time -f "Strata report on the 40 application configs (--no-forward; PDF, SVG, Markdown, JSON, index, history): %e s, peak RSS %M KB" \
+	  $(RELEASE_BIN) report /tmp/strata-bench-batch/models --out /tmp/strata-bench-batch/out --no-forward --date 2026-01-01 2>/dev/null | tail -1
 	@command -v dot >/dev/null 2>&1 || { [ "$$(id -u)" -eq 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; }
 	@if [ ! -x $(BENCH_VENV)/bin/python ]; then \
 	  python3 -m venv $(BENCH_VENV) && $(BENCH_VENV)/bin/pip install -q keras==3.15.1 tensorflow-cpu==2.21.0 pydot; fi

@@ -135,6 +135,35 @@ import Testing
         #expect(run(["merge", models, "--out", merged]).code == 1, "a folder without index.json is not a shard")
     }
 
+    /// Two files whose ids map to the same report folder: the second is refused with a clear
+    /// message, the first is reported, the run exits 1.
+    @Test func reportFolderCollisionIsRefused() throws {
+        let models = try Self.tempDir() + "/m"
+        try FileManager.default.createDirectory(atPath: models, withIntermediateDirectories: true)
+        let nested = Self.reference.appendingPathComponent("case_nested/model.json").path
+        try FileManager.default.copyItem(atPath: nested, toPath: models + "/a b.json")
+        try FileManager.default.copyItem(atPath: nested, toPath: models + "/a_b.json")
+        let out = try Self.tempDir()
+        let r = run(["report", models, "--out", out, "--no-forward", "--format", "json"])
+        #expect(r.code == 1)
+        #expect(r.err.contains("would share its report folder a_b_json"))
+        #expect(FileManager.default.fileExists(atPath: out + "/a_b_json/report.json"))
+    }
+
+    /// A corrupt history database is kept aside, a new one started, with a warning; the
+    /// reports are written.
+    @Test func corruptHistoryIsKeptAside() throws {
+        let models = try Self.modelsFolder()
+        try FileManager.default.removeItem(atPath: models + "/broken")
+        let out = try Self.tempDir()
+        FileManager.default.createFile(atPath: out + "/history.sqlite", contents: Data(repeating: 0x5A, count: 4096))
+        let r = run(["report", models, "--out", out, "--no-forward", "--format", "json", "--date", "2026-01-01"])
+        #expect(r.code == 0, "\(r.err)")
+        #expect(r.err.contains("history.sqlite"))
+        #expect(FileManager.default.fileExists(atPath: out + "/history.sqlite.corrupt-1"))
+        #expect(FileManager.default.fileExists(atPath: out + "/nested_json/report.json"))
+    }
+
     @Test func unwritableOutputIsAClearError() throws {
         let models = try Self.modelsFolder()
         let blocker = try Self.tempDir() + "/file"
