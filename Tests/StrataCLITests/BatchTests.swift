@@ -53,12 +53,13 @@ import Testing
         #expect(index.contains("resnet8"))
         #expect(index.contains("nested"))
         #expect(index.contains("broken/truncated.json"))
-        #expect(index.contains("broken/notes.json"))
+        #expect(!index.contains("broken/notes.json"), "a JSON file that is not a model config is skipped")
+        #expect(r.err.contains("skipped 1 file(s) that are not models (notes.json)"))
         let json = try #require(try JSONSerialization.jsonObject(with: Data(try read(out + "/index.json").utf8)) as? [String: Any])
         let entries = try #require(json["models"] as? [[String: Any]] ?? json["entries"] as? [[String: Any]])
-        #expect(entries.count == 4)
+        #expect(entries.count == 3)
         #expect(r.err.contains("symbolic link loop"))
-        #expect(r.out.contains("Reported 2 of 4 models"))
+        #expect(r.out.contains("Reported 2 of 3 models"))
         #expect(r.err.contains("truncated.json"))
         // No staging leftovers.
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasPrefix(".strata-staging") }
@@ -172,5 +173,28 @@ import Testing
         #expect(r.code == 1)
         #expect(r.err.contains("strata: error:"))
         #expect(r.err.contains(blocker))
+    }
+}
+
+/// Which files with a model extension discovery takes for models.
+@Suite struct DiscoveryTests {
+    @Test func notModelsAreSkipped() throws {
+        let dir = try BatchTests.tempDir()
+        let fm = FileManager.default
+        fm.createFile(atPath: dir + "/labels.json", contents: Data(#"["cat", "dog"]"#.utf8))
+        fm.createFile(atPath: dir + "/model.weights.h5", contents: Data("x".utf8))
+        fm.createFile(atPath: dir + "/broken.json", contents: Data(#"{"class_name": "Functional", "config": {"#.utf8))
+        fm.createFile(atPath: dir + "/broken.h5", contents: Data("x".utf8))
+        fm.createFile(atPath: dir + "/README.md", contents: Data("# models".utf8))
+        let r = ModelDiscovery.discover(inputs: [dir])
+        #expect(r.models.map(\.id) == ["broken.h5", "broken.json"], "broken models are still reported (as failed)")
+        #expect(Set(r.skipped.map { ($0 as NSString).lastPathComponent }) == ["labels.json", "model.weights.h5"])
+    }
+
+    @Test func shardsTakeEveryNthModel() {
+        let models = (0..<7).map { ModelDiscovery.Found(id: "m\($0)", path: "/m\($0)") }
+        #expect(ModelDiscovery.shard(models, k: 1, of: 3).map(\.id) == ["m0", "m3", "m6"])
+        #expect(ModelDiscovery.shard(models, k: 3, of: 3).map(\.id) == ["m2", "m5"])
+        #expect(ModelDiscovery.reportFolder(for: "vision/res net.v2.keras") == "vision/res_net_v2_keras")
     }
 }

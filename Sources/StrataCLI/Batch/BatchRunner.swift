@@ -41,6 +41,10 @@ public struct BatchRunner: Sendable {
         var problems = (discovery.problems + discovery.rejected).map(\.description)
         for p in discovery.problems { sink.error("strata: warning: \(p)") }
         for p in discovery.rejected { sink.error("strata: error: \(p)") }
+        if !discovery.skipped.isEmpty {
+            let shown = discovery.skipped.prefix(3).map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")
+            sink.error("strata: skipped \(discovery.skipped.count) file(s) that are not models (\(shown)\(discovery.skipped.count > 3 ? ", …" : ""))")
+        }
 
         let publisher = try ReportPublisher(output: settings.output, runToken: "\(getpid())")
         defer { publisher.cleanUp() }

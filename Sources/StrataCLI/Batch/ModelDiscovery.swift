@@ -22,6 +22,23 @@ public enum ModelDiscovery {
         public var problems: [StrataError]
         /// Model files that will not be reported (an id collision): the run counts them as failed.
         public var rejected: [StrataError]
+        /// Files with a model extension that are not models (a `labels.json`, Keras 3
+        /// `*.weights.h5`): not reported, listed so the user sees why.
+        public var skipped: [String] = []
+    }
+
+    /// True when a file with a model extension may be a model: a JSON file must mention
+    /// `class_name` and `config` in its first 64 KiB (a Keras config does at once); Keras 3
+    /// weights-only files (`*.weights.h5`) are not models. Anything else is read, and a broken
+    /// model is reported as failed.
+    public static func mayBeModel(_ path: String) -> Bool {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".weights.h5") { return false }
+        guard lower.hasSuffix(".json") else { return true }
+        guard let handle = FileHandle(forReadingAtPath: path) else { return true }
+        defer { try? handle.close() }
+        let head = String(decoding: (try? handle.read(upToCount: 64 << 10)) ?? Data(), as: UTF8.self)
+        return head.contains("\"class_name\"") && head.contains("\"config\"")
     }
 
     /// File extensions that may hold a model (the content decides when read).
@@ -32,6 +49,7 @@ public enum ModelDiscovery {
         var models: [Found] = []
         var problems: [StrataError] = []
         var rejected: [StrataError] = []
+        var skipped: [String] = []
         let fm = FileManager.default
         let excluded = Set(excluding.map { canonical($0) })
         var byId: [String: String] = [:]
@@ -75,7 +93,7 @@ public enum ModelDiscovery {
                     if sub.boolValue {
                         walk(path, relative: rel, prefix: prefix)
                     } else if extensions.contains((name as NSString).pathExtension.lowercased()) {
-                        add(Found(id: prefix + rel, path: path))
+                        if mayBeModel(path) { add(Found(id: prefix + rel, path: path)) } else { skipped.append(path) }
                     }
                 }
             }
@@ -97,7 +115,7 @@ public enum ModelDiscovery {
         }
 
         models.sort { $0.id < $1.id }
-        return Result(models: models, problems: problems, rejected: rejected)
+        return Result(models: models, problems: problems, rejected: rejected, skipped: skipped)
     }
 
     /// The models of shard `k` of `n` (1-based): every n-th model by id, starting with the k-th.
