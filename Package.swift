@@ -33,10 +33,11 @@ let package = Package(
             providers: [.apt(["libgraphviz-dev"])]
         ),
         .systemLibrary(name: "CLinux"),
-        .target(name: "ModelKit"),
+        .target(name: "Kernels"),
+        .target(name: "ModelKit", dependencies: ["Kernels"]),
         .target(
             name: "KerasFormat",
-            dependencies: ["ModelKit", "CHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["ModelKit", "Kernels", "CHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .target(name: "Reporting", dependencies: ["ModelKit", .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "History", dependencies: ["ModelKit", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -52,6 +53,7 @@ let package = Package(
         ),
         .executableTarget(name: "strata", dependencies: ["StrataCLI"]),
         .executableTarget(name: "StrataBench", dependencies: ["KerasFormat", "ModelKit"], path: "Sources/StrataBench"),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "ModelKitTests", dependencies: ["ModelKit"]),
         .testTarget(name: "KerasFormatTests", dependencies: ["KerasFormat", "ModelKit", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "KerasFormat", "ModelKit"], exclude: ["Goldens"]),
