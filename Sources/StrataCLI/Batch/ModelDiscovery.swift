@@ -131,7 +131,8 @@ public enum ModelDiscovery {
         }.joined(separator: "/")
     }
 
+    /// The path with symbolic links resolved (to detect loops and the output folder).
     static func canonical(_ path: String) -> String {
-        (path as NSString).resolvingSymlinksInPath.isEmpty ? path : URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
+        URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
     }
 }
