@@ -145,7 +145,7 @@ public struct BatchRunner: Sendable {
             let staged = try publisher.stage(files, for: folder)
             try publisher.publish(staged, to: folder)
             progress.finished(found.id, ok: true, detail: "\(Formatting.count(analysis.totals.params)) parameters, \(files.count) files")
-            let entry = BatchIndex.Entry(id: found.id, reportFolder: folder, name: doc.displayName, file: found.id, status: .ok,
+            let entry = BatchIndex.Entry(id: found.id, reportFolder: folder, name: found.id, file: found.id, status: .ok,
                                          params: analysis.totals.params, macs: analysis.totals.macs, change: doc.change)
             return ModelResult(found: found, entry: entry,
                                record: HistoryEntry(id: found.id, name: analysis.modelName, file: found.id, hash: hash, ok: true,
@@ -153,7 +153,7 @@ public struct BatchRunner: Sendable {
         } catch {
             let message = (error as? StrataError).map { $0.inFile(found.path).description } ?? String(describing: error)
             progress.finished(found.id, ok: false, detail: message)
-            let entry = BatchIndex.Entry(id: found.id, reportFolder: folder, name: (found.id as NSString).lastPathComponent,
+            let entry = BatchIndex.Entry(id: found.id, reportFolder: folder, name: found.id,
                                          file: found.id, status: previousExists ? .stale : .failed, error: message)
             return ModelResult(found: found, entry: entry,
                                record: HistoryEntry(id: found.id, name: found.id, file: found.id, hash: hash, ok: false,
