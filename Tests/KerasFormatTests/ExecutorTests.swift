@@ -121,3 +121,50 @@ enum ExecutionFixtures {
         }
     }
 }
+
+@Suite struct ActivationFunctionTests {
+    func values(_ name: String, _ xs: [Float], dialect: String = "keras3") throws -> [Float] {
+        try ActivationFunctions.apply(name, Tensor(shape: [xs.count], data: xs), dialect: dialect, context: "test").data
+    }
+
+    func close(_ a: [Float], _ b: [Float]) -> Bool { zip(a, b).allSatisfy { abs($0 - $1) <= 1e-6 } && a.count == b.count }
+
+    @Test func namedActivations() throws {
+        #expect(close(try values("relu6", [-1, 3, 7]), [0, 3, 6]))
+        #expect(close(try values("hard_sigmoid", [-4, 0, 1.5, 4]), [0, 0.5, 0.75, 1]))
+        #expect(close(try values("hard_sigmoid", [-4, 0, 1]), [0, 0.5, 0.7]) == false)
+        #expect(close(try values("hard_sigmoid", [-4, 0, 1], dialect: "keras2"), [0, 0.5, 0.7]))
+        #expect(close(try values("hard_swish", [-4, 0, 1.5, 4]), [0, 0, 1.125, 4]))
+        #expect(close(try values("leaky_relu", [-1, 2]), [-0.2, 2]))
+        // Exact GELU: 0.5 x (1 + erf(x / sqrt 2)); at 1: 0.8413447.
+        #expect(close(try values("gelu", [0, 1, -1]), [0, 0.8413447, -0.1586553]))
+        #expect(close(try values("softmax", [0, 0]), [0.5, 0.5]))
+        #expect(close(try values("silu", [0]), [0]))
+        #expect(close(try values("softplus", [0]), [0.6931472]))
+        #expect(throws: ExecutionError.self) { try values("sparsemax", [1]) }
+    }
+
+    @Test func reluLayerOptions() {
+        let x = Tensor(shape: [5], data: [-2, -0.5, 0.5, 2, 8])
+        #expect(ActivationFunctions.relu(x, maxValue: 6).data == [0, 0, 0.5, 2, 6])
+        #expect(ActivationFunctions.relu(x, negativeSlope: 0.1).data.map { ($0 * 100).rounded() / 100 } == [-0.2, -0.05, 0.5, 2, 8])
+        // threshold 1: values not above it are 0 (no negative slope).
+        #expect(ActivationFunctions.relu(x, threshold: 1).data == [0, 0, 0, 2, 8])
+    }
+
+    @Test func dilatedAndDepthwiseConvolution() {
+        let backend = ReferenceBackend()
+        // 1x5x5x1 ramp; 2x2 kernel of ones with dilation 2, valid: out 3x3, each the sum of
+        // x[i][j] + x[i][j+2] + x[i+2][j] + x[i+2][j+2].
+        let x = Tensor(shape: [1, 5, 5, 1], data: (0..<25).map(Float.init))
+        let y = backend.conv2d(x, kernel: Tensor(shape: [2, 2, 1, 1], data: [1, 1, 1, 1]), bias: nil,
+                               window: Window2D(kernel: [2, 2], strides: [1, 1], dilation: [2, 2], padding: .valid), groups: 1)
+        #expect(y.shape == [1, 3, 3, 1])
+        #expect(y.data[0] == 0 + 2 + 10 + 12)
+        // Depthwise, 2 channels, depth multiplier 2, 1x1 kernel: channel c*2+m = x_c * k[c][m].
+        let x2 = Tensor(shape: [1, 1, 1, 2], data: [3, 5])
+        let d = backend.depthwiseConv2d(x2, kernel: Tensor(shape: [1, 1, 2, 2], data: [1, 2, 10, 20]), bias: nil,
+                                        window: Window2D(kernel: [1, 1], strides: [1, 1], padding: .valid))
+        #expect(d.data == [3, 6, 50, 100])
+    }
+}
