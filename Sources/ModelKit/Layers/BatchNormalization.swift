@@ -19,12 +19,15 @@ public struct BatchNormalization: LayerKind {
     public let scale: Bool
     public let renorm: Bool
     public let virtualBatch: Bool
+    /// Added to the variance before its square root (default 0.001).
+    public let epsilon: Double
 
     public init(config: LayerConfig) throws {
         axis = try NormalizationAxes(config: config)
         center = try config.bool("center", default: true)
         scale = try config.bool("scale", default: true)
         renorm = try config.bool("renorm", default: false)
+        epsilon = try config.double("epsilon", default: 0.001)
         if let v = try config.optionalInt("virtual_batch_size") {
             guard v > 0 else { throw config.error("virtual_batch_size", "must be positive, found \(v)") }
             virtualBatch = true

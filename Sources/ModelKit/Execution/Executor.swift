@@ -1,0 +1,326 @@
+import Foundation
+import Kernels
+
+/// Why a forward pass cannot run: names the layer and what is wrong.
+public struct ExecutionError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// A reference forward pass: runs every call of a `ModelGraph` in `executionOrder` on real
+/// tensors (NHWC, float32), nested models recursively, shared layers with the same weights
+/// on each call. Heavy operations go through a `ComputeBackend`; the light ones are here.
+///
+/// Weights are keyed by layer path (`dense`, `encoder/enc_dense1`) in Keras weight order,
+/// as `ModelWeights.tensors` holds them. A layer the executor cannot run is an error naming
+/// the layer and its class, never a silent wrong result.
+public struct Executor: Sendable {
+    public let graph: ModelGraph
+    public let weights: [String: [Tensor]]
+    public let backend: any ComputeBackend
+    /// Path prefix of this graph's layers in `weights` (`encoder/` for a nested model).
+    public let prefix: String
+
+    public init(graph: ModelGraph, weights: [String: [Tensor]], backend: any ComputeBackend = ReferenceBackend(), prefix: String = "") {
+        self.graph = graph
+        self.weights = weights
+        self.backend = backend
+        self.prefix = prefix
+    }
+
+    /// Runs the model on `inputs` (in `graph.inputs` order); returns tensors in
+    /// `graph.outputs` order.
+    public func run(_ inputs: [Tensor]) throws -> [Tensor] {
+        guard inputs.count == graph.inputs.count else {
+            throw ExecutionError("model \"\(graph.name)\" takes \(graph.inputs.count) input(s), given \(inputs.count)")
+        }
+        var given: [NodeID: Tensor] = [:]
+        for (ref, t) in zip(graph.inputs, inputs) { given[NodeID(layer: ref.layer, call: ref.call)] = t }
+        var values: [NodeID: [Tensor]] = [:]
+        for node in graph.executionOrder {
+            let layer = graph.layers[node.layer]
+            let args = try layer.calls[node.call].map { ref -> Tensor in
+                guard let outs = values[NodeID(layer: ref.layer, call: ref.call)], ref.tensor < outs.count else {
+                    throw ExecutionError("layer \"\(layer.name)\" uses tensor \(ref), which was not computed")
+                }
+                return outs[ref.tensor]
+            }
+            if layer.kind is InputLayer {
+                if let t = given[node] { values[node] = [t]; continue }
+                if let a = args.first { values[node] = [a]; continue }
+                throw ExecutionError("input layer \"\(layer.name)\" was given no tensor")
+            }
+            do {
+                values[node] = try runLayer(layer, args)
+            } catch let e as ExecutionError {
+                throw e
+            } catch {
+                throw ExecutionError("layer \"\(prefix)\(layer.name)\" (\(layer.className)): \(error)")
+            }
+        }
+        return try graph.outputs.map { ref in
+            guard let outs = values[NodeID(layer: ref.layer, call: ref.call)], ref.tensor < outs.count else {
+                throw ExecutionError("model output \(ref) was not computed")
+            }
+            return outs[ref.tensor]
+        }
+    }
+
+    // MARK: - Layers
+
+    private func fail(_ layer: Layer, _ why: String) -> ExecutionError {
+        ExecutionError("layer \"\(prefix)\(layer.name)\" (\(layer.className)): \(why)")
+    }
+
+    private func params(_ layer: Layer, _ count: Int) throws -> [Tensor] {
+        guard let w = weights[prefix + layer.name] else { throw fail(layer, "no weights for layer path \"\(prefix)\(layer.name)\"") }
+        guard w.count == count else { throw fail(layer, "expected \(count) weight tensors, found \(w.count)") }
+        return w
+    }
+
+    private func single(_ layer: Layer, _ args: [Tensor]) throws -> Tensor {
+        guard args.count == 1 else { throw fail(layer, "expects one input, given \(args.count)") }
+        return args[0]
+    }
+
+    private func window(_ layer: Layer, _ g: ConvolutionGeometry) throws -> Window2D {
+        guard g.rank == 2, !g.channelsFirst else { throw fail(layer, "not runnable yet: only 2-D channels_last convolutions run") }
+        guard let p = WindowPadding(rawValue: g.padding) else { throw fail(layer, "not runnable yet: padding \"\(g.padding)\"") }
+        return Window2D(kernel: g.kernelSize, strides: g.strides, dilation: g.dilation, padding: p)
+    }
+
+    private func rank4(_ layer: Layer, _ x: Tensor) throws {
+        guard x.shape.count == 4 else { throw fail(layer, "expects an input of rank 4, found shape \(x.shape)") }
+    }
+
+    private func runLayer(_ layer: Layer, _ args: [Tensor]) throws -> [Tensor] {
+        let kind = layer.kind
+        let dialect = graph.source.dialect
+        switch kind {
+        case let k as NestedModel:
+            let inner = Executor(graph: k.graph, weights: weights, backend: backend, prefix: prefix + layer.name + "/")
+            return try inner.run(args)
+
+        case let k as Conv2D:
+            let c = k.convolution
+            let x = try single(layer, args)
+            try rank4(layer, x)
+            let w = try params(layer, c.useBias ? 2 : 1)
+            let y = backend.conv2d(x, kernel: w[0], bias: c.useBias ? w[1] : nil, window: try window(layer, c.geometry), groups: c.groups)
+            return [try ActivationFunctions.apply(c.activation, y, dialect: dialect, context: "layer \"\(prefix)\(layer.name)\" (\(layer.className))")]
+
+        case let k as DepthwiseConv2D:
+            let c = k.convolution
+            let x = try single(layer, args)
+            try rank4(layer, x)
+            let w = try params(layer, c.useBias ? 2 : 1)
+            let y = backend.depthwiseConv2d(x, kernel: w[0], bias: c.useBias ? w[1] : nil, window: try window(layer, c.geometry))
+            return [try ActivationFunctions.apply(c.activation, y, dialect: dialect, context: "layer \"\(prefix)\(layer.name)\" (\(layer.className))")]
+
+        case let k as SeparableConv2D:
+            let c = k.convolution
+            let x = try single(layer, args)
+            try rank4(layer, x)
+            let w = try params(layer, c.useBias ? 3 : 2)
+            let d = backend.depthwiseConv2d(x, kernel: w[0], bias: nil, window: try window(layer, c.geometry))
+            let one = Window2D(kernel: [1, 1], strides: [1, 1], padding: .valid)
+            let y = backend.conv2d(d, kernel: w[1], bias: c.useBias ? w[2] : nil, window: one, groups: 1)
+            return [try ActivationFunctions.apply(c.activation, y, dialect: dialect, context: "layer \"\(prefix)\(layer.name)\" (\(layer.className))")]
+
+        case let k as Dense:
+            guard k.loraRank == nil else { throw fail(layer, "not runnable yet: LoRA") }
+            let x = try single(layer, args)
+            let w = try params(layer, k.useBias ? 2 : 1)
+            guard x.shape.last == w[0].shape[0] else { throw fail(layer, "input shape \(x.shape) does not fit kernel \(w[0].shape)") }
+            let y = backend.dense(x, kernel: w[0], bias: k.useBias ? w[1] : nil)
+            return [try ActivationFunctions.apply(k.activation, y, dialect: dialect, context: "layer \"\(prefix)\(layer.name)\" (\(layer.className))")]
+
+        case let k as BatchNormalization:
+            return [try batchNorm(layer, k, single(layer, args))]
+
+        case let k as Activation:
+            return [try ActivationFunctions.apply(k.activation, single(layer, args), dialect: dialect, context: "layer \"\(prefix)\(layer.name)\" (\(layer.className))")]
+        case let k as ReLU:
+            return [ActivationFunctions.relu(try single(layer, args), negativeSlope: Float(k.negativeSlope),
+                                             maxValue: k.maxValue.map(Float.init), threshold: Float(k.threshold))]
+        case let k as LeakyReLU:
+            let s = Float(k.negativeSlope)
+            return [ActivationFunctions.map(try single(layer, args)) { $0 >= 0 ? $0 : s * $0 }]
+        case let k as ELU:
+            let a = Float(k.alpha)
+            return [ActivationFunctions.map(try single(layer, args)) { $0 > 0 ? $0 : a * (expf($0) - 1) }]
+        case let k as ThresholdedReLU:
+            let t = Float(k.theta)
+            return [ActivationFunctions.map(try single(layer, args)) { $0 > t ? $0 : 0 }]
+        case let k as Softmax:
+            let x = try single(layer, args)
+            guard k.axes.count == 1, let axis = TensorShape(x.shape).normalizedAxis(k.axes[0]) else {
+                throw fail(layer, "not runnable yet: softmax over axes \(k.axes)")
+            }
+            return [ActivationFunctions.softmax(x, axis: axis)]
+
+        case is Add: return [try merge(layer, args) { $0 + $1 }]
+        case is Subtract:
+            guard args.count == 2 else { throw fail(layer, "expects two inputs, given \(args.count)") }
+            return [try merge(layer, args) { $0 - $1 }]
+        case is Multiply: return [try merge(layer, args) { $0 * $1 }]
+        case is Maximum: return [try merge(layer, args) { max($0, $1) }]
+        case is Minimum: return [try merge(layer, args) { min($0, $1) }]
+        case is Average:
+            var s = try merge(layer, args) { $0 + $1 }
+            let n = Float(args.count)
+            for i in s.data.indices { s.data[i] /= n }
+            return [s]
+        case let k as Concatenate:
+            return [try concatenate(layer, args, axis: k.axis)]
+
+        case let k as MaxPooling2D:
+            let x = try single(layer, args)
+            return [backend.maxPool2d(x, window: try poolWindow(layer, k.window, x))]
+        case let k as AveragePooling2D:
+            let x = try single(layer, args)
+            return [backend.averagePool2d(x, window: try poolWindow(layer, k.window, x))]
+        case let k as GlobalAveragePooling2D:
+            return [try globalPool(layer, single(layer, args), k.reduction, average: true)]
+        case let k as GlobalMaxPooling2D:
+            return [try globalPool(layer, single(layer, args), k.reduction, average: false)]
+
+        case let k as Flatten:
+            let x = try single(layer, args)
+            if k.channelsFirst && x.shape.count > 2 { throw fail(layer, "not runnable yet: Flatten with channels_first") }
+            return [Tensor(shape: [x.shape[0], x.count / max(x.shape[0], 1)], data: x.data)]
+        case let k as Reshape:
+            let x = try single(layer, args)
+            let batch = x.shape[0]
+            let per = x.count / max(batch, 1)
+            var target = try k.targetShape.map { d -> Int in
+                guard let d else { throw fail(layer, "target shape \(k.targetShape) has an unknown dimension") }
+                return d
+            }
+            if let i = target.firstIndex(of: -1) {
+                let known = target.enumerated().filter { $0.offset != i }.reduce(1) { $0 * $1.element }
+                guard known > 0, per % known == 0 else { throw fail(layer, "cannot reshape \(x.shape) to \(k.targetShape)") }
+                target[i] = per / known
+            }
+            guard target.reduce(1, *) == per else { throw fail(layer, "cannot reshape \(x.shape) to \(target)") }
+            return [Tensor(shape: [batch] + target, data: x.data)]
+        case let k as ZeroPadding2D:
+            let x = try single(layer, args)
+            try rank4(layer, x)
+            guard !k.padding.layout.channelsFirst else { throw fail(layer, "not runnable yet: channels_first") }
+            return [zeroPad(x, k.padding.amounts.pairs)]
+
+        case is Dropout, is SpatialDropout1D, is SpatialDropout2D, is SpatialDropout3D, is GaussianNoise,
+             is GaussianDropout, is AlphaDropout, is Identity, is ActivityRegularization:
+            return [try single(layer, args)]
+
+        default:
+            throw fail(layer, "not runnable yet")
+        }
+    }
+
+    private func batchNorm(_ layer: Layer, _ k: BatchNormalization, _ x: Tensor) throws -> Tensor {
+        guard !k.renorm, !k.virtualBatch, k.axis.axes.count == 1,
+              let axis = TensorShape(x.shape).normalizedAxis(k.axis.axes[0]) else {
+            throw fail(layer, "not runnable yet: renorm, virtual batches or several axes")
+        }
+        let w = try params(layer, 2 + (k.scale ? 1 : 0) + (k.center ? 1 : 0))
+        var i = 0
+        let gamma = k.scale ? w[i] : nil; if k.scale { i += 1 }
+        let beta = k.center ? w[i] : nil; if k.center { i += 1 }
+        let mean = w[i], variance = w[i + 1]
+        let c = x.shape[axis]
+        guard mean.count == c else { throw fail(layer, "statistics of size \(mean.count) do not fit axis \(axis) of \(x.shape)") }
+        var scale = [Float](repeating: 1, count: c), shift = [Float](repeating: 0, count: c)
+        for j in 0..<c {
+            let inv = 1 / (variance.data[j] + Float(k.epsilon)).squareRoot()
+            let g = gamma?.data[j] ?? 1
+            scale[j] = g * inv
+            shift[j] = (beta?.data[j] ?? 0) - mean.data[j] * g * inv
+        }
+        let inner = x.shape[(axis + 1)...].reduce(1, *)
+        var y = x
+        for idx in y.data.indices {
+            let ch = (idx / inner) % c
+            y.data[idx] = y.data[idx] * scale[ch] + shift[ch]
+        }
+        return y
+    }
+
+    private func merge(_ layer: Layer, _ args: [Tensor], _ op: (Float, Float) -> Float) throws -> Tensor {
+        guard var acc = args.first else { throw fail(layer, "expects inputs, given none") }
+        for t in args.dropFirst() {
+            guard t.shape == acc.shape else {
+                throw fail(layer, "not runnable yet: inputs of different shapes \(args.map(\.shape)) (broadcasting)")
+            }
+            for i in acc.data.indices { acc.data[i] = op(acc.data[i], t.data[i]) }
+        }
+        return acc
+    }
+
+    private func concatenate(_ layer: Layer, _ args: [Tensor], axis raw: Int) throws -> Tensor {
+        guard let first = args.first, let axis = TensorShape(first.shape).normalizedAxis(raw) else {
+            throw fail(layer, "bad axis \(raw)")
+        }
+        for t in args {
+            guard t.shape.count == first.shape.count,
+                  (0..<t.shape.count).allSatisfy({ $0 == axis || t.shape[$0] == first.shape[$0] }) else {
+                throw fail(layer, "inputs \(args.map(\.shape)) do not fit on axis \(raw)")
+            }
+        }
+        let outer = first.shape[..<axis].reduce(1, *)
+        let inner = first.shape[(axis + 1)...].reduce(1, *)
+        var shape = first.shape
+        shape[axis] = args.reduce(0) { $0 + $1.shape[axis] }
+        var data: [Float] = []
+        data.reserveCapacity(shape.reduce(1, *))
+        for o in 0..<outer {
+            for t in args {
+                let block = t.shape[axis] * inner
+                data.append(contentsOf: t.data[(o * block)..<((o + 1) * block)])
+            }
+        }
+        return Tensor(shape: shape, data: data)
+    }
+
+    private func poolWindow(_ layer: Layer, _ w: PoolingWindow, _ x: Tensor) throws -> Window2D {
+        try rank4(layer, x)
+        guard !w.layout.channelsFirst, w.poolSize.count == 2 else { throw fail(layer, "not runnable yet: channels_first") }
+        guard let p = WindowPadding(rawValue: w.padding) else { throw fail(layer, "not runnable yet: padding \"\(w.padding)\"") }
+        return Window2D(kernel: w.poolSize, strides: w.strides, padding: p)
+    }
+
+    private func globalPool(_ layer: Layer, _ x: Tensor, _ r: GlobalPoolingReduction, average: Bool) throws -> Tensor {
+        try rank4(layer, x)
+        guard !r.layout.channelsFirst else { throw fail(layer, "not runnable yet: channels_first") }
+        let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        var out = [Float](repeating: average ? 0 : -.infinity, count: n * c)
+        for b in 0..<n {
+            for p in 0..<(h * w) {
+                for ch in 0..<c {
+                    let v = x.data[(b * h * w + p) * c + ch]
+                    out[b * c + ch] = average ? out[b * c + ch] + v : max(out[b * c + ch], v)
+                }
+            }
+        }
+        if average { for i in out.indices { out[i] /= Float(h * w) } }
+        return Tensor(shape: r.keepDims ? [n, 1, 1, c] : [n, c], data: out)
+    }
+
+    private func zeroPad(_ x: Tensor, _ pairs: [(before: Int, after: Int)]) -> Tensor {
+        let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let oh = h + pairs[0].before + pairs[0].after, ow = w + pairs[1].before + pairs[1].after
+        var out = Tensor(zeros: [n, oh, ow, c])
+        for b in 0..<n {
+            for y in 0..<h {
+                for xx in 0..<w {
+                    let src = ((b * h + y) * w + xx) * c
+                    let dst = ((b * oh + y + pairs[0].before) * ow + xx + pairs[1].before) * c
+                    for ch in 0..<c { out.data[dst + ch] = x.data[src + ch] }
+                }
+            }
+        }
+        return out
+    }
+}

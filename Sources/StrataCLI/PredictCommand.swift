@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import KerasFormat
+import Kernels
+import ModelKit
+
+/// `strata predict FILE --input in.npy [--input ...] (--output out.npy | --output-dir DIR)`:
+/// runs the model's forward pass with its stored weights.
+struct PredictCommand: OutputCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Run a model with its stored weights on .npy inputs and write its outputs as float32 .npy.",
+        discussion: """
+        Inputs are given in the model's input order; each must have the model's input shape \
+        (any batch size). Exit codes: 0 done; 1 the model, its weights or an input could not \
+        be read or run; 2 usage error.
+        """
+    )
+
+    @Argument(help: "A Keras model with weights: .keras archive or Keras 2 .h5.")
+    var file: String
+
+    @Option(name: .customLong("input"), help: ArgumentHelp("An input tensor (.npy); repeat once per model input, in order.", valueName: "npy"))
+    var inputs: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Where to write the output (single-output models).", valueName: "npy"))
+    var output: String?
+
+    @Option(name: .customLong("output-dir"), help: ArgumentHelp("Folder for output_0.npy, output_1.npy, ...", valueName: "dir"))
+    var outputDir: String?
+
+    var sink: OutputSink = .standard
+
+    enum CodingKeys: String, CodingKey { case file, inputs, output, outputDir }
+
+    func validate() throws {
+        guard !inputs.isEmpty else { throw ValidationError("give at least one --input file") }
+        guard (output == nil) != (outputDir == nil) else { throw ValidationError("give exactly one of --output and --output-dir") }
+    }
+
+    func execute() throws {
+        let graph: ModelGraph
+        let weights: ModelWeights
+        do {
+            graph = try ModelFileReader.read(file)
+            weights = try ModelWeights.load(path: file, analysis: Analyzer.analyze(graph))
+        } catch let e as StrataError {
+            throw CommandFailure("strata: error: \(e.inFile(file))")
+        }
+        let declared = Analyzer.declaredInputShapes(graph)
+        guard inputs.count == declared.count else {
+            throw CommandFailure("strata: error: \(file): the model has \(declared.count) input(s); \(inputs.count) --input file(s) were given", code: 2)
+        }
+        var tensors: [Tensor] = []
+        for (path, shape) in zip(inputs, declared) {
+            let t: Tensor
+            do { t = try NPY.readTensor(path: path) } catch {
+                throw CommandFailure("strata: error: \(path): \(error)")
+            }
+            if let shape {
+                let fits = t.shape.count == shape.rank
+                    && zip(t.shape.dropFirst(), shape.dims.dropFirst()).allSatisfy { $0.1 == nil || $0.1 == $0.0 }
+                guard fits else {
+                    throw CommandFailure("strata: error: \(path): the model expects an input of shape \(shape), found \(Self.text(t.shape))")
+                }
+            }
+            tensors.append(t)
+        }
+        let outputs: [Tensor]
+        do {
+            outputs = try Executor(graph: graph, weights: weights.tensors).run(tensors)
+        } catch let e as ExecutionError {
+            throw CommandFailure("strata: error: \(file): \(e.message)")
+        }
+        var written: [String] = []
+        if let output {
+            guard outputs.count == 1 else {
+                throw CommandFailure("strata: error: \(file): the model has \(outputs.count) outputs; use --output-dir", code: 2)
+            }
+            written = [output]
+        } else if let outputDir {
+            do { try FileManager.default.createDirectory(atPath: outputDir, withIntermediateDirectories: true) } catch {
+                throw CommandFailure("strata: error: \(outputDir): cannot create the folder: \(error.localizedDescription)")
+            }
+            written = outputs.indices.map { URL(fileURLWithPath: outputDir).appendingPathComponent("output_\($0).npy").path }
+        }
+        for (t, path) in zip(outputs, written) {
+            do { try NPY.write(t, to: path) } catch { throw CommandFailure("strata: error: \(path): \(error)") }
+            sink.out("\(path): \(Self.text(t.shape))")
+        }
+    }
+
+    static func text(_ shape: [Int]) -> String { "(" + shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? ",)" : ")") }
+}
