@@ -412,6 +412,6 @@ public struct KerasConfigReader {
         }
         return Layer(name: name, className: className, registeredName: registered, kind: kind,
                      trainable: try config.bool("trainable", default: true),
-                     dtype: config.dtypePolicy(), calls: [], path: path, listed: listed)
+                     dtype: config.dtypePolicy(), calls: [], path: path, listed: listed, config: cfgObject)
     }
 }

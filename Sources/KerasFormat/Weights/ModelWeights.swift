@@ -17,10 +17,10 @@ import ModelKit
 /// infinite values are not an error; they are reported in `diagnostics`
 /// (`weights-not-finite`).
 public struct ModelWeights: Sendable {
-    /// The file the weights were read from.
+    /// The file the weights were read from (for initialised weights: the model file).
     public let file: String
-    /// Which layout the file had.
-    public let layout: KerasWeightIndex.Layout
+    /// Which layout the file had; nil for weights generated from a seed (`initialized`).
+    public let layout: KerasWeightIndex.Layout?
     /// Layer paths in analysis order (depth first: a nested model's layers in its place).
     public let layerPaths: [String]
     /// Tensors per layer path, in the analysis's weight order.

@@ -21,10 +21,13 @@ public struct Layer: Sendable {
     /// Output shapes recorded in the file for each call, when the config has them (Keras 3
     /// records the shapes of tensors passed on), used for layers Strata cannot infer.
     public var recordedOutputShapes: [[TensorShape]]
+    /// The layer's `config` object as saved (keys in file order; call arguments that shape
+    /// outputs added). Kept for what the decoded kind does not hold, such as initializers.
+    public var config: JSONObject
 
     public init(name: String, className: String, registeredName: String? = nil, kind: any LayerKind, trainable: Bool = true,
                 dtype: DType = .float32, calls: [[TensorRef]] = [], path: String = "", listed: Bool = true,
-                recordedOutputShapes: [[TensorShape]] = []) {
+                recordedOutputShapes: [[TensorShape]] = [], config: JSONObject = JSONObject()) {
         self.name = name
         self.className = className
         self.registeredName = registeredName
@@ -35,6 +38,7 @@ public struct Layer: Sendable {
         self.path = path
         self.listed = listed
         self.recordedOutputShapes = recordedOutputShapes
+        self.config = config
     }
 
     /// The nested graph when this layer is a model used as a layer.
