@@ -1,0 +1,123 @@
+import Foundation
+import Kernels
+
+/// Times an `Executor`'s forward pass: `warmup` untimed runs, then up to `runs` timed runs of
+/// the whole pass (`ContinuousClock`, no per-layer hook), then a separate instrumented run set
+/// (as many runs as were timed) in which each layer call is timed. The totals therefore carry
+/// no instrumentation cost; the per-layer medians carry a little (two clock reads per call).
+public struct ForwardProfiler: Sendable {
+    /// Untimed runs first (caches, allocator, lazy initialisation).
+    public var warmup: Int
+    /// Timed runs asked for (at least 1).
+    public var runs: Int
+    /// Threads asked for; recorded beside the threads actually used.
+    public var requestedThreads: Int
+    /// When set, timed runs stop once their summed time reaches it (at least one run always
+    /// runs); `ForwardTiming.runs` records how many ran.
+    public var budget: Duration?
+
+    public init(warmup: Int = 5, runs: Int = 30, requestedThreads: Int = 1, budget: Duration? = nil) {
+        self.warmup = max(0, warmup)
+        self.runs = max(1, runs)
+        self.requestedThreads = max(1, requestedThreads)
+        self.budget = budget
+    }
+
+    /// Runs `executor` on `inputs` as described above. The reference backend is
+    /// single-threaded, so `threads` is recorded as 1 whatever was asked for.
+    public func profile(_ executor: Executor, inputs: [Tensor]) throws -> ForwardTiming {
+        _ = Self.resetPeakRSS()
+        for _ in 0..<warmup { _ = try executor.run(inputs) }
+
+        let clock = ContinuousClock()
+        var runMs: [Double] = []
+        var spent = Duration.zero
+        for _ in 0..<runs {
+            let start = clock.now
+            _ = try executor.run(inputs)
+            let d = clock.now - start
+            runMs.append(Self.milliseconds(d))
+            spent += d
+            if let budget, spent >= budget { break }
+        }
+
+        // Separate instrumented set: per-call durations, in execution order.
+        let graph = executor.graph
+        let timedNodes = graph.executionOrder.filter { !(graph.layers[$0.layer].kind is InputLayer) }
+        let collector = Collector()
+        for _ in 0..<runMs.count {
+            _ = try executor.run(inputs, layerTimer: { node, d in collector.add(node, d) })
+        }
+        let perNode = collector.durations
+        let layers = timedNodes.map { node -> ForwardTiming.LayerTime in
+            let layer = graph.layers[node.layer]
+            let ms = (perNode[node] ?? []).map(Self.milliseconds).sorted()
+            return ForwardTiming.LayerTime(name: node.call == 0 ? layer.name : "\(layer.name) (call \(node.call + 1))",
+                                           className: layer.className, medianMs: ForwardTiming.percentile(ms, 50))
+        }
+        return ForwardTiming(runs: runMs.count, requestedRuns: runs, warmup: warmup, threads: 1,
+                             requestedThreads: requestedThreads, runMs: runMs, layers: layers,
+                             instrumentedRuns: runMs.count, peakRSSBytes: Self.peakRSSBytes(),
+                             backend: String(describing: type(of: executor.backend)))
+    }
+
+    /// Deterministic pseudo-random inputs, uniform in [-1, 1), one per shape, batch 1 (a
+    /// `nil` first dimension becomes 1). Every other dimension must be known: an open one is
+    /// an `ExecutionError` naming the input and its shape. Same `seed`, same values.
+    public static func inputs(for shapes: [TensorShape?], seed: UInt64 = 0x5EED) throws -> [Tensor] {
+        var state = seed
+        return try shapes.enumerated().map { i, shape in
+            guard let shape else { throw ExecutionError("input \(i + 1) has no declared shape") }
+            guard shape.rank >= 1, shape.dims.dropFirst().allSatisfy({ $0 != nil }) else {
+                throw ExecutionError("input \(i + 1) has shape \(shape), with open dimensions besides the batch")
+            }
+            let dims = [1] + shape.dims.dropFirst().map { $0! }
+            let count = dims.reduce(1, *)
+            var data = [Float](repeating: 0, count: count)
+            for j in 0..<count {
+                // SplitMix64 (Steele, Lea, Flood 2014), top 24 bits -> [0, 1).
+                state &+= 0x9E37_79B9_7F4A_7C15
+                var z = state
+                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+                z ^= z >> 31
+                data[j] = Float(z >> 40) / Float(1 << 24) * 2 - 1
+            }
+            return Tensor(shape: dims, data: data)
+        }
+    }
+
+    /// Peak resident set size of this process in bytes (`VmHWM` in /proc/self/status), or
+    /// `nil` where it cannot be read.
+    public static func peakRSSBytes() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let parts = line.dropFirst("VmHWM:".count).split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard let value = parts.first.flatMap({ Int($0) }) else { return nil }
+            let unit = parts.count > 1 ? parts[1].lowercased() : "kb"
+            return unit == "kb" ? value * 1024 : value
+        }
+        return nil
+    }
+
+    /// Resets the process's peak RSS to its current RSS (writes 5 to /proc/self/clear_refs,
+    /// Linux 4.0 and later); false where that is not allowed.
+    @discardableResult
+    public static func resetPeakRSS() -> Bool {
+        guard let h = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return false }
+        defer { try? h.close() }
+        do { try h.write(contentsOf: Data("5".utf8)); return true } catch { return false }
+    }
+
+    static func milliseconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+    }
+
+    /// Gathers per-call durations from the layer hook (the executor runs calls in order on
+    /// the calling thread; the lock only satisfies `Sendable`).
+    private final class Collector: @unchecked Sendable {
+        private let lock = NSLock()
+        private(set) var durations: [NodeID: [Duration]] = [:]
+        func add(_ node: NodeID, _ d: Duration) { lock.lock(); durations[node, default: []].append(d); lock.unlock() }
+    }
+}

@@ -1,0 +1,193 @@
+import ArgumentParser
+import Foundation
+import KerasFormat
+import Kernels
+import ModelKit
+
+/// `strata time FILE [--threads N] [--warmup N] [--runs N] [--json] [--input-shape dims]...`:
+/// times the forward pass at batch 1 on deterministic pseudo-random inputs, with the per-layer
+/// table from a separate instrumented run set.
+struct TimeCommand: OutputCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "time",
+        abstract: "Time a model's forward pass (batch 1) with its stored weights, per layer too.",
+        discussion: """
+        Runs --warmup untimed passes, then --runs timed passes of the whole model (median, min, \
+        p90 and the spread, the interquartile range p75 - p25), then as many separate \
+        instrumented passes that time each layer call; the sum of the per-layer medians is \
+        shown beside the total. Inputs are pseudo-random values from a fixed seed, shaped like \
+        the model's inputs at batch 1. Peak RSS is the process's VmHWM. The reference backend \
+        is single-threaded: the threads used are recorded as 1 whatever --threads asks. \
+        Exit codes: 0 done; 1 the model or its weights could not be read or run (a .json model \
+        holds no weights); 2 usage error (including open input dimensions without --input-shape).
+        """
+    )
+
+    @Argument(help: "A Keras model with weights: .keras archive or Keras 2 .h5.")
+    var file: String
+
+    @Option(name: .long, help: ArgumentHelp("Threads to ask for (default: the core count). The reference backend uses 1.", valueName: "n"))
+    var threads: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Untimed warm-up runs.", valueName: "n"))
+    var warmup: Int = 5
+
+    @Option(name: .long, help: ArgumentHelp("Timed runs.", valueName: "n"))
+    var runs: Int = 30
+
+    @Option(name: .long, help: ArgumentHelp("Stop timed runs once they have taken this many seconds (at least one runs).", valueName: "seconds"))
+    var budget: Double?
+
+    @Flag(name: .long, help: "Print one JSON object instead of the table.")
+    var json = false
+
+    @Option(name: .customLong("input-shape"), help: ArgumentHelp(
+        "Sizes for the dimensions the model leaves open, without the batch: 224,224,3. Repeat once per input, in order.",
+        valueName: "dims"))
+    var inputShapes: [String] = []
+
+    var sink: OutputSink = .standard
+
+    enum CodingKeys: String, CodingKey { case file, threads, warmup, runs, budget, json, inputShapes }
+
+    func validate() throws {
+        guard runs >= 1 else { throw ValidationError("--runs must be at least 1, given \(runs)") }
+        guard warmup >= 0 else { throw ValidationError("--warmup must be 0 or more, given \(warmup)") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, given \(threads)") }
+        if let budget, !(budget > 0) { throw ValidationError("--budget must be a positive number of seconds, given \(budget)") }
+        for text in inputShapes {
+            do { _ = try InputShapes.parse(text) } catch let e as StrataError { throw ValidationError("--" + e.message) }
+        }
+    }
+
+    func execute() throws {
+        let graph: ModelGraph
+        let format: ModelFileReader.Format
+        do {
+            graph = try ModelFileReader.read(file)
+            format = try ModelFileReader.detect(file)
+        } catch let e as StrataError {
+            throw CommandFailure("strata: error: \(e.inFile(file))")
+        }
+        if format == .json {
+            throw CommandFailure("strata: error: \(file): the model file holds no weights (a JSON config), so it cannot be timed yet; "
+                                 + "initialising weights from a fixed seed is coming. Time a .keras archive or a Keras 2 .h5 file.")
+        }
+        var shapes: [TensorShape?] = Analyzer.declaredInputShapes(graph)
+        if !inputShapes.isEmpty {
+            do { shapes = try InputShapes.fill(graph, inputShapes) } catch let e as StrataError {
+                throw CommandFailure("strata: error: \(file): \(e.message.replacingOccurrences(of: "input shape ", with: "--input-shape "))", code: 2)
+            }
+        }
+        let inputs: [Tensor]
+        do { inputs = try ForwardProfiler.inputs(for: shapes) } catch let e as ExecutionError {
+            throw CommandFailure("strata: error: \(file): \(e.message); give the sizes with --input-shape (without the batch, e.g. --input-shape 224,224,3), once per input", code: 2)
+        }
+        let weights: ModelWeights
+        do {
+            let analysis = inputShapes.isEmpty ? Analyzer.analyze(graph) : Analyzer.analyze(graph, inputShapes: shapes.map { $0! })
+            weights = try ModelWeights.load(path: file, analysis: analysis)
+        } catch let e as StrataError {
+            throw CommandFailure("strata: error: \(e.inFile(file))")
+        }
+        let profiler = ForwardProfiler(warmup: warmup, runs: runs, requestedThreads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
+                                       budget: budget.map { .milliseconds(Int64(($0 * 1000).rounded(.up))) })
+        let timing: ForwardTiming
+        do {
+            timing = try profiler.profile(Executor(graph: graph, weights: weights.tensors), inputs: inputs)
+        } catch let e as ExecutionError {
+            throw CommandFailure("strata: error: \(file): \(e.message)")
+        }
+        sink.out(json ? Self.json(timing, model: file) : Self.table(timing, model: file, budget: budget))
+    }
+
+    // MARK: - Output
+
+    static func ms(_ v: Double) -> String { String(format: "%.3f", v) }
+
+    /// The human table: totals, the per-layer sum beside them, then one row per layer call in
+    /// execution order (name, class, median ms, share of the median total).
+    static func table(_ t: ForwardTiming, model: String, budget: Double?) -> String {
+        var lines: [String] = []
+        lines.append("Model: \(model)")
+        let threadNote = t.requestedThreads == t.threads ? "" : " (asked for \(t.requestedThreads); the reference backend is single-threaded)"
+        lines.append("Backend: \(t.backend), threads used: \(t.threads)\(threadNote)")
+        var runsLine = "Runs: \(t.runs) timed after \(t.warmup) warm-up, batch 1, pseudo-random inputs (fixed seed)"
+        if t.runs < t.requestedRuns, let budget { runsLine += "; stopped at the \(budget) s budget (\(t.requestedRuns) asked for)" }
+        lines.append(runsLine)
+        lines.append("Total: median \(ms(t.medianMs)) ms, min \(ms(t.minMs)) ms, p90 \(ms(t.p90Ms)) ms, spread (IQR, p75 - p25) \(ms(t.spreadMs)) ms")
+        let share = t.medianMs > 0 ? String(format: " (%.1f%% of the median total)", t.layerSumMs / t.medianMs * 100) : ""
+        lines.append("Sum of per-layer times: \(ms(t.layerSumMs)) ms\(share), medians over \(t.instrumentedRuns) separate instrumented run(s)")
+        if let rss = t.peakRSSBytes {
+            lines.append("Peak RSS: \(rss) bytes (\(String(format: "%.1f", Double(rss) / 1e6)) MB)")
+        } else {
+            lines.append("Peak RSS: not available")
+        }
+        lines.append("")
+        let header = ["#", "Layer", "Class", "Median ms", "Share"]
+        var rows: [[String]] = []
+        for (i, l) in t.layers.enumerated() {
+            let pct = t.medianMs > 0 ? String(format: "%.1f%%", l.medianMs / t.medianMs * 100) : "-"
+            rows.append([String(i + 1), l.name, l.className, ms(l.medianMs), pct])
+        }
+        rows.append(["", "Sum of per-layer times", "", ms(t.layerSumMs), t.medianMs > 0 ? String(format: "%.1f%%", t.layerSumMs / t.medianMs * 100) : "-"])
+        rows.append(["", "Total (median)", "", ms(t.medianMs), "100.0%"])
+        let all = [header] + rows
+        let widths = header.indices.map { c in all.map { $0[c].count }.max() ?? 0 }
+        let rightAligned: Set<Int> = [0, 3, 4]
+        func format(_ r: [String]) -> String {
+            r.enumerated().map { c, s in
+                let pad = String(repeating: " ", count: widths[c] - s.count)
+                return rightAligned.contains(c) ? pad + s : s + pad
+            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        lines.append(format(header))
+        lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
+        for r in rows.dropLast(2) { lines.append(format(r)) }
+        lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
+        for r in rows.suffix(2) { lines.append(format(r)) }
+        return lines.joined(separator: "\n")
+    }
+
+    /// One JSON object, keys in a fixed order (see the README for the schema).
+    static func json(_ t: ForwardTiming, model: String) -> String {
+        func str(_ s: String) -> String {
+            var out = "\""
+            for u in s.unicodeScalars {
+                switch u {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\t": out += "\\t"
+                case "\r": out += "\\r"
+                default:
+                    if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+                }
+            }
+            return out + "\""
+        }
+        func num(_ v: Double) -> String { v.isFinite ? "\(v)" : "null" }
+        let layers = t.layers.map { "{\"name\": \(str($0.name)), \"class\": \(str($0.className)), \"median_ms\": \(num($0.medianMs))}" }
+        let fields: [(String, String)] = [
+            ("model", str(model)),
+            ("backend", str(t.backend)),
+            ("threads", "\(t.threads)"),
+            ("threads_requested", "\(t.requestedThreads)"),
+            ("warmup", "\(t.warmup)"),
+            ("runs", "\(t.runs)"),
+            ("runs_requested", "\(t.requestedRuns)"),
+            ("batch", "1"),
+            ("median_ms", num(t.medianMs)),
+            ("min_ms", num(t.minMs)),
+            ("p90_ms", num(t.p90Ms)),
+            ("spread_ms", num(t.spreadMs)),
+            ("spread", str("iqr")),
+            ("layer_sum_ms", num(t.layerSumMs)),
+            ("instrumented_runs", "\(t.instrumentedRuns)"),
+            ("peak_rss_bytes", t.peakRSSBytes.map(String.init) ?? "null"),
+            ("run_ms", "[" + t.runMs.map(num).joined(separator: ", ") + "]"),
+            ("layers", "[" + layers.joined(separator: ", ") + "]"),
+        ]
+        return "{" + fields.map { "\(str($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
+    }
+}
