@@ -33,7 +33,8 @@ let package = Package(
             providers: [.apt(["libgraphviz-dev"])]
         ),
         .systemLibrary(name: "CLinux"),
-        .target(name: "Kernels"),
+        .systemLibrary(name: "CDNNL"),
+        .target(name: "Kernels", dependencies: ["CDNNL"]),
         .target(name: "ModelKit", dependencies: ["Kernels"]),
         .target(
             name: "KerasFormat",

@@ -2,7 +2,7 @@
 # Installs the Debian packages Strata builds against, when pkg-config cannot find them.
 # Runs apt-get as root (or through sudo when available); otherwise says what to run.
 set -euo pipefail
-packages=(pkg-config libsqlite3-dev libhdf5-dev zlib1g-dev libcairo2-dev libpango1.0-dev libgraphviz-dev poppler-utils fonts-dejavu-core)
+packages=(pkg-config libsqlite3-dev libhdf5-dev zlib1g-dev libcairo2-dev libpango1.0-dev libgraphviz-dev poppler-utils fonts-dejavu-core libdnnl-dev)
 missing=()
 if command -v pkg-config >/dev/null 2>&1; then
   for pc in sqlite3 hdf5 zlib cairo pangocairo libgvc; do
@@ -13,6 +13,7 @@ else
 fi
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+[ -e /usr/include/oneapi/dnnl/dnnl.h ] || missing+=(libdnnl-dev)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "strata: missing ${missing[*]}; installing system packages: ${packages[*]}" >&2
 if [ "$(id -u)" -eq 0 ]; then
