@@ -43,7 +43,9 @@ struct PredictCommand: OutputCommand {
         let weights: ModelWeights
         do {
             graph = try ModelFileReader.read(file)
-            weights = try ModelWeights.load(path: file, analysis: Analyzer.analyze(graph))
+            let loaded = try ModelRunSetup.weights(file: file, graph: graph, analysis: Analyzer.analyze(graph))
+            weights = loaded.weights
+            if loaded.seeded { sink.error(ModelRunSetup.seededNote(file)) }
         } catch let e as StrataError {
             throw CommandFailure("strata: error: \(e.inFile(file))")
         }
@@ -68,7 +70,7 @@ struct PredictCommand: OutputCommand {
         }
         let outputs: [Tensor]
         do {
-            outputs = try Executor(graph: graph, weights: weights.tensors).run(tensors)
+            outputs = try Executor(graph: graph, weights: weights.tensors, backend: ModelRunSetup.backend(threads: nil)).run(tensors)
         } catch let e as ExecutionError {
             throw CommandFailure("strata: error: \(file): \(e.message)")
         }

@@ -62,16 +62,10 @@ struct TimeCommand: OutputCommand {
 
     func execute() throws {
         let graph: ModelGraph
-        let format: ModelFileReader.Format
         do {
             graph = try ModelFileReader.read(file)
-            format = try ModelFileReader.detect(file)
         } catch let e as StrataError {
             throw CommandFailure("strata: error: \(e.inFile(file))")
-        }
-        if format == .json {
-            throw CommandFailure("strata: error: \(file): the model file holds no weights (a JSON config), so it cannot be timed yet; "
-                                 + "initialising weights from a fixed seed is coming. Time a .keras archive or a Keras 2 .h5 file.")
         }
         var shapes: [TensorShape?] = Analyzer.declaredInputShapes(graph)
         if !inputShapes.isEmpty {
@@ -86,15 +80,19 @@ struct TimeCommand: OutputCommand {
         let weights: ModelWeights
         do {
             let analysis = inputShapes.isEmpty ? Analyzer.analyze(graph) : Analyzer.analyze(graph, inputShapes: shapes.map { $0! })
-            weights = try ModelWeights.load(path: file, analysis: analysis)
+            let loaded = try ModelRunSetup.weights(file: file, graph: graph, analysis: analysis)
+            weights = loaded.weights
+            if loaded.seeded { sink.error(ModelRunSetup.seededNote(file)) }
         } catch let e as StrataError {
             throw CommandFailure("strata: error: \(e.inFile(file))")
         }
         let profiler = ForwardProfiler(warmup: warmup, runs: runs, requestedThreads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
                                        budget: budget.map { .milliseconds(Int64(($0 * 1000).rounded(.up))) })
-        let timing: ForwardTiming
+        var timing: ForwardTiming
+        let backend = ModelRunSetup.backend(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         do {
-            timing = try profiler.profile(Executor(graph: graph, weights: weights.tensors), inputs: inputs)
+            timing = try profiler.profile(Executor(graph: graph, weights: weights.tensors, backend: backend), inputs: inputs)
+            timing.threads = ModelRunSetup.threadsUsed(backend)
         } catch let e as ExecutionError {
             throw CommandFailure("strata: error: \(file): \(e.message)")
         }
@@ -110,7 +108,7 @@ struct TimeCommand: OutputCommand {
     static func table(_ t: ForwardTiming, model: String, budget: Double?) -> String {
         var lines: [String] = []
         lines.append("Model: \(model)")
-        let threadNote = t.requestedThreads == t.threads ? "" : " (asked for \(t.requestedThreads); the reference backend is single-threaded)"
+        let threadNote = t.requestedThreads == t.threads ? "" : " (asked for \(t.requestedThreads); the reference backend is single-threaded; light layers run in plain Swift on one thread)"
         lines.append("Backend: \(t.backend), threads used: \(t.threads)\(threadNote)")
         var runsLine = "Runs: \(t.runs) timed after \(t.warmup) warm-up, batch 1, pseudo-random inputs (fixed seed)"
         if t.runs < t.requestedRuns, let budget { runsLine += "; stopped at the \(budget) s budget (\(t.requestedRuns) asked for)" }
