@@ -47,7 +47,7 @@ public enum ReportJSON {
         top.append(("explanation", .array(Explanation.paragraphs(a).map { .string($0) })))
         top.append(("layers", .array(a.rows.map(layer))))
         if timingUnavailable {
-            top.append(("timing", .obj([("available", .bool(false)), ("reason", .string("the timed forward pass is not part of this build"))])))
+            top.append(("timing", .obj([("available", .bool(false)), ("reason", .string("the batch does not run the timed forward pass yet"))])))
         }
         if let c = doc.change {
             top.append(("history", .obj([

@@ -72,7 +72,7 @@ public struct BatchRunner: Sendable {
         }
         entries.sort { $0.id < $1.id }
         var unavailable: [String] = []
-        if settings.forward { unavailable.append("timing: the timed forward pass is not part of this build, so no latency figures are shown") }
+        if settings.forward { unavailable.append("timing: the batch does not run the timed forward pass yet (strata time does, one model at a time), so no latency figures are shown") }
         let index = BatchIndex(runDate: settings.runDate, strataVersion: StrataVersion.current, entries: entries,
                                regressions: regressions, unavailable: unavailable)
         if settings.formats.contains("md") {
