@@ -4,15 +4,10 @@ import Testing
 
 /// The nightly batch end to end, in-process: a folder of good and bad models, the files,
 /// the index, exit codes, a second run's deltas, stale reports, regressions.
-@Suite(.serialized) struct BatchTests {
+@Suite(.serialized) struct BatchTests: CLISuite {
     static let reference = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/reference")
 
-    func run(_ args: [String]) -> (code: Int32, out: String, err: String) {
-        let sink = OutputSink(capture: true)
-        let code = StrataMain.run(args, output: sink)
-        return (code, sink.stdout, sink.stderr)
-    }
 
     static func tempDir() throws -> String {
         let d = FileManager.default.temporaryDirectory.appendingPathComponent("strata-batch-\(UUID().uuidString)").path

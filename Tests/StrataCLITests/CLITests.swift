@@ -3,17 +3,12 @@ import Testing
 @testable import StrataCLI
 
 /// The command line as a user meets it: output, exit codes, errors.
-@Suite struct CLITests {
+@Suite struct CLITests: CLISuite {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/reference")
 
     static func path(_ relative: String) -> String { fixtures.appendingPathComponent(relative).path }
 
-    func run(_ args: [String]) -> (code: Int32, out: String, err: String) {
-        let sink = OutputSink(capture: true)
-        let code = StrataMain.run(args, output: sink)
-        return (code, sink.stdout, sink.stderr)
-    }
 
     @Test func summaryOfTheSeedModel() {
         let r = run(["summary", Self.path("seed_resnet8/model.keras")])

@@ -3,12 +3,7 @@ import Testing
 @testable import StrataCLI
 
 /// `strata config`: the effective configuration as YAML, exit 2 on a configuration error.
-@Suite struct ConfigCommandTests {
-    func run(_ args: [String]) -> (code: Int32, out: String, err: String) {
-        let sink = OutputSink(capture: true)
-        let code = StrataMain.run(args, output: sink)
-        return (code, sink.stdout, sink.stderr)
-    }
+@Suite struct ConfigCommandTests: CLISuite {
 
     func write(_ text: String) throws -> (dir: URL, file: String) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("strata-config-cli-\(UUID().uuidString)")

@@ -4,17 +4,11 @@ import Kernels
 @testable import StrataCLI
 
 /// `strata predict` end to end.
-@Suite struct PredictTests {
+@Suite struct PredictTests: CLISuite {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/reference")
 
     static func path(_ relative: String) -> String { fixtures.appendingPathComponent(relative).path }
-
-    func run(_ args: [String]) -> (code: Int32, out: String, err: String) {
-        let sink = OutputSink(capture: true)
-        let code = StrataMain.run(args, output: sink)
-        return (code, sink.stdout, sink.stderr)
-    }
 
     func tempDir() throws -> String {
         let d = FileManager.default.temporaryDirectory.appendingPathComponent("strata-predict-\(UUID().uuidString)").path

@@ -7,15 +7,10 @@ import Testing
 
 /// `strata render` as a user runs it: files written, PDF metadata and text, SVG valid XML,
 /// bad options and unwritable folders reported with the right exit code.
-@Suite struct RenderCommandTests {
+@Suite struct RenderCommandTests: CLISuite {
     static let reference = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/reference")
 
-    func run(_ args: [String]) -> (code: Int32, out: String, err: String) {
-        let sink = OutputSink(capture: true)
-        let code = StrataMain.run(args, output: sink)
-        return (code, sink.stdout, sink.stderr)
-    }
 
     func tool(_ name: String, _ args: [String]) throws -> String {
         let p = Process()

@@ -4,17 +4,12 @@ import Testing
 import ModelKit
 
 /// `strata time` end to end (never asserts how fast anything is: only the shape of the figures).
-@Suite struct TimeCommandTests {
+@Suite struct TimeCommandTests: CLISuite {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/reference")
 
     static func path(_ relative: String) -> String { fixtures.appendingPathComponent(relative).path }
 
-    func run(_ args: [String]) -> (code: Int32, out: String, err: String) {
-        let sink = OutputSink(capture: true)
-        let code = StrataMain.run(args, output: sink)
-        return (code, sink.stdout, sink.stderr)
-    }
 
     @Test func jsonHasTheKeysAndConsistentFigures() throws {
         let r = run(["time", Self.path("seed_resnet8/model.keras"), "--runs", "3", "--warmup", "1", "--json"])
