@@ -85,32 +85,32 @@ public struct Executor: Sendable {
 
     // MARK: - Layers
 
-    private func fail(_ layer: Layer, _ why: String) -> ExecutionError {
+    func fail(_ layer: Layer, _ why: String) -> ExecutionError {
         ExecutionError("layer \"\(prefix)\(layer.name)\" (\(layer.className)): \(why)")
     }
 
-    private func params(_ layer: Layer, _ count: Int) throws -> [Tensor] {
+    func params(_ layer: Layer, _ count: Int) throws -> [Tensor] {
         guard let w = weights[prefix + layer.name] else { throw fail(layer, "no weights for layer path \"\(prefix)\(layer.name)\"") }
         guard w.count == count else { throw fail(layer, "expected \(count) weight tensors, found \(w.count)") }
         return w
     }
 
-    private func single(_ layer: Layer, _ args: [Tensor]) throws -> Tensor {
+    func single(_ layer: Layer, _ args: [Tensor]) throws -> Tensor {
         guard args.count == 1 else { throw fail(layer, "expects one input, given \(args.count)") }
         return args[0]
     }
 
-    private func window(_ layer: Layer, _ g: ConvolutionGeometry) throws -> Window2D {
+    func window(_ layer: Layer, _ g: ConvolutionGeometry) throws -> Window2D {
         guard g.rank == 2, !g.channelsFirst else { throw fail(layer, "not runnable yet: only 2-D channels_last convolutions run") }
         guard let p = WindowPadding(rawValue: g.padding) else { throw fail(layer, "not runnable yet: padding \"\(g.padding)\"") }
         return Window2D(kernel: g.kernelSize, strides: g.strides, dilation: g.dilation, padding: p)
     }
 
-    private func rank4(_ layer: Layer, _ x: Tensor) throws {
+    func rank4(_ layer: Layer, _ x: Tensor) throws {
         guard x.shape.count == 4 else { throw fail(layer, "expects an input of rank 4, found shape \(x.shape)") }
     }
 
-    private func runLayer(_ layer: Layer, _ args: [Tensor]) throws -> [Tensor] {
+    func runLayer(_ layer: Layer, _ args: [Tensor]) throws -> [Tensor] {
         let kind = layer.kind
         let dialect = graph.source.dialect
         switch kind {
@@ -232,6 +232,8 @@ public struct Executor: Sendable {
             return [try single(layer, args)]
 
         default:
+            if let out = try runSequenceLayer(layer, args) { return out }
+            if let out = try runSpatialLayer(layer, args) { return out }
             throw fail(layer, "not runnable yet")
         }
     }
@@ -264,7 +266,7 @@ public struct Executor: Sendable {
         return y
     }
 
-    private func merge(_ layer: Layer, _ args: [Tensor], _ op: (Float, Float) -> Float) throws -> Tensor {
+    func merge(_ layer: Layer, _ args: [Tensor], _ op: (Float, Float) -> Float) throws -> Tensor {
         guard var acc = args.first else { throw fail(layer, "expects inputs, given none") }
         for t in args.dropFirst() {
             guard t.shape == acc.shape else {
@@ -275,7 +277,7 @@ public struct Executor: Sendable {
         return acc
     }
 
-    private func concatenate(_ layer: Layer, _ args: [Tensor], axis raw: Int) throws -> Tensor {
+    func concatenate(_ layer: Layer, _ args: [Tensor], axis raw: Int) throws -> Tensor {
         guard let first = args.first, let axis = TensorShape(first.shape).normalizedAxis(raw) else {
             throw fail(layer, "bad axis \(raw)")
         }
@@ -300,7 +302,7 @@ public struct Executor: Sendable {
         return Tensor(shape: shape, data: data)
     }
 
-    private func poolWindow(_ layer: Layer, _ w: PoolingWindow, _ x: Tensor) throws -> Window2D {
+    func poolWindow(_ layer: Layer, _ w: PoolingWindow, _ x: Tensor) throws -> Window2D {
         try rank4(layer, x)
         guard !w.layout.channelsFirst, w.poolSize.count == 2 else { throw fail(layer, "not runnable yet: channels_first") }
         guard let p = WindowPadding(rawValue: w.padding) else { throw fail(layer, "not runnable yet: padding \"\(w.padding)\"") }
