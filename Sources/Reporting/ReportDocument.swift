@@ -9,6 +9,11 @@ public struct ReportDocument: Sendable {
     public var strataVersion: String
     /// Change since the previous run (the nightly batch), nil outside a batch.
     public var change: ModelChange? = nil
+    /// The timed forward pass of this run, nil when the model was not timed.
+    public var timing: ForwardTiming? = nil
+    /// Why the forward pass did not run although it was asked for (a layer without a kernel,
+    /// open input dimensions, weights that do not load). Nil when it ran or was not asked for.
+    public var timingUnavailable: String? = nil
 
     /// The name to show as the report's title: the model's own name, or the file's name
     /// when Keras gave the model only a default name (`functional`, `sequential_3`, `model`).

@@ -5,10 +5,11 @@ import ModelKit
 public enum ReportJSON {
     public static let schema = "strata-report/1"
 
-    /// The report object. `timingUnavailable` adds `timing` with the reason it is missing
-    /// (the batch asked for the forward pass, which this build does not have); a batch report
-    /// also carries `history` (the change since the previous run).
-    public static func value(_ doc: ReportDocument, timingUnavailable: Bool = false) -> JSONValue {
+    /// The report object. A timed model carries `timing` (`available: true` and the keys of
+    /// `strata time --json`); a model whose forward pass was asked for but could not run
+    /// carries `timing` with `available: false` and the reason. A batch report also carries
+    /// `history` (the change since the previous run).
+    public static func value(_ doc: ReportDocument) -> JSONValue {
         let a = doc.analysis
         var top: [(String, JSONValue)] = [("schema", .string(schema))]
         top.append(("strata_version", .string(doc.strataVersion)))
@@ -46,8 +47,10 @@ public enum ReportJSON {
         ])))
         top.append(("explanation", .array(Explanation.paragraphs(a).map { .string($0) })))
         top.append(("layers", .array(a.rows.map(layer))))
-        if timingUnavailable {
-            top.append(("timing", .obj([("available", .bool(false)), ("reason", .string("the batch does not run the timed forward pass yet"))])))
+        if let timing = doc.timing {
+            top.append(("timing", .obj([("available", .bool(true))] + TimingJSON.fields(timing, model: a.source.file))))
+        } else if let reason = doc.timingUnavailable {
+            top.append(("timing", .obj([("available", .bool(false)), ("reason", .string(reason))])))
         }
         if let c = doc.change {
             top.append(("history", .obj([
@@ -57,6 +60,9 @@ public enum ReportJSON {
                 ("previous_macs", .int(c.previousMACs)),
                 ("macs_delta", .int(c.previousMACs.flatMap { p in a.totals.macs.map { $0 - p } })),
                 ("content_changed", .bool(c.contentChanged)),
+                ("previous_latency_ms", c.previousLatencyMs.map { .number($0) } ?? .null),
+                ("latency_delta_ms", c.previousLatencyMs.flatMap { p in doc.timing.map { .number($0.medianMs - p) } } ?? .null),
+                ("latency_trend_ms", .array(c.latencyTrendMs.map { .number($0) })),
             ])))
         }
         top.append(("diagnostics", .array(a.diagnostics.map { .obj([("severity", .string($0.severity.rawValue)), ("id", .string($0.id)), ("message", .string($0.message))]) })))
@@ -82,7 +88,7 @@ public enum ReportJSON {
         return .obj(pairs)
     }
 
-    public static func render(_ doc: ReportDocument, timingUnavailable: Bool = false) -> String {
-        JSONWriter.write(value(doc, timingUnavailable: timingUnavailable))
+    public static func render(_ doc: ReportDocument) -> String {
+        JSONWriter.write(value(doc))
     }
 }

@@ -11,9 +11,9 @@ enum ModelRunSetup {
     static let weightSeed: UInt64 = 0
 
     /// Weights for `graph`, and whether they were initialised from the seed.
-    static func weights(file: String, graph: ModelGraph, analysis: ModelAnalysis) throws -> (weights: ModelWeights, seeded: Bool) {
+    static func weights(file: String, graph: ModelGraph, analysis: ModelAnalysis, seed: UInt64 = weightSeed) throws -> (weights: ModelWeights, seeded: Bool) {
         if try ModelFileReader.detect(file) == .json {
-            return (try ModelWeights.initialized(graph: graph, analysis: analysis, seed: weightSeed), true)
+            return (try ModelWeights.initialized(graph: graph, analysis: analysis, seed: seed), true)
         }
         return (try ModelWeights.load(path: file, analysis: analysis), false)
     }

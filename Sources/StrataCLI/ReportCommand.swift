@@ -101,7 +101,9 @@ struct ReportCommand: OutputCommand {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         return BatchSettings(
             inputs: config.inputs, output: config.output, formats: Set(config.formats.map(\.rawValue)),
-            forward: config.forward.enabled, jobs: config.resolvedJobs(coreCount: cores),
+            forward: config.forward.enabled, forwardThreads: config.forward.resolvedThreads(coreCount: cores),
+            warmup: config.forward.warmup, runs: config.forward.runs, seed: UInt64(max(0, config.forward.seed)),
+            jobs: config.resolvedJobs(coreCount: cores),
             shard: try shard.map(Self.parseShard), historyPath: config.history, templates: config.templates,
             runDate: date ?? RenderCommand.isoNow(),
             latencyIncreasePercent: config.regression.latencyIncreasePercent,

@@ -3,6 +3,7 @@ import Foundation
 import KerasFormat
 import Kernels
 import ModelKit
+import Reporting
 
 /// `strata time FILE [--threads N] [--warmup N] [--runs N] [--json] [--input-shape dims]...`:
 /// times the forward pass at batch 1 on deterministic pseudo-random inputs, with the per-layer
@@ -147,45 +148,7 @@ struct TimeCommand: OutputCommand {
         return lines.joined(separator: "\n")
     }
 
-    /// One JSON object, keys in a fixed order (see the README for the schema).
-    static func json(_ t: ForwardTiming, model: String) -> String {
-        func str(_ s: String) -> String {
-            var out = "\""
-            for u in s.unicodeScalars {
-                switch u {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\t": out += "\\t"
-                case "\r": out += "\\r"
-                default:
-                    if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-                }
-            }
-            return out + "\""
-        }
-        func num(_ v: Double) -> String { v.isFinite ? "\(v)" : "null" }
-        let layers = t.layers.map { "{\"name\": \(str($0.name)), \"class\": \(str($0.className)), \"median_ms\": \(num($0.medianMs))}" }
-        let fields: [(String, String)] = [
-            ("model", str(model)),
-            ("backend", str(t.backend)),
-            ("threads", "\(t.threads)"),
-            ("threads_requested", "\(t.requestedThreads)"),
-            ("warmup", "\(t.warmup)"),
-            ("runs", "\(t.runs)"),
-            ("runs_requested", "\(t.requestedRuns)"),
-            ("batch", "1"),
-            ("median_ms", num(t.medianMs)),
-            ("min_ms", num(t.minMs)),
-            ("p90_ms", num(t.p90Ms)),
-            ("spread_ms", num(t.spreadMs)),
-            ("spread", str("iqr")),
-            ("layer_sum_ms", num(t.layerSumMs)),
-            ("instrumented_runs", "\(t.instrumentedRuns)"),
-            ("peak_rss_bytes", t.peakRSSBytes.map(String.init) ?? "null"),
-            ("run_ms", "[" + t.runMs.map(num).joined(separator: ", ") + "]"),
-            ("layers", "[" + layers.joined(separator: ", ") + "]"),
-        ]
-        return "{" + fields.map { "\(str($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
-    }
+    /// One JSON object on one line, keys in a fixed order (see the README for the schema);
+    /// `report.json`'s `timing` carries the same keys.
+    static func json(_ t: ForwardTiming, model: String) -> String { TimingJSON.render(t, model: model) }
 }

@@ -20,6 +20,22 @@ import ModelKit
         return doc
     }
 
+    /// A timing small enough to check by hand: runs 4.0, 4.5 and 5.5 ms give the median
+    /// 4.5, min 4.0, p90 4.5 + 0.8 × 1.0 = 5.3 and spread p75 − p25 = 5.0 − 4.25 = 0.75;
+    /// the two layer calls (2.0 and 1.0 ms) sum to 3.0 ms, 66.7 % of the median.
+    static func timing(_ medianMs: Double = 4.5) -> ForwardTiming {
+        ForwardTiming(runs: 3, requestedRuns: 3, warmup: 1, threads: 2, requestedThreads: 2,
+                      runMs: [medianMs - 0.5, medianMs, medianMs + 1],
+                      layers: [.init(name: "conv2d", className: "Conv2D", medianMs: 2.0), .init(name: "dense", className: "Dense", medianMs: 1.0)],
+                      instrumentedRuns: 3, peakRSSBytes: 50_000_000, backend: "DNNLBackend")
+    }
+
+    static func timed(_ doc: ReportDocument, _ medianMs: Double) -> ReportDocument {
+        var d = doc
+        d.timing = timing(medianMs)
+        return d
+    }
+
     @Test func seedGolden() throws {
         try Golden.compare(try MarkdownReport.render(try Self.seed(), templatesFolder: nil), golden: "seed_report.md")
     }
@@ -58,18 +74,43 @@ import ModelKit
         #expect(md.contains("![Parameters per layer](params.svg)"))
     }
 
-    /// With a timing (internal until `ReportDocument` carries one): the median, the
-    /// latency picture, and the latency delta because both runs were timed
+    /// With a timing: the median, the latency picture, and the latency delta because both runs were timed
     /// (4.00 -> 4.50 ms is +0.500 ms, +12.5%).
     @Test func timedShowsLatency() throws {
-        let md = try MarkdownReport.render(try Self.seedWithChange(), latencyMs: 4.5, templatesFolder: nil)
+        let md = try MarkdownReport.render(Self.timed(try Self.seedWithChange(), 4.5), templatesFolder: nil)
         #expect(md.contains("| Latency (median) | 4.50 ms |"))
         #expect(md.contains("![Latency per layer](latency.svg)"))
         #expect(md.contains("| Latency (median) | 4.00 ms | 4.50 ms | +0.500 ms (+12.5%) |"))
         var doc = try Self.seedWithChange()
         doc.change?.previousLatencyMs = nil
-        let once = try MarkdownReport.render(doc, latencyMs: 4.5, templatesFolder: nil)
+        let once = try MarkdownReport.render(Self.timed(doc, 4.5), templatesFolder: nil)
         #expect(!once.contains("| Latency (median) | 4.00 ms"))
+    }
+
+    /// The forward-pass section states the hand-checked statistics of `timing()`, the
+    /// slowest calls with their share of the median (2.0 / 4.5 = 44.4 %), and the trend.
+    @Test func timingSection() throws {
+        var doc = Self.timed(try Self.seedWithChange(), 4.5)
+        doc.change?.latencyTrendMs = [4.0, 4.5]
+        let md = try MarkdownReport.render(doc, templatesFolder: nil)
+        #expect(md.contains("Median 4.50 ms over 3 timed runs at batch 1 after 1 warm-up runs, on 2 thread(s) (DNNLBackend): fastest 4.00 ms, 90th percentile 5.30 ms, spread (p75 − p25) 0.750 ms."))
+        #expect(md.contains("add up to 3.00 ms (66.7 % of the median)"))
+        #expect(md.contains("| conv2d | Conv2D | 2.00 ms | 44.4 % |"))
+        #expect(md.contains("| dense | Dense | 1.00 ms | 22.2 % |"))
+        #expect(md.contains("Median over the last 2 runs, oldest first: 4.00 ms → 4.50 ms."))
+        #expect(MarkdownTableCheck.badRows(md) == [])
+        doc.change?.latencyTrendMs = [4.5]
+        #expect(!(try MarkdownReport.render(doc, templatesFolder: nil)).contains("Median over the last"), "one run is no trend")
+    }
+
+    /// A model that could not be timed says why (escaped), and shows no number.
+    @Test func untimedReasonIsShownEscaped() throws {
+        var doc = try Self.seed()
+        doc.timingUnavailable = "layer \"my_lambda\" (Lambda): not runnable yet"
+        let md = try MarkdownReport.render(doc, templatesFolder: nil)
+        #expect(md.contains("Not timed: layer \"my\\_lambda\" \\(Lambda\\)\\: not runnable yet."))
+        #expect(md.contains("| Latency (median) | not timed |"))
+        #expect(try MarkdownReport.render(try Self.seed(), templatesFolder: nil).contains("Not timed: the forward pass was not asked for in this run."))
     }
 
     /// The headline figures match the seed's Keras-made truth (78,666 = 78,186 + 480).
@@ -91,7 +132,7 @@ import ModelKit
     @Test func tablesRender() throws {
         for doc in [try Self.seed(), try Self.seedWithChange(), try GoldenTests.document("case_nested/model.json", as: "nested.json"),
                     try Self.hostile()] {
-            let md = try MarkdownReport.render(doc, latencyMs: 1.5, templatesFolder: nil)
+            let md = try MarkdownReport.render(Self.timed(doc, 1.5), templatesFolder: nil)
             #expect(MarkdownTableCheck.badRows(md) == [])
         }
         let tables = MarkdownTableCheck.tables(try MarkdownReport.render(try Self.seed(), templatesFolder: nil))

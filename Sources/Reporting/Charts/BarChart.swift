@@ -32,6 +32,10 @@ public struct BarChart: Hashable, Sendable {
     public var bars: [Bar]
     /// Unit appended to tick values, written with decimal prefixes (`Formatting.si`).
     public var tickUnit = ""
+    /// How tick values are written: with decimal prefixes and `tickUnit`, or as
+    /// milliseconds when the bar values are microseconds (the latency chart).
+    public enum TickText: Hashable, Sendable { case si, millisecondsFromMicroseconds }
+    public var tickText = TickText.si
     public var barHeight = 10.0
     public var rowGap = 5.0
     /// The label column's widest share of the chart's width; longer labels are truncated.
@@ -61,6 +65,14 @@ public struct BarChart: Hashable, Sendable {
             if parts[0].hasSuffix(".") { parts[0].removeLast() }
         }
         return parts.joined(separator: " ")
+    }
+
+    /// A tick at `microseconds` written in milliseconds without trailing zeros: `0.5 ms`, `20 ms`.
+    static func millisecondsLabel(microseconds v: Int) -> String {
+        var text = String(format: "%.3f", Double(v) / 1000)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text + " ms"
     }
 
     /// The chart drawn at `width` points, origin top left.
@@ -126,7 +138,8 @@ public struct BarChart: Hashable, Sendable {
         for v in ticks {
             let x = x0 + Double(v) * scale
             prims.append(.line([Point(x, plotBottom), Point(x, plotBottom + 3)], stroke: theme.edge, lineWidth: 0.75, dash: []))
-            prims.append(.text(Self.tickLabel(v, unit: tickUnit), origin: Point(x, plotBottom + 4), style: axisStyle, anchor: .middle))
+            let label = tickText == .si ? Self.tickLabel(v, unit: tickUnit) : Self.millisecondsLabel(microseconds: v)
+            prims.append(.text(label, origin: Point(x, plotBottom + 4), style: axisStyle, anchor: .middle))
         }
         return SceneBlock(height: plotBottom + 4 + tw.lineHeight(axisStyle), primitives: prims)
     }

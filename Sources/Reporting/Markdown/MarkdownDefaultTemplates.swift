@@ -46,6 +46,30 @@ Compared with the run of {{{previousRunDate}}}; the model file {{{contentText}}}
 No history: this report was made outside a batch run.
 {{/change}}
 
+## Forward pass on the CPU
+
+{{#timing}}
+Median {{{median}}} over {{{runs}}} timed runs at batch 1 after {{{warmup}}} warm-up runs, on {{{threads}}} thread(s) ({{{backend}}}): fastest {{{min}}}, 90th percentile {{{p90}}}, spread (p75 − p25) {{{spread}}}. Peak resident memory {{{peakRSS}}}. The per-layer medians, from {{{instrumentedRuns}}} separate instrumented runs, add up to {{{layerSum}}} ({{{layerSumShare}}} of the median).
+{{#trend}}
+
+Median over the last {{{trendRuns}}} runs, oldest first: {{{trend}}}.
+{{/trend}}
+
+| Slowest layers | Class | Median | Share of the total |
+|:---|:---|---:|---:|
+{{#slowest}}
+| {{{name}}} | {{{className}}} | {{{ms}}} | {{{share}}} |
+{{/slowest}}
+{{/timing}}
+{{^timing}}
+{{#timingUnavailable}}
+Not timed: {{{timingUnavailable}}}.
+{{/timingUnavailable}}
+{{^timingUnavailable}}
+Not timed: the forward pass was not asked for in this run.
+{{/timingUnavailable}}
+{{/timing}}
+
 ## How many layers?
 
 | Count | What is counted |

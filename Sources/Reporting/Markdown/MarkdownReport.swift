@@ -9,22 +9,16 @@ public enum MarkdownReport {
     /// default when the folder is nil or has no such file. Throws a `StrataError` naming the
     /// template file and the position when the template does not parse.
     public static func render(_ doc: ReportDocument, templatesFolder: String?) throws -> String {
-        try render(doc, latencyMs: nil, templatesFolder: templatesFolder)
-    }
-
-    /// As `render(_:templatesFolder:)` with this run's latency median in milliseconds, nil
-    /// when the model was not timed. `ReportDocument` carries no timing yet; the forward
-    /// pass will supply it.
-    static func render(_ doc: ReportDocument, latencyMs: Double?, templatesFolder: String?) throws -> String {
-        try MarkdownTemplates.render(context(doc, latencyMs: latencyMs), fileName: MarkdownTemplates.reportFile,
+        try MarkdownTemplates.render(context(doc), fileName: MarkdownTemplates.reportFile,
                                      builtIn: MarkdownDefaultTemplates.report, folder: templatesFolder)
     }
 
     static func e(_ s: String) -> String { MarkdownEscaping.text(s) }
 
     /// The values the template sees (all strings, booleans, dictionaries and arrays).
-    static func context(_ doc: ReportDocument, latencyMs: Double?) -> [String: Any] {
+    static func context(_ doc: ReportDocument) -> [String: Any] {
         let a = doc.analysis
+        let latencyMs = doc.timing?.medianMs
         let t = a.totals
         var c: [String: Any] = [:]
         c["title"] = e(doc.displayName)
@@ -58,6 +52,8 @@ public enum MarkdownReport {
             "latency": latencyMs.map(ChangeFormatting.milliseconds) ?? "not timed",
         ] as [String: Any]
         c["timed"] = latencyMs != nil
+        if let timing = doc.timing { c["timing"] = timingContext(timing, trend: doc.change?.latencyTrendMs ?? []) }
+        c["timingUnavailable"] = doc.timingUnavailable.map(e) ?? false
         if let change = doc.change { c["change"] = changeContext(change, totals: t, latencyMs: latencyMs) }
 
         let n = a.counts
@@ -76,6 +72,29 @@ public enum MarkdownReport {
         c["layers"] = layerRows(a.rows, depth: 0)
         c["hasDiagnostics"] = !a.diagnostics.isEmpty
         c["diagnostics"] = a.diagnostics.map { ["severity": e($0.severity.rawValue), "id": e($0.id), "message": e($0.message)] }
+        return c
+    }
+
+    /// How many of the slowest layer calls the report lists.
+    static let slowestShown = 10
+
+    /// The forward-pass section: the statistics, the slowest layer calls, the trend.
+    static func timingContext(_ t: ForwardTiming, trend: [Double]) -> [String: Any] {
+        func ms(_ v: Double) -> String { ChangeFormatting.milliseconds(v) }
+        func share(_ v: Double) -> String { t.medianMs > 0 ? String(format: "%.1f %%", v / t.medianMs * 100) : "—" }
+        let slowest = t.layers.enumerated().sorted { $0.element.medianMs != $1.element.medianMs ? $0.element.medianMs > $1.element.medianMs : $0.offset < $1.offset }
+            .prefix(slowestShown)
+            .map { ["name": e($0.element.name), "className": e($0.element.className), "ms": ms($0.element.medianMs), "share": share($0.element.medianMs)] }
+        var c: [String: Any] = [
+            "median": ms(t.medianMs), "min": ms(t.minMs), "p90": ms(t.p90Ms), "spread": ms(t.spreadMs),
+            "layerSum": ms(t.layerSumMs), "layerSumShare": share(t.layerSumMs),
+            "threads": String(t.threads), "runs": String(t.runs), "warmup": String(t.warmup),
+            "instrumentedRuns": String(t.instrumentedRuns), "backend": e(t.backend),
+            "peakRSS": t.peakRSSBytes.map { Formatting.bytes($0) } ?? "not available",
+            "slowest": Array(slowest), "slowestCount": String(slowest.count),
+        ]
+        c["trend"] = trend.count >= 2 ? trend.map(ms).joined(separator: " → ") : false
+        c["trendRuns"] = String(trend.count)
         return c
     }
 

@@ -1,6 +1,5 @@
-/// A measured forward pass for the summary's headline figures. `ReportDocument` carries no
-/// timing yet: layouts take an optional `LatencyFigure` and show nothing when it is nil,
-/// never an estimate.
+/// A measured forward pass for the summary's headline figures (made from
+/// `ReportDocument.timing`): layouts show nothing when there is none, never an estimate.
 public struct LatencyFigure: Hashable, Sendable {
     /// Median wall time of one forward pass at batch 1, in seconds.
     public var medianSeconds: Double

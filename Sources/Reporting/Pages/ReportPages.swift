@@ -1,7 +1,8 @@
 import ModelKit
 
 /// The PDF's pages in order: summary page(s), the diagram pages (laid out elsewhere and
-/// passed in), the parameters-per-layer chart, the layer table; then a footer
+/// passed in), the parameters-per-layer chart, the latency-per-layer chart when the model
+/// was timed, the layer table; then a footer
 /// "Strata <version> · <model> · page k of n" on every page, in its bottom margin.
 public enum ReportPages {
     /// The footer text of page `k` (1-based) of `n`.
@@ -10,14 +11,19 @@ public enum ReportPages {
     }
 
     /// All pages with footers. `diagramPages` are drawn by the diagram layout and must keep
-    /// their bottom 40 pt free for the footer; `latency` is shown on the summary when given.
+    /// their bottom 40 pt free for the footer; `latency` is shown on the summary when given (by default the
+    /// document's timing).
     public static func assemble(_ doc: ReportDocument, diagramPages: [Scene] = [], latency: LatencyFigure? = nil,
                                 measurer: any TextMeasurer, theme: Theme = .standard,
                                 portrait: PageGeometry = .a4Portrait, table: PageGeometry = .a4Landscape) -> [Scene] {
         let a = doc.analysis
+        let latency = latency ?? doc.timing.map { LatencyFigure(medianSeconds: $0.medianMs / 1000, threads: $0.threads, runs: $0.runs) }
         var pages = SummaryPage.layout(doc, latency: latency, measurer: measurer, theme: theme, geometry: portrait)
         pages += diagramPages
         pages.append(ParameterChart.page(a, measurer: measurer, theme: theme, geometry: portrait))
+        if let timing = doc.timing {
+            pages.append(LatencyChart.page(doc, timing: timing, measurer: measurer, theme: theme, geometry: portrait))
+        }
         pages += LayerTablePages.layout(doc, measurer: measurer, theme: theme, geometry: table)
         return addFooters(pages, doc: doc, measurer: measurer, theme: theme)
     }

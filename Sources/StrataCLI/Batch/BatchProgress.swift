@@ -32,6 +32,17 @@ public final class BatchProgress: @unchecked Sendable {
         sink.errorRaw("\r\u{1B}[2K" + String(line.prefix(160)))
     }
 
+    /// The result of one stage worth a log line (the forward pass's median, or why the model
+    /// was not timed): logged when not live; on a terminal only `always` results are shown.
+    public func stageResult(_ id: String, _ text: String, always: Bool = false) {
+        lock.lock(); defer { lock.unlock() }
+        if live {
+            if always { sink.errorRaw("\r\u{1B}[2K"); sink.error("strata: \(id): \(text)") }
+        } else {
+            sink.error("strata: \(id): \(text)")
+        }
+    }
+
     /// A model finished (ok or with an error).
     public func finished(_ id: String, ok: Bool, detail: String) {
         lock.lock(); defer { lock.unlock() }

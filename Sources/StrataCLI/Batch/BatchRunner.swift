@@ -1,5 +1,6 @@
 import Foundation
 import KerasFormat
+import Kernels
 import ModelKit
 import Reporting
 
@@ -70,9 +71,12 @@ public struct BatchRunner: Sendable {
                 regressions.append(.init(id: e.id, message: "\(e.id): parameters changed from \(Formatting.count(before)) to \(Formatting.count(now)) (\(now > before ? "+" : "−")\(Formatting.count(abs(now - before))))"))
             }
         }
+        for e in entries {
+            guard let regression = latencyRegression(e) else { continue }
+            regressions.append(regression)
+        }
         entries.sort { $0.id < $1.id }
-        var unavailable: [String] = []
-        if settings.forward { unavailable.append("timing: the batch does not run the timed forward pass yet (strata time does, one model at a time), so no latency figures are shown") }
+        let unavailable: [String] = []
         let index = BatchIndex(runDate: settings.runDate, strataVersion: StrataVersion.current, entries: entries,
                                regressions: regressions, unavailable: unavailable)
         if settings.formats.contains("md") {
@@ -89,24 +93,64 @@ public struct BatchRunner: Sendable {
         return Outcome(index: index, problems: problems, seconds: Date().timeIntervalSince(start), exitCode: code)
     }
 
-    /// Reports every model, at most `jobs` at a time.
-    func runAll(_ models: [ModelDiscovery.Found], publisher: ReportPublisher, history: HistoryAccess?,
-                progress: BatchProgress) throws -> [ModelResult] {
-        let jobs = max(1, settings.jobs)
-        let results = LockedArray<ModelResult>()
-        let queue = OperationQueue()
-        queue.maxConcurrentOperationCount = jobs
-        for found in models {
-            queue.addOperation {
-                results.append(self.report(found, publisher: publisher, history: history, progress: progress))
-            }
-        }
-        queue.waitUntilAllOperationsAreFinished()
-        return results.values
+    /// A model read and analysed, waiting for its forward pass and its rendering.
+    struct Prepared: Sendable {
+        var found: ModelDiscovery.Found
+        var folder: String
+        var previousExists: Bool
+        var hash: String?
+        var graph: ModelGraph
+        var inputShapes: [TensorShape?]
+        var doc: ReportDocument
     }
 
-    /// One model, start to finish; never throws: failures become a failed or stale entry.
-    func report(_ found: ModelDiscovery.Found, publisher: ReportPublisher, history: HistoryAccess?, progress: BatchProgress) -> ModelResult {
+    /// A latency median up by more than the configured percentage since the previous timed run.
+    func latencyRegression(_ e: BatchIndex.Entry) -> BatchIndex.Regression? {
+        guard let before = e.change?.previousLatencyMs, let now = e.latencyMs, before > 0 else { return nil }
+        let percent = (now - before) / before * 100
+        guard percent > settings.latencyIncreasePercent else { return nil }
+        return .init(id: e.id, message: "\(e.id): latency median rose from \(ChangeFormatting.milliseconds(before)) to \(ChangeFormatting.milliseconds(now)) (\(String(format: "+%.1f%%", percent)), threshold \(String(format: "%g", settings.latencyIncreasePercent))%)")
+    }
+
+    /// Reports every model in three phases: read and analyse (in parallel, at most `jobs` at
+    /// a time), time the forward passes one model at a time with nothing else running (so
+    /// they do not disturb each other), then render and publish (in parallel again).
+    func runAll(_ models: [ModelDiscovery.Found], publisher: ReportPublisher, history: HistoryAccess?,
+                progress: BatchProgress) throws -> [ModelResult] {
+        let prepared = parallel(models) { self.prepare($0, history: history, progress: progress) }
+        var ready: [Prepared] = []
+        var results: [ModelResult] = []
+        for p in prepared {
+            switch p {
+            case .success(let model): ready.append(model)
+            case .failure(let failed): results.append(failed.result)
+            }
+        }
+        if settings.forward, !ready.isEmpty {
+            let backend = ModelRunSetup.backend(threads: settings.forwardThreads)
+            for i in ready.indices { time(&ready[i], backend: backend, progress: progress) }
+        }
+        results += parallel(ready) { self.publish($0, publisher: publisher, progress: progress) }
+        return results
+    }
+
+    /// `body` over `items`, at most `jobs` at a time; results in the order of `items`.
+    func parallel<In: Sendable, Out: Sendable>(_ items: [In], _ body: @escaping @Sendable (In) -> Out) -> [Out] {
+        let results = LockedArray<(Int, Out)>()
+        let queue = OperationQueue()
+        queue.maxConcurrentOperationCount = max(1, settings.jobs)
+        for (i, item) in items.enumerated() {
+            queue.addOperation { results.append((i, body(item))) }
+        }
+        queue.waitUntilAllOperationsAreFinished()
+        return results.values.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    /// A model that failed before it could be rendered.
+    struct Failed: Error { var result: ModelResult }
+
+    /// Reads and analyses one model; never throws: a failure becomes a failed or stale entry.
+    func prepare(_ found: ModelDiscovery.Found, history: HistoryAccess?, progress: BatchProgress) -> Result<Prepared, Failed> {
         let folder = ModelDiscovery.reportFolder(for: found.id)
         let previousExists = FileManager.default.fileExists(atPath: (settings.output as NSString).appendingPathComponent(folder))
         let hash = FileHash.sha256(path: found.path)
@@ -115,8 +159,10 @@ public struct BatchRunner: Sendable {
             let graph = try ModelFileReader.read(found.path)
             progress.stage(found.id, "analyse")
             var analysis: ModelAnalysis
+            var shapes = Analyzer.declaredInputShapes(graph)
             if let dims = settings.inputShapes[found.id] {
-                analysis = Analyzer.analyze(graph, inputShapes: try InputShapes.fill(graph, dims))
+                shapes = try InputShapes.fill(graph, dims)
+                analysis = Analyzer.analyze(graph, inputShapes: shapes.map { $0! })
             } else {
                 analysis = Analyzer.analyze(graph)
             }
@@ -126,6 +172,56 @@ public struct BatchRunner: Sendable {
             }
             var doc = ReportDocument(analysis: analysis, generatedAt: settings.runDate)
             doc.change = history?.change(for: found.id, contentHash: hash, analysis: analysis)
+            if !settings.forward { doc.timingUnavailable = "the forward pass was turned off for this run (--no-forward, or forward.enabled: false in the configuration)" }
+            return .success(Prepared(found: found, folder: folder, previousExists: previousExists, hash: hash, graph: graph,
+                                     inputShapes: shapes, doc: doc))
+        } catch {
+            return .failure(Failed(result: failure(found, folder: folder, previousExists: previousExists, hash: hash, error: error, progress: progress)))
+        }
+    }
+
+    /// Times one model's forward pass (its weights, or weights from the seed for a config
+    /// without them). A model that cannot run is still reported, with the reason instead of
+    /// a timing; nothing is estimated.
+    func time(_ p: inout Prepared, backend: any ComputeBackend, progress: BatchProgress) {
+        let id = p.found.id
+        progress.stage(id, "time")
+        do {
+            let inputs: [Tensor]
+            do { inputs = try ForwardProfiler.inputs(for: p.inputShapes) } catch let e as ExecutionError {
+                throw ExecutionError("\(e.message); give its sizes under forward.input_shapes in the configuration")
+            }
+            let weights = try ModelRunSetup.weights(file: p.found.path, graph: p.graph, analysis: p.doc.analysis, seed: settings.seed).weights
+            let profiler = ForwardProfiler(warmup: settings.warmup, runs: settings.runs, requestedThreads: settings.forwardThreads)
+            var timing = try profiler.profile(Executor(graph: p.graph, weights: weights.tensors, backend: backend), inputs: inputs)
+            timing.threads = ModelRunSetup.threadsUsed(backend)
+            p.doc.timing = timing
+            if var change = p.doc.change {
+                change.latencyTrendMs = Array((change.latencyTrendMs + [timing.medianMs]).suffix(Self.trendRuns))
+                p.doc.change = change
+            }
+            progress.stageResult(id, "timed: median \(ChangeFormatting.milliseconds(timing.medianMs)) over \(timing.runs) runs, \(timing.threads) thread(s)")
+        } catch {
+            let reason: String
+            switch error {
+            case let e as ExecutionError: reason = e.message
+            case let e as StrataError: reason = e.message
+            default: reason = String(describing: error)
+            }
+            p.doc.timingUnavailable = reason
+            progress.stageResult(id, "not timed: \(reason)", always: true)
+        }
+    }
+
+    /// Runs of a model the latency trend shows, this one included.
+    static let trendRuns = 10
+
+    /// Renders and publishes one model; never throws: a failure becomes a failed or stale entry.
+    func publish(_ p: Prepared, publisher: ReportPublisher, progress: BatchProgress) -> ModelResult {
+        let found = p.found
+        let doc = p.doc
+        let analysis = doc.analysis
+        do {
             progress.stage(found.id, "render")
             var files: [(name: String, data: Data)] = []
             var formats = Set<ModelRenderer.Format>()
@@ -139,26 +235,33 @@ public struct BatchRunner: Sendable {
                 files.append(("report.md", Data(try MarkdownReport.render(doc, templatesFolder: settings.templates).utf8)))
             }
             if settings.formats.contains("json") {
-                files.append(("report.json", Data(ReportJSON.render(doc, timingUnavailable: settings.forward).utf8)))
+                files.append(("report.json", Data(ReportJSON.render(doc).utf8)))
             }
             progress.stage(found.id, "publish")
-            let staged = try publisher.stage(files, for: folder)
-            try publisher.publish(staged, to: folder)
+            let staged = try publisher.stage(files, for: p.folder)
+            try publisher.publish(staged, to: p.folder)
             progress.finished(found.id, ok: true, detail: "\(Formatting.count(analysis.totals.params)) parameters, \(files.count) files")
-            let entry = BatchIndex.Entry(id: found.id, reportFolder: folder, name: found.id, file: found.id, status: .ok,
-                                         params: analysis.totals.params, macs: analysis.totals.macs, change: doc.change)
+            let entry = BatchIndex.Entry(id: found.id, reportFolder: p.folder, name: found.id, file: found.id, status: .ok,
+                                         params: analysis.totals.params, macs: analysis.totals.macs, latencyMs: doc.timing?.medianMs,
+                                         change: doc.change)
             return ModelResult(found: found, entry: entry,
-                               record: HistoryEntry(id: found.id, name: analysis.modelName, file: found.id, hash: hash, ok: true,
-                                                    totals: analysis.totals, error: nil))
+                               record: HistoryEntry(id: found.id, name: analysis.modelName, file: found.id, hash: p.hash, ok: true,
+                                                    totals: analysis.totals, timing: doc.timing, error: nil))
         } catch {
-            let message = (error as? StrataError).map { $0.inFile(found.path).description } ?? String(describing: error)
-            progress.finished(found.id, ok: false, detail: message)
-            let entry = BatchIndex.Entry(id: found.id, reportFolder: folder, name: found.id,
-                                         file: found.id, status: previousExists ? .stale : .failed, error: message)
-            return ModelResult(found: found, entry: entry,
-                               record: HistoryEntry(id: found.id, name: found.id, file: found.id, hash: hash, ok: false,
-                                                    totals: nil, error: message))
+            return failure(found, folder: p.folder, previousExists: p.previousExists, hash: p.hash, error: error, progress: progress)
         }
+    }
+
+    /// The entry of a model that failed: stale when an earlier report is kept, else failed.
+    func failure(_ found: ModelDiscovery.Found, folder: String, previousExists: Bool, hash: String?, error: Error,
+                 progress: BatchProgress) -> ModelResult {
+        let message = (error as? StrataError).map { $0.inFile(found.path).description } ?? String(describing: error)
+        progress.finished(found.id, ok: false, detail: message)
+        let entry = BatchIndex.Entry(id: found.id, reportFolder: folder, name: found.id,
+                                     file: found.id, status: previousExists ? .stale : .failed, error: message)
+        return ModelResult(found: found, entry: entry,
+                           record: HistoryEntry(id: found.id, name: found.id, file: found.id, hash: hash, ok: false,
+                                                totals: nil, timing: nil, error: message))
     }
 }
 

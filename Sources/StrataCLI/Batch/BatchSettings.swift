@@ -4,9 +4,13 @@ public struct BatchSettings: Sendable {
     public var output: String
     /// Requested formats: pdf, svg, md, json.
     public var formats: Set<String>
-    /// Whether the timed forward pass was requested (it is not available in this build and
-    /// is reported as such, never faked).
+    /// Whether the timed forward pass runs (one model at a time, after reading and analysis).
     public var forward: Bool
+    /// Threads, warm-up runs, timed runs and the weight seed of the forward pass.
+    public var forwardThreads: Int
+    public var warmup: Int
+    public var runs: Int
+    public var seed: UInt64
     public var jobs: Int
     /// Shard k of n (1-based), or nil for all models.
     public var shard: (k: Int, n: Int)?
@@ -22,13 +26,17 @@ public struct BatchSettings: Sendable {
     public var inputShapes: [String: [String]]
 
     public init(inputs: [String], output: String, formats: Set<String> = ["pdf", "svg", "md", "json"], forward: Bool = true,
-                jobs: Int = 2, shard: (k: Int, n: Int)? = nil, historyPath: String? = nil, templates: String? = nil,
+                forwardThreads: Int = 2, warmup: Int = 5, runs: Int = 30, seed: UInt64 = 0, jobs: Int = 2, shard: (k: Int, n: Int)? = nil, historyPath: String? = nil, templates: String? = nil,
                 runDate: String, latencyIncreasePercent: Double = 10, failOnParamChange: Bool = true,
                 failOnMissingModel: Bool = true, failOnRegression: Bool = false, inputShapes: [String: [String]] = [:]) {
         self.inputs = inputs
         self.output = output
         self.formats = formats
         self.forward = forward
+        self.forwardThreads = forwardThreads
+        self.warmup = warmup
+        self.runs = runs
+        self.seed = seed
         self.jobs = jobs
         self.shard = shard
         self.historyPath = historyPath

@@ -11,6 +11,7 @@ struct HistoryEntry: Sendable {
     var hash: String?
     var ok: Bool
     var totals: ModelAnalysis.Totals?
+    var timing: ForwardTiming?
     var error: String?
 }
 
@@ -46,7 +47,7 @@ final class HistoryAccess: @unchecked Sendable {
         return ModelChange(previousRunDate: run.runDate, previousParams: previous.params, previousMACs: previous.macs,
                            previousLatencyMs: previous.latencyMedianMs,
                            contentChanged: contentHash != nil && previous.contentHash != nil && contentHash != previous.contentHash,
-                           latencyTrendMs: (try? store.latencyTrend(modelId: id, limit: 10)) ?? [])
+                           latencyTrendMs: (try? store.latencyTrend(modelId: id, limit: BatchRunner.trendRuns - 1)) ?? [])
     }
 
     /// Records this run.
@@ -55,7 +56,9 @@ final class HistoryAccess: @unchecked Sendable {
         let models = entries.map { e in
             ModelRunRecord(modelId: e.id, name: e.name, file: e.file, contentHash: e.hash, status: e.ok ? .ok : .failed,
                            params: e.totals?.params, trainableParams: e.totals?.trainableParams,
-                           nonTrainableParams: e.totals?.nonTrainableParams, macs: e.totals?.macs, error: e.error)
+                           nonTrainableParams: e.totals?.nonTrainableParams, macs: e.totals?.macs,
+                           latencyMedianMs: e.timing?.medianMs, latencyP90Ms: e.timing?.p90Ms, latencySpreadMs: e.timing?.spreadMs,
+                           error: e.error)
         }
         do {
             _ = try store.record(run: RunRecord(runDate: runDate, strataVersion: StrataVersion.current, shard: shard), models: models)

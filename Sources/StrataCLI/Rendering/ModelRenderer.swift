@@ -5,7 +5,7 @@ import ModelKit
 import Reporting
 
 /// Renders one model's pictures and PDF from its `ReportDocument`: `report.pdf`,
-/// `diagram.svg`, `params.svg` and, when asked, PNGs of the same drawings. The nightly
+/// `diagram.svg`, `params.svg`, `latency.svg` when the model was timed and, when asked, PNGs of the same drawings. The nightly
 /// batch calls the same code.
 public struct ModelRenderer: Sendable {
     /// The output formats `strata render` knows.
@@ -49,13 +49,16 @@ public struct ModelRenderer: Sendable {
         }
         let diagramScene = layout.scene(drawing)
         let paramsScene = ParameterChart.standalone(a, measurer: measurer)
+        let latencyScene = doc.timing.map { LatencyChart.standalone(doc, timing: $0, measurer: measurer) }
         if formats.contains(.svg) {
             files.append(("diagram.svg", try SVGWriter.data(scene: diagramScene, file: "diagram.svg")))
             files.append(("params.svg", try SVGWriter.data(scene: paramsScene, file: "params.svg")))
+            if let latencyScene { files.append(("latency.svg", try SVGWriter.data(scene: latencyScene, file: "latency.svg"))) }
         }
         if formats.contains(.png) {
             files.append(("diagram.png", try PNGWriter.data(scene: diagramScene, scale: PNGWriter.safeScale(for: diagramScene), file: "diagram.png")))
             files.append(("params.png", try PNGWriter.data(scene: paramsScene, scale: 2, file: "params.png")))
+            if let latencyScene { files.append(("latency.png", try PNGWriter.data(scene: latencyScene, scale: 2, file: "latency.png"))) }
         }
         return Output(files: files, diagnostics: drawing.diagnostics, pageCount: pageCount)
     }
