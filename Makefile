@@ -28,7 +28,9 @@ test: deps
 # 1. read + analyse the 40 keras.applications configs; Keras itself (model_from_json +
 #    count_params) on the same files;
 # 2. render NASNetLarge (1,041 layers) to PDF + SVGs; Keras's plot_model (pydot + dot) on the
-#    same model.
+#    same model;
+# 3. the batch over the 40 application configs without the forward pass, and over three
+#    models with it.
 # The references run in a virtual environment (.venv-bench) made on first use.
 BENCH_VENV = .venv-bench
 NASNET = Tests/Fixtures/applications/NASNetLarge/model.json
@@ -44,6 +46,12 @@ bench: release
 	  for d in Tests/Fixtures/applications/*/; do cp "$$d/model.json" "/tmp/strata-bench-batch/models/$$(basename $$d).json"; done
 	@/usr/bin/time -f "Strata report on the 40 application configs (--no-forward; PDF, SVG, Markdown, JSON, index, history): %e s, peak RSS %M KB" \
 	  $(RELEASE_BIN) report /tmp/strata-bench-batch/models --out /tmp/strata-bench-batch/out --no-forward --date 2026-01-01 2>/dev/null | tail -1
+	@rm -rf /tmp/strata-bench-batch3 && mkdir -p /tmp/strata-bench-batch3/models && \
+	  cp Tests/Fixtures/reference/seed_resnet8/model.keras /tmp/strata-bench-batch3/models/resnet8.keras && \
+	  cp Tests/Fixtures/applications/MobileNetV2/model.json /tmp/strata-bench-batch3/models/MobileNetV2.json && \
+	  cp Tests/Fixtures/applications/ResNet50/model.json /tmp/strata-bench-batch3/models/ResNet50.json
+	@/usr/bin/time -f "Strata report on 3 models with the forward pass (seed, MobileNetV2, ResNet50; 5 warm-up + 30 timed + 30 per-layer runs each; all formats): %e s, peak RSS %M KB" \
+	  $(RELEASE_BIN) report /tmp/strata-bench-batch3/models --out /tmp/strata-bench-batch3/out --date 2026-01-01 2>/dev/null | tail -1
 	@command -v dot >/dev/null 2>&1 || { [ "$$(id -u)" -eq 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; }
 	@if [ ! -x $(BENCH_VENV)/bin/python ]; then \
 	  python3 -m venv $(BENCH_VENV) && $(BENCH_VENV)/bin/pip install -q keras==3.15.1 tensorflow-cpu==2.21.0 pydot; fi
