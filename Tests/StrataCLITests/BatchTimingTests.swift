@@ -126,6 +126,20 @@ import ModelKit
         #expect(off["reason"]?.stringValue?.contains("turned off") == true)
     }
 
+    /// `forward.budget_seconds` stops the timed runs early: 1,000 runs asked for, far fewer
+    /// fit in a millisecond; the report records both counts.
+    @Test func budgetStopsTheRuns() throws {
+        let (models, out, _) = try Self.setUp()
+        let config = out + ".yml"
+        FileManager.default.createFile(atPath: config, contents: Data("forward:\n  warmup: 0\n  runs: 1000\n  budget_seconds: 0.001\n".utf8))
+        #expect(run(["report", models, "--out", out, "--config", config, "--format", "json", "--date", "2026-01-01"]).code == 0)
+        let timing = try #require(try object(out + "/resnet8_keras/report.json")["timing"]?.objectValue)
+        #expect(timing["runs_requested"]?.intValue == 1000)
+        let runs = try #require(timing["runs"]?.intValue)
+        #expect(runs >= 1 && runs < 1000)
+        #expect(timing["run_ms"]?.arrayValue?.count == runs)
+    }
+
     /// A previous run recorded at 0.001 ms makes any real median a rise far beyond the 10 %
     /// default threshold: a regression, and exit 3 with --fail-on-regression.
     @Test func latencyRiseIsARegression() throws {

@@ -28,7 +28,7 @@ import Testing
     @Test func typoOfANestedKeyNamesItsPath() throws {
         let e = try error("forward:\n  enabled: true\n  wramup: 3\n")
         #expect(e.place == "line 3, column 3, forward.wramup")
-        #expect(e.message == "unknown key \"wramup\" (did you mean \"warmup\"?); the keys allowed under forward are: enabled, threads, warmup, runs, seed, input_shapes")
+        #expect(e.message == "unknown key \"wramup\" (did you mean \"warmup\"?); the keys allowed under forward are: enabled, threads, warmup, runs, budget_seconds, seed, input_shapes")
         let r = try error("regression:\n    fail_on_param_changes: true\n")
         #expect(r.place == "line 2, column 5, regression.fail_on_param_changes")
         #expect(r.message.contains("(did you mean \"fail_on_param_change\"?)"))
@@ -69,6 +69,8 @@ import Testing
         #expect(negative.description == "cfg.yml: line 3, column 9, forward.runs: -1 is negative; expected a whole number of at least 1")
         let zero = try error("forward:\n  threads: 0\n")
         #expect(zero.description == "cfg.yml: line 2, column 12, forward.threads: 0 is too small; expected a whole number of at least 1, or null for the core count")
+        let budget = try error("forward:\n  budget_seconds: 0\n")
+        #expect(budget.description == "cfg.yml: line 2, column 19, forward.budget_seconds: 0 is too small; expected a number of seconds of at least 0.001, or null for no budget")
         let warmup = try error("forward: {warmup: -3}\n")
         #expect(warmup.description == "cfg.yml: line 1, column 19, forward.warmup: -3 is negative; expected a whole number of at least 0")
         let huge = try error("forward:\n  seed: 99999999999999999999\n")

@@ -57,6 +57,7 @@ import Testing
           threads: 4
           warmup: 0
           runs: 12
+          budget_seconds: 2.5
           seed: 42
           input_shapes:
             vision/mobilenet.keras: ["224,224,3"]
@@ -73,7 +74,7 @@ import Testing
 
     static let fullExpected = StrataConfig(
         inputs: ["models", "more models"], output: "Nightly", formats: [.md, .json],
-        forward: ForwardConfig(enabled: false, threads: 4, warmup: 0, runs: 12, seed: 42, inputShapes: [
+        forward: ForwardConfig(enabled: false, threads: 4, warmup: 0, runs: 12, budgetSeconds: 2.5, seed: 42, inputShapes: [
             "vision/mobilenet.keras": [[224, 224, 3]],
             "two_inputs.json": [[32, 32, 3], [10, 4]],
             "single.h5": [[128]],
@@ -103,6 +104,7 @@ import Testing
               threads: 4
               warmup: 0
               runs: 12
+              budget_seconds: 2.5
               seed: 42
               input_shapes:
                 single.h5:

@@ -192,7 +192,8 @@ public struct BatchRunner: Sendable {
                 throw ExecutionError("\(e.message); give its sizes under forward.input_shapes in the configuration")
             }
             let weights = try ModelRunSetup.weights(file: p.found.path, graph: p.graph, analysis: p.doc.analysis, seed: settings.seed).weights
-            let profiler = ForwardProfiler(warmup: settings.warmup, runs: settings.runs, requestedThreads: settings.forwardThreads)
+            let profiler = ForwardProfiler(warmup: settings.warmup, runs: settings.runs, requestedThreads: settings.forwardThreads,
+                                           budget: settings.budgetSeconds.map { .milliseconds(Int64(($0 * 1000).rounded(.up))) })
             var timing = try profiler.profile(Executor(graph: p.graph, weights: weights.tensors, backend: backend), inputs: inputs)
             timing.threads = ModelRunSetup.threadsUsed(backend)
             p.doc.timing = timing

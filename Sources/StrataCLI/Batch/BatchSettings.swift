@@ -10,6 +10,8 @@ public struct BatchSettings: Sendable {
     public var forwardThreads: Int
     public var warmup: Int
     public var runs: Int
+    /// Seconds after which a model's timed runs stop (nil: all `runs` run).
+    public var budgetSeconds: Double?
     public var seed: UInt64
     public var jobs: Int
     /// Shard k of n (1-based), or nil for all models.
@@ -26,7 +28,7 @@ public struct BatchSettings: Sendable {
     public var inputShapes: [String: [String]]
 
     public init(inputs: [String], output: String, formats: Set<String> = ["pdf", "svg", "md", "json"], forward: Bool = true,
-                forwardThreads: Int = 2, warmup: Int = 5, runs: Int = 30, seed: UInt64 = 0, jobs: Int = 2, shard: (k: Int, n: Int)? = nil, historyPath: String? = nil, templates: String? = nil,
+                forwardThreads: Int = 2, warmup: Int = 5, runs: Int = 30, budgetSeconds: Double? = nil, seed: UInt64 = 0, jobs: Int = 2, shard: (k: Int, n: Int)? = nil, historyPath: String? = nil, templates: String? = nil,
                 runDate: String, latencyIncreasePercent: Double = 10, failOnParamChange: Bool = true,
                 failOnMissingModel: Bool = true, failOnRegression: Bool = false, inputShapes: [String: [String]] = [:]) {
         self.inputs = inputs
@@ -36,6 +38,7 @@ public struct BatchSettings: Sendable {
         self.forwardThreads = forwardThreads
         self.warmup = warmup
         self.runs = runs
+        self.budgetSeconds = budgetSeconds
         self.seed = seed
         self.jobs = jobs
         self.shard = shard

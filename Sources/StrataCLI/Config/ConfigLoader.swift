@@ -9,7 +9,7 @@ public enum ConfigLoader {
     /// Keys allowed at the top level, in the order `strata config` prints them.
     public static let topKeys = ["inputs", "output", "formats", "forward", "regression", "templates", "history", "jobs"]
     /// Keys allowed under `forward:`.
-    public static let forwardKeys = ["enabled", "threads", "warmup", "runs", "seed", "input_shapes"]
+    public static let forwardKeys = ["enabled", "threads", "warmup", "runs", "budget_seconds", "seed", "input_shapes"]
     /// Keys allowed under `regression:`.
     public static let regressionKeys = ["latency_increase_percent", "fail_on_param_change", "fail_on_missing_model"]
 
@@ -103,6 +103,9 @@ public enum ConfigLoader {
                 forward.threads = try r.optionalInt(value, keyPath, minimum: 1, expected: "a whole number of at least 1, or null for the core count")
             case "warmup": forward.warmup = try r.int(value, keyPath, minimum: 0, expected: "a whole number of at least 0")
             case "runs": forward.runs = try r.int(value, keyPath, minimum: 1, expected: "a whole number of at least 1")
+            case "budget_seconds":
+                forward.budgetSeconds = ConfigReader.isNull(value) ? nil
+                    : try r.number(value, keyPath, minimum: 0.001, expected: "a number of seconds of at least 0.001, or null for no budget")
             case "seed": forward.seed = try r.int(value, keyPath, minimum: 0, expected: "a whole number of at least 0")
             default: forward.inputShapes = try inputShapes(value, keyPath, r) // "input_shapes"
             }

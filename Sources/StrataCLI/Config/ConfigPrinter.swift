@@ -19,6 +19,7 @@ public enum ConfigPrinter {
                 ("threads", int(forward.threads)),
                 ("warmup", int(forward.warmup)),
                 ("runs", int(forward.runs)),
+                ("budget_seconds", forward.budgetSeconds.map(number) ?? Node("null", Tag(.null))),
                 ("seed", int(forward.seed)),
                 ("input_shapes", .mapping(Node.Mapping(shapes, .implicit, shapes.isEmpty ? .flow : .block))),
             ])),

@@ -8,6 +8,9 @@ public struct ForwardConfig: Sendable, Equatable {
     public var warmup: Int
     /// Timed runs; the report gives their median and spread.
     public var runs: Int
+    /// When set, a model's timed runs stop once they have taken this many seconds (at least
+    /// one runs); the report records how many ran.
+    public var budgetSeconds: Double?
     /// Seed for weights a model file does not carry, so runs repeat.
     public var seed: Int
     /// Sizes for the dimensions a model leaves open, by model id (its path relative to its
@@ -15,17 +18,18 @@ public struct ForwardConfig: Sendable, Equatable {
     public var inputShapes: [String: [[Int]]]
 
     /// Every key at its default.
-    public init(enabled: Bool = true, threads: Int? = nil, warmup: Int = 5, runs: Int = 30, seed: Int = 0,
+    public init(enabled: Bool = true, threads: Int? = nil, warmup: Int = 5, runs: Int = 30, budgetSeconds: Double? = nil, seed: Int = 0,
                 inputShapes: [String: [[Int]]] = [:]) {
         self.enabled = enabled
         self.threads = threads
         self.warmup = warmup
         self.runs = runs
+        self.budgetSeconds = budgetSeconds
         self.seed = seed
         self.inputShapes = inputShapes
     }
 
-    /// The defaults: enabled, threads = core count, 5 warm-up runs, 30 timed runs, seed 0, no input shapes.
+    /// The defaults: enabled, threads = core count, 5 warm-up runs, 30 timed runs, no time budget, seed 0, no input shapes.
     public static let defaults = ForwardConfig()
 
     /// Threads to use on a machine with `coreCount` cores.
