@@ -78,6 +78,11 @@ struct ReportCommand: OutputCommand {
             lines.append("\(failed.count) failed:")
             for e in failed { lines.append("  \(e.id)\(e.status == .stale ? " (previous report kept, marked stale)" : ""): \(e.error ?? "")") }
         }
+        if settings.forward {
+            let timed = outcome.index.entries.filter { $0.latencyMs != nil }.count
+            lines.append("Timed \(timed) of \(ok) reported models\(outcome.notTimed.isEmpty ? "." : "; not timed:")")
+            for (id, reason) in outcome.notTimed { lines.append("  \(id): \(reason)") }
+        }
         if !outcome.index.regressions.isEmpty {
             lines.append("\(outcome.index.regressions.count) regression(s):")
             for r in outcome.index.regressions { lines.append("  \(r.message)") }

@@ -88,6 +88,7 @@ import ModelKit
         #expect(lambdaTiming["reason"]?.stringValue?.contains("double_it") == true, "\(lambdaTiming)")
         #expect(!FileManager.default.fileExists(atPath: out + "/lambda_json/latency.svg"))
         #expect(r.err.contains("lambda.json: not timed:"))
+        #expect(r.out.contains("Timed 2 of 4 reported models; not timed:\n  lambda.json: "), "\(r.out)")
         // The open input: the reason says where to give its sizes.
         let openTiming = try #require(try object(out + "/open_json/report.json")["timing"]?.objectValue)
         #expect(openTiming["reason"]?.stringValue?.contains("forward.input_shapes") == true, "\(openTiming)")

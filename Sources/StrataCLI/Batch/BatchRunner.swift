@@ -23,6 +23,8 @@ public struct BatchRunner: Sendable {
         public var index: BatchIndex
         public var problems: [String]
         public var seconds: Double
+        /// Reported models the forward pass did not time, with the reason (empty with --no-forward).
+        public var notTimed: [(id: String, reason: String)] = []
         /// 0 all reported; 1 some models failed; 3 a regression with fail-on-regression.
         public var exitCode: Int32
     }
@@ -32,6 +34,8 @@ public struct BatchRunner: Sendable {
         var found: ModelDiscovery.Found
         var entry: BatchIndex.Entry
         var record: HistoryEntry?
+        /// Why a reported model was not timed although the forward pass was asked for.
+        var notTimed: String? = nil
     }
 
     public func run() throws -> Outcome {
@@ -90,7 +94,11 @@ public struct BatchRunner: Sendable {
         var code: Int32 = failed.isEmpty && discovery.rejected.isEmpty ? 0 : 1
         let blocking = regressions.filter { r in settings.failOnMissingModel || !r.message.contains("is missing now") }
         if settings.failOnRegression && !blocking.isEmpty { code = 3 }
-        return Outcome(index: index, problems: problems, seconds: Date().timeIntervalSince(start), exitCode: code)
+        var outcome = Outcome(index: index, problems: problems, seconds: Date().timeIntervalSince(start), exitCode: code)
+        if settings.forward {
+            outcome.notTimed = results.compactMap { r in r.notTimed.map { (r.found.id, $0) } }.sorted { $0.id < $1.id }
+        }
+        return outcome
     }
 
     /// A model read and analysed, waiting for its forward pass and its rendering.
@@ -247,7 +255,8 @@ public struct BatchRunner: Sendable {
                                          change: doc.change)
             return ModelResult(found: found, entry: entry,
                                record: HistoryEntry(id: found.id, name: analysis.modelName, file: found.id, hash: p.hash, ok: true,
-                                                    totals: analysis.totals, timing: doc.timing, error: nil))
+                                                    totals: analysis.totals, timing: doc.timing, error: nil),
+                               notTimed: doc.timing == nil ? doc.timingUnavailable : nil)
         } catch {
             return failure(found, folder: p.folder, previousExists: p.previousExists, hash: p.hash, error: error, progress: progress)
         }
