@@ -136,7 +136,7 @@ public struct BatchRunner: Sendable {
         }
         if settings.forward, !ready.isEmpty {
             let backend = ModelRunSetup.backend(threads: settings.forwardThreads)
-            for i in ready.indices { time(&ready[i], backend: backend, progress: progress) }
+            for i in ready.indices { time(&ready[i], backend: backend, progress: progress, position: (i + 1, ready.count)) }
         }
         results += parallel(ready) { self.publish($0, publisher: publisher, progress: progress) }
         return results
@@ -191,9 +191,9 @@ public struct BatchRunner: Sendable {
     /// Times one model's forward pass (its weights, or weights from the seed for a config
     /// without them). A model that cannot run is still reported, with the reason instead of
     /// a timing; nothing is estimated.
-    func time(_ p: inout Prepared, backend: any ComputeBackend, progress: BatchProgress) {
+    func time(_ p: inout Prepared, backend: any ComputeBackend, progress: BatchProgress, position: (k: Int, n: Int)) {
         let id = p.found.id
-        progress.stage(id, "time")
+        progress.stage(id, "forward pass, model \(position.k) of \(position.n) timed one at a time")
         do {
             let inputs: [Tensor]
             do { inputs = try ForwardProfiler.inputs(for: p.inputShapes) } catch let e as ExecutionError {
