@@ -8,7 +8,7 @@ Run with real Keras 3 (the project's venv): /work/kerasenv/bin/python Tests/Fixt
                                  plan's activation bytes by hand.
     plan/residual/               Input (5, 5, 3) -> Conv2D(3, 3x3, relu) -> Conv2D(3, 3x3) -> BN ->
                                  Add(with the input) -> ReLU -> Conv2D(4, 1x1, bias) -> BN -> ReLU6 ->
-                                 DepthwiseConv2D -> BN -> Activation(swish) -> GlobalAveragePooling2D -> Dense(3, softmax)
+                                 ZeroPadding2D -> DepthwiseConv2D (valid) -> BN -> Activation(swish) -> GlobalAveragePooling2D -> Dense(3, softmax)
                                  model.keras with random weights (BN statistics set non-trivially),
                                  input.npy and Keras's output.npy.
 """
@@ -54,7 +54,8 @@ def residual():
     y = layers.Conv2D(4, 1, name="c3")(y)
     y = layers.BatchNormalization(name="bn3")(y)
     y = layers.ReLU(6.0, name="relu6")(y)
-    y = layers.DepthwiseConv2D(3, strides=2, padding="same", use_bias=False, name="dw")(y)
+    y = layers.ZeroPadding2D(((0, 1), (0, 1)), name="pad")(y)
+    y = layers.DepthwiseConv2D(3, strides=2, padding="valid", use_bias=False, name="dw")(y)
     y = layers.BatchNormalization(name="bn4")(y)
     y = layers.Activation("swish", name="swish")(y)
     y = layers.GlobalAveragePooling2D(name="gap")(y)

@@ -76,6 +76,11 @@ import ModelKit
         #expect(plan.stepDescriptions.contains("c2: convolution + BatchNormalization folded + Add as sum + ReLU"), "\(plan.stepDescriptions)")
         #expect(plan.stepDescriptions.contains("c1: convolution + relu(slope: 0.0)"), "\(plan.stepDescriptions)")
         #expect(plan.stepDescriptions.contains("c3: convolution + BatchNormalization folded + ReLU"), "\(plan.stepDescriptions)")
+        #expect(plan.stepDescriptions.contains("dw: convolution + ZeroPadding2D folded + BatchNormalization folded + Activation"), "\(plan.stepDescriptions)")
+        #expect(plan.stepDescriptions.contains("gap: global average pooling"), "\(plan.stepDescriptions)")
+        #expect(plan.stepDescriptions.contains("fc: softmax in place"), "\(plan.stepDescriptions)")
+        #expect(!plan.stepDescriptions.contains { $0.contains("Executor") }, "\(plan.stepDescriptions)")
+        #expect(plan.fusedInto[NodeID(layer: try #require(graph.layerIndex(named: "pad")), call: 0)] == "dw")
         for name in ["bn2", "add", "relu"] {
             #expect(plan.fusedInto[NodeID(layer: try #require(graph.layerIndex(named: name)), call: 0)] == "c2")
         }

@@ -145,8 +145,11 @@ public final class DNNLPrimitive: @unchecked Sendable {
     /// A 2-D convolution over NHWC `input` (n, h, w, cin) giving `output` (n, oh, ow, cout);
     /// kernel (kh, kw, cin / groups, cout) as Keras stores it (a depthwise kernel is the
     /// grouped kernel (kh, kw, 1, cin * dm) with groups = cin).
+    /// `padding`, when given, replaces the window's own (before and after along H and W),
+    /// e.g. a ZeroPadding2D folded into a `valid` convolution.
     public static func convolution(_ backend: DNNLBackend, input: [Int], output: [Int], kernel: [Int], groups: Int,
-                                   window: Window2D, bias: Bool, postOps: [PostOp]) throws -> DNNLPrimitive {
+                                   window: Window2D, padding: (before: [Int], after: [Int])? = nil,
+                                   bias: Bool, postOps: [PostOp]) throws -> DNNLPrimitive {
         let (n, h, w, cin) = (input[0], input[1], input[2], input[3])
         let (kh, kw, cinG, cout) = (kernel[0], kernel[1], kernel[2], kernel[3])
         guard cinG * groups == cin, cout % groups == 0, output[3] == cout else {
@@ -161,7 +164,7 @@ public final class DNNLPrimitive: @unchecked Sendable {
             ? try DNNLBackend.memoryDesc([cout, cinG, kh, kw], dnnl_format_tag_any)
             : try DNNLBackend.memoryDesc([groups, cout / groups, cinG, kh, kw], dnnl_format_tag_any)
         var biasDesc = try DNNLBackend.memoryDesc([cout], dnnl_a)
-        let g = DNNLBackend.padding(window, h: h, w: w)
+        let g = padding ?? DNNLBackend.padding(window, h: h, w: w)
         var desc = dnnl_convolution_desc_t()
         try DNNLBackend.check(withUnsafeMutablePointer(to: &biasDesc) { bp in
             dnnl_dilated_convolution_forward_desc_init(
@@ -210,6 +213,19 @@ public final class DNNLPrimitive: @unchecked Sendable {
         try DNNLBackend.check(dnnl_eltwise_forward_desc_init(&desc, dnnl_forward_inference, a.kind, &data, a.alpha, a.beta),
                               "eltwise_forward_desc_init")
         return try DNNLPrimitive(what: "eltwise", backend: backend, opDesc: &desc, postOps: [], userWeights: nil, biasDesc: nil)
+    }
+
+    /// Softmax along `axis` of a dense row-major tensor of `shape` (source and destination
+    /// may be the same buffer).
+    public static func softmax(_ backend: DNNLBackend, shape: [Int], axis: Int) throws -> DNNLPrimitive {
+        let tags = [dnnl_a, dnnl_ab, dnnl_abc, dnnl_abcd, dnnl_abcde, dnnl_abcdef]
+        guard shape.count >= 1, shape.count <= tags.count, axis >= 0, axis < shape.count else {
+            throw DNNLError(operation: "softmax", status: "shape \(shape), axis \(axis) not supported")
+        }
+        var data = try DNNLBackend.memoryDesc(shape, tags[shape.count - 1])
+        var desc = dnnl_softmax_desc_t()
+        try DNNLBackend.check(dnnl_softmax_forward_desc_init(&desc, dnnl_forward_inference, &data, Int32(axis)), "softmax_forward_desc_init")
+        return try DNNLPrimitive(what: "softmax", backend: backend, opDesc: &desc, postOps: [], userWeights: nil, biasDesc: nil)
     }
 
     // MARK: Loading and running

@@ -81,6 +81,9 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
     enum Op {
         case input(Int)
         case primitive(DNNLPrimitive)
+        /// A primitive run on its input's buffer in place (softmax after a Dense).
+        case inPlace(DNNLPrimitive)
+        case zeroPad(before: [Int], after: [Int])
         case batchNorm(scale: [Float], shift: [Float])
         case binary(BinaryOp)
         case copy
@@ -107,15 +110,25 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
         }
         lock.lock()
         defer { lock.unlock() }
-        let clock = ContinuousClock()
-        for step in steps {
-            if let layerTimer, !isInput(step) {
+        if let layerTimer {
+            // Consecutive steps of one call (a Dense and its softmax) are reported as one time.
+            let clock = ContinuousClock()
+            var open: (node: NodeID, time: Duration)?
+            for step in steps {
+                if isInput(step) { try execute(step, inputs); continue }
                 let start = clock.now
                 try execute(step, inputs)
-                layerTimer(step.node, clock.now - start)
-            } else {
-                try execute(step, inputs)
+                let d = clock.now - start
+                if let o = open, o.node == step.node {
+                    open = (o.node, o.time + d)
+                } else {
+                    if let o = open { layerTimer(o.node, o.time) }
+                    open = (step.node, d)
+                }
             }
+            if let o = open { layerTimer(o.node, o.time) }
+        } else {
+            for step in steps { try execute(step, inputs) }
         }
         return outputValues.map { v in
             let p = pointer(v)
@@ -134,6 +147,23 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
             given[i].data.withUnsafeBufferPointer { out.update(from: $0.baseAddress!, count: $0.count) }
         case .primitive(let p):
             try p.execute(src: pointer(step.inputs[0]), dst: pointer(step.outputs[0]))
+        case .inPlace(let p):
+            try p.execute(src: pointer(step.inputs[0]), dst: pointer(step.inputs[0]))
+        case .zeroPad(let before, let after):
+            let xs = step.inputs[0].shape, ys = step.outputs[0].shape
+            let x = pointer(step.inputs[0]), y = pointer(step.outputs[0])
+            let (n, h, w, c) = (xs[0], xs[1], xs[2], xs[3])
+            let (oh, ow) = (ys[1], ys[2])
+            _ = after
+            y.update(repeating: 0, count: step.outputs[0].count)
+            let row = w &* c
+            for b in 0..<n {
+                for r in 0..<h {
+                    let src = x + (b &* h &+ r) &* row
+                    let dst = y + ((b &* oh &+ r &+ before[0]) &* ow &+ before[1]) &* c
+                    dst.update(from: src, count: row)
+                }
+            }
         case .batchNorm(let scale, let shift):
             let x = pointer(step.inputs[0]), y = pointer(step.outputs[0])
             let c = scale.count, rows = step.inputs[0].count / c
@@ -223,6 +253,7 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
                 : [.linear(scale: 1.0 / 6, shift: 0.5), .clip(lower: 0, upper: 1)]
         case "leaky_relu": return [.relu(slope: 0.2)]
         case "exponential": return [.exp]
+        case "selu": return [.elu(alpha: 1.6732632423543772), .linear(scale: 1.0507009873554805, shift: 0)]
         default: return nil
         }
     }
@@ -305,6 +336,9 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
         var loads: [() throws -> Void] = []
         var primitives: [DNNLPrimitive] = []
         var tableBytes = 0
+        /// Convolutions that take a ZeroPadding2D's input directly: the padding node, its
+        /// input, and the padding (before, after along H and W).
+        var padFolds: [NodeID: (pad: NodeID, input: ValueKey, before: [Int], after: [Int])] = [:]
 
         // Results of `compile`.
         var steps: [Step] = []
@@ -388,6 +422,13 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
         }
 
         mutating func fallback(_ node: NodeID, at p: Int) {
+            if let fold = padFolds.removeValue(forKey: node) {
+                // The convolution could not take the padding: pad after all.
+                fused[fold.pad] = nil
+                add(StepSpec(op: .zeroPad(before: fold.before, after: fold.after), node: fold.pad, inputs: [fold.input],
+                             outputs: [ValueKey(node: fold.pad, tensor: 0)], inPlace: nil,
+                             description: "\(name(fold.pad)): zero padding"), at: p)
+            }
             let layer = graph.layers[node.layer]
             let outs = (shapes.keys.filter { $0.node == node }).sorted { $0.tensor < $1.tensor }
             add(StepSpec(op: .fallback(layer, executor), node: node, inputs: args(node), outputs: outs, inPlace: nil,
@@ -414,6 +455,36 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
                 return
             case is Conv2D, is DepthwiseConv2D, is Dense:
                 if try compileKernelChain(node, at: p) { return }
+            case let k as ZeroPadding2D:
+                if ins.count == 1, let x = shapes[ins[0]], x.count == 4, !k.padding.layout.channelsFirst, k.padding.amounts.pairs.count == 2 {
+                    let before = k.padding.amounts.pairs.map(\.before), after = k.padding.amounts.pairs.map(\.after)
+                    // Folded into a following `valid` convolution that is its only use.
+                    if let next = soleUse(out) {
+                        let nl = graph.layers[next.layer]
+                        let valid = (nl.kind as? Conv2D)?.convolution.geometry.padding == "valid"
+                            || (nl.kind as? DepthwiseConv2D)?.convolution.geometry.padding == "valid"
+                        if valid, args(next).count == 1 {
+                            padFolds[next] = (node, ins[0], before, after)
+                            fused[node] = name(next)
+                            stepPosition[node] = position[next]!
+                            return
+                        }
+                    }
+                    simple(.zeroPad(before: before, after: after), "zero padding")
+                    return
+                }
+            case let k as GlobalAveragePooling2D:
+                if try compileGlobalPool(node, k.reduction, max: false, at: p) { return }
+            case let k as GlobalMaxPooling2D:
+                if try compileGlobalPool(node, k.reduction, max: true, at: p) { return }
+            case let k as Softmax:
+                if ins.count == 1, let s = shapes[out], k.axes.count == 1, let axis = TensorShape(s).normalizedAxis(k.axes[0]),
+                   let prim = try? DNNLPrimitive.softmax(backend, shape: s, axis: axis) {
+                    primitives.append(prim)
+                    loads.append { try prim.load() }
+                    simple(.primitive(prim), "softmax")
+                    return
+                }
             case let k as MaxPooling2D:
                 if try compilePool(node, k.window, max: true, at: p) { return }
             case let k as AveragePooling2D:
@@ -456,6 +527,19 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
             fallback(node, at: p)
         }
 
+        mutating func compileGlobalPool(_ node: NodeID, _ r: GlobalPoolingReduction, max: Bool, at p: Int) throws -> Bool {
+            let ins = args(node)
+            guard ins.count == 1, let x = shapes[ins[0]], x.count == 4, !r.layout.channelsFirst, x.allSatisfy({ $0 > 0 }) else { return false }
+            // (n, 1, 1, c) and (n, c) are the same bytes.
+            let window = Window2D(kernel: [x[1], x[2]], strides: [1, 1], padding: .valid)
+            let prim = try DNNLPrimitive.pooling(backend, input: x, output: [x[0], 1, 1, x[3]], window: window, max: max)
+            primitives.append(prim)
+            loads.append { try prim.load() }
+            add(StepSpec(op: .primitive(prim), node: node, inputs: ins, outputs: [ValueKey(node: node, tensor: 0)], inPlace: nil,
+                         description: "\(name(node)): global \(max ? "max" : "average") pooling"), at: p)
+            return true
+        }
+
         mutating func compilePool(_ node: NodeID, _ w: PoolingWindow, max: Bool, at p: Int) throws -> Bool {
             let ins = args(node)
             guard ins.count == 1, let x = shapes[ins[0]], x.count == 4, let y = shapes[ValueKey(node: node, tensor: 0)],
@@ -476,7 +560,8 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
         mutating func compileKernelChain(_ node: NodeID, at p: Int) throws -> Bool {
             let layer = graph.layers[node.layer]
             let dialect = graph.source.dialect
-            let ins = args(node)
+            let padFold = padFolds[node]
+            let ins = padFold.map { [$0.input] } ?? args(node)
             guard ins.count == 1, let x = shapes[ins[0]], let y0 = shapes[ValueKey(node: node, tensor: 0)],
                   x.allSatisfy({ $0 > 0 }), y0.allSatisfy({ $0 > 0 }) else { return false }
             let w = weights[layer.name]
@@ -511,10 +596,25 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
             default:
                 return false
             }
-            guard let own = ExecutionPlan.eltwise(activation: activation, dialect: dialect), let w else { return false }
+            // Softmax runs as its own primitive after the kernel, in place; nothing fuses then.
+            let softmax = activation == "softmax" || activation == "softmax_v2"
+            guard let own = softmax ? [] : ExecutionPlan.eltwise(activation: activation, dialect: dialect), let w else { return false }
+            var explicitPadding: (before: [Int], after: [Int])?
             if case .conv(let window, _, let ks) = kind {
-                guard window.geometry(axis: 0, length: x[1]).out == y0[1], window.geometry(axis: 1, length: x[2]).out == y0[2],
-                      y0[3] == ks[3] else { return false }
+                if let f = padFold {
+                    explicitPadding = (f.before, f.after)
+                    let padded = [x[1] + f.before[0] + f.after[0], x[2] + f.before[1] + f.after[1]]
+                    guard window.geometry(axis: 0, length: padded[0]).out == y0[1], window.geometry(axis: 1, length: padded[1]).out == y0[2],
+                          y0[3] == ks[3] else { return false }
+                } else {
+                    guard window.geometry(axis: 0, length: x[1]).out == y0[1], window.geometry(axis: 1, length: x[2]).out == y0[2],
+                          y0[3] == ks[3] else { return false }
+                }
+            }
+            var softmaxPrimitive: DNNLPrimitive?
+            if softmax {
+                guard let prim = try? DNNLPrimitive.softmax(backend, shape: y0, axis: y0.count - 1) else { return false }
+                softmaxPrimitive = prim
             }
             let channels = y0.last!
 
@@ -526,7 +626,7 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
             var addend: ValueKey?
             var at = p
             var parts: [String] = []
-            while let next = soleUse(cur) {
+            while !softmax, let next = soleUse(cur) {
                 let nl = graph.layers[next.layer]
                 let nextOut = ValueKey(node: next, tensor: 0)
                 guard shapes[nextOut] == y0, args(next).filter({ $0 == cur }).count == 1 else { break }
@@ -558,8 +658,12 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
             let prim: DNNLPrimitive
             switch kind {
             case .conv(let window, let groups, let ks):
-                prim = try DNNLPrimitive.convolution(backend, input: x, output: y0, kernel: ks, groups: groups, window: window,
-                                                     bias: hasBias, postOps: postOps)
+                do {
+                    prim = try DNNLPrimitive.convolution(backend, input: x, output: y0, kernel: ks, groups: groups, window: window,
+                                                         padding: explicitPadding, bias: hasBias, postOps: postOps)
+                } catch where explicitPadding != nil {
+                    return false  // oneDNN refused the folded padding: pad, then convolve
+                }
             case .dense(let k, let units):
                 prim = try DNNLPrimitive.matmul(backend, rows: x.reduce(1, *) / k, k: k, units: units, bias: hasBias, postOps: postOps)
             }
@@ -583,12 +687,19 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
                 try prim.load(kernel: kernel.map(Float.init), bias: bias.map(Float.init))
             }
             let primary = name(node)
+            if padFold != nil { padFolds[node] = nil; parts.insert("ZeroPadding2D folded", at: 0) }
             for a in absorbed { fused[a] = primary }
             stepPosition[node] = at
             for a in absorbed { stepPosition[a] = at }
             let what: String = if case .dense = kind { "matmul" } else { "convolution" }
             pending.append((at, StepSpec(op: .primitive(prim), node: node, inputs: addend.map { [ins[0], $0] } ?? ins, outputs: [cur],
                                          inPlace: addend, description: "\(primary): \(([what] + own.map { "\($0)" } + parts).joined(separator: " + "))")))
+            if let sm = softmaxPrimitive {
+                primitives.append(sm)
+                loads.append { try sm.load() }
+                pending.append((at, StepSpec(op: .inPlace(sm), node: node, inputs: [cur], outputs: [], inPlace: nil,
+                                             description: "\(primary): softmax in place")))
+            }
             return true
         }
 
