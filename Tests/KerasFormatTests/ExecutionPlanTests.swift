@@ -150,6 +150,10 @@ import ModelKit
             #expect(err <= 1e-3, "\(c) output \(i): plan and Executor differ by \(err) of the largest output")
         }
         #expect(Set(want[0].data).count > 100, "the pooled features should not be degenerate")
+        let peak = try #require(analysis.totals.peakActivationBytes)
+        print("PLAN \(c): activation buffers \(plan.memory.activationBytes) bytes, analysis peak \(peak) bytes")
+        // Fused steps skip intermediates, so the buffers stay under the analysis's peak.
+        #expect(plan.memory.activationBytes <= peak, "\(c): buffers \(plan.memory.activationBytes) bytes, analysis peak \(peak)")
         #expect(plan.stepDescriptions.allSatisfy { !$0.contains("Executor (BatchNormalization)") && !$0.contains("Executor (Conv2D)") })
     }
 }

@@ -63,6 +63,7 @@ public final class DNNLPrimitive: @unchecked Sendable {
     private var primitive: dnnl_primitive_t?
     private let srcMemory: dnnl_memory_t
     private let dstMemory: dnnl_memory_t
+    private var scratchpadMemory: dnnl_memory_t?
     private var weightsMemory: dnnl_memory_t?
     private var biasMemory: dnnl_memory_t?
     /// The user's weights layout (Keras's), nil for primitives without weights.
@@ -80,6 +81,9 @@ public final class DNNLPrimitive: @unchecked Sendable {
         var attr: dnnl_primitive_attr_t?
         try DNNLBackend.check(dnnl_primitive_attr_create(&attr), "primitive_attr_create")
         defer { if let attr { dnnl_primitive_attr_destroy(attr) } }
+        // The caller provides the scratchpad (one buffer shared by a plan's primitives), so
+        // its size is known and counted.
+        try DNNLBackend.check(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user), "primitive_attr_set_scratchpad_mode")
         if !postOps.isEmpty {
             var ops: dnnl_post_ops_t?
             try DNNLBackend.check(dnnl_post_ops_create(&ops), "post_ops_create")
@@ -129,12 +133,18 @@ public final class DNNLPrimitive: @unchecked Sendable {
         var scratch = dnnl_memory_desc_t()
         if let p = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0) { scratch = p.pointee }
         self.scratchpadBytes = dnnl_memory_desc_get_size(&scratch)
+        if scratchpadBytes > 0 {
+            var m: dnnl_memory_t?
+            dnnl_memory_create(&m, &scratch, backend.engine, strata_dnnl_memory_none())
+            scratchpadMemory = m
+        }
     }
 
     deinit {
         if let primitive { dnnl_primitive_destroy(primitive) }
         if let weightsMemory { dnnl_memory_destroy(weightsMemory) }
         if let biasMemory { dnnl_memory_destroy(biasMemory) }
+        if let scratchpadMemory { dnnl_memory_destroy(scratchpadMemory) }
         dnnl_memory_destroy(srcMemory)
         dnnl_memory_destroy(dstMemory)
         dnnl_primitive_desc_destroy(pd)
@@ -280,8 +290,9 @@ public final class DNNLPrimitive: @unchecked Sendable {
     }
 
     /// Runs once: reads `src`, writes `dst` (with a `sum` post-op, `dst` must hold the
-    /// addend). Blocks until done.
-    public func execute(src: UnsafePointer<Float>, dst: UnsafeMutablePointer<Float>) throws {
+    /// addend), using `scratchpad` (at least `scratchpadBytes`, 64-byte aligned; nil when 0).
+    /// Blocks until done.
+    public func execute(src: UnsafePointer<Float>, dst: UnsafeMutablePointer<Float>, scratchpad: UnsafeMutableRawPointer?) throws {
         guard let primitive else { throw DNNLError(operation: "execute", status: "\(what) was not loaded") }
         try DNNLBackend.check(dnnl_memory_set_data_handle(srcMemory, UnsafeMutableRawPointer(mutating: src)), "memory_set_data_handle")
         try DNNLBackend.check(dnnl_memory_set_data_handle(dstMemory, dst), "memory_set_data_handle")
@@ -289,6 +300,11 @@ public final class DNNLPrimitive: @unchecked Sendable {
                     dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: dstMemory)]
         if let weightsMemory { args.append(dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: weightsMemory)) }
         if let biasMemory { args.append(dnnl_exec_arg_t(arg: DNNL_ARG_BIAS, memory: biasMemory)) }
+        if let scratchpadMemory {
+            guard let scratchpad else { throw DNNLError(operation: "execute", status: "\(what) needs a scratchpad of \(scratchpadBytes) bytes") }
+            try DNNLBackend.check(dnnl_memory_set_data_handle(scratchpadMemory, scratchpad), "memory_set_data_handle")
+            args.append(dnnl_exec_arg_t(arg: DNNL_ARG_SCRATCHPAD, memory: scratchpadMemory))
+        }
         try DNNLBackend.check(dnnl_primitive_execute(primitive, backend.stream, Int32(args.count), args), "primitive_execute (\(what))")
         try DNNLBackend.check(dnnl_stream_wait(backend.stream), "stream_wait")
     }

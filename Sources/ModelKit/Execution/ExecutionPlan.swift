@@ -31,7 +31,7 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
         public var weightBytes: Int
         /// The activation buffers planned by liveness (graph inputs and outputs included).
         public var activationBytes: Int
-        /// The largest scratchpad a primitive asks for (oneDNN holds it).
+        /// The scratchpad buffer shared by the primitives (the largest one asks for).
         public var scratchpadBytes: Int
         public var totalBytes: Int { weightBytes + activationBytes + scratchpadBytes }
     }
@@ -49,13 +49,18 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
 
     private let steps: [Step]
     private let buffers: [UnsafeMutableRawPointer]
+    private let scratchpad: UnsafeMutableRawPointer?
     private let outputValues: [Value]
     private let lock = NSLock()
 
-    deinit { for b in buffers { b.deallocate() } }
+    deinit {
+        for b in buffers { b.deallocate() }
+        scratchpad?.deallocate()
+    }
 
     private init(graph: ModelGraph, inputShapes: [[Int]], memory: Memory, fusedInto: [NodeID: String],
                  stepDescriptions: [String], steps: [Step], buffers: [UnsafeMutableRawPointer], outputValues: [Value]) {
+        self.scratchpad = memory.scratchpadBytes > 0 ? UnsafeMutableRawPointer.allocate(byteCount: memory.scratchpadBytes, alignment: 64) : nil
         self.graph = graph
         self.inputShapes = inputShapes
         self.memory = memory
@@ -146,9 +151,9 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
             let out = pointer(step.outputs[0])
             given[i].data.withUnsafeBufferPointer { out.update(from: $0.baseAddress!, count: $0.count) }
         case .primitive(let p):
-            try p.execute(src: pointer(step.inputs[0]), dst: pointer(step.outputs[0]))
+            try p.execute(src: pointer(step.inputs[0]), dst: pointer(step.outputs[0]), scratchpad: scratchpad)
         case .inPlace(let p):
-            try p.execute(src: pointer(step.inputs[0]), dst: pointer(step.inputs[0]))
+            try p.execute(src: pointer(step.inputs[0]), dst: pointer(step.inputs[0]), scratchpad: scratchpad)
         case .zeroPad(let before, let after):
             let xs = step.inputs[0].shape, ys = step.outputs[0].shape
             let x = pointer(step.inputs[0]), y = pointer(step.outputs[0])
