@@ -95,7 +95,7 @@ struct TimeCommand: OutputCommand {
             throw CommandFailure("strata: error: \(e.inFile(file))")
         }
         let profiler = ForwardProfiler(warmup: warmup, runs: runs, requestedThreads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
-                                       budget: budget.map { .milliseconds(Int64(($0 * 1000).rounded(.up))) })
+                                       budget: budget.map { .nanoseconds(Int64(($0 * 1e9).rounded(.up))) })
         var timing: ForwardTiming
         do {
             let (runner, buildMs) = try ModelRunSetup.makeRunner(
