@@ -21,6 +21,7 @@ public enum ConfigPrinter {
                 ("runs", int(forward.runs)),
                 ("seed", int(forward.seed)),
                 ("input_shapes", .mapping(Node.Mapping(shapes, .implicit, shapes.isEmpty ? .flow : .block))),
+                ("memory_limit", int(forward.memoryLimit)),
             ])),
             ("regression", map([
                 ("latency_increase_percent", number(regression.latencyIncreasePercent)),
