@@ -51,6 +51,14 @@ enum ModelRunSetup {
         do {
             let plan = try ExecutionPlan.build(graph: graph, weights: weights, inputShapes: inputShapes, backend: dnnl,
                                                memoryLimit: memoryLimit ?? defaultMemoryLimit)
+            // One trial run on zeros (part of the build time): a layer whose real output
+            // shape differs from shape inference's stops the plan, so the Executor, which
+            // needs no shapes beforehand, runs the model instead (or reports the layer).
+            do {
+                _ = try plan.run(inputShapes.map { Tensor(zeros: $0) }, layerTimer: nil)
+            } catch {
+                return (Executor(graph: graph, weights: weights, backend: dnnl), nil)
+            }
             let d = clock.now - start
             return (plan, Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15)
         } catch is ExecutionPlan.Unplannable {

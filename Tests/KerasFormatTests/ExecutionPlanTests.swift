@@ -44,6 +44,9 @@ import ModelKit
             let (errE, okE) = ExecutionFixtures.compare(g, executor[i])
             #expect(okE, "\(c)/\(file) output \(i): plan and Executor differ by \(errE)")
         }
+        if c == "case_depthwise_separable" {
+            #expect(plan.stepDescriptions.contains { $0.hasSuffix(": depthwise convolution") }, "\(plan.stepDescriptions)")
+        }
         // Running again on the same buffers gives the same result (no state left behind).
         #expect(try plan.run(inputs) == got)
     }

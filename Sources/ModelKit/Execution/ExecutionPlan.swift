@@ -435,7 +435,7 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
                              description: "\(name(fold.pad)): zero padding"), at: p)
             }
             let layer = graph.layers[node.layer]
-            let outs = (shapes.keys.filter { $0.node == node }).sorted { $0.tensor < $1.tensor }
+            let outs = (shapes.keys.filter { $0.node == node && $0.tensor >= 0 }).sorted { $0.tensor < $1.tensor }
             add(StepSpec(op: .fallback(layer, executor), node: node, inputs: args(node), outputs: outs, inPlace: nil,
                          description: "\(name(node)): Executor (\(layer.className))"), at: p)
         }
@@ -458,7 +458,7 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
                     throw ExecutionError("input layer \"\(layer.name)\" was given no tensor")
                 }
                 return
-            case is Conv2D, is DepthwiseConv2D, is Dense:
+            case is Conv2D, is DepthwiseConv2D, is Dense, is SeparableConv2D:
                 if try compileKernelChain(node, at: p) { return }
             case let k as ZeroPadding2D:
                 if ins.count == 1, let x = shapes[ins[0]], x.count == 4, !k.padding.layout.channelsFirst, k.padding.amounts.pairs.count == 2 {
@@ -575,7 +575,22 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
             let kind: Kind
             let useBias: Bool
             let activation: String?
+            // SeparableConv2D: a depthwise primitive into a buffer of its own, then the
+            // pointwise convolution, which takes the fusions.
+            var separable: (window: Window2D, kernelShape: [Int], groups: Int, shape: [Int])?
             switch layer.kind {
+            case let k as SeparableConv2D:
+                let c = k.convolution
+                guard padFold == nil, c.geometry.rank == 2, !c.geometry.channelsFirst, x.count == 4,
+                      let pad = WindowPadding(rawValue: c.geometry.padding),
+                      let w, w.count == (c.useBias ? 3 : 2), w[0].shape.count == 4, w[1].shape.count == 4 else { return false }
+                let d = w[0].shape
+                let window = Window2D(kernel: c.geometry.kernelSize, strides: c.geometry.strides, dilation: c.geometry.dilation, padding: pad)
+                let (oh, ow) = (window.geometry(axis: 0, length: x[1]).out, window.geometry(axis: 1, length: x[2]).out)
+                guard d[2] == x[3], oh == y0[1], ow == y0[2], w[1].shape[2] == d[2] * d[3] else { return false }
+                separable = (window, [d[0], d[1], 1, d[2] * d[3]], d[2], [x[0], oh, ow, d[2] * d[3]])
+                kind = .conv(Window2D(kernel: [1, 1], strides: [1, 1], padding: .valid), groups: 1, kernelShape: w[1].shape)
+                useBias = c.useBias; activation = c.activation
             case let k as Conv2D:
                 let c = k.convolution
                 guard c.loraRank == nil, c.geometry.rank == 2, !c.geometry.channelsFirst, x.count == 4,
@@ -605,14 +620,15 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
             let softmax = activation == "softmax" || activation == "softmax_v2"
             guard let own = softmax ? [] : ExecutionPlan.eltwise(activation: activation, dialect: dialect), let w else { return false }
             var explicitPadding: (before: [Int], after: [Int])?
+            let xMain = separable?.shape ?? x
             if case .conv(let window, _, let ks) = kind {
                 if let f = padFold {
                     explicitPadding = (f.before, f.after)
-                    let padded = [x[1] + f.before[0] + f.after[0], x[2] + f.before[1] + f.after[1]]
+                    let padded = [xMain[1] + f.before[0] + f.after[0], xMain[2] + f.before[1] + f.after[1]]
                     guard window.geometry(axis: 0, length: padded[0]).out == y0[1], window.geometry(axis: 1, length: padded[1]).out == y0[2],
                           y0[3] == ks[3] else { return false }
                 } else {
-                    guard window.geometry(axis: 0, length: x[1]).out == y0[1], window.geometry(axis: 1, length: x[2]).out == y0[2],
+                    guard window.geometry(axis: 0, length: xMain[1]).out == y0[1], window.geometry(axis: 1, length: xMain[2]).out == y0[2],
                           y0[3] == ks[3] else { return false }
                 }
             }
@@ -660,11 +676,24 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
 
             // The primitive (descriptor now, weights at load time).
             let hasBias = useBias || !folds.isEmpty
+            var mainInputs = ins
+            if let sep = separable {
+                let dw = try DNNLPrimitive.convolution(backend, input: shapes[ins[0]]!, output: sep.shape, kernel: sep.kernelShape,
+                                                       groups: sep.groups, window: sep.window, bias: false, postOps: [])
+                primitives.append(dw)
+                let depthwiseKernel = w[0]
+                loads.append { try dw.load(kernel: depthwiseKernel.data) }
+                let temp = ValueKey(node: node, tensor: -1)
+                shapes[temp] = sep.shape
+                pending.append((at, StepSpec(op: .primitive(dw), node: node, inputs: ins, outputs: [temp], inPlace: nil,
+                                             description: "\(name(node)): depthwise convolution")))
+                mainInputs = [temp]
+            }
             let prim: DNNLPrimitive
             switch kind {
             case .conv(let window, let groups, let ks):
                 do {
-                    prim = try DNNLPrimitive.convolution(backend, input: x, output: y0, kernel: ks, groups: groups, window: window,
+                    prim = try DNNLPrimitive.convolution(backend, input: xMain, output: y0, kernel: ks, groups: groups, window: window,
                                                          padding: explicitPadding, bias: hasBias, postOps: postOps)
                 } catch where explicitPadding != nil {
                     return false  // oneDNN refused the folded padding: pad, then convolve
@@ -673,7 +702,8 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
                 prim = try DNNLPrimitive.matmul(backend, rows: x.reduce(1, *) / k, k: k, units: units, bias: hasBias, postOps: postOps)
             }
             primitives.append(prim)
-            let kernelTensor = w[0], biasTensor = useBias ? w[1] : nil
+            let kernelTensor = separable == nil ? w[0] : w[1]
+            let biasTensor = useBias ? w[separable == nil ? 1 : 2] : nil
             loads.append {
                 guard !folds.isEmpty else {
                     try prim.load(kernel: kernelTensor.data, bias: biasTensor?.data)
@@ -697,7 +727,7 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
             stepPosition[node] = at
             for a in absorbed { stepPosition[a] = at }
             let what: String = if case .dense = kind { "matmul" } else { "convolution" }
-            pending.append((at, StepSpec(op: .primitive(prim), node: node, inputs: addend.map { [ins[0], $0] } ?? ins, outputs: [cur],
+            pending.append((at, StepSpec(op: .primitive(prim), node: node, inputs: addend.map { [mainInputs[0], $0] } ?? mainInputs, outputs: [cur],
                                          inPlace: addend, description: "\(primary): \(([what] + own.map { "\($0)" } + parts).joined(separator: " + "))")))
             if let sm = softmaxPrimitive {
                 primitives.append(sm)
