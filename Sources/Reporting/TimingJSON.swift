@@ -2,14 +2,17 @@ import ModelKit
 
 /// The timing object shared by `strata time --json` and the `timing` of `report.json`, so
 /// both carry the same keys (listed in the README): model, backend, threads, warm-up and
-/// runs, median/min/p90/spread in milliseconds, the per-layer sum, peak RSS, every timed
-/// run and the per-layer medians.
+/// runs, median/min/p90/spread in milliseconds, the per-layer sum, peak RSS, the execution
+/// plan's build time and bytes, every timed run and the per-layer medians (a layer fused into
+/// another's step names it in `fused_into`).
 public enum TimingJSON {
     /// The keys in their fixed order; `model` is the file or model id as the caller names it.
     public static func fields(_ t: ForwardTiming, model: String) -> [(String, JSONValue)] {
         func num(_ v: Double) -> JSONValue { v.isFinite ? .number(v) : .null }
-        let layers: [JSONValue] = t.layers.map { l in
-            .obj([("name", .string(l.name)), ("class", .string(l.className)), ("median_ms", num(l.medianMs))])
+        let layers: [JSONValue] = t.layers.map { l -> JSONValue in
+            var pairs: [(String, JSONValue)] = [("name", .string(l.name)), ("class", .string(l.className)), ("median_ms", num(l.medianMs))]
+            if let into = l.fusedInto { pairs.append(("fused_into", .string(into))) }
+            return .obj(pairs)
         }
         return [
             ("model", .string(model)),
@@ -28,6 +31,8 @@ public enum TimingJSON {
             ("layer_sum_ms", num(t.layerSumMs)),
             ("instrumented_runs", .int(t.instrumentedRuns)),
             ("peak_rss_bytes", .int(t.peakRSSBytes)),
+            ("plan_build_ms", t.planBuildMs.map(num) ?? .null),
+            ("plan_bytes", .int(t.planBytes)),
             ("run_ms", .array(t.runMs.map(num))),
             ("layers", .array(layers)),
         ]

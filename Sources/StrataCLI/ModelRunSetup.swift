@@ -28,4 +28,64 @@ enum ModelRunSetup {
 
     /// Threads the backend really uses.
     static func threadsUsed(_ backend: any ComputeBackend) -> Int { backend is DNNLBackend ? DNNLBackend.threadCount : 1 }
+
+    /// The default memory limit of a plan: half the machine's physical memory.
+    static var defaultMemoryLimit: Int { Int(ProcessInfo.processInfo.physicalMemory / 2) }
+
+    /// The single entry point for running a model many times: an `ExecutionPlan` on oneDNN
+    /// built for `inputShapes` (batch included) when oneDNN starts, otherwise the `Executor`
+    /// on the reference backend. A model whose tensor shapes cannot be known before running
+    /// runs on the `Executor` with oneDNN. Time it with `ForwardProfiler.profile(runner, inputs:)`.
+    ///
+    /// Throws an `ExecutionError` when the plan would need more than `memoryLimit` bytes
+    /// (default: half the physical memory) or cannot be built; `DNNLError`s become
+    /// `ExecutionError`s. `buildMs` is the time the plan took to build.
+    static func makeRunner(graph: ModelGraph, weights: [String: [Tensor]], inputShapes: [[Int]], threads: Int?,
+                           memoryLimit: Int? = nil) throws -> (runner: any ForwardRunner, buildMs: Double?) {
+        let backend = self.backend(threads: threads)
+        guard let dnnl = backend as? DNNLBackend else {
+            return (Executor(graph: graph, weights: weights, backend: backend), nil)
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        do {
+            let plan = try ExecutionPlan.build(graph: graph, weights: weights, inputShapes: inputShapes, backend: dnnl,
+                                               memoryLimit: memoryLimit ?? defaultMemoryLimit)
+            // One trial run on zeros (part of the build time): a layer whose real output
+            // shape differs from shape inference's stops the plan, so the Executor, which
+            // needs no shapes beforehand, runs the model instead (or reports the layer).
+            do {
+                _ = try plan.run(inputShapes.map { Tensor(zeros: $0) }, layerTimer: nil)
+            } catch {
+                return (Executor(graph: graph, weights: weights, backend: dnnl), nil)
+            }
+            let d = clock.now - start
+            return (plan, Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15)
+        } catch is ExecutionPlan.Unplannable {
+            return (Executor(graph: graph, weights: weights, backend: dnnl), nil)
+        } catch let e as DNNLError {
+            throw ExecutionError("model \"\(graph.name)\": the execution plan could not be built: \(e)")
+        }
+    }
+
+    /// Parses a byte count: `123456`, `512K`, `300M`, `2G`, `1T` (powers of 1024; `KB`,
+    /// `MiB`... accepted), or nil when it is not one.
+    static func parseBytes(_ text: String) -> Int? {
+        let t = text.trimmingCharacters(in: .whitespaces).uppercased()
+        var digits = t.prefix { $0.isNumber || $0 == "." }
+        var unit = t.dropFirst(digits.count).trimmingCharacters(in: .whitespaces)
+        if unit.hasSuffix("IB") { unit = String(unit.dropLast(2)) } else if unit.hasSuffix("B") { unit = String(unit.dropLast()) }
+        let scale: Double
+        switch unit {
+        case "": scale = 1
+        case "K": scale = 1024
+        case "M": scale = 1024 * 1024
+        case "G": scale = 1024 * 1024 * 1024
+        case "T": scale = 1024 * 1024 * 1024 * 1024
+        default: return nil
+        }
+        if digits.hasSuffix(".") { digits = digits.dropLast() }
+        guard let v = Double(digits), v >= 0, (v * scale) < Double(Int.max) else { return nil }
+        return Int(v * scale)
+    }
 }

@@ -29,13 +29,21 @@ struct PredictCommand: OutputCommand {
     @Option(name: .customLong("output-dir"), help: ArgumentHelp("Folder for output_0.npy, output_1.npy, ...", valueName: "dir"))
     var outputDir: String?
 
+    @Option(name: .customLong("memory-limit"), help: ArgumentHelp(
+        "Most bytes the execution plan may hold (packed weights, activations, scratchpad): 2G, 512M or a number. Default: half the physical memory.",
+        valueName: "bytes"))
+    var memoryLimit: String?
+
     var sink: OutputSink = .standard
 
-    enum CodingKeys: String, CodingKey { case file, inputs, output, outputDir }
+    enum CodingKeys: String, CodingKey { case file, inputs, output, outputDir, memoryLimit }
 
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("give at least one --input file") }
         guard (output == nil) != (outputDir == nil) else { throw ValidationError("give exactly one of --output and --output-dir") }
+        if let memoryLimit, ModelRunSetup.parseBytes(memoryLimit) == nil {
+            throw ValidationError("--memory-limit must be a byte count such as 2G, 512M or 1000000, given \(memoryLimit)")
+        }
     }
 
     func execute() throws {
@@ -70,7 +78,9 @@ struct PredictCommand: OutputCommand {
         }
         let outputs: [Tensor]
         do {
-            outputs = try Executor(graph: graph, weights: weights.tensors, backend: ModelRunSetup.backend(threads: nil)).run(tensors)
+            let (runner, _) = try ModelRunSetup.makeRunner(graph: graph, weights: weights.tensors, inputShapes: tensors.map(\.shape),
+                                                           threads: nil, memoryLimit: memoryLimit.flatMap(ModelRunSetup.parseBytes))
+            outputs = try runner.run(tensors, layerTimer: nil)
         } catch let e as ExecutionError {
             throw CommandFailure("strata: error: \(file): \(e.message)")
         }

@@ -107,7 +107,8 @@ struct ReportCommand: OutputCommand {
         return BatchSettings(
             inputs: config.inputs, output: config.output, formats: Set(config.formats.map(\.rawValue)),
             forward: config.forward.enabled, forwardThreads: config.forward.resolvedThreads(coreCount: cores),
-            warmup: config.forward.warmup, runs: config.forward.runs, budgetSeconds: config.forward.budgetSeconds, seed: UInt64(max(0, config.forward.seed)),
+            warmup: config.forward.warmup, runs: config.forward.runs, budgetSeconds: config.forward.budgetSeconds,
+            memoryLimit: config.forward.memoryLimit, seed: UInt64(max(0, config.forward.seed)),
             jobs: config.resolvedJobs(coreCount: cores),
             shard: try shard.map(Self.parseShard), historyPath: config.history, templates: config.templates,
             runDate: date ?? RenderCommand.isoNow(),

@@ -47,14 +47,22 @@ struct TimeCommand: OutputCommand {
         valueName: "dims"))
     var inputShapes: [String] = []
 
+    @Option(name: .customLong("memory-limit"), help: ArgumentHelp(
+        "Most bytes the execution plan may hold (packed weights, activations, scratchpad): 2G, 512M or a number. Default: half the physical memory.",
+        valueName: "bytes"))
+    var memoryLimit: String?
+
     var sink: OutputSink = .standard
 
-    enum CodingKeys: String, CodingKey { case file, threads, warmup, runs, budget, json, inputShapes }
+    enum CodingKeys: String, CodingKey { case file, threads, warmup, runs, budget, json, inputShapes, memoryLimit }
 
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1, given \(runs)") }
         guard warmup >= 0 else { throw ValidationError("--warmup must be 0 or more, given \(warmup)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, given \(threads)") }
+        if let memoryLimit, ModelRunSetup.parseBytes(memoryLimit) == nil {
+            throw ValidationError("--memory-limit must be a byte count such as 2G, 512M or 1000000, given \(memoryLimit)")
+        }
         if let budget, !(budget > 0) { throw ValidationError("--budget must be a positive number of seconds, given \(budget)") }
         for text in inputShapes {
             do { _ = try InputShapes.parse(text) } catch let e as StrataError { throw ValidationError("--" + e.message) }
@@ -88,12 +96,15 @@ struct TimeCommand: OutputCommand {
             throw CommandFailure("strata: error: \(e.inFile(file))")
         }
         let profiler = ForwardProfiler(warmup: warmup, runs: runs, requestedThreads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
-                                       budget: budget.map { .milliseconds(Int64(($0 * 1000).rounded(.up))) })
+                                       budget: budget.map { .nanoseconds(Int64(($0 * 1e9).rounded(.up))) })
         var timing: ForwardTiming
-        let backend = ModelRunSetup.backend(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         do {
-            timing = try profiler.profile(Executor(graph: graph, weights: weights.tensors, backend: backend), inputs: inputs)
-            timing.threads = ModelRunSetup.threadsUsed(backend)
+            let (runner, buildMs) = try ModelRunSetup.makeRunner(
+                graph: graph, weights: weights.tensors, inputShapes: inputs.map(\.shape),
+                threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
+                memoryLimit: memoryLimit.flatMap(ModelRunSetup.parseBytes))
+            timing = try profiler.profile(runner, inputs: inputs)
+            timing.planBuildMs = buildMs
         } catch let e as ExecutionError {
             throw CommandFailure("strata: error: \(file): \(e.message)")
         }
@@ -117,6 +128,9 @@ struct TimeCommand: OutputCommand {
         lines.append("Total: median \(ms(t.medianMs)) ms, min \(ms(t.minMs)) ms, p90 \(ms(t.p90Ms)) ms, spread (IQR, p75 - p25) \(ms(t.spreadMs)) ms")
         let share = t.medianMs > 0 ? String(format: " (%.1f%% of the median total)", t.layerSumMs / t.medianMs * 100) : ""
         lines.append("Sum of per-layer times: \(ms(t.layerSumMs)) ms\(share), medians over \(t.instrumentedRuns) separate instrumented run(s)")
+        if let build = t.planBuildMs {
+            lines.append("Plan: built in \(ms(build)) ms (not in the run times)" + (t.planBytes.map { ", holds \($0) bytes (packed weights, activation buffers, scratchpad)" } ?? ""))
+        }
         if let rss = t.peakRSSBytes {
             lines.append("Peak RSS: \(rss) bytes (\(String(format: "%.1f", Double(rss) / 1e6)) MB)")
         } else {
@@ -127,7 +141,11 @@ struct TimeCommand: OutputCommand {
         var rows: [[String]] = []
         for (i, l) in t.layers.enumerated() {
             let pct = t.medianMs > 0 ? String(format: "%.1f%%", l.medianMs / t.medianMs * 100) : "-"
-            rows.append([String(i + 1), l.name, l.className, ms(l.medianMs), pct])
+            if let into = l.fusedInto {
+                rows.append([String(i + 1), l.name, l.className, "fused into \(into)", "-"])
+            } else {
+                rows.append([String(i + 1), l.name, l.className, ms(l.medianMs), pct])
+            }
         }
         rows.append(["", "Sum of per-layer times", "", ms(t.layerSumMs), t.medianMs > 0 ? String(format: "%.1f%%", t.layerSumMs / t.medianMs * 100) : "-"])
         rows.append(["", "Total (median)", "", ms(t.medianMs), "100.0%"])

@@ -28,7 +28,7 @@ import Testing
     @Test func typoOfANestedKeyNamesItsPath() throws {
         let e = try error("forward:\n  enabled: true\n  wramup: 3\n")
         #expect(e.place == "line 3, column 3, forward.wramup")
-        #expect(e.message == "unknown key \"wramup\" (did you mean \"warmup\"?); the keys allowed under forward are: enabled, threads, warmup, runs, budget_seconds, seed, input_shapes")
+        #expect(e.message == "unknown key \"wramup\" (did you mean \"warmup\"?); the keys allowed under forward are: enabled, threads, warmup, runs, budget_seconds, seed, input_shapes, memory_limit")
         let r = try error("regression:\n    fail_on_param_changes: true\n")
         #expect(r.place == "line 2, column 5, regression.fail_on_param_changes")
         #expect(r.message.contains("(did you mean \"fail_on_param_change\"?)"))

@@ -63,6 +63,7 @@ import Testing
             vision/mobilenet.keras: ["224,224,3"]
             two_inputs.json: ["32x32x3", [10, 4]]
             single.h5: "128"
+          memory_limit: 2G
         regression:
           latency_increase_percent: 2.5
           fail_on_param_change: no
@@ -78,7 +79,7 @@ import Testing
             "vision/mobilenet.keras": [[224, 224, 3]],
             "two_inputs.json": [[32, 32, 3], [10, 4]],
             "single.h5": [[128]],
-        ]),
+        ], memoryLimit: 2 << 30),
         regression: RegressionConfig(latencyIncreasePercent: 2.5, failOnParamChange: false, failOnMissingModel: false),
         templates: "my/templates", history: "/var/lib/strata/history.sqlite", jobs: 1)
 
@@ -114,6 +115,7 @@ import Testing
                 - 10,4
                 vision/mobilenet.keras:
                 - 224,224,3
+              memory_limit: 2147483648
             regression:
               latency_increase_percent: 2.5
               fail_on_param_change: false

@@ -20,8 +20,10 @@ import ModelKit
         }
         #expect(object["runs"] as? Int == 3)
         #expect(object["warmup"] as? Int == 1)
-        // oneDNN runs the heavy layers with the threads asked for (default: the cores).
-        #expect(object["backend"] as? String == "DNNLBackend")
+        // oneDNN runs the model as an execution plan with the threads asked for (default: the cores).
+        #expect(object["backend"] as? String == "ExecutionPlan (oneDNN)")
+        #expect((object["plan_bytes"] as? Int ?? 0) > 0)
+        #expect((object["plan_build_ms"] as? Double ?? 0) > 0)
         #expect(object["threads"] as? Int == object["threads_requested"] as? Int)
         #expect((object["run_ms"] as? [Double])?.count == 3)
         let median = try #require(object["median_ms"] as? Double)
@@ -36,9 +38,21 @@ import ModelKit
         #expect(layers.count == 29)
         #expect(Set(layers.compactMap { $0["name"] as? String }).count == 29)
         #expect(!layers.contains { ($0["class"] as? String) == "InputLayer" })
+        // A layer fused into another (BN folded, activation or Add as post-op) has time 0 and
+        // names that layer, which is timed; the seed model's first conv takes its BN and ReLU.
+        let names = Set(layers.compactMap { $0["name"] as? String })
         for l in layers {
-            #expect(((l["median_ms"] as? Double) ?? 0) > 0, "\(l)")
+            if let into = l["fused_into"] as? String {
+                #expect((l["median_ms"] as? Double) == 0, "\(l)")
+                #expect(names.contains(into), "\(l)")
+            } else {
+                #expect(((l["median_ms"] as? Double) ?? 0) > 0, "\(l)")
+            }
         }
+        let fused = Dictionary(uniqueKeysWithValues: layers.compactMap { l in (l["fused_into"] as? String).map { ((l["name"] as? String) ?? "", $0) } })
+        #expect(fused["batch_normalization"] == "conv2d")
+        #expect(fused["activation"] == "conv2d")
+        #expect(fused["add"] == "conv2d_2")
         let sum = layers.reduce(0.0) { $0 + (($1["median_ms"] as? Double) ?? 0) }
         #expect(abs(sum - ((object["layer_sum_ms"] as? Double) ?? -1)) < 1e-9 * max(1, sum))
     }
@@ -48,8 +62,30 @@ import ModelKit
         #expect(r.code == 0, "\(r.err)")
         #expect(r.out.contains("Sum of per-layer times"), "\(r.out)")
         #expect(r.out.contains("median") && r.out.contains("min") && r.out.contains("p90"), "\(r.out)")
-        #expect(r.out.contains("Backend: DNNLBackend, threads used: \(ProcessInfo.processInfo.activeProcessorCount)"), "\(r.out)")
+        #expect(r.out.contains("Backend: ExecutionPlan (oneDNN), threads used: \(ProcessInfo.processInfo.activeProcessorCount)"), "\(r.out)")
+        #expect(r.out.contains("fused into conv2d"), "\(r.out)")
+        #expect(r.out.contains("Plan: built in"), "\(r.out)")
         #expect(r.out.contains("Peak RSS"), "\(r.out)")
+    }
+
+    @Test func memoryLimitRefusesThePlan() {
+        let r = run(["time", Self.path("seed_resnet8/model.keras"), "--runs", "1", "--warmup", "0", "--memory-limit", "1K"])
+        #expect(r.code == 1, "\(r.err)")
+        #expect(r.err.contains("needs") && r.err.contains("above the memory limit of 1024 bytes"), "\(r.err)")
+        let bad = run(["time", Self.path("seed_resnet8/model.keras"), "--memory-limit", "lots"])
+        #expect(bad.code == 2, "\(bad.err)")
+        let ok = run(["time", Self.path("seed_resnet8/model.keras"), "--runs", "1", "--warmup", "0", "--memory-limit", "2G"])
+        #expect(ok.code == 0, "\(ok.err)")
+    }
+
+    @Test func byteCountsParse() {
+        #expect(ModelRunSetup.parseBytes("1000") == 1000)
+        #expect(ModelRunSetup.parseBytes("512M") == 512 << 20)
+        #expect(ModelRunSetup.parseBytes("2G") == 2 << 30)
+        #expect(ModelRunSetup.parseBytes("1.5k") == 1536)
+        #expect(ModelRunSetup.parseBytes("3GiB") == 3 << 30)
+        #expect(ModelRunSetup.parseBytes("x") == nil)
+        #expect(ModelRunSetup.parseBytes("") == nil)
     }
 
     @Test func budgetStopsTimedRunsEarly() throws {

@@ -1,7 +1,7 @@
 import Foundation
 import Kernels
 
-/// Times an `Executor`'s forward pass: `warmup` untimed runs, then up to `runs` timed runs of
+/// Times a forward pass (an `ExecutionPlan` or an `Executor`, any `ForwardRunner`): `warmup` untimed runs, then up to `runs` timed runs of
 /// the whole pass (`ContinuousClock`, no per-layer hook), then a separate instrumented run set
 /// (as many runs as were timed) in which each layer call is timed. The totals therefore carry
 /// no instrumentation cost; the per-layer medians carry a little (two clock reads per call).
@@ -23,18 +23,19 @@ public struct ForwardProfiler: Sendable {
         self.budget = budget
     }
 
-    /// Runs `executor` on `inputs` as described above. The reference backend is
-    /// single-threaded, so `threads` is recorded as 1 whatever was asked for.
-    public func profile(_ executor: Executor, inputs: [Tensor]) throws -> ForwardTiming {
+    /// Runs `runner` (an `ExecutionPlan` or an `Executor`) on `inputs` as described above.
+    /// The threads recorded are the runner's (`threadsUsed`). A call fused into another
+    /// layer's step is listed with time 0 and the name of that layer (`fusedInto`).
+    public func profile(_ runner: any ForwardRunner, inputs: [Tensor]) throws -> ForwardTiming {
         _ = Self.resetPeakRSS()
-        for _ in 0..<warmup { _ = try executor.run(inputs) }
+        for _ in 0..<warmup { _ = try runner.run(inputs, layerTimer: nil) }
 
         let clock = ContinuousClock()
         var runMs: [Double] = []
         var spent = Duration.zero
         for _ in 0..<runs {
             let start = clock.now
-            _ = try executor.run(inputs)
+            _ = try runner.run(inputs, layerTimer: nil)
             let d = clock.now - start
             runMs.append(Self.milliseconds(d))
             spent += d
@@ -42,23 +43,27 @@ public struct ForwardProfiler: Sendable {
         }
 
         // Separate instrumented set: per-call durations, in execution order.
-        let graph = executor.graph
+        let graph = runner.graph
+        let fused = runner.fusedInto
         let timedNodes = graph.executionOrder.filter { !(graph.layers[$0.layer].kind is InputLayer) }
         let collector = Collector()
         for _ in 0..<runMs.count {
-            _ = try executor.run(inputs, layerTimer: { node, d in collector.add(node, d) })
+            _ = try runner.run(inputs, layerTimer: { node, d in collector.add(node, d) })
         }
         let perNode = collector.durations
         let layers = timedNodes.map { node -> ForwardTiming.LayerTime in
             let layer = graph.layers[node.layer]
             let ms = (perNode[node] ?? []).map(Self.milliseconds).sorted()
             return ForwardTiming.LayerTime(name: node.call == 0 ? layer.name : "\(layer.name) (call \(node.call + 1))",
-                                           className: layer.className, medianMs: ForwardTiming.percentile(ms, 50))
+                                           className: layer.className, medianMs: ForwardTiming.percentile(ms, 50),
+                                           fusedInto: fused[node])
         }
-        return ForwardTiming(runs: runMs.count, requestedRuns: runs, warmup: warmup, threads: 1,
-                             requestedThreads: requestedThreads, runMs: runMs, layers: layers,
-                             instrumentedRuns: runMs.count, peakRSSBytes: Self.peakRSSBytes(),
-                             backend: String(describing: type(of: executor.backend)))
+        var timing = ForwardTiming(runs: runMs.count, requestedRuns: runs, warmup: warmup, threads: runner.threadsUsed,
+                                   requestedThreads: requestedThreads, runMs: runMs, layers: layers,
+                                   instrumentedRuns: runMs.count, peakRSSBytes: Self.peakRSSBytes(),
+                                   backend: runner.backendName)
+        if let plan = runner as? ExecutionPlan { timing.planBytes = plan.memory.totalBytes }
+        return timing
     }
 
     /// Deterministic pseudo-random inputs, uniform in [-1, 1), one per shape, batch 1 (a

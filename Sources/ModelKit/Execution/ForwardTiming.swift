@@ -19,11 +19,16 @@ public struct ForwardTiming: Sendable, Equatable {
         public var className: String
         /// The median over the instrumented runs of this call's time, in milliseconds.
         public var medianMs: Double
+        /// When the call ran inside another layer's step (a BatchNormalization folded into
+        /// its convolution, an activation or Add fused as a post-op), that layer's name; its
+        /// time is part of that layer's and `medianMs` is 0.
+        public var fusedInto: String?
 
-        public init(name: String, className: String, medianMs: Double) {
+        public init(name: String, className: String, medianMs: Double, fusedInto: String? = nil) {
             self.name = name
             self.className = className
             self.medianMs = medianMs
+            self.fusedInto = fusedInto
         }
     }
 
@@ -53,8 +58,14 @@ public struct ForwardTiming: Sendable, Equatable {
     /// bytes; `nil` where /proc is not available. The peak is reset before the warm-up where
     /// the kernel allows it (/proc/self/clear_refs), else it is the process's peak so far.
     public var peakRSSBytes: Int?
-    /// The compute backend's name (`ReferenceBackend`).
+    /// The compute backend's name (`ReferenceBackend`, `ExecutionPlan (oneDNN)`).
     public var backend: String
+    /// Time to build the execution plan (primitives, packed weights, buffers), in
+    /// milliseconds; nil when there is no plan or it was not measured. Not in any run time.
+    public var planBuildMs: Double?
+    /// Bytes the execution plan holds (packed weights + activation buffers + scratchpad),
+    /// nil without a plan.
+    public var planBytes: Int?
 
     /// The sum of the per-layer medians, in milliseconds; shown beside the total so the
     /// reader sees what the layers account for (a sum of medians, not a median of sums).

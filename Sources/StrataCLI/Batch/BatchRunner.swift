@@ -134,9 +134,8 @@ public struct BatchRunner: Sendable {
             case .failure(let failed): results.append(failed.result)
             }
         }
-        if settings.forward, !ready.isEmpty {
-            let backend = ModelRunSetup.backend(threads: settings.forwardThreads)
-            for i in ready.indices { time(&ready[i], backend: backend, progress: progress, position: (i + 1, ready.count)) }
+        if settings.forward {
+            for i in ready.indices { time(&ready[i], progress: progress, position: (i + 1, ready.count)) }
         }
         results += parallel(ready) { self.publish($0, publisher: publisher, progress: progress) }
         return results
@@ -191,7 +190,7 @@ public struct BatchRunner: Sendable {
     /// Times one model's forward pass (its weights, or weights from the seed for a config
     /// without them). A model that cannot run is still reported, with the reason instead of
     /// a timing; nothing is estimated.
-    func time(_ p: inout Prepared, backend: any ComputeBackend, progress: BatchProgress, position: (k: Int, n: Int)) {
+    func time(_ p: inout Prepared, progress: BatchProgress, position: (k: Int, n: Int)) {
         let id = p.found.id
         progress.stage(id, "forward pass, model \(position.k) of \(position.n) timed one at a time")
         do {
@@ -201,9 +200,11 @@ public struct BatchRunner: Sendable {
             }
             let weights = try ModelRunSetup.weights(file: p.found.path, graph: p.graph, analysis: p.doc.analysis, seed: settings.seed).weights
             let profiler = ForwardProfiler(warmup: settings.warmup, runs: settings.runs, requestedThreads: settings.forwardThreads,
-                                           budget: settings.budgetSeconds.map { .milliseconds(Int64(($0 * 1000).rounded(.up))) })
-            var timing = try profiler.profile(Executor(graph: p.graph, weights: weights.tensors, backend: backend), inputs: inputs)
-            timing.threads = ModelRunSetup.threadsUsed(backend)
+                                           budget: settings.budgetSeconds.map { .nanoseconds(Int64(($0 * 1e9).rounded(.up))) })
+            let (runner, buildMs) = try ModelRunSetup.makeRunner(graph: p.graph, weights: weights.tensors, inputShapes: inputs.map(\.shape),
+                                                                 threads: settings.forwardThreads, memoryLimit: settings.memoryLimit)
+            var timing = try profiler.profile(runner, inputs: inputs)
+            timing.planBuildMs = buildMs
             p.doc.timing = timing
             if var change = p.doc.change {
                 change.latencyTrendMs = Array((change.latencyTrendMs + [timing.medianMs]).suffix(Self.trendRuns))

@@ -12,6 +12,8 @@ public struct BatchSettings: Sendable {
     public var runs: Int
     /// Seconds after which a model's timed runs stop (nil: all `runs` run).
     public var budgetSeconds: Double?
+    /// Most bytes one model's execution plan may hold; nil: half the physical memory.
+    public var memoryLimit: Int?
     public var seed: UInt64
     public var jobs: Int
     /// Shard k of n (1-based), or nil for all models.
@@ -28,7 +30,7 @@ public struct BatchSettings: Sendable {
     public var inputShapes: [String: [String]]
 
     public init(inputs: [String], output: String, formats: Set<String> = ["pdf", "svg", "md", "json"], forward: Bool = true,
-                forwardThreads: Int = 2, warmup: Int = 5, runs: Int = 30, budgetSeconds: Double? = nil, seed: UInt64 = 0, jobs: Int = 2, shard: (k: Int, n: Int)? = nil, historyPath: String? = nil, templates: String? = nil,
+                forwardThreads: Int = 2, warmup: Int = 5, runs: Int = 30, budgetSeconds: Double? = nil, memoryLimit: Int? = nil, seed: UInt64 = 0, jobs: Int = 2, shard: (k: Int, n: Int)? = nil, historyPath: String? = nil, templates: String? = nil,
                 runDate: String, latencyIncreasePercent: Double = 10, failOnParamChange: Bool = true,
                 failOnMissingModel: Bool = true, failOnRegression: Bool = false, inputShapes: [String: [String]] = [:]) {
         self.inputs = inputs
@@ -39,6 +41,7 @@ public struct BatchSettings: Sendable {
         self.warmup = warmup
         self.runs = runs
         self.budgetSeconds = budgetSeconds
+        self.memoryLimit = memoryLimit
         self.seed = seed
         self.jobs = jobs
         self.shard = shard

@@ -9,7 +9,7 @@ public enum ConfigLoader {
     /// Keys allowed at the top level, in the order `strata config` prints them.
     public static let topKeys = ["inputs", "output", "formats", "forward", "regression", "templates", "history", "jobs"]
     /// Keys allowed under `forward:`.
-    public static let forwardKeys = ["enabled", "threads", "warmup", "runs", "budget_seconds", "seed", "input_shapes"]
+    public static let forwardKeys = ["enabled", "threads", "warmup", "runs", "budget_seconds", "seed", "input_shapes", "memory_limit"]
     /// Keys allowed under `regression:`.
     public static let regressionKeys = ["latency_increase_percent", "fail_on_param_change", "fail_on_missing_model"]
 
@@ -107,6 +107,19 @@ public enum ConfigLoader {
                 forward.budgetSeconds = ConfigReader.isNull(value) ? nil
                     : try r.number(value, keyPath, minimum: 0.001, expected: "a number of seconds of at least 0.001, or null for no budget")
             case "seed": forward.seed = try r.int(value, keyPath, minimum: 0, expected: "a whole number of at least 0")
+            case "memory_limit":
+                let expected = "a byte count such as 2G, 512M or 1000000, or null for half the physical memory"
+                if ConfigReader.isNull(value) {
+                    forward.memoryLimit = nil
+                } else if ConfigReader.has(value, .int) {
+                    forward.memoryLimit = try r.int(value, keyPath, minimum: 1, expected: expected)
+                } else {
+                    let text = try r.string(value, keyPath, expected: expected)
+                    guard let bytes = ModelRunSetup.parseBytes(text), bytes > 0 else {
+                        throw r.error(value, keyPath, "\(ConfigReader.describe(value)) is not a byte count; expected \(expected)")
+                    }
+                    forward.memoryLimit = bytes
+                }
             default: forward.inputShapes = try inputShapes(value, keyPath, r) // "input_shapes"
             }
         }

@@ -22,6 +22,7 @@ public enum ConfigPrinter {
                 ("budget_seconds", forward.budgetSeconds.map(number) ?? Node("null", Tag(.null))),
                 ("seed", int(forward.seed)),
                 ("input_shapes", .mapping(Node.Mapping(shapes, .implicit, shapes.isEmpty ? .flow : .block))),
+                ("memory_limit", int(forward.memoryLimit)),
             ])),
             ("regression", map([
                 ("latency_increase_percent", number(regression.latencyIncreasePercent)),

@@ -16,10 +16,13 @@ public struct ForwardConfig: Sendable, Equatable {
     /// Sizes for the dimensions a model leaves open, by model id (its path relative to its
     /// input folder): one list of sizes per model input, without the batch, e.g. [[224, 224, 3]].
     public var inputShapes: [String: [[Int]]]
+    /// Most bytes one model's execution plan may hold (packed weights, activation buffers,
+    /// scratchpad); `nil` means half the machine's physical memory.
+    public var memoryLimit: Int?
 
     /// Every key at its default.
     public init(enabled: Bool = true, threads: Int? = nil, warmup: Int = 5, runs: Int = 30, budgetSeconds: Double? = nil, seed: Int = 0,
-                inputShapes: [String: [[Int]]] = [:]) {
+                inputShapes: [String: [[Int]]] = [:], memoryLimit: Int? = nil) {
         self.enabled = enabled
         self.threads = threads
         self.warmup = warmup
@@ -27,9 +30,11 @@ public struct ForwardConfig: Sendable, Equatable {
         self.budgetSeconds = budgetSeconds
         self.seed = seed
         self.inputShapes = inputShapes
+        self.memoryLimit = memoryLimit
     }
 
-    /// The defaults: enabled, threads = core count, 5 warm-up runs, 30 timed runs, no time budget, seed 0, no input shapes.
+    /// The defaults: enabled, threads = core count, 5 warm-up runs, 30 timed runs, no time
+    /// budget, seed 0, no input shapes, memory limit half the physical memory.
     public static let defaults = ForwardConfig()
 
     /// Threads to use on a machine with `coreCount` cores.
