@@ -4,7 +4,7 @@ SWIFT ?= swift
 RELEASE_BIN = .build/release/strata
 EXAMPLES = $(sort $(wildcard Examples/*.json Examples/*.keras Examples/*.h5))
 
-.PHONY: deps build release report test bench clean
+.PHONY: deps build release report test bench bench-forward bench-forward-run bench-venv clean
 
 deps:
 	@scripts/ensure-deps.sh
@@ -30,9 +30,15 @@ test: deps
 # 2. render NASNetLarge (1,041 layers) to PDF + SVGs; Keras's plot_model (pydot + dot) on the
 #    same model;
 # 3. the batch over the 40 application configs without the forward pass, and over three
-#    models with it.
+#    models with it;
+# 4. the forward pass at batch 1 with 1 and 2 threads on the seed model, MobileNetV2 and
+#    ResNet50 (fixed-seed weights, made once by real Keras into .bench-cache/forward/ as
+#    .keras and, exported by Keras, .onnx); ONNX Runtime on the same models, alternating;
+#    outputs of both checked against Keras's first. Prints the ratios Strata/ORT.
 # The references run in a virtual environment (.venv-bench) made on first use.
 BENCH_VENV = .venv-bench
+BENCH_PIP = keras==3.15.1 tensorflow-cpu==2.21.0 pydot onnxruntime==1.32.0 onnx==1.23.2 tf2onnx==1.17.0
+BENCH_CACHE = .bench-cache/forward
 NASNET = Tests/Fixtures/applications/NASNetLarge/model.json
 bench: release
 	$(SWIFT) build -c release --product strata-bench
@@ -53,10 +59,22 @@ bench: release
 	@/usr/bin/time -f "Strata report on 3 models with the forward pass (seed, MobileNetV2, ResNet50; 5 warm-up + 30 timed + 30 per-layer runs each; all formats): %e s, peak RSS %M KB" \
 	  $(RELEASE_BIN) report /tmp/strata-bench-batch3/models --out /tmp/strata-bench-batch3/out --date 2026-01-01 2>/dev/null | tail -1
 	@command -v dot >/dev/null 2>&1 || { [ "$$(id -u)" -eq 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; }
-	@if [ ! -x $(BENCH_VENV)/bin/python ]; then \
-	  python3 -m venv $(BENCH_VENV) && $(BENCH_VENV)/bin/pip install -q keras==3.15.1 tensorflow-cpu==2.21.0 pydot; fi
+	@$(MAKE) --no-print-directory bench-venv
 	$(BENCH_VENV)/bin/python bench/keras_reference.py --rounds 3 Tests/Fixtures/applications
 	$(BENCH_VENV)/bin/python bench/render_reference.py --rounds 3 $(NASNET)
+	@$(MAKE) --no-print-directory bench-forward-run
+
+# The forward section alone (section 4 above).
+bench-forward: release bench-venv bench-forward-run
+
+bench-forward-run:
+	$(BENCH_VENV)/bin/python bench/make_forward_models.py --cache $(BENCH_CACHE)
+	$(BENCH_VENV)/bin/python bench/forward_bench.py --strata $(RELEASE_BIN) --cache $(BENCH_CACHE) --threads 1 2 --warmup 5 --runs 30
+
+bench-venv:
+	@if [ ! -x $(BENCH_VENV)/bin/python ]; then python3 -m venv $(BENCH_VENV); fi
+	@$(BENCH_VENV)/bin/python -c "import keras, onnxruntime, tf2onnx, pydot" 2>/dev/null || \
+	  $(BENCH_VENV)/bin/pip install -q $(BENCH_PIP)
 
 clean:
 	rm -rf .build

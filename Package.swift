@@ -61,6 +61,6 @@ let package = Package(
         .testTarget(name: "CairoRenderingTests", dependencies: ["CairoRendering", "Reporting", "KerasFormat", "ModelKit"]),
         .testTarget(name: "GraphvizLayoutTests", dependencies: ["GraphvizLayout", "Reporting", "KerasFormat", "ModelKit"]),
         .testTarget(name: "HistoryTests", dependencies: ["History", "ModelKit"]),
-        .testTarget(name: "StrataCLITests", dependencies: ["StrataCLI", "KerasFormat", "ModelKit", "Reporting", "History"]),
+        .testTarget(name: "StrataCLITests", dependencies: ["StrataCLI", "KerasFormat", "ModelKit", "Reporting", "History", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     ]
 )

@@ -62,19 +62,13 @@ struct PredictCommand: OutputCommand {
             throw CommandFailure("strata: error: \(file): the model has \(declared.count) input(s); \(inputs.count) --input file(s) were given", code: 2)
         }
         var tensors: [Tensor] = []
-        for (path, shape) in zip(inputs, declared) {
-            let t: Tensor
-            do { t = try NPY.readTensor(path: path) } catch {
-                throw CommandFailure("strata: error: \(path): \(error)")
+        for input in PredictInput.inputs(of: graph, paths: inputs) {
+            let array: NPYArray
+            do { array = try NPY.read(path: input.path) } catch {
+                throw CommandFailure("strata: error: \(error)")
             }
-            if let shape {
-                let fits = t.shape.count == shape.rank
-                    && zip(t.shape.dropFirst(), shape.dims.dropFirst()).allSatisfy { $0.1 == nil || $0.1 == $0.0 }
-                guard fits else {
-                    throw CommandFailure("strata: error: \(path): the model expects an input of shape \(shape), found \(Self.text(t.shape))")
-                }
-            }
-            tensors.append(t)
+            tensors.append(try input.tensor(array))
+            if let note = input.conversionNote(array) { sink.error(note) }
         }
         let outputs: [Tensor]
         do {

@@ -116,8 +116,9 @@ public struct KerasArchive: Sendable {
         }
         var data = Data()
         data.reserveCapacity(Int(stated))
+        let crc: CRC32
         do {
-            _ = try archive.extract(entry, skipCRC32: false) { chunk in
+            crc = try archive.extract(entry, skipCRC32: false) { chunk in
                 data.append(chunk)
                 if UInt64(data.count) > limit { throw StrataError(file: path, place: entry.path, "entry is larger than the \(limit >> 20) MiB Strata reads") }
             }
@@ -126,7 +127,19 @@ public struct KerasArchive: Sendable {
         } catch {
             throw StrataError(file: path, place: entry.path, "cannot decompress the entry: corrupt zip archive (\(describe(error)))")
         }
+        // ZIPFoundation's streaming extract computes the CRC-32 but does not compare it: a
+        // stored (uncompressed) entry with damaged bytes would otherwise pass unnoticed.
+        // (A recorded 0 is what ZIPFoundation reports when a data descriptor is missing.)
+        if entry.checksum != 0, crc != entry.checksum {
+            throw StrataError(file: path, place: entry.path, "corrupt zip archive: the entry's CRC-32 is "
+                + hex(crc) + ", the archive records " + hex(entry.checksum) + " (the bytes were damaged after saving)")
+        }
         return data
+    }
+
+    private static func hex(_ v: CRC32) -> String {
+        let s = String(v, radix: 16)
+        return "0x" + String(repeating: "0", count: max(0, 8 - s.count)) + s
     }
 
     private static func describe(_ error: Error) -> String {

@@ -56,7 +56,15 @@ struct WeightMatcher {
                 }
                 try matchKeras3(rows: row.children, stored: found?.sublayers ?? [], prefix: path + "/", container: found?.groupPath ?? container)
             } else {
-                try addLeaf(path, row, found.map { Self.keras3Order($0.weights, row.weights) } ?? [], groupPath: found?.groupPath)
+                // The file's group for this key belongs to a layer of another name: say what it
+                // holds, since a weights file of another model is the usual cause.
+                var hint: String?
+                if found == nil, let other = stored.first(where: { Self.groupKey($0) == key }), !other.weights.isEmpty {
+                    hint = "the file's group \(other.groupPath) holds layer \"\(other.name)\" with "
+                        + other.weights.map { "\($0.relativePath) \(Self.show($0.shape))" }.joined(separator: ", ")
+                        + ": the weights file seems to belong to another model"
+                }
+                try addLeaf(path, row, found.map { Self.keras3Order($0.weights, row.weights) } ?? [], groupPath: found?.groupPath, hint: hint)
             }
         }
         for s in stored where !used.contains(s.groupPath) {
@@ -167,7 +175,7 @@ struct WeightMatcher {
 
     /// Checks one layer's stored tensors against the analysis's specs (count and shapes) and
     /// records the pairing.
-    private mutating func addLeaf(_ path: String, _ row: LayerRow, _ stored: [KerasWeightIndex.Tensor], groupPath: String?) throws {
+    private mutating func addLeaf(_ path: String, _ row: LayerRow, _ stored: [KerasWeightIndex.Tensor], groupPath: String?, hint: String? = nil) throws {
         let specs = row.weights
         if row.params == nil && !stored.isEmpty && specs.isEmpty {
             throw error(path, "the analysis could not determine the weights of this layer (class \(row.className)), so its \(stored.count) stored weight(s) cannot be checked: \(stored.map { "\($0.relativePath) \(Self.show($0.shape))" }.joined(separator: ", "))")
@@ -182,7 +190,7 @@ struct WeightMatcher {
                 problems.append("weight \"\(specs[i].name)\" has shape \(Self.show(stored[i].shape)) in the file (\(stored[i].hdf5Path)), the analysis expects \(Self.show(specs[i].shape))")
             }
         }
-        if !problems.isEmpty { throw error(path, problems.joined(separator: "; ")) }
+        if !problems.isEmpty { throw error(path, (problems + (hint.map { [$0] } ?? [])).joined(separator: "; ")) }
         entries.append(Entry(path: path, specs: specs, stored: stored))
     }
 }
