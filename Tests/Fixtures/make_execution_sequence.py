@@ -137,6 +137,15 @@ def _(k):
     return k.Model(x, y)
 
 
+@case("rnn_cells", normal(2, 5, 3))
+def _(k):
+    x = k.Input((5, 3))
+    y = k.layers.RNN(k.layers.LSTMCell(4), return_sequences=True, name="rnn_lstm")(x)
+    cells = [k.layers.GRUCell(3), k.layers.SimpleRNNCell(2, activation="relu")]
+    out = k.layers.RNN(cells, return_state=True, go_backwards=True, name="rnn_stack")(y)
+    return k.Model(x, out)
+
+
 # --------------------------------------------------------------------------------------
 # Wrappers
 # --------------------------------------------------------------------------------------
@@ -245,6 +254,39 @@ def _(k):
     return k.Model(x, y)
 
 
+@case("mha_causal", normal(2, 5, 6))
+def _(k):
+    x = k.Input((5, 6))
+    y = k.layers.MultiHeadAttention(num_heads=2, key_dim=3, name="mha")(x, x, use_causal_mask=True)
+    return k.Model(x, y)
+
+
+@case("mha_gate_keras3", several((2, 4, 6), (2, 5, 6)), keras2=False)
+def _(k):
+    q = k.Input((4, 6))
+    v = k.Input((5, 6))
+    y = k.layers.MultiHeadAttention(num_heads=2, key_dim=3, value_dim=2, use_gate=True, name="mha")(q, v)
+    return k.Model([q, v], y)
+
+
+# Refused by Strata (masks are not applied): the test expects a clear error, not these outputs.
+@case("mha_attention_mask", lambda rng: [rng.standard_normal((2, 3, 4)).astype(np.float32),
+                                         (rng.random((2, 3, 3)) > 0.3)])
+def _(k):
+    x = k.Input((3, 4))
+    m = k.Input((3, 3), dtype="bool")
+    y = k.layers.MultiHeadAttention(num_heads=2, key_dim=2, name="mha")(x, x, attention_mask=m)
+    return k.Model([x, m], y)
+
+
+@case("attention_causal", several((2, 4, 3), (2, 4, 3)))
+def _(k):
+    q = k.Input((4, 3))
+    v = k.Input((4, 3))
+    y = k.layers.Attention(name="attention")([q, v], use_causal_mask=True)
+    return k.Model([q, v], y)
+
+
 @case("attention_dot_scale", several((2, 3, 4), (2, 5, 6), (2, 5, 4)))
 def _(k):
     q = k.Input((3, 4))
@@ -314,7 +356,10 @@ def _(k):
 @case("layer_norm_rms_keras3", normal(2, 3, 4), keras2=False)
 def _(k):
     x = k.Input((3, 4))
-    y = k.layers.LayerNormalization(rms_scaling=True, name="ln_rms")(x)
+    a = k.layers.LayerNormalization(rms_scaling=True, name="ln_rms")(x)
+    b = k.layers.RMSNormalization(name="rms")(x)
+    c = k.layers.RMSNormalization(axis=[1, 2], epsilon=1e-3, name="rms_both")(x)
+    y = k.layers.Concatenate(name="concat")([a, b, c])
     return k.Model(x, y)
 
 
@@ -368,6 +413,7 @@ def check_close(name, what, a, b, atol=1e-5, rtol=1e-4):
 
 
 def save_numbered(folder, stem, arrays):
+    arrays = [np.asarray(a) for a in arrays]
     if len(arrays) == 1:
         np.save(os.path.join(folder, f"{stem}.npy"), arrays[0].astype(np.float32))
     else:

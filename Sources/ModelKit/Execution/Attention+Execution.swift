@@ -31,6 +31,10 @@ extension Executor {
         guard nonAxes.allSatisfy({ query.shape[$0] == key.shape[$0] }) else {
             throw fail(layer, "query \(query.shape) and key \(key.shape) differ on a non-attention axis (attention axes \(axes))")
         }
+        let causal = try cfg.bool("use_causal_mask", default: false)
+        if causal && (rank != 3 || k.attentionAxes.map({ $0.map { $0 >= 0 ? $0 : rank + $0 } != [1] }) == true) {
+            throw fail(layer, "not runnable yet: use_causal_mask with attention over several axes")
+        }
         let heads = k.numHeads, kd = k.keyDim, vd = k.valueDim
         let per = k.useBias ? 2 : 1
         let w = try params(layer, per * (k.useGate ? 5 : 4))
@@ -98,6 +102,10 @@ extension Executor {
                         }
                     }
                     var s = backend.dense(Tensor(shape: [lq, kd], data: qm), kernel: Tensor(shape: [kd, lk], data: km), bias: nil)
+                    if causal {
+                        // multi_head_attention.py _compute_causal_mask: query i sees keys j <= i.
+                        for i in 0..<lq { for j in 0..<lk where j > i { s.data[i * lk + j] = -.infinity } }
+                    }
                     s = ActivationFunctions.softmax(s, axis: 1)
                     let base = ((b * qNon.count + n) * heads + h) * lq * lk
                     scores.withUnsafeMutableBufferPointer { sp in
@@ -134,7 +142,7 @@ extension Executor {
     /// additive: `Σ [scale ∘] tanh(q + k)`), softmax over Tv, weighted sum of the values.
     /// Returns the output, then the softmaxed scores with `return_attention_scores`.
     func runAttention(_ layer: Layer, _ args: [Tensor], additive: Bool, useScale: Bool, concat: Bool,
-                      returnScores: Bool) throws -> [Tensor] {
+                      returnScores: Bool, causal: Bool) throws -> [Tensor] {
         guard args.count == 2 || args.count == 3 else {
             throw fail(layer, "not runnable yet: called on \(args.count) tensors (query, value[, key]); masks are not supported")
         }
@@ -169,7 +177,8 @@ extension Executor {
                                 for c in 0..<dim { s += qs[qo + c] * ks[ko + c] }
                                 if let scale { s *= scale[0] }
                             }
-                            scores[(b * tq + i) * tv + j] = s
+                            // use_causal_mask: query i sees keys j <= i (attention.py _calculate_score_mask).
+                            scores[(b * tq + i) * tv + j] = causal && j > i ? -.infinity : s
                         }
                     }
                 }

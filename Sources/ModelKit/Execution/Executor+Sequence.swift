@@ -7,6 +7,7 @@ import Kernels
 extension Executor {
     /// The outputs of `layer` on `args` when this file runs its class, otherwise nil.
     func runSequenceLayer(_ layer: Layer, _ args: [Tensor]) throws -> [Tensor]? {
+        if !layer.callMasks.isEmpty, !(layer.kind is OperationKind) { try checkCallMasks(layer) }
         switch layer.kind {
         case let k as OperationKind where k.shortName == "not_equal" && isUnconsumed(layer):
             // Keras 3 records the mask of an Embedding with mask_zero as a not_equal operation
@@ -36,10 +37,10 @@ extension Executor {
             return try runMultiHeadAttention(layer, k, args)
         case let k as Attention:
             return try runAttention(layer, args, additive: false, useScale: k.useScale, concat: k.scoreMode == "concat",
-                                    returnScores: k.returnAttentionScores)
+                                    returnScores: k.returnAttentionScores, causal: layerConfig(layer).bool("use_causal_mask", default: false))
         case let k as AdditiveAttention:
             return try runAttention(layer, args, additive: true, useScale: k.useScale, concat: false,
-                                    returnScores: k.returnAttentionScores)
+                                    returnScores: k.returnAttentionScores, causal: layerConfig(layer).bool("use_causal_mask", default: false))
 
         case let k as LayerNormalization:
             return [try runLayerNormalization(layer, k, single(layer, args))]
@@ -66,6 +67,22 @@ extension Executor {
 
         default:
             return nil
+        }
+    }
+
+    /// Refuses a call that was given a mask tensor, unless the mask is the one Keras makes for
+    /// an Embedding with mask_zero (`not_equal(ids, 0)` on that Embedding's input): runEmbedding
+    /// refuses id 0, so such a mask is all true and changes nothing.
+    func checkCallMasks(_ layer: Layer) throws {
+        for (argument, producer) in layer.callMasks {
+            guard let pi = graph.layers.firstIndex(where: { $0.name == producer }),
+                  let op = graph.layers[pi].kind as? OperationKind, op.shortName == "not_equal",
+                  let source = graph.layers[pi].calls.first?.first,
+                  graph.layers.contains(where: { l in
+                      (l.kind is Embedding) && (l.config["mask_zero"]?.boolValue ?? false) && l.calls.contains { $0.first == source }
+                  }) else {
+                throw fail(layer, "not runnable yet: the call was given a mask (\(argument) from layer \"\(producer)\"); masks are not applied by this forward pass")
+            }
         }
     }
 
