@@ -220,6 +220,17 @@ def _(k):
     return k.Model(x, y)
 
 
+@case("category_encoding", lambda rng: [rng.integers(0, 6, size=(3, 4)).astype(np.int32),
+                                        rng.integers(0, 6, size=(3, 1)).astype(np.int32)])
+def _(k):
+    x = k.Input((4,), dtype="int32")
+    one = k.Input((1,), dtype="int32")
+    a = k.layers.CategoryEncoding(6, output_mode="multi_hot", name="multi_hot")(x)
+    b = k.layers.CategoryEncoding(6, output_mode="count", name="count")(x)
+    c = k.layers.CategoryEncoding(6, output_mode="one_hot", name="one_hot")(one)
+    return k.Model([x, one], [a, b, c])
+
+
 @case("mha_self", normal(2, 5, 8))
 def _(k):
     x = k.Input((5, 8))

@@ -65,8 +65,47 @@ extension Executor {
             guard x.shape.count == k.dims.count + 1 else { throw fail(layer, "dims \(k.dims) do not fit input shape \(x.shape)") }
             return [TensorLayout.permute(x, [0] + k.dims)]
 
+        case is UnsupportedLayer where layer.className == "CategoryEncoding":
+            return [try runCategoryEncoding(layer, single(layer, args))]
+        case is UnsupportedLayer where Self.stringLayers.contains(layer.className):
+            throw fail(layer, "not runnable: it works on strings, and this forward pass runs float tensors only")
+
         default:
             return nil
+        }
+    }
+
+    /// Preprocessing classes whose inputs are strings.
+    static let stringLayers: Set<String> = ["TextVectorization", "StringLookup", "Hashing", "HashedCrossing"]
+
+    /// keras/src/layers/preprocessing/category_encoding.py on a `(batch, n)` input of ids in
+    /// 0..<num_tokens: multi_hot and count give `(batch, num_tokens)`; one_hot gives
+    /// `(batch, num_tokens)` for n = 1 and `(batch, n, num_tokens)` otherwise.
+    func runCategoryEncoding(_ layer: Layer, _ x: Tensor) throws -> Tensor {
+        let cfg = layerConfig(layer)
+        let depth = try cfg.positiveInt("num_tokens")
+        let mode = try cfg.string("output_mode", default: "multi_hot")
+        guard x.shape.count == 2 else { throw fail(layer, "not runnable yet: input of rank \(x.shape.count) (only (batch, n) runs)") }
+        let (batch, n) = (x.shape[0], x.shape[1])
+        for (i, v) in x.data.enumerated() where !(v == v.rounded() && v >= 0 && v < Float(depth)) {
+            throw fail(layer, "input id \(v) at flat index \(i) is not a whole number in 0..<\(depth) (num_tokens)")
+        }
+        switch mode {
+        case "multi_hot", "count":
+            var out = [Float](repeating: 0, count: batch * depth)
+            for b in 0..<batch {
+                for j in 0..<n {
+                    let id = Int(x.data[b * n + j])
+                    out[b * depth + id] = mode == "count" ? out[b * depth + id] + 1 : 1
+                }
+            }
+            return Tensor(shape: [batch, depth], data: out)
+        case "one_hot":
+            var out = [Float](repeating: 0, count: batch * n * depth)
+            for i in 0..<(batch * n) { out[i * depth + Int(x.data[i])] = 1 }
+            return Tensor(shape: n == 1 ? [batch, depth] : [batch, n, depth], data: out)
+        default:
+            throw fail(layer, "not runnable yet: output_mode \"\(mode)\"")
         }
     }
 
