@@ -18,7 +18,9 @@ Output, per case, in execution/sequence/<case>/:
     output.npy           Keras 3's output (output_0.npy, ... for several)
     model_keras2.h5      where tf_keras (legacy Keras 2) has every layer: the same model
                          built with tf_keras, given the same weights; its own outputs are
-                         checked equal to Keras 3's (so the same output files apply)
+                         checked equal to Keras 3's (so the same output files apply).
+                         A tf_keras-only case (`keras3=False`) has no model.keras and its
+                         outputs are tf_keras's.
 
 Both saved files are reloaded and run again before anything is written, so the files hold
 what was checked.
@@ -41,10 +43,11 @@ OUT = os.path.join(HERE, "execution", "sequence")
 CASES = []
 
 
-def case(name, inputs, keras2=True):
-    """Registers `build(k) -> model` under `name`. `inputs(rng)` gives the numpy inputs."""
+def case(name, inputs, keras2=True, keras3=True):
+    """Registers `build(k) -> model` under `name`. `inputs(rng)` gives the numpy inputs.
+    `keras3=False`: tf_keras only (no model.keras; the outputs are tf_keras's)."""
     def wrap(build):
-        CASES.append((name, build, inputs, keras2))
+        CASES.append((name, build, inputs, keras2, keras3))
         return build
     return wrap
 
@@ -81,8 +84,15 @@ def _(k):
     return k.Model(x, y)
 
 
-# hard_sigmoid differs between Keras 3 (x/6 + 1/2) and Keras 2 (0.2 x + 0.5): Keras 3 only.
+# hard_sigmoid differs between Keras 3 (x/6 + 1/2) and Keras 2 (0.2 x + 0.5): one case each.
 @case("lstm_hard_sigmoid_keras3", normal(2, 4, 3), keras2=False)
+def _(k):
+    x = k.Input((4, 3))
+    y = k.layers.LSTM(3, recurrent_activation="hard_sigmoid", name="lstm")(x)
+    return k.Model(x, y)
+
+
+@case("lstm_hard_sigmoid_keras2", normal(2, 4, 3), keras3=False)
 def _(k):
     x = k.Input((4, 3))
     y = k.layers.LSTM(3, recurrent_activation="hard_sigmoid", name="lstm")(x)
@@ -432,7 +442,37 @@ def save_numbered(folder, stem, arrays):
             np.save(os.path.join(folder, f"{stem}_{i}.npy"), a.astype(np.float32))
 
 
-def make(name, build, inputs, keras2):
+def make_keras2_only(name, build, inputs):
+    import tf_keras
+    seed = sum(ord(c) for c in name)
+    tf_keras.utils.set_random_seed(seed)
+    rng = np.random.default_rng(seed)
+    xs = inputs(rng)
+    model = build(tf_keras)
+    randomise(model, rng)
+    feed = xs if len(xs) > 1 else xs[0]
+    want = as_list(model(feed, training=False))
+    tmp = tempfile.mkdtemp()
+    try:
+        path2 = os.path.join(tmp, "model_keras2.h5")
+        model.save(path2, save_format="h5")
+        back = tf_keras.models.load_model(path2)
+        check_close(name, "reloaded tf_keras .h5", as_list(back(feed, training=False)), want, atol=0, rtol=0)
+        folder = os.path.join(OUT, name)
+        if os.path.isdir(folder):
+            shutil.rmtree(folder)
+        os.makedirs(folder)
+        shutil.copy(path2, os.path.join(folder, "model_keras2.h5"))
+        save_numbered(folder, "input", xs)
+        save_numbered(folder, "output", want)
+        print(f"{name}: {len(xs)} input(s), outputs {[w.shape for w in want]} (tf_keras only)")
+    finally:
+        shutil.rmtree(tmp)
+
+
+def make(name, build, inputs, keras2, keras3=True):
+    if not keras3:
+        return make_keras2_only(name, build, inputs)
     import keras
     seed = sum(ord(c) for c in name)
     keras.utils.set_random_seed(seed)
@@ -482,10 +522,10 @@ def main(argv):
     if unknown:
         sys.exit(f"unknown case(s): {sorted(unknown)}; known: {sorted(known)}")
     os.makedirs(OUT, exist_ok=True)
-    for name, build, inputs, keras2 in CASES:
+    for name, build, inputs, keras2, keras3 in CASES:
         if only and name not in only:
             continue
-        make(name, build, inputs, keras2)
+        make(name, build, inputs, keras2, keras3)
 
 
 if __name__ == "__main__":

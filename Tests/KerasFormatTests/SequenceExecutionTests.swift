@@ -29,8 +29,12 @@ enum SequenceFixtures {
     /// Cases Strata refuses with a clear error (their outputs are Keras's, unused).
     static let refused: [(name: String, keras2: Bool)] = [("mha_attention_mask", true)]
 
+    /// tf_keras-only cases: just `model_keras2.h5`, outputs from tf_keras.
+    static let keras2Only = ["lstm_hard_sigmoid_keras2"]
+
     static var runs: [String] {
         cases.flatMap { c in ["\(c.name)/model.keras"] + (c.keras2 ? ["\(c.name)/model_keras2.h5"] : []) }
+            + keras2Only.map { "\($0)/model_keras2.h5" }
     }
 
     static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
@@ -92,7 +96,7 @@ enum SequenceFixtures {
 
     @Test func everyFixtureFolderIsListed() throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: SequenceFixtures.root.path).filter { !$0.hasPrefix(".") }
-        #expect(Set(names) == Set((SequenceFixtures.cases + SequenceFixtures.refused).map(\.name)))
+        #expect(Set(names) == Set((SequenceFixtures.cases + SequenceFixtures.refused).map(\.name) + SequenceFixtures.keras2Only))
         for c in SequenceFixtures.cases + SequenceFixtures.refused {
             #expect(FileManager.default.fileExists(atPath: SequenceFixtures.path("\(c.name)/model_keras2.h5")) == c.keras2, "\(c.name)")
         }
@@ -121,6 +125,21 @@ enum SequenceFixtures {
         } throws: { e in
             let m = (e as? ExecutionError)?.message ?? ""
             return m.contains("\"mha\"") && m.contains("attention_mask") && m.contains("not runnable yet")
+        }
+    }
+
+    @Test func stringLayerSaysWhyItCannotRun() throws {
+        let loaded = try SequenceFixtures.load("embedding_dense/model.keras")
+        var graph = loaded.graph
+        let weights = loaded.weights
+        let i = try #require(graph.layerIndex(named: "embedding"))
+        graph.layers[i].kind = UnsupportedLayer(className: "StringLookup")
+        graph.layers[i].className = "StringLookup"
+        #expect {
+            _ = try Executor(graph: graph, weights: weights.tensors).run(try SequenceFixtures.numbered("embedding_dense", "input"))
+        } throws: { e in
+            let m = (e as? ExecutionError)?.message ?? ""
+            return m.contains("\"embedding\" (StringLookup)") && m.contains("strings")
         }
     }
 
