@@ -58,7 +58,8 @@ enum SequenceFixtures {
 }
 
 @Suite struct SequenceExecutionTests {
-    static let backends: [(String, any ComputeBackend)] = [("reference", ReferenceBackend()), ("oneDNN", DNNLBackend.preferred())]
+    /// A fresh oneDNN backend per run, so its fallback count is this run's alone.
+    static func backends() -> [(String, any ComputeBackend)] { [("reference", ReferenceBackend()), ("oneDNN", DNNLBackend.preferred())] }
 
     @Test(arguments: SequenceFixtures.runs)
     func matchesKeras(_ run: String) throws {
@@ -67,8 +68,11 @@ enum SequenceFixtures {
         let inputs = try SequenceFixtures.numbered(name, "input")
         let expected = try SequenceFixtures.numbered(name, "output")
         #expect(!expected.isEmpty)
-        for (label, backend) in Self.backends {
+        for (label, backend) in Self.backends() {
             let outputs = try Executor(graph: graph, weights: weights.tensors, backend: backend).run(inputs)
+            if let dnnl = backend as? DNNLBackend {
+                #expect(dnnl.fallbackCount == 0, "\(run): oneDNN fell back: \(dnnl.fallbackMessages.suffix(3))")
+            }
             #expect(outputs.count == expected.count, "\(run) [\(label)]: \(outputs.count) outputs, Keras has \(expected.count)")
             for (i, (got, want)) in zip(outputs, expected).enumerated() {
                 #expect(got.shape == want.shape, "\(run) [\(label)] output \(i): shape \(got.shape), Keras \(want.shape)")
