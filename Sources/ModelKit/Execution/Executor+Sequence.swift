@@ -67,6 +67,8 @@ extension Executor {
 
         case is UnsupportedLayer where layer.className == "CategoryEncoding":
             return [try runCategoryEncoding(layer, single(layer, args))]
+        case is UnsupportedLayer where layer.className == "Masking":
+            throw fail(layer, "not runnable yet: masks are not propagated by this forward pass (layers after it would ignore the mask)")
         case is UnsupportedLayer where Self.stringLayers.contains(layer.className):
             throw fail(layer, "not runnable: it works on strings, and this forward pass runs float tensors only")
 
