@@ -203,6 +203,14 @@ def _(k):
     return k.Model(x, out)
 
 
+@case("bidirectional_lstm_initial_state", several((2, 4, 3), (2, 3), (2, 3), (2, 3), (2, 3)))
+def _(k):
+    x = k.Input((4, 3))
+    states = [k.Input((3,)) for _ in range(4)]
+    y = k.layers.Bidirectional(k.layers.LSTM(3, return_sequences=True), name="bidi")(x, initial_state=states)
+    return k.Model([x] + states, y)
+
+
 @case("time_distributed_dense", normal(2, 4, 3))
 def _(k):
     x = k.Input((4, 3))

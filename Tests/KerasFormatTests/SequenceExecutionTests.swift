@@ -23,7 +23,7 @@ enum SequenceFixtures {
         ("additive_attention_keras3", false), ("additive_attention_scores", true), ("transformer_block", true),
         ("layer_norm_axes", true), ("layer_norm_rms_keras3", false), ("group_unit_norm", true),
         ("dot_repeat_permute", true), ("mha_causal", true), ("mha_gate_keras3", false), ("attention_causal", true),
-        ("rnn_cells", true), ("category_encoding", true),
+        ("rnn_cells", true), ("category_encoding", true), ("bidirectional_lstm_initial_state", true),
     ]
 
     /// Cases Strata refuses with a clear error (their outputs are Keras's, unused).
