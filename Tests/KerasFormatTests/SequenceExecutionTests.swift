@@ -174,6 +174,28 @@ enum SequenceFixtures {
         #expect(ScalarActivation.resolve("softmax", dialect: "keras3") == nil)
     }
 
+    /// Timing inputs for id-reading inputs are valid ids, so text models run under `strata time`.
+    @Test func syntheticInputsForLookupsAreValidIds() throws {
+        for name in ["transformer_block", "embedding_mask_zero_lstm", "category_encoding", "mha_self"] {
+            let (graph, analysis, weights) = try SequenceFixtures.load("\(name)/model.keras")
+            let ranges = IdInputs.ranges(graph)
+            let raw = try ForwardProfiler.inputs(for: analysis.inputs.map(\.shape))
+            let inputs = IdInputs.apply(raw, ranges: ranges)
+            switch name {
+            case "transformer_block": #expect(ranges == [0..<30])
+            case "embedding_mask_zero_lstm": #expect(ranges == [1..<12])
+            case "category_encoding": #expect(ranges == [0..<6, 0..<6])
+            default: #expect(ranges == [nil]); #expect(inputs == raw)
+            }
+            for (x, r) in zip(inputs, ranges) {
+                guard let r else { continue }
+                #expect(x.data.allSatisfy { $0 == $0.rounded() && r.contains(Int($0)) }, "\(name)")
+                if x.count > 2 { #expect(Set(x.data).count > 1, "\(name): ids should vary") }
+            }
+            _ = try Executor(graph: graph, weights: weights.tensors).run(inputs)
+        }
+    }
+
     @Test func permuteByHand() {
         // (2, 3) -> (3, 2): the transpose.
         let x = Tensor(shape: [2, 3], data: [1, 2, 3, 4, 5, 6])
