@@ -249,6 +249,30 @@ def _(k):
     return k.Model([x, one], [a, b, c])
 
 
+@case("einsum_dense", normal(2, 3, 4))
+def _(k):
+    x = k.Input((3, 4))
+    a = k.layers.EinsumDense("abc,cd->abd", output_shape=(None, 5), bias_axes="d", name="proj")(x)
+    b = k.layers.EinsumDense("abc,cde->abde", output_shape=(None, 2, 3), bias_axes="de", name="heads")(x)
+    b = k.layers.EinsumDense("abde,dec->abc", output_shape=(None, 4), bias_axes="c", activation="relu", name="merge")(b)
+    c = k.layers.EinsumDense("...b,bc->...c", output_shape=4, bias_axes="c", activation="tanh", name="elided")(x)
+    d = k.layers.EinsumDense("abc,cd->abd", output_shape=(None, 3), name="no_bias")(x)
+    return k.Model(x, [a, b, c, d])
+
+
+def einsum_inner_bias(k):
+    x = k.Input((3, 4))
+    y = k.layers.EinsumDense("abc,cd->abd", output_shape=(3, 3), bias_axes="b", name="bias_b")(x)
+    return k.Model(x, y)
+
+
+# A bias on an axis before the last (bias shape (3, 1)): tf_keras broadcasts it over d as
+# numpy would; Keras 3.15 adds it along d instead. Strata follows tf_keras and refuses the
+# Keras 3 file (the Keras 3 case is kept as a refusal test).
+case("einsum_dense_inner_bias_keras2", normal(2, 3, 4), keras3=False)(einsum_inner_bias)
+case("einsum_dense_inner_bias_keras3", normal(2, 3, 4), keras2=False)(einsum_inner_bias)
+
+
 @case("mha_self", normal(2, 5, 8))
 def _(k):
     x = k.Input((5, 8))

@@ -33,6 +33,8 @@ extension Executor {
         case let k as Embedding:
             return [try runEmbedding(layer, k, single(layer, args))]
 
+        case let k as EinsumDense:
+            return [try runEinsumDense(layer, k, single(layer, args))]
         case let k as MultiHeadAttention:
             return try runMultiHeadAttention(layer, k, args)
         case let k as Attention:
