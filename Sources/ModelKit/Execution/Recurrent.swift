@@ -77,10 +77,9 @@ struct RecurrentStep {
             inputBias = nil
             recurrentBias = nil
         }
-        let defaultActivation = "tanh"
-        let defaultRecurrent = "sigmoid"
-        let act = try config.activationName("activation") ?? (config.has("activation") ? "linear" : defaultActivation)
-        let rec = try config.activationName("recurrent_activation") ?? (config.has("recurrent_activation") ? "linear" : defaultRecurrent)
+        // Absent: Keras's defaults (tanh, sigmoid); saved as null: None, i.e. linear.
+        let act = try config.activationName("activation") ?? (config["activation"] != nil ? "linear" : "tanh")
+        let rec = try config.activationName("recurrent_activation") ?? (config["recurrent_activation"] != nil ? "linear" : "sigmoid")
         guard let a = ScalarActivation.resolve(act, dialect: dialect) else { throw fail("not runnable yet: activation \"\(act)\"") }
         guard let r = ScalarActivation.resolve(rec, dialect: dialect) else { throw fail("not runnable yet: recurrent_activation \"\(rec)\"") }
         activation = a
@@ -110,6 +109,11 @@ struct RecurrentStep {
         let projected = backend.dense(Tensor(shape: [batch * steps, features], data: x.data), kernel: kernel, bias: inputBias).data
         var sequence = [Float](repeating: 0, count: batch * steps * u)
         let act = activation, rec = recurrentActivation
+        let resetBefore: Bool
+        if case .gru(resetAfter: false) = cell.gates { resetBefore = true } else { resetBefore = false }
+        let candidate = resetBefore ? candidateKernel : nil
+        var gates = [Float](repeating: 0, count: resetBefore ? batch * u : 0)
+        var rh = [Float](repeating: 0, count: resetBefore ? batch * u : 0)
         for step in 0..<steps {
             let t = backwards ? steps - 1 - step : step
             var h = states[0]
@@ -151,32 +155,49 @@ struct RecurrentStep {
             case .gru(resetAfter: false):
                 // z and r from h·U[:, :2u]; the candidate from (r ∘ h)·U[:, 2u:].
                 let zr = backend.dense(Tensor(shape: [batch, u], data: h), kernel: recurrentKernel, bias: nil).data
-                var gates = [Float](repeating: 0, count: batch * 2 * u)
-                var rh = [Float](repeating: 0, count: batch * u)
-                for b in 0..<batch {
-                    let xo = (b * steps + t) * width, ro = b * width, ho = b * u
-                    for j in 0..<u {
-                        let z = rec(projected[xo + j] + zr[ro + j])
-                        let r = rec(projected[xo + u + j] + zr[ro + u + j])
-                        gates[b * 2 * u + j] = z
-                        rh[ho + j] = r * h[ho + j]
+                projected.withUnsafeBufferPointer { xp in
+                    zr.withUnsafeBufferPointer { rp in
+                        gates.withUnsafeMutableBufferPointer { zp in
+                            rh.withUnsafeMutableBufferPointer { rhp in
+                                h.withUnsafeBufferPointer { hp in
+                                    for b in 0..<batch {
+                                        let xo = (b * steps + t) * width, ro = b * width, ho = b * u
+                                        for j in 0..<u {
+                                            zp[ho + j] = rec(xp[xo + j] + rp[ro + j])
+                                            rhp[ho + j] = rec(xp[xo + u + j] + rp[ro + u + j]) * hp[ho + j]
+                                        }
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
-                let candidate = backend.dense(Tensor(shape: [batch, u], data: rh), kernel: candidateKernel, bias: nil).data
-                for b in 0..<batch {
-                    let xo = (b * steps + t) * width, ho = b * u
-                    for j in 0..<u {
-                        let z = gates[b * 2 * u + j]
-                        let hh = act(projected[xo + 2 * u + j] + candidate[ho + j])
-                        h[ho + j] = z * h[ho + j] + (1 - z) * hh
+                let recurrentH = backend.dense(Tensor(shape: [batch, u], data: rh), kernel: candidate!, bias: nil).data
+                projected.withUnsafeBufferPointer { xp in
+                    recurrentH.withUnsafeBufferPointer { rp in
+                        gates.withUnsafeBufferPointer { zp in
+                            h.withUnsafeMutableBufferPointer { hp in
+                                for b in 0..<batch {
+                                    let xo = (b * steps + t) * width, ho = b * u
+                                    for j in 0..<u {
+                                        let z = zp[ho + j]
+                                        hp[ho + j] = z * hp[ho + j] + (1 - z) * act(xp[xo + 2 * u + j] + rp[ho + j])
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
             states[0] = h
-            let out = step
-            for b in 0..<batch {
-                let dst = (b * steps + out) * u
-                for j in 0..<u { sequence[dst + j] = h[b * u + j] }
+            // Outputs in the order the steps were read (Keras's go_backwards does the same).
+            sequence.withUnsafeMutableBufferPointer { sp in
+                h.withUnsafeBufferPointer { hp in
+                    for b in 0..<batch {
+                        let dst = (b * steps + step) * u
+                        for j in 0..<u { sp[dst + j] = hp[b * u + j] }
+                    }
+                }
             }
         }
         return (Tensor(shape: [batch, steps, u], data: sequence), states.map { Tensor(shape: [batch, u], data: $0) })
