@@ -282,10 +282,14 @@ extension TensorLayout {
         let (b, t) = (x.shape[0], x.shape[1])
         let inner = x.count / max(b * t, 1)
         var out = x.data
-        for i in 0..<b {
-            for s in 0..<t {
-                let src = (i * t + s) * inner, dst = (i * t + (t - 1 - s)) * inner
-                for j in 0..<inner { out[dst + j] = x.data[src + j] }
+        x.data.withUnsafeBufferPointer { xp in
+            out.withUnsafeMutableBufferPointer { op in
+                for i in 0..<b {
+                    for s in 0..<t {
+                        let src = (i * t + s) * inner, dst = (i * t + (t - 1 - s)) * inner
+                        for j in 0..<inner { op[dst + j] = xp[src + j] }
+                    }
+                }
             }
         }
         return Tensor(shape: x.shape, data: out)
