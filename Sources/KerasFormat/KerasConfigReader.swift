@@ -359,6 +359,36 @@ public struct KerasConfigReader {
     /// `return_attention_scores`); the reader copies them into the layer's config.
     static let callArgumentsThatShapeOutputs = ["return_attention_scores"]
 
+    /// Call keyword arguments that change a layer's values but not its shapes (attention's
+    /// `use_causal_mask`); copied into the config so the executor can honour or refuse them.
+    static let callArgumentsThatChangeValues = ["use_causal_mask"]
+
+    /// Keyword arguments named `...mask` that were given a tensor in the first saved call,
+    /// with the layer that produced it (either dialect).
+    private func callMaskArguments(_ entry: JSONObject) -> [(argument: String, layer: String)] {
+        guard let first = entry["inbound_nodes"]?.arrayValue?.first else { return [] }
+        var kwargs: [JSONObject] = []
+        if let k = first["kwargs"]?.objectValue { kwargs = [k] }
+        if let a = first.arrayValue {
+            let entries = a.first?.stringValue != nil ? [first] : a
+            for e in entries { if let parts = e.arrayValue, parts.count > 3, let k = parts[3].objectValue { kwargs.append(k) } }
+        }
+        func producer(_ v: JSONValue) -> String? {
+            if let o = v.objectValue, o["class_name"]?.stringValue == "__keras_tensor__",
+               let hist = o["config"]?["keras_history"], let t = triple(hist) { return t.0 }
+            if let t = triple(v) { return t.0 }
+            if let a = v.arrayValue { return a.lazy.compactMap(producer).first }
+            return nil
+        }
+        var out: [(argument: String, layer: String)] = []
+        for k in kwargs {
+            for e in k.entries where e.key.lowercased().hasSuffix("mask") {
+                if let layer = producer(e.value) { out.append((e.key, layer)) }
+            }
+        }
+        return out
+    }
+
     /// The value of keyword argument `key` in the layer's first saved call, either dialect.
     private func firstCallArgument(_ entry: JSONObject, _ key: String) -> JSONValue? {
         guard let first = entry["inbound_nodes"]?.arrayValue?.first else { return nil }
@@ -383,8 +413,16 @@ public struct KerasConfigReader {
         }
         var cfgObject = savedConfig
         // Call arguments that change a layer's outputs are saved with the call, not the config.
-        for key in Self.callArgumentsThatShapeOutputs where cfgObject[key] == nil {
+        for key in Self.callArgumentsThatShapeOutputs + Self.callArgumentsThatChangeValues where cfgObject[key] == nil {
             if let value = firstCallArgument(entry, key) { cfgObject.append(key, value) }
+        }
+        // Mask tensors are left out of a call's inputs (they do not change shapes) but they
+        // change values; the executor must see that a call had one.
+        let masks = callMaskArguments(entry)
+        if !masks.isEmpty, cfgObject[Layer.callMasksKey] == nil {
+            cfgObject.append(Layer.callMasksKey, .array(masks.map { m in
+                .object(JSONObject([(key: "argument", value: .string(m.argument)), (key: "layer", value: .string(m.layer))]))
+            }))
         }
         let config = LayerConfig(object: cfgObject, path: join(path, "config"), layerName: name, isKeras2: isKeras2)
         let registered = entry["registered_name"]?.stringValue

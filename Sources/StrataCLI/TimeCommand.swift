@@ -17,7 +17,8 @@ struct TimeCommand: OutputCommand {
         p90 and the spread, the interquartile range p75 - p25), then as many separate \
         instrumented passes that time each layer call; the sum of the per-layer medians is \
         shown beside the total. Inputs are pseudo-random values from a fixed seed, shaped like \
-        the model's inputs at batch 1. Peak RSS is the process's VmHWM. The reference backend \
+        the model's inputs at batch 1 (whole ids where an Embedding or CategoryEncoding reads \
+        the input). Peak RSS is the process's VmHWM. The reference backend \
         is single-threaded: the threads used are recorded as 1 whatever --threads asks. \
         Exit codes: 0 done; 1 the model or its weights could not be read or run (a .json model \
         holds no weights); 2 usage error (including open input dimensions without --input-shape).
@@ -83,7 +84,7 @@ struct TimeCommand: OutputCommand {
             }
         }
         let inputs: [Tensor]
-        do { inputs = try ForwardProfiler.inputs(for: shapes) } catch let e as ExecutionError {
+        do { inputs = IdInputs.apply(try ForwardProfiler.inputs(for: shapes), ranges: IdInputs.ranges(graph)) } catch let e as ExecutionError {
             throw CommandFailure("strata: error: \(file): \(e.message); give the sizes with --input-shape (without the batch, e.g. --input-shape 224,224,3), once per input", code: 2)
         }
         let weights: ModelWeights

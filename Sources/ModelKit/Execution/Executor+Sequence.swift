@@ -7,9 +7,291 @@ import Kernels
 extension Executor {
     /// The outputs of `layer` on `args` when this file runs its class, otherwise nil.
     func runSequenceLayer(_ layer: Layer, _ args: [Tensor]) throws -> [Tensor]? {
+        if !layer.callMasks.isEmpty, !(layer.kind is OperationKind) { try checkCallMasks(layer) }
         switch layer.kind {
+        case let k as OperationKind where k.shortName == "not_equal" && isUnconsumed(layer):
+            // Keras 3 records the mask of an Embedding with mask_zero as a not_equal operation
+            // whose only consumers are `mask=` call arguments, which the graph does not keep.
+            // Its value is never read, so it is not computed; runEmbedding refuses inputs where
+            // the mask would not be all true.
+            return []
+        case let k as LSTM:
+            return try runDenseRecurrent(layer, cell: k.cell, options: k.options, config: layerConfig(layer),
+                                         weights: params(layer, k.cell.useBias ? 3 : 2), args: args)
+        case let k as GRU:
+            return try runDenseRecurrent(layer, cell: k.cell, options: k.options, config: layerConfig(layer),
+                                         weights: params(layer, k.cell.useBias ? 3 : 2), args: args)
+        case let k as SimpleRNN:
+            return try runDenseRecurrent(layer, cell: k.cell, options: k.options, config: layerConfig(layer),
+                                         weights: params(layer, k.cell.useBias ? 3 : 2), args: args)
+        case let k as RNN:
+            return try runGenericRNN(layer, k, args)
+        case let k as Bidirectional:
+            return try runBidirectional(layer, k, args)
+        case let k as TimeDistributed:
+            return try runTimeDistributed(layer, k, args)
+        case let k as Embedding:
+            return [try runEmbedding(layer, k, single(layer, args))]
+
+        case let k as EinsumDense:
+            return [try runEinsumDense(layer, k, single(layer, args))]
+        case let k as MultiHeadAttention:
+            return try runMultiHeadAttention(layer, k, args)
+        case let k as Attention:
+            return try runAttention(layer, args, additive: false, useScale: k.useScale, concat: k.scoreMode == "concat",
+                                    returnScores: k.returnAttentionScores, causal: layerConfig(layer).bool("use_causal_mask", default: false))
+        case let k as AdditiveAttention:
+            return try runAttention(layer, args, additive: true, useScale: k.useScale, concat: false,
+                                    returnScores: k.returnAttentionScores, causal: layerConfig(layer).bool("use_causal_mask", default: false))
+
+        case let k as LayerNormalization:
+            return [try runLayerNormalization(layer, k, single(layer, args))]
+        case let k as RMSNormalization:
+            return [try runRMSNormalization(layer, k, single(layer, args))]
+        case let k as GroupNormalization:
+            return [try runGroupNormalization(layer, k, single(layer, args))]
+        case let k as UnitNormalization:
+            return [try runUnitNormalization(layer, k, single(layer, args))]
+
+        case let k as Dot:
+            return [try runDot(layer, k, args)]
+        case let k as RepeatVector:
+            let x = try single(layer, args)
+            guard x.shape.count == 2 else { throw fail(layer, "expects a (batch, features) input, found shape \(x.shape)") }
+            let (b, f) = (x.shape[0], x.shape[1])
+            var out = [Float](); out.reserveCapacity(b * k.n * f)
+            for i in 0..<b { for _ in 0..<k.n { out.append(contentsOf: x.data[(i * f)..<((i + 1) * f)]) } }
+            return [Tensor(shape: [b, k.n, f], data: out)]
+        case let k as Permute:
+            let x = try single(layer, args)
+            guard x.shape.count == k.dims.count + 1 else { throw fail(layer, "dims \(k.dims) do not fit input shape \(x.shape)") }
+            return [TensorLayout.permute(x, [0] + k.dims)]
+
+        case is UnsupportedLayer where layer.className == "CategoryEncoding":
+            return [try runCategoryEncoding(layer, single(layer, args))]
+        case is UnsupportedLayer where layer.className == "Masking":
+            throw fail(layer, "not runnable yet: masks are not propagated by this forward pass (layers after it would ignore the mask)")
+        case is UnsupportedLayer where Self.stringLayers.contains(layer.className):
+            throw fail(layer, "not runnable: it works on strings, and this forward pass runs float tensors only")
+
         default:
             return nil
         }
+    }
+
+    /// Preprocessing classes whose inputs are strings.
+    static let stringLayers: Set<String> = ["TextVectorization", "StringLookup", "Hashing", "HashedCrossing"]
+
+    /// keras/src/layers/preprocessing/category_encoding.py on a `(batch, n)` input of ids in
+    /// 0..<num_tokens: multi_hot and count give `(batch, num_tokens)`; one_hot gives
+    /// `(batch, num_tokens)` for n = 1 and `(batch, n, num_tokens)` otherwise.
+    func runCategoryEncoding(_ layer: Layer, _ x: Tensor) throws -> Tensor {
+        let cfg = layerConfig(layer)
+        let depth = try cfg.positiveInt("num_tokens")
+        let mode = try cfg.string("output_mode", default: "multi_hot")
+        guard x.shape.count == 2 else { throw fail(layer, "not runnable yet: input of rank \(x.shape.count) (only (batch, n) runs)") }
+        let (batch, n) = (x.shape[0], x.shape[1])
+        for (i, v) in x.data.enumerated() where !(v == v.rounded() && v >= 0 && v < Float(depth)) {
+            throw fail(layer, "input id \(v) at flat index \(i) is not a whole number in 0..<\(depth) (num_tokens)")
+        }
+        switch mode {
+        case "multi_hot", "count":
+            var out = [Float](repeating: 0, count: batch * depth)
+            for b in 0..<batch {
+                for j in 0..<n {
+                    let id = Int(x.data[b * n + j])
+                    out[b * depth + id] = mode == "count" ? out[b * depth + id] + 1 : 1
+                }
+            }
+            return Tensor(shape: [batch, depth], data: out)
+        case "one_hot":
+            var out = [Float](repeating: 0, count: batch * n * depth)
+            for i in 0..<(batch * n) { out[i * depth + Int(x.data[i])] = 1 }
+            return Tensor(shape: n == 1 ? [batch, depth] : [batch, n, depth], data: out)
+        default:
+            throw fail(layer, "not runnable yet: output_mode \"\(mode)\"")
+        }
+    }
+
+    /// Refuses a call that was given a mask tensor, unless the mask is the one Keras makes for
+    /// an Embedding with mask_zero (`not_equal(ids, 0)` on that Embedding's input): runEmbedding
+    /// refuses id 0, so such a mask is all true and changes nothing.
+    func checkCallMasks(_ layer: Layer) throws {
+        for (argument, producer) in layer.callMasks {
+            guard let pi = graph.layers.firstIndex(where: { $0.name == producer }),
+                  let op = graph.layers[pi].kind as? OperationKind, op.shortName == "not_equal",
+                  let source = graph.layers[pi].calls.first?.first,
+                  graph.layers.contains(where: { l in
+                      (l.kind is Embedding) && (l.config["mask_zero"]?.boolValue ?? false) && l.calls.contains { $0.first == source }
+                  }) else {
+                throw fail(layer, "not runnable yet: the call was given a mask (\(argument) from layer \"\(producer)\"); masks are not applied by this forward pass")
+            }
+        }
+    }
+
+    /// True when no layer call and no model output reads any output of `layer`.
+    func isUnconsumed(_ layer: Layer) -> Bool {
+        guard let index = graph.layers.firstIndex(where: { $0.name == layer.name }) else { return false }
+        if graph.outputs.contains(where: { $0.layer == index }) { return false }
+        return !graph.layers.contains { l in l.calls.contains { call in call.contains { $0.layer == index } } }
+    }
+
+    // MARK: - Wrappers
+
+    /// The cell and options of a wrapped SimpleRNN, LSTM or GRU, or an error naming it.
+    private func recurrentParts(_ layer: Layer, _ w: WrappedLayer) throws -> (RecurrentCell, RecurrentOptions) {
+        switch w.kind {
+        case let k as LSTM: return (k.cell, k.options)
+        case let k as GRU: return (k.cell, k.options)
+        case let k as SimpleRNN: return (k.cell, k.options)
+        default: throw fail(layer, "not runnable yet: Bidirectional over \(w.className) \"\(w.name)\"")
+        }
+    }
+
+    /// keras/src/layers/rnn/bidirectional.py: the backward layer reads the sequence from the
+    /// end; with return_sequences its output is flipped back before the merge.
+    func runBidirectional(_ layer: Layer, _ k: Bidirectional, _ args: [Tensor]) throws -> [Tensor] {
+        guard let x = args.first else { throw fail(layer, "expects a sequence input, given none") }
+        let (fCell, fOptions) = try recurrentParts(layer, k.forward)
+        let (bCell, bOptions) = try recurrentParts(layer, k.backward)
+        let nf = fCell.useBias ? 3 : 2, nb = bCell.useBias ? 3 : 2
+        let w = try params(layer, nf + nb)
+        let initial = Array(args.dropFirst())
+        guard initial.isEmpty || initial.count == fCell.stateCount + bCell.stateCount else {
+            throw fail(layer, "was given \(initial.count) initial state(s), expected \(fCell.stateCount + bCell.stateCount)")
+        }
+        let fInitial = initial.isEmpty ? [] : Array(initial[0..<fCell.stateCount])
+        let bInitial = initial.isEmpty ? [] : Array(initial[fCell.stateCount...])
+        let fOut = try runDenseRecurrent(layer, cell: fCell, options: fOptions, config: k.forward.config,
+                                         weights: Array(w[0..<nf]), args: [x] + fInitial, backwards: fOptions.goBackwards)
+        let bOut = try runDenseRecurrent(layer, cell: bCell, options: bOptions, config: k.backward.config,
+                                         weights: Array(w[nf...]), args: [x] + bInitial, backwards: !fOptions.goBackwards)
+        let yf = fOut[0]
+        var yb = bOut[0]
+        if fOptions.returnSequences { yb = TensorLayout.reverseTime(yb) }
+        let outputs: [Tensor]
+        switch k.mergeMode {
+        case .concat?: outputs = [try concatenate(layer, [yf, yb], axis: -1)]
+        case .sum?: outputs = [try merge(layer, [yf, yb]) { $0 + $1 }]
+        case .mul?: outputs = [try merge(layer, [yf, yb]) { $0 * $1 }]
+        case .ave?: outputs = [try merge(layer, [yf, yb]) { ($0 + $1) / 2 }]
+        case nil: outputs = [yf, yb]
+        }
+        return k.returnState ? outputs + Array(fOut.dropFirst()) + Array(bOut.dropFirst()) : outputs
+    }
+
+    /// keras/src/layers/rnn/time_distributed.py: the inner layer runs once on the input with
+    /// batch and time folded together, `(batch·time, ...)`.
+    func runTimeDistributed(_ layer: Layer, _ k: TimeDistributed, _ args: [Tensor]) throws -> [Tensor] {
+        let x = try single(layer, args)
+        guard x.shape.count >= 3 else { throw fail(layer, "expects an input of rank 3 or more, found shape \(x.shape)") }
+        let (b, t) = (x.shape[0], x.shape[1])
+        let folded = Tensor(shape: [b * t] + x.shape.dropFirst(2), data: x.data)
+        let innerPrefix = prefix + layer.name + "/"
+        let inner = Layer(name: k.inner.name, className: k.inner.className, kind: k.inner.kind, path: layer.path + ".layer",
+                          config: k.inner.config.object)
+        let sub = Executor(graph: graph, weights: [innerPrefix + k.inner.name: weights[prefix + layer.name] ?? []],
+                           backend: backend, prefix: innerPrefix)
+        let outs = try sub.runLayer(inner, [folded])
+        guard outs.count == 1, let y = outs.first, y.shape.first == b * t else {
+            throw fail(layer, "the inner \(k.inner.className) returned \(outs.map(\.shape)), expected one output of batch \(b * t)")
+        }
+        return [Tensor(shape: [b, t] + y.shape.dropFirst(), data: y.data)]
+    }
+
+    // MARK: - Embedding
+
+    /// keras/src/layers/core/embedding.py: row `id` of the table for every id. Ids arrive as
+    /// floats; each must be a whole number in 0..<input_dim.
+    func runEmbedding(_ layer: Layer, _ k: Embedding, _ x: Tensor) throws -> Tensor {
+        guard k.loraRank == nil else { throw fail(layer, "not runnable yet: LoRA embeddings") }
+        let table = try params(layer, 1)[0]
+        let (rows, d) = (k.inputDim, k.outputDim)
+        guard table.shape == [rows, d] else { throw fail(layer, "embeddings \(table.shape) are not (\(rows), \(d))") }
+        let maskZero = try layerConfig(layer).bool("mask_zero", default: false)
+        for (i, v) in x.data.enumerated() {
+            guard v == v.rounded(), v >= 0, v < Float(rows) else {
+                throw fail(layer, "input id \(v) at flat index \(i) is not a whole number in 0..<\(rows) (input_dim)")
+            }
+            if maskZero && v == 0 {
+                throw fail(layer, "not runnable yet: mask_zero is set and the input holds id 0 at flat index \(i); masks are not propagated by this forward pass")
+            }
+        }
+        var out = [Float](repeating: 0, count: x.count * d)
+        out.withUnsafeMutableBufferPointer { o in
+            table.data.withUnsafeBufferPointer { t in
+                x.data.withUnsafeBufferPointer { ids in
+                    for i in 0..<ids.count {
+                        let row = Int(ids[i]) * d
+                        for j in 0..<d { o[i * d + j] = t[row + j] }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: x.shape + [d], data: out)
+    }
+
+    // MARK: - Dot
+
+    /// keras/src/layers/merging/dot.py: `batch_dot` over one axis of each input, after L2
+    /// normalisation along those axes when `normalize`.
+    func runDot(_ layer: Layer, _ k: Dot, _ args: [Tensor]) throws -> Tensor {
+        guard args.count == 2 else { throw fail(layer, "expects two inputs, given \(args.count)") }
+        var (x, y) = (args[0], args[1])
+        let raw = k.sameAxisForBoth ? (k.axes[0], k.axes[0]) : (k.axes[0], k.axes[1])
+        guard let a = TensorShape(x.shape.map { Optional($0) }).normalizedAxis(raw.0),
+              let c = TensorShape(y.shape.map { Optional($0) }).normalizedAxis(raw.1), a > 0, c > 0,
+              x.shape[0] == y.shape[0], x.shape[a] == y.shape[c] else {
+            throw fail(layer, "axes \(k.axes) do not fit inputs \(x.shape) and \(y.shape)")
+        }
+        if k.normalize {
+            x = try unitNormalize(layer, x, axes: [a])
+            y = try unitNormalize(layer, y, axes: [c])
+        }
+        let batch = x.shape[0], depth = x.shape[a]
+        let xr = (1..<x.shape.count).filter { $0 != a }, yr = (1..<y.shape.count).filter { $0 != c }
+        let xp = TensorLayout.permute(x, [0] + xr + [a])          // (batch, m, depth)
+        let yp = TensorLayout.permute(y, [0, c] + yr)             // (batch, depth, n)
+        let m = xr.reduce(1) { $0 * x.shape[$1] }, n = yr.reduce(1) { $0 * y.shape[$1] }
+        var out = [Float](repeating: 0, count: batch * m * n)
+        xp.data.withUnsafeBufferPointer { xb in
+            yp.data.withUnsafeBufferPointer { yb in
+                out.withUnsafeMutableBufferPointer { ob in
+                    for b in 0..<batch {
+                        for i in 0..<m {
+                            let o = (b * m + i) * n
+                            for kk in 0..<depth {
+                                let v = xb[(b * m + i) * depth + kk]
+                                let yrow = (b * depth + kk) * n
+                                for j in 0..<n { ob[o + j] += v * yb[yrow + j] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var shape = [batch] + xr.map { x.shape[$0] } + yr.map { y.shape[$0] }
+        if shape.count == 1 { shape.append(1) }
+        return Tensor(shape: shape, data: out)
+    }
+}
+
+extension TensorLayout {
+    /// `x (batch, time, ...)` with the time axis reversed.
+    static func reverseTime(_ x: Tensor) -> Tensor {
+        let (b, t) = (x.shape[0], x.shape[1])
+        let inner = x.count / max(b * t, 1)
+        var out = x.data
+        x.data.withUnsafeBufferPointer { xp in
+            out.withUnsafeMutableBufferPointer { op in
+                for i in 0..<b {
+                    for s in 0..<t {
+                        let src = (i * t + s) * inner, dst = (i * t + (t - 1 - s)) * inner
+                        for j in 0..<inner { op[dst + j] = xp[src + j] }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: x.shape, data: out)
     }
 }

@@ -1,0 +1,207 @@
+import Foundation
+import Kernels
+
+/// MultiHeadAttention, Attention and AdditiveAttention at inference (no masks, no dropout).
+extension Executor {
+    /// keras/src/layers/attention/multi_head_attention.py: EinsumDense projections of query,
+    /// key and value into `(…, heads, dim)`; scores `einsum(key, query / sqrt(key_dim))` laid
+    /// out `(batch, non-attention axes…, heads, query attention axes…, key attention axes…)`,
+    /// softmax jointly over the key attention axes; weighted values; output projection.
+    /// Returns the output, then the scores with `return_attention_scores`.
+    func runMultiHeadAttention(_ layer: Layer, _ k: MultiHeadAttention, _ args: [Tensor]) throws -> [Tensor] {
+        guard args.count == 2 || args.count == 3 else {
+            throw fail(layer, "not runnable yet: called on \(args.count) tensors (query, value[, key]); attention masks are not supported")
+        }
+        let cfg = layerConfig(layer)
+        if cfg.has("sliding_window") { throw fail(layer, "not runnable yet: sliding_window") }
+        let query = args[0], value = args[1], key = args.count > 2 ? args[2] : value
+        let rank = query.shape.count
+        guard rank >= 3, key.shape.count == rank, value.shape.count == rank,
+              Array(key.shape.dropLast()) == Array(value.shape.dropLast()), query.shape[0] == key.shape[0] else {
+            throw fail(layer, "query \(query.shape), value \(value.shape) and key \(key.shape) do not fit together")
+        }
+        let axes: [Int]
+        if let given = k.attentionAxes {
+            axes = given.map { $0 >= 0 ? $0 : rank + $0 }.sorted()
+            guard axes.allSatisfy({ $0 >= 1 && $0 <= rank - 2 }) else { throw fail(layer, "attention_axes \(given) do not fit rank \(rank)") }
+        } else {
+            axes = Array(1...(rank - 2))
+        }
+        let nonAxes = (1...(rank - 2)).filter { !axes.contains($0) }
+        guard nonAxes.allSatisfy({ query.shape[$0] == key.shape[$0] }) else {
+            throw fail(layer, "query \(query.shape) and key \(key.shape) differ on a non-attention axis (attention axes \(axes))")
+        }
+        let causal = try cfg.bool("use_causal_mask", default: false)
+        if causal && (rank != 3 || k.attentionAxes.map({ $0.map { $0 >= 0 ? $0 : rank + $0 } != [1] }) == true) {
+            throw fail(layer, "not runnable yet: use_causal_mask with attention over several axes")
+        }
+        let heads = k.numHeads, kd = k.keyDim, vd = k.valueDim
+        let per = k.useBias ? 2 : 1
+        let w = try params(layer, per * (k.useGate ? 5 : 4))
+        var wi = 0
+        func project(_ x: Tensor, _ width: Int, _ what: String) throws -> Tensor {
+            let kernel = w[wi], bias = k.useBias ? w[wi + 1] : nil
+            wi += per
+            let d = x.shape[rank - 1]
+            guard kernel.count == d * heads * width, kernel.shape.first == d else {
+                throw fail(layer, "\(what) kernel \(kernel.shape) does not fit input \(x.shape) with \(heads) heads of \(width)")
+            }
+            return backend.dense(x, kernel: Tensor(shape: [d, heads * width], data: kernel.data),
+                                 bias: bias.map { Tensor(shape: [heads * width], data: $0.data) })
+        }
+        let q = try project(query, kd, "query")
+        let kp = try project(key, kd, "key")
+        let gate = k.useGate ? try project(query, vd, "gate") : nil
+        let v = try project(value, vd, "value")
+        let outKernel = w[wi], outBias = k.useBias ? w[wi + 1] : nil
+        let outDims = k.outputShape ?? [query.shape[rank - 1]]
+        let outWidth = outDims.reduce(1, *)
+        guard outKernel.count == heads * vd * outWidth else {
+            throw fail(layer, "attention_output kernel \(outKernel.shape) does not fit \(heads) heads of \(vd) to \(outDims)")
+        }
+
+        // Offsets (in positions) of the attention and non-attention index combinations.
+        func offsets(_ shape: [Int], _ chosen: [Int]) -> [Int] {
+            var steps = [Int](repeating: 1, count: rank)
+            for i in stride(from: rank - 3, through: 1, by: -1) { steps[i] = steps[i + 1] * shape[i + 1] }
+            var out = [0]
+            for a in chosen {
+                var next: [Int] = []
+                next.reserveCapacity(out.count * shape[a])
+                for o in out { for i in 0..<shape[a] { next.append(o + i * steps[a]) } }
+                out = next
+            }
+            return out
+        }
+        let batch = query.shape[0]
+        let qPositions = query.shape[1..<(rank - 1)].reduce(1, *), kPositions = key.shape[1..<(rank - 1)].reduce(1, *)
+        let qAttn = offsets(query.shape, axes), kAttn = offsets(key.shape, axes)
+        let qNon = offsets(query.shape, nonAxes), kNon = offsets(key.shape, nonAxes)
+        let lq = qAttn.count, lk = kAttn.count
+        let scale = 1 / Float(kd).squareRoot()
+        var scores = [Float](repeating: 0, count: batch * qNon.count * heads * lq * lk)
+        var attended = [Float](repeating: 0, count: batch * qPositions * heads * vd)
+        var qm = [Float](repeating: 0, count: lq * kd), km = [Float](repeating: 0, count: kd * lk)
+        var vm = [Float](repeating: 0, count: lk * vd)
+        for b in 0..<batch {
+            for (n, (qn, kn)) in zip(qNon, kNon).enumerated() {
+                for h in 0..<heads {
+                    q.data.withUnsafeBufferPointer { qs in
+                        for (i, qa) in qAttn.enumerated() {
+                            let src = ((b * qPositions + qn + qa) * heads + h) * kd
+                            for c in 0..<kd { qm[i * kd + c] = qs[src + c] * scale }
+                        }
+                    }
+                    kp.data.withUnsafeBufferPointer { ks in
+                        v.data.withUnsafeBufferPointer { vs in
+                            for (j, ka) in kAttn.enumerated() {
+                                let pos = b * kPositions + kn + ka
+                                for c in 0..<kd { km[c * lk + j] = ks[(pos * heads + h) * kd + c] }
+                                for c in 0..<vd { vm[j * vd + c] = vs[(pos * heads + h) * vd + c] }
+                            }
+                        }
+                    }
+                    var s = backend.dense(Tensor(shape: [lq, kd], data: qm), kernel: Tensor(shape: [kd, lk], data: km), bias: nil)
+                    if causal {
+                        // multi_head_attention.py _compute_causal_mask: query i sees keys j <= i.
+                        for i in 0..<lq { for j in 0..<lk where j > i { s.data[i * lk + j] = -.infinity } }
+                    }
+                    s = ActivationFunctions.softmax(s, axis: 1)
+                    let base = ((b * qNon.count + n) * heads + h) * lq * lk
+                    scores.withUnsafeMutableBufferPointer { sp in
+                        for i in 0..<(lq * lk) { sp[base + i] = s.data[i] }
+                    }
+                    let o = backend.dense(s, kernel: Tensor(shape: [lk, vd], data: vm), bias: nil)
+                    attended.withUnsafeMutableBufferPointer { ap in
+                        for (i, qa) in qAttn.enumerated() {
+                            let dst = ((b * qPositions + qn + qa) * heads + h) * vd
+                            for c in 0..<vd { ap[dst + c] = o.data[i * vd + c] }
+                        }
+                    }
+                }
+            }
+        }
+        if let gate {
+            attended.withUnsafeMutableBufferPointer { ap in
+                for i in 0..<ap.count { ap[i] *= ActivationFunctions.sigmoid(gate.data[i]) }
+            }
+        }
+        let lead = Array(query.shape.dropLast())
+        let y = backend.dense(Tensor(shape: lead + [heads * vd], data: attended),
+                              kernel: Tensor(shape: [heads * vd, outWidth], data: outKernel.data),
+                              bias: outBias.map { Tensor(shape: [outWidth], data: $0.data) })
+        let output = Tensor(shape: lead + outDims, data: y.data)
+        guard k.returnAttentionScores else { return [output] }
+        let scoreShape = [batch] + nonAxes.map { query.shape[$0] } + [heads] + axes.map { query.shape[$0] } + axes.map { key.shape[$0] }
+        return [output, Tensor(shape: scoreShape, data: scores)]
+    }
+
+    /// keras/src/layers/attention/attention.py and additive_attention.py on
+    /// `[query (batch, Tq, dim), value (batch, Tv, dv)[, key (batch, Tv, dim)]]`:
+    /// scores (dot: `q·k [· scale]`; concat: `concat_score_weight · Σ tanh([scale ·](q + k))`;
+    /// additive: `Σ [scale ∘] tanh(q + k)`), softmax over Tv, weighted sum of the values.
+    /// Returns the output, then the softmaxed scores with `return_attention_scores`.
+    func runAttention(_ layer: Layer, _ args: [Tensor], additive: Bool, useScale: Bool, concat: Bool,
+                      returnScores: Bool, causal: Bool) throws -> [Tensor] {
+        guard args.count == 2 || args.count == 3 else {
+            throw fail(layer, "not runnable yet: called on \(args.count) tensors (query, value[, key]); masks are not supported")
+        }
+        let query = args[0], value = args[1], key = args.count > 2 ? args[2] : value
+        guard query.shape.count == 3, value.shape.count == 3, key.shape.count == 3,
+              query.shape[0] == key.shape[0], key.shape[0] == value.shape[0], key.shape[1] == value.shape[1],
+              query.shape[2] == key.shape[2] else {
+            throw fail(layer, "not runnable: query \(query.shape), value \(value.shape), key \(key.shape) (rank-3 operands with matching sizes only)")
+        }
+        let (batch, tq, dim) = (query.shape[0], query.shape[1], query.shape[2])
+        let (tv, dv) = (value.shape[1], value.shape[2])
+        let w = try params(layer, (useScale ? 1 : 0) + (concat ? 1 : 0))
+        let scale: [Float]? = useScale ? w[0].data : nil
+        let concatWeight: Float = concat ? w[useScale ? 1 : 0].data.first ?? 1 : 1
+        if additive, let scale, scale.count != dim { throw fail(layer, "scale of size \(scale.count) does not fit query width \(dim)") }
+        var scores = [Float](repeating: 0, count: batch * tq * tv)
+        query.data.withUnsafeBufferPointer { qs in
+            key.data.withUnsafeBufferPointer { ks in
+                for b in 0..<batch {
+                    for i in 0..<tq {
+                        let qo = (b * tq + i) * dim
+                        for j in 0..<tv {
+                            let ko = (b * tv + j) * dim
+                            var s: Float = 0
+                            if additive {
+                                for c in 0..<dim { s += (scale?[c] ?? 1) * tanhf(qs[qo + c] + ks[ko + c]) }
+                            } else if concat {
+                                let sc = scale?[0] ?? 1
+                                for c in 0..<dim { s += tanhf(sc * (qs[qo + c] + ks[ko + c])) }
+                                s *= concatWeight
+                            } else {
+                                for c in 0..<dim { s += qs[qo + c] * ks[ko + c] }
+                                if let scale { s *= scale[0] }
+                            }
+                            // use_causal_mask: query i sees keys j <= i (attention.py _calculate_score_mask).
+                            scores[(b * tq + i) * tv + j] = causal && j > i ? -.infinity : s
+                        }
+                    }
+                }
+            }
+        }
+        let weightsT = ActivationFunctions.softmax(Tensor(shape: [batch, tq, tv], data: scores), axis: 2)
+        var out = [Float](repeating: 0, count: batch * tq * dv)
+        weightsT.data.withUnsafeBufferPointer { ws in
+            value.data.withUnsafeBufferPointer { vs in
+                out.withUnsafeMutableBufferPointer { os in
+                    for b in 0..<batch {
+                        for i in 0..<tq {
+                            let o = (b * tq + i) * dv
+                            for j in 0..<tv {
+                                let a = ws[(b * tq + i) * tv + j], vo = (b * tv + j) * dv
+                                for c in 0..<dv { os[o + c] += a * vs[vo + c] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let output = Tensor(shape: [batch, tq, dv], data: out)
+        return returnScores ? [output, weightsT] : [output]
+    }
+}

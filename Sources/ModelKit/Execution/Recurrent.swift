@@ -1,0 +1,276 @@
+import Foundation
+import Kernels
+
+/// Element-wise activations as scalar functions, for loops that apply them inside a step
+/// (recurrent gates). Same formulas as `ActivationFunctions.apply` (tests check they agree);
+/// nil for a name that is not element-wise or not known.
+public enum ScalarActivation {
+    public static func resolve(_ name: String?, dialect: String) -> ((Float) -> Float)? {
+        guard let name else { return { $0 } }
+        switch name {
+        case "linear": return { $0 }
+        case "relu": return { max($0, 0) }
+        case "relu6": return { min(max($0, 0), 6) }
+        case "sigmoid": return ActivationFunctions.sigmoid
+        case "tanh": return { tanhf($0) }
+        case "elu": return { $0 > 0 ? $0 : expf($0) - 1 }
+        case "selu":
+            let scale: Float = 1.0507009873554805, alpha: Float = 1.6732632423543772
+            return { $0 > 0 ? scale * $0 : scale * alpha * (expf($0) - 1) }
+        case "softplus": return { max($0, 0) + log1pf(expf(-abs($0))) }
+        case "softsign": return { $0 / (1 + abs($0)) }
+        case "swish", "silu": return { $0 * ActivationFunctions.sigmoid($0) }
+        case "gelu": return { v in Float(0.5 * Double(v) * (1 + erf(Double(v) / 2.0.squareRoot()))) }
+        case "hard_sigmoid":
+            if dialect == "keras2" { return { min(max(0.2 * $0 + 0.5, 0), 1) } }
+            return { min(max($0 + 3, 0), 6) / 6 }
+        case "hard_swish", "hard_silu": return { $0 * min(max($0 + 3, 0), 6) / 6 }
+        case "leaky_relu": return { $0 >= 0 ? $0 : 0.2 * $0 }
+        case "exponential": return { expf($0) }
+        case "mish": return { $0 * tanhf(max($0, 0) + log1pf(expf(-abs($0)))) }
+        default: return nil
+        }
+    }
+}
+
+/// One dense recurrent cell (SimpleRNN, LSTM, GRU) ready to run: its weights split out and
+/// its activations resolved. Formulas from keras/src/layers/rnn/simple_rnn.py, lstm.py and
+/// gru.py (`*Cell.call`): gate order LSTM i, f, c, o; GRU z (update), r (reset), h.
+struct RecurrentStep {
+    let cell: RecurrentCell
+    /// `(features, g·units)`.
+    let kernel: Tensor
+    /// `(units, g·units)`.
+    let recurrentKernel: Tensor
+    /// Added to the input projection: `(g·units,)` (GRU reset_after: the first bias row).
+    let inputBias: Tensor?
+    /// GRU reset_after only: the second bias row, added to the recurrent projection.
+    let recurrentBias: Tensor?
+    let activation: (Float) -> Float
+    let recurrentActivation: (Float) -> Float
+
+    var units: Int { cell.units }
+
+    /// `w` in Keras order (kernel, recurrent_kernel[, bias]); `config` is the layer's (or
+    /// cell's) config for `activation` and `recurrent_activation`.
+    init(cell: RecurrentCell, weights w: [Tensor], config: LayerConfig, dialect: String, fail: (String) -> ExecutionError) throws {
+        self.cell = cell
+        guard w.count == (cell.useBias ? 3 : 2) else { throw fail("expected \(cell.useBias ? 3 : 2) weight tensors for cell \"\(cell.name)\", found \(w.count)") }
+        let width = cell.gateCount * cell.units
+        guard w[0].shape.count == 2, w[0].shape[1] == width, w[1].shape == [cell.units, width] else {
+            throw fail("kernel \(w[0].shape) and recurrent kernel \(w[1].shape) do not fit \(cell.gateCount) gates of \(cell.units) units")
+        }
+        kernel = w[0]
+        recurrentKernel = w[1]
+        if cell.useBias {
+            let b = w[2]
+            if case .gru(resetAfter: true) = cell.gates {
+                guard b.count == 2 * width else { throw fail("GRU bias \(b.shape) is not (2, \(width))") }
+                inputBias = Tensor(shape: [width], data: Array(b.data[0..<width]))
+                recurrentBias = Tensor(shape: [width], data: Array(b.data[width..<(2 * width)]))
+            } else {
+                guard b.count == width else { throw fail("bias \(b.shape) is not (\(width),)") }
+                inputBias = b
+                recurrentBias = nil
+            }
+        } else {
+            inputBias = nil
+            recurrentBias = nil
+        }
+        // Absent: Keras's defaults (tanh, sigmoid); saved as null: None, i.e. linear.
+        let act = try config.activationName("activation") ?? (config["activation"] != nil ? "linear" : "tanh")
+        let rec = try config.activationName("recurrent_activation") ?? (config["recurrent_activation"] != nil ? "linear" : "sigmoid")
+        guard let a = ScalarActivation.resolve(act, dialect: dialect) else { throw fail("not runnable yet: activation \"\(act)\"") }
+        guard let r = ScalarActivation.resolve(rec, dialect: dialect) else { throw fail("not runnable yet: recurrent_activation \"\(rec)\"") }
+        activation = a
+        recurrentActivation = r
+    }
+
+    /// Runs the cell over `x (batch, time, features)` from `initial` states (zeros when
+    /// empty), reading the steps backwards when `backwards`. Returns every step's output
+    /// `(batch, time, units)` in the order the steps were read, and the final states.
+    func run(_ x: Tensor, initial: [Tensor], backwards: Bool, backend: any ComputeBackend,
+             fail: (String) -> ExecutionError) throws -> (sequence: Tensor, states: [Tensor]) {
+        guard x.shape.count == 3 else { throw fail("expects a (batch, time, features) input, found shape \(x.shape)") }
+        let (batch, steps, features) = (x.shape[0], x.shape[1], x.shape[2])
+        guard features == kernel.shape[0] else { throw fail("input features \(features) do not fit kernel \(kernel.shape)") }
+        let u = units, width = cell.gateCount * u
+        var states = (0..<cell.stateCount).map { _ in [Float](repeating: 0, count: batch * u) }
+        if !initial.isEmpty {
+            guard initial.count == cell.stateCount else {
+                throw fail("was given \(initial.count) initial state(s), the cell has \(cell.stateCount)")
+            }
+            for (i, s) in initial.enumerated() {
+                guard s.shape == [batch, u] else { throw fail("initial state \(i) has shape \(s.shape), expected \([batch, u])") }
+                states[i] = s.data
+            }
+        }
+        // All input projections at once: (batch·time, g·units).
+        let projected = backend.dense(Tensor(shape: [batch * steps, features], data: x.data), kernel: kernel, bias: inputBias).data
+        var sequence = [Float](repeating: 0, count: batch * steps * u)
+        let act = activation, rec = recurrentActivation
+        let resetBefore: Bool
+        if case .gru(resetAfter: false) = cell.gates { resetBefore = true } else { resetBefore = false }
+        let candidate = resetBefore ? candidateKernel : nil
+        var gates = [Float](repeating: 0, count: resetBefore ? batch * u : 0)
+        var rh = [Float](repeating: 0, count: resetBefore ? batch * u : 0)
+        for step in 0..<steps {
+            let t = backwards ? steps - 1 - step : step
+            var h = states[0]
+            switch cell.gates {
+            case .simple, .lstm, .gru(resetAfter: true):
+                let r = backend.dense(Tensor(shape: [batch, u], data: h), kernel: recurrentKernel, bias: recurrentBias).data
+                projected.withUnsafeBufferPointer { xp in
+                    r.withUnsafeBufferPointer { rp in
+                        h.withUnsafeMutableBufferPointer { hp in
+                            for b in 0..<batch {
+                                let xo = (b * steps + t) * width, ro = b * width, ho = b * u
+                                switch cell.gates {
+                                case .simple:
+                                    for j in 0..<u { hp[ho + j] = act(xp[xo + j] + rp[ro + j]) }
+                                case .lstm:
+                                    states[1].withUnsafeMutableBufferPointer { cp in
+                                        for j in 0..<u {
+                                            let i = rec(xp[xo + j] + rp[ro + j])
+                                            let f = rec(xp[xo + u + j] + rp[ro + u + j])
+                                            let g = act(xp[xo + 2 * u + j] + rp[ro + 2 * u + j])
+                                            let o = rec(xp[xo + 3 * u + j] + rp[ro + 3 * u + j])
+                                            let c = f * cp[ho + j] + i * g
+                                            cp[ho + j] = c
+                                            hp[ho + j] = o * act(c)
+                                        }
+                                    }
+                                case .gru:
+                                    for j in 0..<u {
+                                        let z = rec(xp[xo + j] + rp[ro + j])
+                                        let rr = rec(xp[xo + u + j] + rp[ro + u + j])
+                                        let hh = act(xp[xo + 2 * u + j] + rr * rp[ro + 2 * u + j])
+                                        hp[ho + j] = z * hp[ho + j] + (1 - z) * hh
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            case .gru(resetAfter: false):
+                // z and r from h·U[:, :2u]; the candidate from (r ∘ h)·U[:, 2u:].
+                let zr = backend.dense(Tensor(shape: [batch, u], data: h), kernel: recurrentKernel, bias: nil).data
+                projected.withUnsafeBufferPointer { xp in
+                    zr.withUnsafeBufferPointer { rp in
+                        gates.withUnsafeMutableBufferPointer { zp in
+                            rh.withUnsafeMutableBufferPointer { rhp in
+                                h.withUnsafeBufferPointer { hp in
+                                    for b in 0..<batch {
+                                        let xo = (b * steps + t) * width, ro = b * width, ho = b * u
+                                        for j in 0..<u {
+                                            zp[ho + j] = rec(xp[xo + j] + rp[ro + j])
+                                            rhp[ho + j] = rec(xp[xo + u + j] + rp[ro + u + j]) * hp[ho + j]
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                let recurrentH = backend.dense(Tensor(shape: [batch, u], data: rh), kernel: candidate!, bias: nil).data
+                projected.withUnsafeBufferPointer { xp in
+                    recurrentH.withUnsafeBufferPointer { rp in
+                        gates.withUnsafeBufferPointer { zp in
+                            h.withUnsafeMutableBufferPointer { hp in
+                                for b in 0..<batch {
+                                    let xo = (b * steps + t) * width, ho = b * u
+                                    for j in 0..<u {
+                                        let z = zp[ho + j]
+                                        hp[ho + j] = z * hp[ho + j] + (1 - z) * act(xp[xo + 2 * u + j] + rp[ho + j])
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            states[0] = h
+            // Outputs in the order the steps were read (Keras's go_backwards does the same).
+            sequence.withUnsafeMutableBufferPointer { sp in
+                h.withUnsafeBufferPointer { hp in
+                    for b in 0..<batch {
+                        let dst = (b * steps + step) * u
+                        for j in 0..<u { sp[dst + j] = hp[b * u + j] }
+                    }
+                }
+            }
+        }
+        return (Tensor(shape: [batch, steps, u], data: sequence), states.map { Tensor(shape: [batch, u], data: $0) })
+    }
+
+    /// GRU reset_after false: the candidate's columns of the recurrent kernel, `(units, units)`.
+    var candidateKernel: Tensor {
+        let u = units, width = 3 * u
+        var k = [Float](repeating: 0, count: u * u)
+        for i in 0..<u { for j in 0..<u { k[i * u + j] = recurrentKernel.data[i * width + 2 * u + j] } }
+        return Tensor(shape: [u, u], data: k)
+    }
+}
+
+extension Executor {
+    /// The layer's config object with the file's dialect, for keys the decoded kind does not keep.
+    func layerConfig(_ layer: Layer) -> LayerConfig {
+        LayerConfig(object: layer.config, path: layer.path, layerName: layer.name, isKeras2: graph.source.dialect == "keras2")
+    }
+
+    /// A SimpleRNN, LSTM or GRU call: `args` is the sequence then optional initial states.
+    /// Returns the output (last step, or every step with `return_sequences`), then the
+    /// states with `return_state`.
+    func runDenseRecurrent(_ layer: Layer, cell: RecurrentCell, options: RecurrentOptions, config: LayerConfig,
+                           weights w: [Tensor], args: [Tensor], backwards: Bool? = nil) throws -> [Tensor] {
+        guard !options.timeMajor else { throw fail(layer, "not runnable yet: time_major") }
+        guard let x = args.first else { throw fail(layer, "expects a sequence input, given none") }
+        let step = try RecurrentStep(cell: cell, weights: w, config: config, dialect: graph.source.dialect) { fail(layer, $0) }
+        let (sequence, states) = try step.run(x, initial: Array(args.dropFirst()), backwards: backwards ?? options.goBackwards,
+                                              backend: backend) { fail(layer, $0) }
+        let output = options.returnSequences ? sequence : states[0]
+        return options.returnState ? [output] + states : [output]
+    }
+
+    /// `keras.layers.RNN` over one cell or a `StackedRNNCells`: cell i+1 reads cell i's
+    /// outputs; states come back cell by cell.
+    func runGenericRNN(_ layer: Layer, _ k: RNN, _ args: [Tensor]) throws -> [Tensor] {
+        guard !k.options.timeMajor else { throw fail(layer, "not runnable yet: time_major") }
+        guard var x = args.first else { throw fail(layer, "expects a sequence input, given none") }
+        let config = layerConfig(layer)
+        let cellObject = try config.nested("cell")
+        var cellConfigs: [JSONObject] = []
+        if k.stackName != nil {
+            let inner = cellObject["config"]?.objectValue
+            for v in inner?["cells"]?.arrayValue ?? [] { if let c = v["config"]?.objectValue { cellConfigs.append(c) } }
+        } else if let c = cellObject["config"]?.objectValue {
+            cellConfigs = [c]
+        }
+        guard cellConfigs.count == k.cells.count else { throw fail(layer, "cannot read the configs of its \(k.cells.count) cells") }
+        let total = k.cells.reduce(0) { $0 + ($1.useBias ? 3 : 2) }
+        let w = try params(layer, total)
+        let initial = Array(args.dropFirst())
+        let stateTotal = k.cells.reduce(0) { $0 + $1.stateCount }
+        guard initial.isEmpty || initial.count == stateTotal else {
+            throw fail(layer, "was given \(initial.count) initial state(s), its cells have \(stateTotal)")
+        }
+        var wi = 0, si = 0
+        var states: [Tensor] = []
+        var last = x
+        for (i, cell) in k.cells.enumerated() {
+            let n = cell.useBias ? 3 : 2
+            let cfg = LayerConfig(object: cellConfigs[i], path: "\(layer.path).cell", layerName: layer.name, isKeras2: config.isKeras2)
+            let step = try RecurrentStep(cell: cell, weights: Array(w[wi..<(wi + n)]), config: cfg, dialect: graph.source.dialect) { fail(layer, $0) }
+            let given = initial.isEmpty ? [] : Array(initial[si..<(si + cell.stateCount)])
+            // Only the first cell reads backwards; the others read its outputs in that order.
+            let (sequence, s) = try step.run(x, initial: given, backwards: i == 0 && k.options.goBackwards, backend: backend) { fail(layer, $0) }
+            x = sequence
+            last = s[0]
+            states += s
+            wi += n
+            si += cell.stateCount
+        }
+        let output = k.options.returnSequences ? x : last
+        return k.options.returnState ? [output] + states : [output]
+    }
+}
