@@ -89,6 +89,8 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
         /// A primitive run on its input's buffer in place (softmax after a Dense).
         case inPlace(DNNLPrimitive)
         case zeroPad(before: [Int], after: [Int])
+        /// Concatenation: `outer` rows, each the inputs' blocks (floats) side by side.
+        case concat(outer: Int, blocks: [Int])
         case batchNorm(scale: [Float], shift: [Float])
         case binary(BinaryOp)
         case copy
@@ -183,6 +185,15 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
             }
         case .binary(let op):
             binary(op, step)
+        case .concat(let outer, let blocks):
+            let y = pointer(step.outputs[0])
+            let row = blocks.reduce(0, +)
+            var start = 0
+            for (i, block) in blocks.enumerated() {
+                let x = pointer(step.inputs[i])
+                for o in 0..<outer { (y + (o &* row &+ start)).update(from: x + o &* block, count: block) }
+                start &+= block
+            }
         case .copy:
             let x = pointer(step.inputs[0]), y = pointer(step.outputs[0])
             if x != y { y.update(from: x, count: step.outputs[0].count) }
@@ -476,6 +487,16 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
                         }
                     }
                     simple(.zeroPad(before: before, after: after), "zero padding")
+                    return
+                }
+            case let k as Concatenate:
+                if !ins.isEmpty, let first = shapes[ins[0]], let y = shapes[out], let axis = TensorShape(first).normalizedAxis(k.axis),
+                   ins.allSatisfy({ v in
+                       guard let s = shapes[v], s.count == first.count else { return false }
+                       return (0..<s.count).allSatisfy { $0 == axis || s[$0] == first[$0] }
+                   }), y.count == first.count, y[axis] == ins.reduce(0, { $0 + shapes[$1]![axis] }) {
+                    let outer = first[..<axis].reduce(1, *), inner = first[(axis + 1)...].reduce(1, *)
+                    simple(.concat(outer: outer, blocks: ins.map { shapes[$0]![axis] * inner }), "concatenate (row copies)")
                     return
                 }
             case let k as GlobalAveragePooling2D:
