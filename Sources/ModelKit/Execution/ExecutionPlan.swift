@@ -352,7 +352,13 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
         let graph: ModelGraph
         let weights: [String: [Tensor]]
         let backend: DNNLBackend
-        let executor: Executor
+        /// An Executor for `layer` holding only that layer's weights (and its nested layers'),
+        /// so the plan does not keep every Keras-layout weight alive beside the packed ones.
+        func executor(for layer: Layer) -> Executor {
+            let path = prefix + layer.name
+            let own = weights.filter { $0.key == path || $0.key.hasPrefix(path + "/") }
+            return Executor(graph: graph, weights: own, backend: backend, prefix: prefix)
+        }
 
         /// Shapes of every output of every call.
         var shapes: [ValueKey: [Int]] = [:]
@@ -400,7 +406,6 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
             self.weights = weights
             self.backend = backend
             self.prefix = prefix
-            self.executor = Executor(graph: graph, weights: weights, backend: backend, prefix: prefix)
         }
 
         func key(_ ref: TensorRef) -> ValueKey { ValueKey(node: NodeID(layer: ref.layer, call: ref.call), tensor: ref.tensor) }
@@ -469,7 +474,7 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
             }
             let layer = graph.layers[node.layer]
             let outs = (shapes.keys.filter { $0.node == node && $0.tensor >= 0 }).sorted { $0.tensor < $1.tensor }
-            add(StepSpec(op: .fallback(layer, executor), node: node, inputs: args(node), outputs: outs, inPlace: nil,
+            add(StepSpec(op: .fallback(layer, executor(for: layer)), node: node, inputs: args(node), outputs: outs, inPlace: nil,
                          description: "\(name(node)): Executor (\(layer.className))"), at: p)
         }
 
@@ -508,7 +513,7 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
                             let box = NestedPlan()
                             let shapesIn = ins.map { shapes[$0]! }
                             loads.append { box.plan = try ExecutionPlan.materialize(sub, inputShapes: shapesIn) }
-                            add(StepSpec(op: .nested(layer, box, executor), node: node, inputs: ins, outputs: outs, inPlace: nil,
+                            add(StepSpec(op: .nested(layer, box, executor(for: layer)), node: node, inputs: ins, outputs: outs, inPlace: nil,
                                          description: "\(name(node)): nested plan (\(sub.descriptions.count) steps)"), at: p)
                             return
                         }
