@@ -33,6 +33,8 @@ public enum TimingJSON {
             ("peak_rss_bytes", .int(t.peakRSSBytes)),
             ("plan_build_ms", t.planBuildMs.map(num) ?? .null),
             ("plan_bytes", .int(t.planBytes)),
+            ("plan_weight_bytes", .int(t.planWeightBytes)),
+            ("plan_activation_bytes", .int(t.planActivationBytes)),
             ("run_ms", .array(t.runMs.map(num))),
             ("layers", .array(layers)),
         ]

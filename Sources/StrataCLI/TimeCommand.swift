@@ -130,7 +130,14 @@ struct TimeCommand: OutputCommand {
         let share = t.medianMs > 0 ? String(format: " (%.1f%% of the median total)", t.layerSumMs / t.medianMs * 100) : ""
         lines.append("Sum of per-layer times: \(ms(t.layerSumMs)) ms\(share), medians over \(t.instrumentedRuns) separate instrumented run(s)")
         if let build = t.planBuildMs {
-            lines.append("Plan: built in \(ms(build)) ms (not in the run times)" + (t.planBytes.map { ", holds \($0) bytes (packed weights, activation buffers, scratchpad)" } ?? ""))
+            var plan = "Plan: built in \(ms(build)) ms (not in the run times)"
+            if let total = t.planBytes {
+                plan += ", holds \(total) bytes"
+                if let w = t.planWeightBytes, let a = t.planActivationBytes {
+                    plan += " (packed weights \(w), activation buffers \(a), scratchpad \(total - w - a))"
+                }
+            }
+            lines.append(plan)
         }
         if let rss = t.peakRSSBytes {
             lines.append("Peak RSS: \(rss) bytes (\(String(format: "%.1f", Double(rss) / 1e6)) MB)")

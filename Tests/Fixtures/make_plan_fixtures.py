@@ -11,6 +11,9 @@ Run with real Keras 3 (the project's venv): /work/kerasenv/bin/python Tests/Fixt
                                  ZeroPadding2D -> DepthwiseConv2D (valid) -> BN -> Activation(swish) -> GlobalAveragePooling2D -> Dense(3, softmax)
                                  model.keras with random weights (BN statistics set non-trivially),
                                  input.npy and Keras's output.npy.
+    plan/standalone/             Layers that do not fuse: Conv2D(relu) -> BN (standalone) used three
+                                 times -> sigmoid, LeakyReLU -> Multiply -> Maximum with the BN ->
+                                 Concatenate with the BN -> Flatten -> Dense; same files as residual.
 """
 import os
 import numpy as np
@@ -74,7 +77,31 @@ def residual():
     np.save(os.path.join(out, "output.npy"), np.asarray(m.predict(inp, verbose=0), dtype=np.float32))
 
 
+def standalone():
+    keras.utils.set_random_seed(11)
+    x = keras.Input((4, 4, 3), name="x")
+    c = layers.Conv2D(4, 3, padding="same", activation="relu", name="c1")(x)
+    bn = layers.BatchNormalization(name="bn")(c)
+    sig = layers.Activation("sigmoid", name="sig")(bn)
+    lr = layers.LeakyReLU(negative_slope=0.1, name="lrelu")(bn)
+    m = layers.Multiply(name="mul")([sig, lr])
+    mx = layers.Maximum(name="max")([m, bn])
+    cat = layers.Concatenate(name="cat")([mx, bn])
+    y = layers.Flatten(name="flat")(cat)
+    y = layers.Dense(2, name="fc")(y)
+    model = keras.Model(x, y, name="standalone")
+    rng = np.random.default_rng(11)
+    layer = model.get_layer("bn")
+    layer.set_weights([rng.uniform(0.5, 1.5, 4), rng.uniform(-0.5, 0.5, 4), rng.uniform(-0.3, 0.3, 4), rng.uniform(0.5, 2.0, 4)])
+    out = folder("standalone")
+    inp = rng.uniform(-1, 1, (2, 4, 4, 3)).astype(np.float32)
+    model.save(os.path.join(out, "model.keras"))
+    np.save(os.path.join(out, "input.npy"), inp)
+    np.save(os.path.join(out, "output.npy"), np.asarray(model.predict(inp, verbose=0), dtype=np.float32))
+
+
 if __name__ == "__main__":
     conv_bn()
     dense_chain()
     residual()
+    standalone()

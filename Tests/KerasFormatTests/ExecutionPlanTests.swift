@@ -44,6 +44,10 @@ import ModelKit
             let (errE, okE) = ExecutionFixtures.compare(g, executor[i])
             #expect(okE, "\(c)/\(file) output \(i): plan and Executor differ by \(errE)")
         }
+        print("PLANSTEPS \(c)/\(file): \(plan.stepDescriptions)")
+        if c == "case_nested" {
+            #expect(plan.stepDescriptions.contains { $0.hasPrefix("encoder: nested plan") }, "\(plan.stepDescriptions)")
+        }
         if c == "case_depthwise_separable" {
             #expect(plan.stepDescriptions.contains { $0.hasSuffix(": depthwise convolution") }, "\(plan.stepDescriptions)")
         }
@@ -91,6 +95,26 @@ import ModelKit
         let want = try NPY.readTensor(path: dir.appendingPathComponent("output.npy").path)
         let (err, ok) = ExecutionFixtures.compare(got[0], want)
         #expect(ok, "residual: plan max |error| \(err) against Keras")
+    }
+
+    /// Layers that do not fuse run as standalone steps (BN per channel, eltwise primitives,
+    /// buffer loops, row copies) and still match Keras.
+    @Test func standaloneStepsMatchKeras() throws {
+        let dir = Self.planFixtures.appendingPathComponent("standalone")
+        let path = dir.appendingPathComponent("model.keras").path
+        let graph = try ModelFileReader.read(path)
+        let weights = try ModelWeights.load(path: path, analysis: Analyzer.analyze(graph)).tensors
+        let input = try NPY.readTensor(path: dir.appendingPathComponent("input.npy").path)
+        let plan = try Self.plan(graph, weights, [input.shape])
+        for d in ["c1: convolution + relu(slope: 0.0)", "bn: BatchNormalization (per channel)", "sig: eltwise logistic",
+                  "lrelu: eltwise relu(slope: 0.1)", "mul: Multiply (buffer loop)", "max: Maximum (buffer loop)",
+                  "cat: concatenate (row copies)", "flat: copy", "fc: matmul"] {
+            #expect(plan.stepDescriptions.contains(d), "\(d) not in \(plan.stepDescriptions)")
+        }
+        let got = try plan.run([input])
+        let want = try NPY.readTensor(path: dir.appendingPathComponent("output.npy").path)
+        let (err, ok) = ExecutionFixtures.compare(got[0], want)
+        #expect(ok, "standalone: plan max |error| \(err) against Keras")
     }
 
     @Test func activationBytesOfADenseChainByHand() throws {

@@ -23,6 +23,9 @@ import ModelKit
         // oneDNN runs the model as an execution plan with the threads asked for (default: the cores).
         #expect(object["backend"] as? String == "ExecutionPlan (oneDNN)")
         #expect((object["plan_bytes"] as? Int ?? 0) > 0)
+        let planWeights = try #require(object["plan_weight_bytes"] as? Int)
+        let planActivations = try #require(object["plan_activation_bytes"] as? Int)
+        #expect(planWeights > 0 && planActivations > 0 && planWeights + planActivations <= (object["plan_bytes"] as? Int ?? 0))
         #expect((object["plan_build_ms"] as? Double ?? 0) > 0)
         #expect(object["threads"] as? Int == object["threads_requested"] as? Int)
         #expect((object["run_ms"] as? [Double])?.count == 3)

@@ -64,6 +64,8 @@ public final class DNNLPrimitive: @unchecked Sendable {
     private let srcMemory: dnnl_memory_t
     private let dstMemory: dnnl_memory_t
     private var scratchpadMemory: dnnl_memory_t?
+    /// The execution arguments, made once by `load` (only the data handles change per run).
+    private var args: [dnnl_exec_arg_t] = []
     private var weightsMemory: dnnl_memory_t?
     private var biasMemory: dnnl_memory_t?
     /// The user's weights layout (Keras's), nil for primitives without weights.
@@ -287,6 +289,10 @@ public final class DNNLPrimitive: @unchecked Sendable {
         var p: dnnl_primitive_t?
         try DNNLBackend.check(dnnl_primitive_create(&p, pd), "primitive_create (\(what))")
         primitive = p
+        args = [dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: srcMemory), dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: dstMemory)]
+        if let weightsMemory { args.append(dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: weightsMemory)) }
+        if let biasMemory { args.append(dnnl_exec_arg_t(arg: DNNL_ARG_BIAS, memory: biasMemory)) }
+        if let scratchpadMemory { args.append(dnnl_exec_arg_t(arg: DNNL_ARG_SCRATCHPAD, memory: scratchpadMemory)) }
     }
 
     /// Runs once: reads `src`, writes `dst` (with a `sum` post-op, `dst` must hold the
@@ -296,16 +302,12 @@ public final class DNNLPrimitive: @unchecked Sendable {
         guard let primitive else { throw DNNLError(operation: "execute", status: "\(what) was not loaded") }
         try DNNLBackend.check(dnnl_memory_set_data_handle(srcMemory, UnsafeMutableRawPointer(mutating: src)), "memory_set_data_handle")
         try DNNLBackend.check(dnnl_memory_set_data_handle(dstMemory, dst), "memory_set_data_handle")
-        var args = [dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: srcMemory),
-                    dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: dstMemory)]
-        if let weightsMemory { args.append(dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: weightsMemory)) }
-        if let biasMemory { args.append(dnnl_exec_arg_t(arg: DNNL_ARG_BIAS, memory: biasMemory)) }
         if let scratchpadMemory {
             guard let scratchpad else { throw DNNLError(operation: "execute", status: "\(what) needs a scratchpad of \(scratchpadBytes) bytes") }
             try DNNLBackend.check(dnnl_memory_set_data_handle(scratchpadMemory, scratchpad), "memory_set_data_handle")
-            args.append(dnnl_exec_arg_t(arg: DNNL_ARG_SCRATCHPAD, memory: scratchpadMemory))
         }
-        try DNNLBackend.check(dnnl_primitive_execute(primitive, backend.stream, Int32(args.count), args), "primitive_execute (\(what))")
+        let status = args.withUnsafeBufferPointer { dnnl_primitive_execute(primitive, backend.stream, Int32($0.count), $0.baseAddress) }
+        try DNNLBackend.check(status, "primitive_execute (\(what))")
         try DNNLBackend.check(dnnl_stream_wait(backend.stream), "stream_wait")
     }
 }

@@ -89,10 +89,14 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
         /// A primitive run on its input's buffer in place (softmax after a Dense).
         case inPlace(DNNLPrimitive)
         case zeroPad(before: [Int], after: [Int])
+        /// Concatenation: `outer` rows, each the inputs' blocks (floats) side by side.
+        case concat(outer: Int, blocks: [Int])
         case batchNorm(scale: [Float], shift: [Float])
         case binary(BinaryOp)
         case copy
         case fallback(Layer, Executor)
+        /// A nested model run by its own plan on copies of the inputs.
+        case nested(Layer, NestedPlan, Executor)
     }
 
     struct Step {
@@ -183,16 +187,29 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
             }
         case .binary(let op):
             binary(op, step)
+        case .concat(let outer, let blocks):
+            let y = pointer(step.outputs[0])
+            let row = blocks.reduce(0, +)
+            var start = 0
+            for (i, block) in blocks.enumerated() {
+                let x = pointer(step.inputs[i])
+                for o in 0..<outer { (y + (o &* row &+ start)).update(from: x + o &* block, count: block) }
+                start &+= block
+            }
         case .copy:
             let x = pointer(step.inputs[0]), y = pointer(step.outputs[0])
             if x != y { y.update(from: x, count: step.outputs[0].count) }
-        case .fallback(let layer, let executor):
+        case .fallback(let layer, let executor), .nested(let layer, _, let executor):
             let args = step.inputs.map { v in
                 Tensor(shape: v.shape, data: Array(UnsafeBufferPointer(start: pointer(v), count: v.count)))
             }
             let outs: [Tensor]
             do {
-                outs = try executor.runLayer(layer, args)
+                if case .nested(_, let nested, _) = step.op, let plan = nested.plan {
+                    outs = try plan.run(args, layerTimer: nil)
+                } else {
+                    outs = try executor.runLayer(layer, args)
+                }
             } catch let e as ExecutionError {
                 throw e
             } catch {
@@ -306,7 +323,7 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
     /// layer's weights are missing, a `DNNLError` when oneDNN refuses.
     public static func build(graph: ModelGraph, weights: [String: [Tensor]], inputShapes: [[Int]],
                              backend: DNNLBackend, memoryLimit: Int? = nil) throws -> ExecutionPlan {
-        var b = Builder(graph: graph, weights: weights, backend: backend)
+        var b = Builder(graph: graph, weights: weights, backend: backend, prefix: "")
         try b.compile(inputShapes: inputShapes)
         let memory = b.memory()
         if let memoryLimit, memory.totalBytes > memoryLimit {
@@ -314,10 +331,20 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
                 + "(weights \(memory.weightBytes), activations \(memory.activationBytes), scratchpad \(memory.scratchpadBytes)), "
                 + "above the memory limit of \(memoryLimit) bytes")
         }
+        return try materialize(b, inputShapes: inputShapes)
+    }
+
+    /// Loads the primitives and allocates the buffers of a compiled builder.
+    static func materialize(_ b: Builder, inputShapes: [[Int]]) throws -> ExecutionPlan {
         for load in b.loads { try load() }
         let buffers = b.capacities.map { UnsafeMutableRawPointer.allocate(byteCount: max($0, 1) * 4, alignment: 64) }
-        return ExecutionPlan(graph: graph, inputShapes: inputShapes, memory: memory, fusedInto: b.fused,
+        return ExecutionPlan(graph: b.graph, inputShapes: inputShapes, memory: b.memory(), fusedInto: b.fused,
                              stepDescriptions: b.descriptions, steps: b.steps, buffers: buffers, outputValues: b.outputValues)
+    }
+
+    /// A nested model's plan, made when the outer plan loads.
+    final class NestedPlan: @unchecked Sendable {
+        var plan: ExecutionPlan?
     }
 
     /// The compiler's state: values, steps, buffers.
@@ -325,7 +352,13 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
         let graph: ModelGraph
         let weights: [String: [Tensor]]
         let backend: DNNLBackend
-        let executor: Executor
+        /// An Executor for `layer` holding only that layer's weights (and its nested layers'),
+        /// so the plan does not keep every Keras-layout weight alive beside the packed ones.
+        func executor(for layer: Layer) -> Executor {
+            let path = prefix + layer.name
+            let own = weights.filter { $0.key == path || $0.key.hasPrefix(path + "/") }
+            return Executor(graph: graph, weights: own, backend: backend, prefix: prefix)
+        }
 
         /// Shapes of every output of every call.
         var shapes: [ValueKey: [Int]] = [:]
@@ -363,11 +396,16 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
             var description: String
         }
 
-        init(graph: ModelGraph, weights: [String: [Tensor]], backend: DNNLBackend) {
+        /// Path prefix of this graph's layers in `weights` (`encoder/` for a nested model).
+        let prefix: String
+        /// Bytes of nested models' plans.
+        var nestedMemory = Memory(weightBytes: 0, activationBytes: 0, scratchpadBytes: 0)
+
+        init(graph: ModelGraph, weights: [String: [Tensor]], backend: DNNLBackend, prefix: String) {
             self.graph = graph
             self.weights = weights
             self.backend = backend
-            self.executor = Executor(graph: graph, weights: weights, backend: backend)
+            self.prefix = prefix
         }
 
         func key(_ ref: TensorRef) -> ValueKey { ValueKey(node: NodeID(layer: ref.layer, call: ref.call), tensor: ref.tensor) }
@@ -378,9 +416,9 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
         }
 
         func memory() -> Memory {
-            Memory(weightBytes: primitives.reduce(0) { $0 + $1.weightBytes } + tableBytes,
-                   activationBytes: capacities.reduce(0, +) * 4,
-                   scratchpadBytes: primitives.map(\.scratchpadBytes).max() ?? 0)
+            Memory(weightBytes: primitives.reduce(0) { $0 + $1.weightBytes } + tableBytes + nestedMemory.weightBytes,
+                   activationBytes: capacities.reduce(0, +) * 4 + nestedMemory.activationBytes,
+                   scratchpadBytes: max(primitives.map(\.scratchpadBytes).max() ?? 0, nestedMemory.scratchpadBytes))
         }
 
         mutating func compile(inputShapes: [[Int]]) throws {
@@ -436,7 +474,7 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
             }
             let layer = graph.layers[node.layer]
             let outs = (shapes.keys.filter { $0.node == node && $0.tensor >= 0 }).sorted { $0.tensor < $1.tensor }
-            add(StepSpec(op: .fallback(layer, executor), node: node, inputs: args(node), outputs: outs, inPlace: nil,
+            add(StepSpec(op: .fallback(layer, executor(for: layer)), node: node, inputs: args(node), outputs: outs, inPlace: nil,
                          description: "\(name(node)): Executor (\(layer.className))"), at: p)
         }
 
@@ -460,6 +498,27 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
                 return
             case is Conv2D, is DepthwiseConv2D, is Dense, is SeparableConv2D:
                 if try compileKernelChain(node, at: p) { return }
+            case let k as NestedModel:
+                // Compiled recursively (weights under this layer's path); loaded with the outer plan.
+                if ins.count == k.graph.inputs.count, ins.allSatisfy({ shapes[$0] != nil }) {
+                    var sub = Builder(graph: k.graph, weights: weights, backend: backend, prefix: prefix + layer.name + "/")
+                    if (try? sub.compile(inputShapes: ins.map { shapes[$0]! })) != nil {
+                        let subOuts = sub.outputValues.map(\.shape)
+                        let outs = (shapes.keys.filter { $0.node == node && $0.tensor >= 0 }).sorted { $0.tensor < $1.tensor }
+                        if subOuts == outs.map({ shapes[$0]! }) {
+                            let m = sub.memory()
+                            nestedMemory.weightBytes += m.weightBytes
+                            nestedMemory.activationBytes += m.activationBytes
+                            nestedMemory.scratchpadBytes = max(nestedMemory.scratchpadBytes, m.scratchpadBytes)
+                            let box = NestedPlan()
+                            let shapesIn = ins.map { shapes[$0]! }
+                            loads.append { box.plan = try ExecutionPlan.materialize(sub, inputShapes: shapesIn) }
+                            add(StepSpec(op: .nested(layer, box, executor(for: layer)), node: node, inputs: ins, outputs: outs, inPlace: nil,
+                                         description: "\(name(node)): nested plan (\(sub.descriptions.count) steps)"), at: p)
+                            return
+                        }
+                    }
+                }
             case let k as ZeroPadding2D:
                 if ins.count == 1, let x = shapes[ins[0]], x.count == 4, !k.padding.layout.channelsFirst, k.padding.amounts.pairs.count == 2 {
                     let before = k.padding.amounts.pairs.map(\.before), after = k.padding.amounts.pairs.map(\.after)
@@ -476,6 +535,16 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
                         }
                     }
                     simple(.zeroPad(before: before, after: after), "zero padding")
+                    return
+                }
+            case let k as Concatenate:
+                if !ins.isEmpty, let first = shapes[ins[0]], let y = shapes[out], let axis = TensorShape(first).normalizedAxis(k.axis),
+                   ins.allSatisfy({ v in
+                       guard let s = shapes[v], s.count == first.count else { return false }
+                       return (0..<s.count).allSatisfy { $0 == axis || s[$0] == first[$0] }
+                   }), y.count == first.count, y[axis] == ins.reduce(0, { $0 + shapes[$1]![axis] }) {
+                    let outer = first[..<axis].reduce(1, *), inner = first[(axis + 1)...].reduce(1, *)
+                    simple(.concat(outer: outer, blocks: ins.map { shapes[$0]![axis] * inner }), "concatenate (row copies)")
                     return
                 }
             case let k as GlobalAveragePooling2D:
@@ -496,7 +565,7 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
                 if try compilePool(node, k.window, max: false, at: p) { return }
             case let k as BatchNormalization:
                 if ins.count == 1, let s = shapes[ins[0]],
-                   let (scale, shift) = ExecutionPlan.batchNormAffine(k, weights: weights[layer.name], shape: s) {
+                   let (scale, shift) = ExecutionPlan.batchNormAffine(k, weights: weights[prefix + layer.name], shape: s) {
                     tableBytes += scale.count * 8
                     simple(.batchNorm(scale: scale.map(Float.init), shift: shift.map(Float.init)), "BatchNormalization (per channel)")
                     return
@@ -569,7 +638,7 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
             let ins = padFold.map { [$0.input] } ?? args(node)
             guard ins.count == 1, let x = shapes[ins[0]], let y0 = shapes[ValueKey(node: node, tensor: 0)],
                   x.allSatisfy({ $0 > 0 }), y0.allSatisfy({ $0 > 0 }) else { return false }
-            let w = weights[layer.name]
+            let w = weights[prefix + layer.name]
             // What the layer is, as a primitive factory and its kernel.
             enum Kind { case conv(Window2D, groups: Int, kernelShape: [Int]), dense(k: Int, units: Int) }
             let kind: Kind
@@ -652,7 +721,7 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
                 let nextOut = ValueKey(node: next, tensor: 0)
                 guard shapes[nextOut] == y0, args(next).filter({ $0 == cur }).count == 1 else { break }
                 if let k = nl.kind as? BatchNormalization, postOps.isEmpty, args(next).count == 1,
-                   let affine = ExecutionPlan.batchNormAffine(k, weights: weights[nl.name], shape: y0) {
+                   let affine = ExecutionPlan.batchNormAffine(k, weights: weights[prefix + nl.name], shape: y0) {
                     folds.append(affine)
                     parts.append("BatchNormalization folded")
                 } else if let ops = ExecutionPlan.eltwise(layer: nl, dialect: dialect), args(next).count == 1 {

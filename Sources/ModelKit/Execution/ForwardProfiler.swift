@@ -62,7 +62,11 @@ public struct ForwardProfiler: Sendable {
                                    requestedThreads: requestedThreads, runMs: runMs, layers: layers,
                                    instrumentedRuns: runMs.count, peakRSSBytes: Self.peakRSSBytes(),
                                    backend: runner.backendName)
-        if let plan = runner as? ExecutionPlan { timing.planBytes = plan.memory.totalBytes }
+        if let plan = runner as? ExecutionPlan {
+            timing.planBytes = plan.memory.totalBytes
+            timing.planWeightBytes = plan.memory.weightBytes
+            timing.planActivationBytes = plan.memory.activationBytes
+        }
         return timing
     }
 

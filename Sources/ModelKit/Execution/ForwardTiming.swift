@@ -66,6 +66,10 @@ public struct ForwardTiming: Sendable, Equatable {
     /// Bytes the execution plan holds (packed weights + activation buffers + scratchpad),
     /// nil without a plan.
     public var planBytes: Int?
+    /// The plan's packed weights and its activation buffers (planned by liveness), in
+    /// bytes; nil without a plan.
+    public var planWeightBytes: Int?
+    public var planActivationBytes: Int?
 
     /// The sum of the per-layer medians, in milliseconds; shown beside the total so the
     /// reader sees what the layers account for (a sum of medians, not a median of sums).
