@@ -31,6 +31,7 @@ public enum TimingJSON {
             ("layer_sum_ms", num(t.layerSumMs)),
             ("instrumented_runs", .int(t.instrumentedRuns)),
             ("peak_rss_bytes", .int(t.peakRSSBytes)),
+            ("other_cpu_load", t.otherCPULoad.map { .number(($0 * 100).rounded() / 100) } ?? .null),
             ("plan_build_ms", t.planBuildMs.map(num) ?? .null),
             ("plan_bytes", .int(t.planBytes)),
             ("plan_weight_bytes", .int(t.planWeightBytes)),

@@ -144,6 +144,10 @@ struct TimeCommand: OutputCommand {
         } else {
             lines.append("Peak RSS: not available")
         }
+        if let load = t.otherCPULoad {
+            lines.append(String(format: "Other processes: %.2f cores' worth of CPU during the runs", load)
+                         + (t.disturbed ? " (the times are likely inflated; time on a quiet machine)" : ""))
+        }
         lines.append("")
         let header = ["#", "Layer", "Class", "Median ms", "Share"]
         var rows: [[String]] = []

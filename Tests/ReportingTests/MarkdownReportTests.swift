@@ -101,6 +101,10 @@ import ModelKit
         #expect(MarkdownTableCheck.badRows(md) == [])
         doc.change?.latencyTrendMs = [4.5]
         #expect(!(try MarkdownReport.render(doc, templatesFolder: nil)).contains("Median over the last"), "one run is no trend")
+        #expect(!md.contains("likely inflated"))
+        doc.timing?.otherCPULoad = 0.9
+        #expect(try MarkdownReport.render(doc, templatesFolder: nil).contains(
+            "**Other processes used 0.9 cores' worth of CPU while this model was timed, so these times are likely inflated; time it on a quiet machine.**"))
     }
 
     /// A model that could not be timed says why (escaped), and shows no number.

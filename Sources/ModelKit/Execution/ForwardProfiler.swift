@@ -31,6 +31,8 @@ public struct ForwardProfiler: Sendable {
         for _ in 0..<warmup { _ = try runner.run(inputs, layerTimer: nil) }
 
         let clock = ContinuousClock()
+        let cpuBefore = CPUSample.now()
+        let windowStart = clock.now
         var runMs: [Double] = []
         var spent = Duration.zero
         for _ in 0..<runs {
@@ -62,6 +64,9 @@ public struct ForwardProfiler: Sendable {
                                    requestedThreads: requestedThreads, runMs: runMs, layers: layers,
                                    instrumentedRuns: runMs.count, peakRSSBytes: Self.peakRSSBytes(),
                                    backend: runner.backendName)
+        if let before = cpuBefore, let after = CPUSample.now() {
+            timing.otherCPULoad = CPUSample.otherLoad(from: before, to: after, seconds: Self.milliseconds(clock.now - windowStart) / 1000)
+        }
         if let plan = runner as? ExecutionPlan {
             timing.planBytes = plan.memory.totalBytes
             timing.planWeightBytes = plan.memory.weightBytes
@@ -128,5 +133,38 @@ public struct ForwardProfiler: Sendable {
         private let lock = NSLock()
         private(set) var durations: [NodeID: [Duration]] = [:]
         func add(_ node: NodeID, _ d: Duration) { lock.lock(); durations[node, default: []].append(d); lock.unlock() }
+    }
+}
+
+/// The machine's busy CPU time and this process's own, in clock ticks (Linux /proc), so the
+/// profiler can tell how much of the CPU other processes took while it was timing.
+struct CPUSample {
+    /// Busy ticks summed over all CPUs (user, nice, system, irq, softirq, steal).
+    var machineBusy: Int
+    /// This process's user + system ticks, all its threads.
+    var own: Int
+
+    static let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+
+    static func now() -> CPUSample? {
+        guard let stat = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+              let line = stat.split(separator: "\n").first, line.hasPrefix("cpu ") else { return nil }
+        let f = line.split(separator: " ").dropFirst().compactMap { Int($0) }
+        guard f.count >= 8 else { return nil }
+        let busy = f[0] + f[1] + f[2] + f[5] + f[6] + f[7]
+        guard let me = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
+              let close = me.lastIndex(of: ")") else { return nil }
+        // Fields after the command name: state is field 3, utime 14 and stime 15.
+        let rest = me[me.index(after: close)...].split(separator: " ")
+        guard rest.count > 13, let utime = Int(rest[11]), let stime = Int(rest[12]) else { return nil }
+        return CPUSample(machineBusy: busy, own: utime + stime)
+    }
+
+    /// Cores' worth of CPU other processes used between two samples `seconds` apart; nil
+    /// when the window is too short for the tick resolution.
+    static func otherLoad(from a: CPUSample, to b: CPUSample, seconds: Double) -> Double? {
+        guard seconds >= 0.2, ticksPerSecond > 0 else { return nil }
+        let other = Double((b.machineBusy - a.machineBusy) - (b.own - a.own)) / ticksPerSecond
+        return max(0, other / seconds)
     }
 }

@@ -70,6 +70,15 @@ public struct ForwardTiming: Sendable, Equatable {
     /// bytes; nil without a plan.
     public var planWeightBytes: Int?
     public var planActivationBytes: Int?
+    /// CPU time other processes used while the timed and instrumented runs ran, in cores
+    /// (0.9: nearly one core busy elsewhere), from /proc/stat less this process's own time;
+    /// nil where /proc is missing or the runs were too short to tell (under 0.2 s).
+    public var otherCPULoad: Double?
+
+    /// Other processes used enough CPU during the runs (a quarter of a core or more) that
+    /// the times are likely inflated: OpenMP threads that lose their core wait a whole
+    /// scheduler slice at every barrier.
+    public var disturbed: Bool { (otherCPULoad ?? 0) >= 0.25 }
 
     /// The sum of the per-layer medians, in milliseconds; shown beside the total so the
     /// reader sees what the layers account for (a sum of medians, not a median of sums).

@@ -49,6 +49,10 @@ No history: this report was made outside a batch run.
 ## Forward pass on the CPU
 
 {{#timing}}
+{{#disturbed}}
+**{{{disturbed}}}.**
+
+{{/disturbed}}
 Median {{{median}}} over {{{runs}}} timed runs at batch 1 after {{{warmup}}} warm-up runs, on {{{threads}}} thread(s) ({{{backend}}}): fastest {{{min}}}, 90th percentile {{{p90}}}, spread (p75 − p25) {{{spread}}}. Peak resident memory {{{peakRSS}}}. The per-layer medians, from {{{instrumentedRuns}}} separate instrumented runs, add up to {{{layerSum}}} ({{{layerSumShare}}} of the median).
 {{#trend}}
 

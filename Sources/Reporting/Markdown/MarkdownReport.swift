@@ -75,6 +75,11 @@ public enum MarkdownReport {
         return c
     }
 
+    /// The warning for a timing other processes disturbed.
+    public static func disturbedText(_ t: ForwardTiming) -> String {
+        String(format: "Other processes used %.1f cores' worth of CPU while this model was timed, so these times are likely inflated; time it on a quiet machine", t.otherCPULoad ?? 0)
+    }
+
     /// How many of the slowest layer calls the report lists.
     static let slowestShown = 10
 
@@ -93,6 +98,7 @@ public enum MarkdownReport {
             "peakRSS": t.peakRSSBytes.map { Formatting.bytes($0) } ?? "not available",
             "slowest": Array(slowest), "slowestCount": String(slowest.count),
         ]
+        c["disturbed"] = t.disturbed ? Self.disturbedText(t) : false
         c["trend"] = trend.count >= 2 ? trend.map(ms).joined(separator: " → ") : false
         c["trendRuns"] = String(trend.count)
         return c
