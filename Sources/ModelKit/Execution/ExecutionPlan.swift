@@ -215,6 +215,9 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
             } catch {
                 throw executor.fail(layer, "\(error)")
             }
+            // A step nothing reads may give no output (the Executor skips the mask Keras 3
+            // records for an Embedding with mask_zero); its planned buffer stays unused.
+            if outs.isEmpty, executor.isUnconsumed(layer) { return }
             guard outs.count == step.outputs.count else {
                 throw executor.fail(layer, "gave \(outs.count) outputs; the plan expected \(step.outputs.count)")
             }

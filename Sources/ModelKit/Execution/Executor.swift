@@ -228,7 +228,9 @@ public struct Executor: Sendable {
             return [zeroPad(x, k.padding.amounts.pairs)]
 
         case is Dropout, is SpatialDropout1D, is SpatialDropout2D, is SpatialDropout3D, is GaussianNoise,
-             is GaussianDropout, is AlphaDropout, is Identity, is ActivityRegularization:
+             is GaussianDropout, is AlphaDropout, is Identity, is ActivityRegularization, is StochasticDepth,
+             // The random augmentation layers pass images through unchanged at inference.
+             is RandomFlip, is RandomRotation, is RandomZoom, is RandomTranslation, is RandomContrast, is RandomBrightness:
             return [try single(layer, args)]
 
         default:
