@@ -13,6 +13,9 @@ public struct OperationKind: LayerKind {
 
     /// The operation's name: the Keras 3 class (`Add`) or the tf.keras function (`math.add`).
     public let operation: String
+    /// The operation's saved calls (`inbound_nodes` entries as the file has them): tensor
+    /// references and the constant arguments (`x + 3.0` keeps its 3.0 only here).
+    public var callArguments: [JSONValue] = []
 
     /// Short names of operations whose output is the broadcast of their tensor arguments.
     static let elementwise: Set<String> = [

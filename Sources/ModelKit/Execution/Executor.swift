@@ -270,7 +270,12 @@ public struct Executor: Sendable {
         guard var acc = args.first else { throw fail(layer, "expects inputs, given none") }
         for t in args.dropFirst() {
             guard t.shape == acc.shape else {
-                throw fail(layer, "not runnable yet: inputs of different shapes \(args.map(\.shape)) (broadcasting)")
+                // Keras merges broadcast axes of length 1 (squeeze-excite: (n,h,w,c) * (n,1,1,c)).
+                guard let b = TensorLayout.broadcast(acc, t, op) else {
+                    throw fail(layer, "inputs of shapes \(args.map(\.shape)) do not broadcast")
+                }
+                acc = b
+                continue
             }
             for i in acc.data.indices { acc.data[i] = op(acc.data[i], t.data[i]) }
         }
