@@ -260,6 +260,29 @@ def custom_scale(k, keras3):
     return k.Model(x, y)
 
 
+@case("keras3_ops_resizing_channels_first", keras2=False)
+def keras3_ops(k, keras3):
+    """Keras 3 operation nodes with their arguments in the config (reductions, concatenate,
+    transpose), channels_first convolutions and pooling, Resizing and CenterCrop."""
+    L, ops = k.layers, k.ops
+    x = k.Input(shape=(6, 8, 3))
+    mean = ops.mean(x, axis=[1, 2], keepdims=True)
+    total = ops.sum(x, axis=-1)
+    top = ops.max(x, axis=1)
+    joined = ops.concatenate([x, ops.multiply(x, 2.0)], axis=-1)
+    first = ops.transpose(x, [0, 3, 1, 2])
+    # 5 filters on an output 4 wide: with filters == width, TF 2.21 on CPU adds the bias of
+    # a channels_first Conv2D along the width (a TF-side bug, checked by hand), not the channels.
+    conv = L.Conv2D(5, 3, strides=2, padding="same", data_format="channels_first", name="conv_cf")(first)
+    seq = ops.transpose(ops.reshape(x, (-1, 48, 3)), [0, 2, 1])
+    conv1 = L.Conv1D(2, 3, padding="same", data_format="channels_first", name="conv1d_cf")(seq)
+    pool1 = L.MaxPooling1D(2, data_format="channels_first", name="pool1d_cf")(conv1)
+    small = L.Resizing(5, 4, interpolation="bilinear", name="resize_bilinear")(x)
+    large = L.Resizing(9, 11, interpolation="nearest", name="resize_nearest")(x)
+    crop = L.CenterCrop(4, 5, name="center_crop")(x)
+    return k.Model(x, [mean, total, top, joined, conv, pool1, small, large, crop])
+
+
 # --- machinery ----------------------------------------------------------------------------
 
 def randomize(model, rng):

@@ -80,9 +80,12 @@ extension Executor {
         return out
     }
 
-    /// Runs an element-wise operation node.
+    /// Runs an operation node: element-wise ones with their constant arguments, and the
+    /// Keras 3 ones whose arguments are in the node's config (reductions, concatenate,
+    /// transpose, reshape).
     func operation(_ layer: Layer, _ op: OperationKind, _ args: [Tensor]) throws -> Tensor {
         let name = op.shortName
+        if let y = try configuredOperation(layer, op, args) { return y }
         let xs = try operands(layer, op, args)
         func binary(_ f: @escaping (Float, Float) -> Float) throws -> Tensor {
             guard xs.count >= 2 else { throw fail(layer, "operation \"\(op.operation)\" expects two operands, found \(xs.count)") }
@@ -125,5 +128,82 @@ extension Executor {
         default:
             throw fail(layer, "not runnable yet: operation \"\(op.operation)\"")
         }
+    }
+
+    /// Keras 3 operations configured by their node's config (keras/src/ops/numpy.py:
+    /// `Mean(axis, keepdims)`, `Concatenate(axis)`, `Transpose(axes)`, `Reshape(newshape)`);
+    /// nil for the others.
+    private func configuredOperation(_ layer: Layer, _ op: OperationKind, _ args: [Tensor]) throws -> Tensor? {
+        let cfg = layer.config
+        func axes(_ rank: Int) throws -> [Int] {
+            guard let v = cfg["axis"], !v.isNull else { return Array(0..<rank) }
+            let raw = try (v.arrayValue ?? [v]).map { e -> Int in
+                guard let a = e.intValue else { throw fail(layer, "operation \"\(op.operation)\": axis \(v.brief) is not whole numbers") }
+                return a
+            }
+            return try Set(raw.map { a -> Int in
+                let n = a < 0 ? a + rank : a
+                guard n >= 0, n < rank else { throw fail(layer, "operation \"\(op.operation)\": axis \(a) out of range for rank \(rank)") }
+                return n
+            }).sorted()
+        }
+        switch op.shortName {
+        case "mean", "sum", "max", "min":
+            guard args.count == 1 else { return nil }
+            if let initial = cfg["initial"], !initial.isNull { throw fail(layer, "not runnable yet: \(op.operation) with initial") }
+            let x = args[0]
+            return try reduce(x, axes: axes(x.shape.count), keepDims: cfg["keepdims"]?.boolValue ?? false, kind: op.shortName)
+        case "concatenate":
+            guard let a = cfg["axis"]?.intValue else { return nil }
+            return try concatenate(layer, args, axis: a)
+        case "transpose":
+            guard args.count == 1 else { return nil }
+            let x = args[0]
+            let order = cfg["axes"]?.arrayValue?.compactMap(\.intValue) ?? Array((0..<x.shape.count).reversed())
+            guard order.count == x.shape.count, Set(order) == Set(0..<x.shape.count) else {
+                throw fail(layer, "transpose axes \(order) do not fit input \(x.shape)")
+            }
+            return TensorLayout.permute(x, order)
+        case "reshape":
+            guard args.count == 1, let list = cfg["newshape"]?.arrayValue else { return nil }
+            let x = args[0]
+            var shape = list.map { $0.intValue ?? -1 }
+            if let i = shape.firstIndex(of: -1) {
+                let known = shape.enumerated().filter { $0.offset != i }.reduce(1) { $0 * $1.element }
+                guard known > 0, x.count % known == 0 else { throw fail(layer, "cannot reshape \(x.shape) to \(shape)") }
+                shape[i] = x.count / known
+            }
+            guard shape.reduce(1, *) == x.count else { throw fail(layer, "cannot reshape \(x.shape) to \(shape)") }
+            return Tensor(shape: shape, data: x.data)
+        default:
+            return nil
+        }
+    }
+
+    /// Mean, sum, max or min of `x` over `axes` (sorted, distinct).
+    private func reduce(_ x: Tensor, axes: [Int], keepDims: Bool, kind: String) throws -> Tensor {
+        let rank = x.shape.count
+        let kept = (0..<rank).filter { !axes.contains($0) }
+        let moved = TensorLayout.permute(x, kept + axes)
+        let block = axes.reduce(1) { $0 * x.shape[$1] }
+        let rows = x.count / max(block, 1)
+        var out = [Float](repeating: 0, count: rows)
+        moved.data.withUnsafeBufferPointer { xp in
+            for r in 0..<rows {
+                let base = r * block
+                var acc: Float = kind == "max" ? -.infinity : kind == "min" ? .infinity : 0
+                for i in 0..<block {
+                    let v = xp[base + i]
+                    switch kind {
+                    case "max": acc = max(acc, v)
+                    case "min": acc = min(acc, v)
+                    default: acc += v
+                    }
+                }
+                out[r] = kind == "mean" ? acc / Float(block) : acc
+            }
+        }
+        let shape = keepDims ? (0..<rank).map { axes.contains($0) ? 1 : x.shape[$0] } : kept.map { x.shape[$0] }
+        return Tensor(shape: shape, data: out)
     }
 }

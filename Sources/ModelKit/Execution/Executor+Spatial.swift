@@ -105,12 +105,46 @@ extension Executor {
             }
             return [y]
 
+        case let k as Resizing:
+            guard !k.cropToAspectRatio, !k.padToAspectRatio else { throw fail(layer, "not runnable yet: crop_to_aspect_ratio / pad_to_aspect_ratio") }
+            let x = try channelsLast(layer, try single(layer, args), k.target.channelsFirst, rank: 4)
+            let y: Tensor
+            switch k.interpolation {
+            case "bilinear": y = TensorLayout.resizeBilinear(x, height: k.target.height, width: k.target.width)
+            case "nearest": y = TensorLayout.resizeNearest(x, height: k.target.height, width: k.target.width)
+            default: throw fail(layer, "not runnable yet: interpolation \"\(k.interpolation)\"")
+            }
+            return [channelsBack(y, k.target.channelsFirst)]
+        case let k as CenterCrop:
+            let x = try channelsLast(layer, try single(layer, args), k.target.channelsFirst, rank: 4)
+            let (h, w) = (x.shape[1], x.shape[2])
+            guard h >= k.target.height, w >= k.target.width else {
+                throw fail(layer, "not runnable yet: input \(x.shape) smaller than the crop \(k.target.height)x\(k.target.width) (Keras resizes then)")
+            }
+            // keras/src/layers/preprocessing/center_crop.py: offset (size - target) // 2.
+            let top = (h - k.target.height) / 2, left = (w - k.target.width) / 2
+            let before = [0, -top, -left], after = [0, -(h - k.target.height - top), -(w - k.target.width - left)]
+            let v = TensorLayout.reframe(TensorLayout.volume(x), before: before, after: after)
+            return [channelsBack(TensorLayout.unvolume(v, rank: 2), k.target.channelsFirst)]
+
         case let k as OperationKind:
             return [try operation(layer, k, args)]
 
         default:
             return nil
         }
+    }
+
+    /// Conv2D with data_format channels_first: NCHW to NHWC, the backend's convolution, back.
+    func conv2dChannelsFirst(_ layer: Layer, _ c: Convolution, _ args: [Tensor]) throws -> [Tensor] {
+        let g = c.geometry
+        let x = try channelsLast(layer, try single(layer, args), true, rank: 4)
+        let w = try params(layer, c.useBias ? 2 : 1)
+        guard let p = WindowPadding(rawValue: g.padding) else { throw fail(layer, "not runnable yet: padding \"\(g.padding)\"") }
+        let win = Window2D(kernel: g.kernelSize, strides: g.strides, dilation: g.dilation, padding: p)
+        let y = backend.conv2d(x, kernel: w[0], bias: c.useBias ? w[1] : nil, window: win, groups: c.groups)
+        let context = "layer \"\(prefix)\(layer.name)\" (\(layer.className))"
+        return [channelsBack(try ActivationFunctions.apply(c.activation, y, dialect: graph.source.dialect, context: context), true)]
     }
 
     // MARK: - Layout

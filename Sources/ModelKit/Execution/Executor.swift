@@ -120,6 +120,7 @@ public struct Executor: Sendable {
 
         case let k as Conv2D:
             let c = k.convolution
+            if c.geometry.channelsFirst { return try conv2dChannelsFirst(layer, c, args) }
             let x = try single(layer, args)
             try rank4(layer, x)
             let w = try params(layer, c.useBias ? 2 : 1)

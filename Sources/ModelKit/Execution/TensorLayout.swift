@@ -214,4 +214,30 @@ public enum TensorLayout {
         }
         return Tensor(shape: [n, oh, ow, c], data: out)
     }
+
+    /// Nearest-neighbour resize of NHWC to (oh, ow) as `tf.image.resize(method="nearest")`
+    /// (half-pixel centres): source index min(floor((o + 0.5) * in / out), in - 1).
+    public static func resizeNearest(_ x: Tensor, height oh: Int, width ow: Int) -> Tensor {
+        let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        func source(_ out: Int, _ length: Int) -> [Int] {
+            let scale = Float(length) / Float(out)
+            return (0..<out).map { o in min(Int(((Float(o) + 0.5) * scale).rounded(.down)), length - 1) }
+        }
+        let sy = source(oh, h), sx = source(ow, w)
+        var out = [Float](repeating: 0, count: n * oh * ow * c)
+        x.data.withUnsafeBufferPointer { xp in
+            out.withUnsafeMutableBufferPointer { op in
+                for b in 0..<n {
+                    for oy in 0..<oh {
+                        for ox in 0..<ow {
+                            let src = ((b * h + sy[oy]) * w + sx[ox]) * c
+                            let dst = ((b * oh + oy) * ow + ox) * c
+                            for ch in 0..<c { op[dst + ch] = xp[src + ch] }
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: [n, oh, ow, c], data: out)
+    }
 }
