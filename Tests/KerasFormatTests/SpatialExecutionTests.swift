@@ -59,6 +59,10 @@ enum SpatialFixtures {
                 print("SPATIAL \(c)/\(model) \(label) output \(i): max error \(err)")
                 #expect(ok, "\(c)/\(model) \(label) output \(i): max |error| \(err) exceeds 1e-4 + 1e-3|ref|")
             }
+            // oneDNN really ran every call it took (no silent fallback to the reference).
+            if let dnnl = backend as? DNNLBackend {
+                #expect(dnnl.fallbackCount == 0, "\(c)/\(model): oneDNN fell back: \(dnnl.fallbackMessages)")
+            }
         }
     }
 

@@ -36,7 +36,7 @@ public final class DNNLBackend: ComputeBackend, @unchecked Sendable {
     private let engine: dnnl_engine_t
     private let stream: dnnl_stream_t
     private let lock = NSLock()
-    private let reference = ReferenceBackend()
+    let reference = ReferenceBackend()
     private var fallbacks = 0
     private var messages: [String] = []
     private static let keptMessages = 20
@@ -314,13 +314,13 @@ public final class DNNLBackend: ComputeBackend, @unchecked Sendable {
     }
 
     /// A dnnl_dims_t-sized array (oneDNN reads as many entries as it needs).
-    private static func dims(_ values: [Int]) -> [dnnl_dim_t] {
+    static func dims(_ values: [Int]) -> [dnnl_dim_t] {
         var d = [dnnl_dim_t](repeating: 0, count: Int(DNNL_MAX_NDIMS))
         for (i, v) in values.enumerated() { d[i] = dnnl_dim_t(v) }
         return d
     }
 
-    private static func memoryDesc(_ shape: [Int], _ tag: dnnl_format_tag_t) throws -> dnnl_memory_desc_t {
+    static func memoryDesc(_ shape: [Int], _ tag: dnnl_format_tag_t) throws -> dnnl_memory_desc_t {
         var md = dnnl_memory_desc_t()
         try check(dnnl_memory_desc_init_by_tag(&md, Int32(shape.count), dims(shape), dnnl_f32, tag), "memory_desc_init_by_tag")
         return md
@@ -330,7 +330,7 @@ public final class DNNLBackend: ComputeBackend, @unchecked Sendable {
         dnnl_status2str(status).map { String(cString: $0) } ?? "status \(status.rawValue)"
     }
 
-    fileprivate static func check(_ status: dnnl_status_t, _ operation: String) throws {
+    static func check(_ status: dnnl_status_t, _ operation: String) throws {
         if status != dnnl_success { throw DNNLError(operation: operation, status: text(status)) }
     }
 }
