@@ -277,10 +277,15 @@ def keras3_ops(k, keras3):
     seq = ops.transpose(ops.reshape(x, (-1, 48, 3)), [0, 2, 1])
     conv1 = L.Conv1D(2, 3, padding="same", data_format="channels_first", name="conv1d_cf")(seq)
     pool1 = L.MaxPooling1D(2, data_format="channels_first", name="pool1d_cf")(conv1)
+    cf = L.ZeroPadding2D(((1, 0), (0, 2)), data_format="channels_first", name="pad_cf")(conv)
+    cf = L.MaxPooling2D(2, padding="same", data_format="channels_first", name="max_cf")(cf)
+    cf = L.AveragePooling2D(2, strides=1, padding="valid", data_format="channels_first", name="avg_cf")(cf)
+    cf_avg = L.GlobalAveragePooling2D(data_format="channels_first", name="gap_cf")(cf)
+    cf_max = L.GlobalMaxPooling2D(data_format="channels_first", keepdims=True, name="gmp_cf")(conv)
     small = L.Resizing(5, 4, interpolation="bilinear", name="resize_bilinear")(x)
     large = L.Resizing(9, 11, interpolation="nearest", name="resize_nearest")(x)
     crop = L.CenterCrop(4, 5, name="center_crop")(x)
-    return k.Model(x, [mean, total, top, joined, conv, pool1, small, large, crop])
+    return k.Model(x, [mean, total, top, joined, conv, pool1, small, large, crop, cf_avg, cf_max])
 
 
 # --- machinery ----------------------------------------------------------------------------

@@ -221,7 +221,7 @@ extension Executor {
 
     // MARK: - Pooling, resampling, cropping
 
-    private func pool(_ layer: Layer, _ w: PoolingWindow, _ args: [Tensor], average: Bool) throws -> Tensor {
+    func pool(_ layer: Layer, _ w: PoolingWindow, _ args: [Tensor], average: Bool) throws -> Tensor {
         let rank = w.layout.spatialRank
         let x = try channelsLast(layer, try single(layer, args), w.layout.channelsFirst, rank: rank + 2)
         guard let p = WindowPadding(rawValue: w.padding) else { throw fail(layer, "not runnable yet: padding \"\(w.padding)\"") }
@@ -238,7 +238,7 @@ extension Executor {
         return channelsBack(TensorLayout.unvolume(backend.pool3d(v, window: win, average: average), rank: rank), w.layout.channelsFirst)
     }
 
-    private func globalPoolND(_ layer: Layer, _ r: GlobalPoolingReduction, _ args: [Tensor], average: Bool) throws -> Tensor {
+    func globalPoolND(_ layer: Layer, _ r: GlobalPoolingReduction, _ args: [Tensor], average: Bool) throws -> Tensor {
         let rank = r.layout.spatialRank
         let x = try channelsLast(layer, try single(layer, args), r.layout.channelsFirst, rank: rank + 2)
         let n = x.shape[0], c = x.shape[x.shape.count - 1]
@@ -276,7 +276,7 @@ extension Executor {
     }
 
     /// ZeroPadding (sign 1) or Cropping (sign -1) of 1 to 3 spatial axes.
-    private func reframe(_ layer: Layer, _ layout: SpatialLayout, _ amounts: EdgeAmounts, _ args: [Tensor], sign: Int) throws -> Tensor {
+    func reframe(_ layer: Layer, _ layout: SpatialLayout, _ amounts: EdgeAmounts, _ args: [Tensor], sign: Int) throws -> Tensor {
         let rank = layout.spatialRank
         let x = try channelsLast(layer, try single(layer, args), layout.channelsFirst, rank: rank + 2)
         let lead = [Int](repeating: 0, count: 3 - rank)

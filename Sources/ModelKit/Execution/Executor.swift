@@ -193,14 +193,18 @@ public struct Executor: Sendable {
             return [try concatenate(layer, args, axis: k.axis)]
 
         case let k as MaxPooling2D:
+            if k.window.layout.channelsFirst { return [try pool(layer, k.window, args, average: false)] }
             let x = try single(layer, args)
             return [backend.maxPool2d(x, window: try poolWindow(layer, k.window, x))]
         case let k as AveragePooling2D:
+            if k.window.layout.channelsFirst { return [try pool(layer, k.window, args, average: true)] }
             let x = try single(layer, args)
             return [backend.averagePool2d(x, window: try poolWindow(layer, k.window, x))]
         case let k as GlobalAveragePooling2D:
+            if k.reduction.layout.channelsFirst { return [try globalPoolND(layer, k.reduction, args, average: true)] }
             return [try globalPool(layer, single(layer, args), k.reduction, average: true)]
         case let k as GlobalMaxPooling2D:
+            if k.reduction.layout.channelsFirst { return [try globalPoolND(layer, k.reduction, args, average: false)] }
             return [try globalPool(layer, single(layer, args), k.reduction, average: false)]
 
         case let k as Flatten:
@@ -223,6 +227,7 @@ public struct Executor: Sendable {
             guard target.reduce(1, *) == per else { throw fail(layer, "cannot reshape \(x.shape) to \(target)") }
             return [Tensor(shape: [batch] + target, data: x.data)]
         case let k as ZeroPadding2D:
+            if k.padding.layout.channelsFirst { return [try reframe(layer, k.padding.layout, k.padding.amounts, args, sign: 1)] }
             let x = try single(layer, args)
             try rank4(layer, x)
             guard !k.padding.layout.channelsFirst else { throw fail(layer, "not runnable yet: channels_first") }
