@@ -15,7 +15,8 @@ Output, per case, in `Tests/Fixtures/execution/spatial/<case>/`:
 
     model.keras          Keras 3 archive (config + weights)
     model_keras2.h5      the same architecture built with tf_keras, the same weights
-                         (only where tf_keras has every layer of the case)
+                         (only where tf_keras has every layer of the case; for a
+                         tf_keras-only case, the only model, and the outputs are its own)
     input.npy            fixed-seed batch-2 input (input_0.npy, ... for several inputs)
     output.npy           Keras 3 `model(x, training=False)` (output_0.npy, ... for several);
                          the Keras 2 model is checked against it before anything is written
@@ -40,13 +41,15 @@ OUT = os.path.join(HERE, "execution", "spatial")
 CASES = []
 
 
-def case(name, keras2=True, input_range=None):
+def case(name, keras2=True, input_range=None, keras3=True):
     """Register a case. `build(k, keras3)` returns a model built with module `k` (keras
     or tf_keras). keras2=False: tf_keras lacks a layer of the case (no .h5 written).
+    keras3=False: tf_keras only (model_keras2.h5 and its own outputs, no model.keras).
     input_range: (low, high) for a uniform input instead of a standard normal one."""
 
     def register(build):
-        CASES.append({"name": name, "build": build, "keras2": keras2, "input_range": input_range})
+        CASES.append({"name": name, "build": build, "keras2": keras2, "input_range": input_range,
+                      "keras3": keras3})
         return build
 
     return register
@@ -288,6 +291,21 @@ def keras3_ops(k, keras3):
     return k.Model(x, [mean, total, top, joined, conv, pool1, small, large, crop, cf_avg, cf_max])
 
 
+@case("tf_keras_ops", keras3=False)
+def tf_keras_ops(k, keras3):
+    """tf.keras TFOpLambda layers whose arguments are keyword arguments of the saved call."""
+    import tensorflow as tf
+    x = k.Input(shape=(4, 5, 3))
+    mean = tf.reduce_mean(x, axis=[1, 2], keepdims=True)
+    top = tf.math.reduce_max(x, axis=-1)
+    joined = tf.concat([x, x * 2.0], axis=-1)
+    swapped = tf.transpose(x, perm=[0, 2, 1, 3])
+    flat = tf.reshape(x, [-1, 20, 3])
+    clipped = tf.nn.relu6(x * 4.0)
+    scaled = k.layers.Multiply(name="se_like")([x, tf.math.sigmoid(mean)])
+    return k.Model(x, [mean, top, joined, swapped, flat, clipped, scaled])
+
+
 # --- machinery ----------------------------------------------------------------------------
 
 def randomize(model, rng):
@@ -319,6 +337,9 @@ def make(c, keras, tf_keras):
         shutil.rmtree(folder)
     os.makedirs(folder)
     seed = sum(map(ord, name))
+    if not c["keras3"]:
+        make_keras2_only(c, tf_keras, folder, seed)
+        return
     keras.utils.set_random_seed(seed)
     model = c["build"](keras, True)
     rng = np.random.default_rng(seed)
@@ -369,6 +390,29 @@ def make(c, keras, tf_keras):
         legacy.save(os.path.join(folder, "model_keras2.h5"))
         note = "Keras 3 + tf_keras .h5 (outputs agree)"
     print(f"{name}: inputs {[x.shape for x in xs]} outputs {[y.shape for y in ys]}; {note}")
+
+
+def make_keras2_only(c, tf_keras, folder, seed):
+    tf_keras.utils.set_random_seed(seed)
+    model = c["build"](tf_keras, False)
+    rng = np.random.default_rng(seed)
+    randomize(model, rng)
+    xs = [rng.standard_normal((2,) + tuple(t.shape[1:])).astype("float32") for t in model.inputs]
+    ys = model(xs if len(xs) > 1 else xs[0], training=False)
+    ys = [np.asarray(y) for y in (ys if isinstance(ys, (list, tuple)) else [ys])]
+    path = os.path.join(folder, "model_keras2.h5")
+    model.save(path)
+    reread = tf_keras.models.load_model(path, compile=False)
+    rs = reread(xs if len(xs) > 1 else xs[0], training=False)
+    for y, r in zip(ys, rs if isinstance(rs, (list, tuple)) else [rs]):
+        np.testing.assert_allclose(np.asarray(r), y, rtol=1e-5, atol=1e-6)
+    for stem, arrays in (("input", xs), ("output", ys)):
+        if len(arrays) == 1:
+            np.save(os.path.join(folder, stem + ".npy"), arrays[0])
+        else:
+            for i, a in enumerate(arrays):
+                np.save(os.path.join(folder, f"{stem}_{i}.npy"), a)
+    print(f"{c['name']}: inputs {[x.shape for x in xs]} outputs {[y.shape for y in ys]}; tf_keras only")
 
 
 def main():

@@ -134,9 +134,24 @@ extension Executor {
     /// `Mean(axis, keepdims)`, `Concatenate(axis)`, `Transpose(axes)`, `Reshape(newshape)`);
     /// nil for the others.
     private func configuredOperation(_ layer: Layer, _ op: OperationKind, _ args: [Tensor]) throws -> Tensor? {
-        let cfg = layer.config
+        // Keras 3 keeps these arguments in the node's config; tf.keras (TFOpLambda) in the
+        // keyword arguments of the saved call ([["x", 0, 0, {"axis": [1, 2]}]]).
+        var keywords = JSONObject()
+        if let call = op.callArguments.first {
+            if let kw = call["kwargs"]?.objectValue {
+                keywords = kw
+            } else if let a = call.arrayValue {
+                let entry = a.first?.stringValue != nil ? call : a.first
+                if let parts = entry?.arrayValue, parts.count > 3, let kw = parts[3].objectValue { keywords = kw }
+            }
+        }
+        func value(_ key: String) -> JSONValue? {
+            if let v = layer.config[key], !v.isNull { return v }
+            if let v = keywords[key], !v.isNull { return v }
+            return nil
+        }
         func axes(_ rank: Int) throws -> [Int] {
-            guard let v = cfg["axis"], !v.isNull else { return Array(0..<rank) }
+            guard let v = value("axis") else { return Array(0..<rank) }
             let raw = try (v.arrayValue ?? [v]).map { e -> Int in
                 guard let a = e.intValue else { throw fail(layer, "operation \"\(op.operation)\": axis \(v.brief) is not whole numbers") }
                 return a
@@ -147,25 +162,28 @@ extension Executor {
                 return n
             }).sorted()
         }
-        switch op.shortName {
+        var name = op.shortName
+        if name.hasPrefix("reduce_") { name = String(name.dropFirst("reduce_".count)) }
+        switch name {
         case "mean", "sum", "max", "min":
             guard args.count == 1 else { return nil }
-            if let initial = cfg["initial"], !initial.isNull { throw fail(layer, "not runnable yet: \(op.operation) with initial") }
+            if value("initial") != nil { throw fail(layer, "not runnable yet: \(op.operation) with initial") }
             let x = args[0]
-            return try reduce(x, axes: axes(x.shape.count), keepDims: cfg["keepdims"]?.boolValue ?? false, kind: op.shortName)
-        case "concatenate":
-            guard let a = cfg["axis"]?.intValue else { return nil }
+            let keep = value("keepdims")?.boolValue ?? value("keep_dims")?.boolValue ?? false
+            return try reduce(x, axes: axes(x.shape.count), keepDims: keep, kind: name)
+        case "concatenate", "concat":
+            guard let a = value("axis")?.intValue else { return nil }
             return try concatenate(layer, args, axis: a)
         case "transpose":
             guard args.count == 1 else { return nil }
             let x = args[0]
-            let order = cfg["axes"]?.arrayValue?.compactMap(\.intValue) ?? Array((0..<x.shape.count).reversed())
+            let order = (value("axes") ?? value("perm"))?.arrayValue?.compactMap(\.intValue) ?? Array((0..<x.shape.count).reversed())
             guard order.count == x.shape.count, Set(order) == Set(0..<x.shape.count) else {
                 throw fail(layer, "transpose axes \(order) do not fit input \(x.shape)")
             }
             return TensorLayout.permute(x, order)
         case "reshape":
-            guard args.count == 1, let list = cfg["newshape"]?.arrayValue else { return nil }
+            guard args.count == 1, let list = (value("newshape") ?? value("shape"))?.arrayValue else { return nil }
             let x = args[0]
             var shape = list.map { $0.intValue ?? -1 }
             if let i = shape.firstIndex(of: -1) {
