@@ -431,6 +431,7 @@ public struct KerasConfigReader {
         if var op = kind as? OperationKind {
             // Constant arguments (x + 3.0) live only in the call; the forward pass needs them.
             op.callArguments = entry["inbound_nodes"]?.arrayValue ?? []
+            op.config = cfgObject
             kind = op
         }
         return Layer(name: name, className: className, registeredName: registered, kind: kind,

@@ -69,6 +69,16 @@ enum SpatialFixtures {
         }
     }
 
+    /// Shape inference agrees with the shapes of Keras's outputs (batch aside).
+    @Test(arguments: SpatialFixtures.runs)
+    func analysedShapesMatchKeras(_ c: String, _ model: String) throws {
+        let analysis = Analyzer.analyze(try ModelFileReader.read(SpatialFixtures.file(c, model)))
+        let expected = try SpatialFixtures.numbered(c, "output").map { Array($0.shape.dropFirst()) }
+        let analysed = analysis.outputs.map { e in (e.shape?.dims.dropFirst() ?? []).map { $0 ?? -1 } }
+        #expect(analysed == expected, "\(c)/\(model): analysed \(analysed), Keras \(expected)")
+        #expect(!analysis.diagnostics.contains { $0.severity == .error }, "\(c)/\(model): \(analysis.diagnostics.map(\.message))")
+    }
+
     @Test func everyCaseHasItsModel() {
         for c in SpatialFixtures.cases {
             let model = SpatialFixtures.keras2Only.contains(c) ? "model_keras2.h5" : "model.keras"

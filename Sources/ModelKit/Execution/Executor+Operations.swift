@@ -136,20 +136,7 @@ extension Executor {
     private func configuredOperation(_ layer: Layer, _ op: OperationKind, _ args: [Tensor]) throws -> Tensor? {
         // Keras 3 keeps these arguments in the node's config; tf.keras (TFOpLambda) in the
         // keyword arguments of the saved call ([["x", 0, 0, {"axis": [1, 2]}]]).
-        var keywords = JSONObject()
-        if let call = op.callArguments.first {
-            if let kw = call["kwargs"]?.objectValue {
-                keywords = kw
-            } else if let a = call.arrayValue {
-                let entry = a.first?.stringValue != nil ? call : a.first
-                if let parts = entry?.arrayValue, parts.count > 3, let kw = parts[3].objectValue { keywords = kw }
-            }
-        }
-        func value(_ key: String) -> JSONValue? {
-            if let v = layer.config[key], !v.isNull { return v }
-            if let v = keywords[key], !v.isNull { return v }
-            return nil
-        }
+        func value(_ key: String) -> JSONValue? { op.argument(key) }
         func axes(_ rank: Int) throws -> [Int] {
             guard let v = value("axis") else { return Array(0..<rank) }
             let raw = try (v.arrayValue ?? [v]).map { e -> Int in
