@@ -291,6 +291,24 @@ def keras3_ops(k, keras3):
     return k.Model(x, [mean, total, top, joined, conv, pool1, small, large, crop, cf_avg, cf_max])
 
 
+@case("channels_first_layers", keras2=False)
+def channels_first_layers(k, keras3):
+    """channels_first through the layers that permute to channels_last and back (Keras 3
+    computes these on CPU; filters differ from the last axis, see keras3_ops above)."""
+    L = k.layers
+    a = k.Input(shape=(3, 4, 5))
+    t = L.Conv2DTranspose(5, 3, strides=2, padding="same", data_format="channels_first", name="t2_cf")(a)
+    u = L.UpSampling2D(2, interpolation="bilinear", data_format="channels_first", name="up_cf")(a)
+    c = L.Cropping2D(((1, 0), (0, 2)), data_format="channels_first", name="crop_cf")(a)
+    b = k.Input(shape=(2, 3, 4, 5))
+    v = L.Conv3D(3, 2, padding="same", data_format="channels_first", name="conv3_cf")(b)
+    v = L.MaxPooling3D(2, data_format="channels_first", name="max3_cf")(v)
+    w = L.UpSampling3D((1, 2, 1), data_format="channels_first", name="up3_cf")(b)
+    w = L.ZeroPadding3D(1, data_format="channels_first", name="pad3_cf")(w)
+    g = L.GlobalAveragePooling3D(data_format="channels_first", name="gap3_cf")(b)
+    return k.Model([a, b], [t, u, c, v, w, g])
+
+
 @case("tf_keras_ops", keras3=False)
 def tf_keras_ops(k, keras3):
     """tf.keras TFOpLambda layers whose arguments are keyword arguments of the saved call."""

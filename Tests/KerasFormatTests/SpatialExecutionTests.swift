@@ -17,7 +17,7 @@ enum SpatialFixtures {
         "conv1d_conv3d_transpose", "depthwise_separable_conv1d", "upsampling_nearest_bilinear",
         "cropping_zero_padding_1d_2d_3d", "pooling_1d_3d_global", "efficientnet_stem_rescaling_normalization",
         "prelu_shared_and_full", "squeeze_excite_block", "convnext_block_ops", "inception_resnet_custom_scale",
-        "keras3_ops_resizing_channels_first", "tf_keras_ops",
+        "keras3_ops_resizing_channels_first", "channels_first_layers", "tf_keras_ops",
     ]
 
     /// Cases made with tf_keras only (TFOpLambda arguments): no model.keras.
