@@ -88,30 +88,30 @@ enum SpatialFixtures {
 }
 
 /// Small hand-checked cases for the layout helpers the spatial layers share.
-@Suite struct TensorLayoutTests {
+@Suite struct SpatialTensorsTests {
     @Test func broadcastSqueezeExcite() throws {
         // (1, 2, 2, 2) * (1, 1, 1, 2): each channel scaled by its own factor.
         let x = Tensor(shape: [1, 2, 2, 2], data: [1, 2, 3, 4, 5, 6, 7, 8])
         let s = Tensor(shape: [1, 1, 1, 2], data: [10, 100])
-        let y = try #require(TensorLayout.broadcast(x, s, *))
+        let y = try #require(SpatialTensors.broadcast(x, s, *))
         #expect(y.data == [10, 200, 30, 400, 50, 600, 70, 800])
-        let z = try #require(TensorLayout.broadcast(Tensor(shape: [], data: [1]), x, -))
+        let z = try #require(SpatialTensors.broadcast(Tensor(shape: [], data: [1]), x, -))
         #expect(z.data == [0, -1, -2, -3, -4, -5, -6, -7])
-        #expect(TensorLayout.broadcast(x, Tensor(shape: [3], data: [1, 2, 3]), +) == nil)
+        #expect(SpatialTensors.broadcast(x, Tensor(shape: [3], data: [1, 2, 3]), +) == nil)
     }
 
     @Test func permuteChannels() {
         // (1, 2, 3) channels_last -> (1, 3, 2) channels_first and back.
         let x = Tensor(shape: [1, 2, 3], data: [1, 2, 3, 4, 5, 6])
-        let f = TensorLayout.channelsToFirst(x)
+        let f = SpatialTensors.channelsToFirst(x)
         #expect(f.shape == [1, 3, 2] && f.data == [1, 4, 2, 5, 3, 6])
-        #expect(TensorLayout.channelsToLast(f) == x)
+        #expect(SpatialTensors.channelsToLast(f) == x)
     }
 
     @Test func bilinearHalfPixel() {
         // 1x1x2 image [0, 4] to width 4: source x = (o + 0.5) / 2 - 0.5 = -0.25, 0.25, 0.75,
         // 1.25 -> clamped 0, 1, 3, 4.
         let x = Tensor(shape: [1, 1, 2, 1], data: [0, 4])
-        #expect(TensorLayout.resizeBilinear(x, height: 1, width: 4).data == [0, 1, 3, 4])
+        #expect(SpatialTensors.resizeBilinear(x, height: 1, width: 4).data == [0, 1, 3, 4])
     }
 }

@@ -91,7 +91,7 @@ extension Executor {
             guard xs.count >= 2 else { throw fail(layer, "operation \"\(op.operation)\" expects two operands, found \(xs.count)") }
             var acc = xs[0].tensor
             for t in xs.dropFirst() {
-                guard let y = TensorLayout.broadcast(acc, t.tensor, f) else {
+                guard let y = SpatialTensors.broadcast(acc, t.tensor, f) else {
                     throw fail(layer, "operation \"\(op.operation)\": shapes \(acc.shape) and \(t.tensor.shape) do not broadcast")
                 }
                 acc = y
@@ -168,7 +168,7 @@ extension Executor {
             guard order.count == x.shape.count, Set(order) == Set(0..<x.shape.count) else {
                 throw fail(layer, "transpose axes \(order) do not fit input \(x.shape)")
             }
-            return TensorLayout.permute(x, order)
+            return SpatialTensors.permute(x, order)
         case "reshape":
             guard args.count == 1, let list = (value("newshape") ?? value("shape"))?.arrayValue else { return nil }
             let x = args[0]
@@ -189,7 +189,7 @@ extension Executor {
     private func reduce(_ x: Tensor, axes: [Int], keepDims: Bool, kind: String) throws -> Tensor {
         let rank = x.shape.count
         let kept = (0..<rank).filter { !axes.contains($0) }
-        let moved = TensorLayout.permute(x, kept + axes)
+        let moved = SpatialTensors.permute(x, kept + axes)
         let block = axes.reduce(1) { $0 * x.shape[$1] }
         let rows = x.count / max(block, 1)
         var out = [Float](repeating: 0, count: rows)

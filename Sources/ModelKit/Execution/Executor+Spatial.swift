@@ -78,7 +78,7 @@ extension Executor {
         case is Rescaling:
             let x = try single(layer, args)
             let scale = try constant(layer, "scale", default: 1), offset = try constant(layer, "offset", default: 0)
-            guard let scaled = TensorLayout.broadcast(x, scale, *), let y = TensorLayout.broadcast(scaled, offset, +) else {
+            guard let scaled = SpatialTensors.broadcast(x, scale, *), let y = SpatialTensors.broadcast(scaled, offset, +) else {
                 throw fail(layer, "scale \(scale.shape) or offset \(offset.shape) does not fit input \(x.shape)")
             }
             return [y]
@@ -87,12 +87,12 @@ extension Executor {
         case is LayerScale:
             let x = try single(layer, args)
             let w = try params(layer, 1)
-            guard let y = TensorLayout.broadcast(x, w[0], *) else { throw fail(layer, "scale \(w[0].shape) does not fit input \(x.shape)") }
+            guard let y = SpatialTensors.broadcast(x, w[0], *) else { throw fail(layer, "scale \(w[0].shape) does not fit input \(x.shape)") }
             return [y]
         case let k as CustomScaleLayer:
             guard args.count == 2 else { throw fail(layer, "expects two inputs, given \(args.count)") }
             let s = Float(k.scale)
-            guard let y = TensorLayout.broadcast(args[0], args[1], { $0 + $1 * s }) else {
+            guard let y = SpatialTensors.broadcast(args[0], args[1], { $0 + $1 * s }) else {
                 throw fail(layer, "inputs \(args.map(\.shape)) do not broadcast")
             }
             return [y]
@@ -100,7 +100,7 @@ extension Executor {
             let x = try single(layer, args)
             let w = try params(layer, 1)
             let alpha = Tensor(shape: [1] + w[0].shape, data: w[0].data)
-            guard let y = TensorLayout.broadcast(x, alpha, { $0 >= 0 ? $0 : $0 * $1 }) else {
+            guard let y = SpatialTensors.broadcast(x, alpha, { $0 >= 0 ? $0 : $0 * $1 }) else {
                 throw fail(layer, "alpha \(w[0].shape) does not fit input \(x.shape)")
             }
             return [y]
@@ -110,8 +110,8 @@ extension Executor {
             let x = try channelsLast(layer, try single(layer, args), k.target.channelsFirst, rank: 4)
             let y: Tensor
             switch k.interpolation {
-            case "bilinear": y = TensorLayout.resizeBilinear(x, height: k.target.height, width: k.target.width)
-            case "nearest": y = TensorLayout.resizeNearest(x, height: k.target.height, width: k.target.width)
+            case "bilinear": y = SpatialTensors.resizeBilinear(x, height: k.target.height, width: k.target.width)
+            case "nearest": y = SpatialTensors.resizeNearest(x, height: k.target.height, width: k.target.width)
             default: throw fail(layer, "not runnable yet: interpolation \"\(k.interpolation)\"")
             }
             return [channelsBack(y, k.target.channelsFirst)]
@@ -124,8 +124,8 @@ extension Executor {
             // keras/src/layers/preprocessing/center_crop.py: offset (size - target) // 2.
             let top = (h - k.target.height) / 2, left = (w - k.target.width) / 2
             let before = [0, -top, -left], after = [0, -(h - k.target.height - top), -(w - k.target.width - left)]
-            let v = TensorLayout.reframe(TensorLayout.volume(x), before: before, after: after)
-            return [channelsBack(TensorLayout.unvolume(v, rank: 2), k.target.channelsFirst)]
+            let v = SpatialTensors.reframe(SpatialTensors.volume(x), before: before, after: after)
+            return [channelsBack(SpatialTensors.unvolume(v, rank: 2), k.target.channelsFirst)]
 
         case let k as OperationKind:
             return [try operation(layer, k, args)]
@@ -152,11 +152,11 @@ extension Executor {
     /// `x` (rank `rank`) in channels_last order.
     private func channelsLast(_ layer: Layer, _ x: Tensor, _ channelsFirst: Bool, rank: Int) throws -> Tensor {
         guard x.shape.count == rank else { throw fail(layer, "expects an input of rank \(rank), found shape \(x.shape)") }
-        return channelsFirst ? TensorLayout.channelsToLast(x) : x
+        return channelsFirst ? SpatialTensors.channelsToLast(x) : x
     }
 
     private func channelsBack(_ y: Tensor, _ channelsFirst: Bool) -> Tensor {
-        channelsFirst ? TensorLayout.channelsToFirst(y) : y
+        channelsFirst ? SpatialTensors.channelsToFirst(y) : y
     }
 
     /// A (n, steps, c) sequence as an NHWC image of height 1 and the 2-D window of a 1-D
@@ -166,7 +166,7 @@ extension Executor {
         var padding = g.padding
         if padding == "causal" {
             let left = (g.kernelSize[0] - 1) * g.dilation[0]
-            x2 = TensorLayout.unvolume(TensorLayout.reframe(TensorLayout.volume(x2), before: [0, 0, left], after: [0, 0, 0]), rank: 2)
+            x2 = SpatialTensors.unvolume(SpatialTensors.reframe(SpatialTensors.volume(x2), before: [0, 0, left], after: [0, 0, 0]), rank: 2)
             padding = "valid"
         }
         guard let p = WindowPadding(rawValue: padding) else { throw fail(layer, "not runnable yet: padding \"\(g.padding)\"") }
@@ -188,7 +188,7 @@ extension Executor {
         let g = c.geometry
         let x = try channelsLast(layer, try single(layer, args), g.channelsFirst, rank: rank + 2)
         let w = try params(layer, c.useBias ? 2 : 1)
-        let v = TensorLayout.volume(x)
+        let v = SpatialTensors.volume(x)
         let lead = 3 - rank
         var kernel: [Int] = [], strides: [Int] = [], dilation: [Int] = [], pad: [Int] = [], out: [Int] = []
         for a in 0..<3 {
@@ -215,7 +215,7 @@ extension Executor {
         let win = Window3D(kernel: kernel, strides: strides, dilation: dilation, padBefore: pad, output: out)
         let y = backend.convTranspose3d(v, kernel: Tensor(shape: kshape, data: w[0].data), bias: c.useBias ? w[1] : nil, window: win)
         let context = "layer \"\(prefix)\(layer.name)\" (\(layer.className))"
-        let act = try ActivationFunctions.apply(c.activation, TensorLayout.unvolume(y, rank: rank), dialect: graph.source.dialect, context: context)
+        let act = try ActivationFunctions.apply(c.activation, SpatialTensors.unvolume(y, rank: rank), dialect: graph.source.dialect, context: context)
         return channelsBack(act, g.channelsFirst)
     }
 
@@ -231,11 +231,11 @@ extension Executor {
             let y = average ? backend.averagePool2d(x2, window: win) : backend.maxPool2d(x2, window: win)
             return channelsBack(unline(y), w.layout.channelsFirst)
         }
-        let v = TensorLayout.volume(x)
+        let v = SpatialTensors.volume(x)
         let lead = [Int](repeating: 1, count: 3 - rank)
         let win = Window3D.forward(input: Array(v.shape[1...3]), kernel: lead + w.poolSize, strides: lead + w.strides,
                                    dilation: [1, 1, 1], padding: p)
-        return channelsBack(TensorLayout.unvolume(backend.pool3d(v, window: win, average: average), rank: rank), w.layout.channelsFirst)
+        return channelsBack(SpatialTensors.unvolume(backend.pool3d(v, window: win, average: average), rank: rank), w.layout.channelsFirst)
     }
 
     func globalPoolND(_ layer: Layer, _ r: GlobalPoolingReduction, _ args: [Tensor], average: Bool) throws -> Tensor {
@@ -265,10 +265,10 @@ extension Executor {
         let x = try channelsLast(layer, try single(layer, args), u.layout.channelsFirst, rank: rank + 2)
         switch u.interpolation {
         case "nearest":
-            let v = TensorLayout.repeatCells(TensorLayout.volume(x), [Int](repeating: 1, count: 3 - rank) + u.size)
-            return channelsBack(TensorLayout.unvolume(v, rank: rank), u.layout.channelsFirst)
+            let v = SpatialTensors.repeatCells(SpatialTensors.volume(x), [Int](repeating: 1, count: 3 - rank) + u.size)
+            return channelsBack(SpatialTensors.unvolume(v, rank: rank), u.layout.channelsFirst)
         case "bilinear" where rank == 2:
-            let y = TensorLayout.resizeBilinear(x, height: x.shape[1] * u.size[0], width: x.shape[2] * u.size[1])
+            let y = SpatialTensors.resizeBilinear(x, height: x.shape[1] * u.size[0], width: x.shape[2] * u.size[1])
             return channelsBack(y, u.layout.channelsFirst)
         default:
             throw fail(layer, "not runnable yet: interpolation \"\(u.interpolation)\"")
@@ -282,12 +282,12 @@ extension Executor {
         let lead = [Int](repeating: 0, count: 3 - rank)
         let before = lead + amounts.pairs.map { $0.before * sign }, after = lead + amounts.pairs.map { $0.after * sign }
         for a in 0..<3 where a >= 3 - rank {
-            guard TensorLayout.volume(x).shape[1 + a] + before[a] + after[a] > 0 else {
+            guard SpatialTensors.volume(x).shape[1 + a] + before[a] + after[a] > 0 else {
                 throw fail(layer, "cropping \(amounts.pairs.map { [$0.before, $0.after] }) leaves nothing of input \(x.shape)")
             }
         }
-        let v = TensorLayout.reframe(TensorLayout.volume(x), before: before, after: after)
-        return channelsBack(TensorLayout.unvolume(v, rank: rank), layout.channelsFirst)
+        let v = SpatialTensors.reframe(SpatialTensors.volume(x), before: before, after: after)
+        return channelsBack(SpatialTensors.unvolume(v, rank: rank), layout.channelsFirst)
     }
 
     // MARK: - Preprocessing
@@ -338,12 +338,12 @@ extension Executor {
         var std = variance
         for i in std.data.indices { std.data[i] = max(std.data[i].squareRoot(), 1e-7) }
         if invert {
-            guard let scaled = TensorLayout.broadcast(x, std, *), let y = TensorLayout.broadcast(scaled, mean, +) else {
+            guard let scaled = SpatialTensors.broadcast(x, std, *), let y = SpatialTensors.broadcast(scaled, mean, +) else {
                 throw fail(layer, "statistics do not fit input \(x.shape)")
             }
             return y
         }
-        guard let centred = TensorLayout.broadcast(x, mean, -), let y = TensorLayout.broadcast(centred, std, /) else {
+        guard let centred = SpatialTensors.broadcast(x, mean, -), let y = SpatialTensors.broadcast(centred, std, /) else {
             throw fail(layer, "statistics do not fit input \(x.shape)")
         }
         return y

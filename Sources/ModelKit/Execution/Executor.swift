@@ -277,7 +277,7 @@ public struct Executor: Sendable {
         for t in args.dropFirst() {
             guard t.shape == acc.shape else {
                 // Keras merges broadcast axes of length 1 (squeeze-excite: (n,h,w,c) * (n,1,1,c)).
-                guard let b = TensorLayout.broadcast(acc, t, op) else {
+                guard let b = SpatialTensors.broadcast(acc, t, op) else {
                     throw fail(layer, "inputs of shapes \(args.map(\.shape)) do not broadcast")
                 }
                 acc = b

@@ -2,7 +2,7 @@ import Kernels
 
 /// Layout helpers of the forward pass: axis permutations, NumPy broadcasting and the
 /// 3-D view (n, d, h, w, c) that 1-D, 2-D and 3-D spatial layers share.
-public enum TensorLayout {
+public enum SpatialTensors {
     /// `x` with its axes reordered: output axis i is input axis `order[i]`.
     public static func permute(_ x: Tensor, _ order: [Int]) -> Tensor {
         let rank = x.shape.count
