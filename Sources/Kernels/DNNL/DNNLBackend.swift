@@ -36,7 +36,7 @@ public final class DNNLBackend: ComputeBackend, @unchecked Sendable {
     private let engine: dnnl_engine_t
     private let stream: dnnl_stream_t
     private let lock = NSLock()
-    let reference = ReferenceBackend()
+    private let reference = ReferenceBackend()
     private var fallbacks = 0
     private var messages: [String] = []
     private static let keptMessages = 20

@@ -230,7 +230,6 @@ public struct Executor: Sendable {
             if k.padding.layout.channelsFirst { return [try reframe(layer, k.padding.layout, k.padding.amounts, args, sign: 1)] }
             let x = try single(layer, args)
             try rank4(layer, x)
-            guard !k.padding.layout.channelsFirst else { throw fail(layer, "not runnable yet: channels_first") }
             return [zeroPad(x, k.padding.amounts.pairs)]
 
         case is Dropout, is SpatialDropout1D, is SpatialDropout2D, is SpatialDropout3D, is GaussianNoise,
