@@ -247,6 +247,18 @@ public struct KerasConfigReader {
         return (n, node, t)
     }
 
+    /// tf.keras's `.h5` saves the custom layers of keras.applications under their registered
+    /// name (`Custom>CustomScaleLayer`); those few are the catalog's classes of the same name.
+    static func applicationClass(_ className: String) -> String? {
+        let known: Set<String> = ["CustomScaleLayer", "LayerScale"]
+        guard className.hasPrefix("Custom>") else { return nil }
+        let short = String(className.dropFirst("Custom>".count))
+        return known.contains(short) ? short : nil
+    }
+
+    /// The layer name tf.keras writes where a TFOpLambda's first argument is a constant.
+    static let constantArgument = "_CONSTANT_VALUE"
+
     /// Collects the tensor references of one inbound node in call order.
     private func collectRefs(_ node: JSONValue, path: String, topLevel: Bool, _ emit: (String, Int, Int, TensorShape?) -> Void) throws {
         switch node {
@@ -276,6 +288,12 @@ public struct KerasConfigReader {
                 if topLevel {
                     // A Keras 2 node: a list of [layer, node, tensor, kwargs] entries, or (for
                     // TFOpLambda) a single such entry.
+                    if a.first?.stringValue == Self.constantArgument, a.count > 3 {
+                        // tf.keras saves `2.0 - x` as [["_CONSTANT_VALUE", -1, 2.0, {"y": x}]]:
+                        // the first argument is a number, the tensors are in the kwargs.
+                        try collectRefs(a[3], path: path + "[3]", topLevel: false, emit)
+                        return
+                    }
                     if a.first?.stringValue != nil, let t = triple(node) {
                         emit(t.0, t.1, t.2, nil)
                         if a.count > 3 { try collectRefs(a[3], path: path + "[3]", topLevel: false, emit) }
@@ -437,7 +455,7 @@ public struct KerasConfigReader {
             kind = UnsupportedLayer(className: className, declaredOutputShape: try config.shape("output_shape"))
         } else if Self.modelClasses.contains(className), cfgObject["layers"] != nil {
             kind = NestedModel(graph: try readModel(entry, path: path))
-        } else if let type = LayerCatalog.kind(named: className) {
+        } else if let type = LayerCatalog.kind(named: Self.applicationClass(className) ?? className) {
             do {
                 kind = try type.init(config: config)
             } catch let e as StrataError {
@@ -447,6 +465,12 @@ public struct KerasConfigReader {
             }
         } else {
             kind = UnsupportedLayer(className: registered.map { $0.contains(">") ? $0 : className } ?? className)
+        }
+        if var op = kind as? OperationKind {
+            // Constant arguments (x + 3.0) live only in the call; the forward pass needs them.
+            op.callArguments = entry["inbound_nodes"]?.arrayValue ?? []
+            op.config = cfgObject
+            kind = op
         }
         return Layer(name: name, className: className, registeredName: registered, kind: kind,
                      trainable: try config.bool("trainable", default: true),

@@ -14,7 +14,37 @@ import ModelKit
     static let executionFolders = ["reference", "plan", "execution/sequence", "execution/spatial", "execution/core"]
 
     /// Catalog classes the forward pass refuses, with why.
-    static let refused: [String: String] = [:]
+    static let refused: [String: String] = [
+        "ConvLSTM1D": "the convolutional recurrent layers have no kernel",
+        "ConvLSTM2D": "the convolutional recurrent layers have no kernel",
+        "ConvLSTM3D": "the convolutional recurrent layers have no kernel",
+        "RandomCrop": "at inference Keras resizes the image and crops its centre to the target size, which Strata does not do",
+    ]
+
+    /// The layers fixtures (configs, seeded weights) that hold the refused classes.
+    static let refusedFixtures = ["layers/conv_lstm/model.json", "layers/conv_lstm/model_keras2.json",
+                                  "layers/random_augmentation/model.json", "layers/random_augmentation/model_keras2.json"]
+
+    /// Every refused class is refused by name: a model holding one, given seeded weights,
+    /// stops with an error naming a layer of a refused class, never a crash or a result.
+    @Test(arguments: refusedFixtures)
+    func refusedClassesStopWithTheirName(_ file: String) throws {
+        let graph = try ModelFileReader.read(Fixtures.path(file))
+        let analysis = Analyzer.analyze(graph)
+        let weights = try ModelWeights.initialized(graph: graph, analysis: analysis, seed: 1)
+        let shapes = graph.inputs.map { ref in analysis.rows.first { $0.name == graph.layers[ref.layer].name }?.outputShapes.first ?? nil }
+        let inputs = try ForwardProfiler.inputs(for: shapes)
+        let refusedNames = Self.classes(graph).filter { Self.refused[$0] != nil }
+        #expect(!refusedNames.isEmpty)
+        do {
+            _ = try Executor(graph: graph, weights: weights.tensors).run(inputs)
+            Issue.record("\(file) ran although it holds \(refusedNames.sorted())")
+        } catch let e as ExecutionError {
+            let named = refusedNames.first { e.message.contains("(\($0))") }
+            #expect(named != nil, "\(file): \(e.message)")
+            if let named, let reason = Self.refused[named] { #expect(e.message.contains(reason), "\(file): \(e.message)") }
+        }
+    }
 
     /// Class names of every layer (nested models opened) of the models with Keras outputs.
     static func classesWithKerasOutputs() throws -> Set<String> {

@@ -48,4 +48,12 @@ public protocol ComputeBackend: Sendable {
     func maxPool2d(_ x: Tensor, window: Window2D) -> Tensor
     /// Average pooling over NHWC (padded cells excluded from the count, as Keras).
     func averagePool2d(_ x: Tensor, window: Window2D) -> Tensor
+    /// 3-D convolution over NDHWC; `kernel` is (kd, kh, kw, cin / groups, cout), `bias` (cout).
+    /// Default: the plain Swift reference.
+    func conv3d(_ x: Tensor, kernel: Tensor, bias: Tensor?, window: Window3D, groups: Int) -> Tensor
+    /// 3-D transposed convolution over NDHWC; `kernel` is Keras's (kd, kh, kw, filters, cin),
+    /// `bias` (filters); `window.output` is the output size. Default: the plain Swift reference.
+    func convTranspose3d(_ x: Tensor, kernel: Tensor, bias: Tensor?, window: Window3D) -> Tensor
+    /// 3-D max or average pooling over NDHWC. Default: the plain Swift reference.
+    func pool3d(_ x: Tensor, window: Window3D, average: Bool) -> Tensor
 }

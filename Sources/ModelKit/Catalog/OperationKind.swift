@@ -13,6 +13,12 @@ public struct OperationKind: LayerKind {
 
     /// The operation's name: the Keras 3 class (`Add`) or the tf.keras function (`math.add`).
     public let operation: String
+    /// The operation's saved calls (`inbound_nodes` entries as the file has them): tensor
+    /// references and the constant arguments (`x + 3.0` keeps its 3.0 only here).
+    public var callArguments: [JSONValue] = []
+    /// The node's saved config (Keras 3 keeps an operation's arguments there: `Mean`'s
+    /// `axis` and `keepdims`).
+    public var config = JSONObject()
 
     /// Short names of operations whose output is the broadcast of their tensor arguments.
     static let elementwise: Set<String> = [
@@ -48,11 +54,83 @@ public struct OperationKind: LayerKind {
         return out
     }
 
+    /// Keyword arguments of the first saved call: Keras 3's `kwargs`, or the dictionary of
+    /// a tf.keras entry (`[["x", 0, 0, {"axis": [1, 2], "keepdims": true}]]`; for a list
+    /// argument such as `concat`'s, the first entry's).
+    public var callKeywords: JSONObject {
+        guard let call = callArguments.first else { return JSONObject() }
+        if let kw = call["kwargs"]?.objectValue { return kw }
+        guard let a = call.arrayValue else { return JSONObject() }
+        let entry = a.first?.stringValue != nil ? call : a.first
+        if let parts = entry?.arrayValue, parts.count > 3, let kw = parts[3].objectValue { return kw }
+        return JSONObject()
+    }
+
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
-        guard elementwise.contains(shortName), !inputs.isEmpty else {
-            throw LayerError("operation \"\(operation)\" has no shape rule in Strata")
+        if elementwise.contains(shortName), !inputs.isEmpty {
+            return [try Self.broadcast(inputs, operation)]
         }
-        return [try Self.broadcast(inputs, operation)]
+        if let shape = try keywordShape(inputs) { return [shape] }
+        throw LayerError("operation \"\(operation)\" has no shape rule in Strata")
+    }
+
+    /// An argument of the operation: from the node's config (Keras 3) or the call's
+    /// keywords (tf.keras).
+    public func argument(_ key: String) -> JSONValue? {
+        if let v = config[key], !v.isNull { return v }
+        if let v = callKeywords[key], !v.isNull { return v }
+        return nil
+    }
+
+    /// Shapes of the operations configured by arguments (reductions, concatenate, transpose,
+    /// reshape: Keras 3 `Mean(axis, keepdims)`, tf.keras `tf.reduce_mean(x, axis=...)`); nil
+    /// when the arguments are not there.
+    private func keywordShape(_ inputs: [TensorShape]) throws -> TensorShape? {
+        var name = shortName
+        if name.hasPrefix("reduce_") { name = String(name.dropFirst("reduce_".count)) }
+        switch name {
+        case "mean", "sum", "max", "min", "prod":
+            guard inputs.count == 1 else { return nil }
+            let input = inputs[0]
+            var axes = Set(0..<input.rank)
+            if let v = argument("axis") {
+                axes = try Set((v.arrayValue ?? [v]).map { e -> Int in
+                    guard let a = e.intValue, let n = input.normalizedAxis(a) else {
+                        throw LayerError("operation \"\(operation)\": axis \(v.brief) does not fit input \(input)")
+                    }
+                    return n
+                })
+            }
+            if argument("initial") != nil { return nil }
+            let keep = argument("keepdims")?.boolValue ?? argument("keep_dims")?.boolValue ?? false
+            let dims = input.dims.enumerated().compactMap { i, d -> Int?? in
+                axes.contains(i) ? (keep ? .some(1) : nil) : .some(d)
+            }
+            return TensorShape(dims)
+        case "concat", "concatenate":
+            guard let a = argument("axis")?.intValue, let first = inputs.first, let axis = first.normalizedAxis(a) else { return nil }
+            var dims = first.dims
+            var total: Int? = 0
+            for s in inputs {
+                guard s.rank == first.rank else { throw LayerError("operation \"\(operation)\": inputs of different ranks") }
+                total = total.flatMap { t in s.dims[axis].map { t + $0 } }
+            }
+            dims[axis] = total
+            return TensorShape(dims)
+        case "transpose":
+            guard inputs.count == 1, let perm = (argument("perm") ?? argument("axes"))?.arrayValue?.compactMap(\.intValue) else { return nil }
+            guard perm.count == inputs[0].rank, Set(perm) == Set(0..<perm.count) else {
+                throw LayerError("operation \"\(operation)\": perm \(perm) does not fit input \(inputs[0])")
+            }
+            return TensorShape(perm.map { inputs[0].dims[$0] })
+        case "reshape":
+            guard inputs.count == 1, let target = (argument("shape") ?? argument("newshape"))?.arrayValue?.compactMap(\.intValue),
+                  let head = target.first, head == -1, target.dropFirst().allSatisfy({ $0 > 0 }) else { return nil }
+            // [-1, d1, d2, ...]: the batch stays open, the rest is given.
+            return TensorShape([nil] + target.dropFirst().map { $0 })
+        default:
+            return nil
+        }
     }
 
     private var elementwise: Set<String> { Self.elementwise }

@@ -120,6 +120,7 @@ public struct Executor: Sendable {
 
         case let k as Conv2D:
             let c = k.convolution
+            if c.geometry.channelsFirst { return try conv2dChannelsFirst(layer, c, args) }
             let x = try single(layer, args)
             try rank4(layer, x)
             let w = try params(layer, c.useBias ? 2 : 1)
@@ -192,14 +193,18 @@ public struct Executor: Sendable {
             return [try concatenate(layer, args, axis: k.axis)]
 
         case let k as MaxPooling2D:
+            if k.window.layout.channelsFirst { return [try pool(layer, k.window, args, average: false)] }
             let x = try single(layer, args)
             return [backend.maxPool2d(x, window: try poolWindow(layer, k.window, x))]
         case let k as AveragePooling2D:
+            if k.window.layout.channelsFirst { return [try pool(layer, k.window, args, average: true)] }
             let x = try single(layer, args)
             return [backend.averagePool2d(x, window: try poolWindow(layer, k.window, x))]
         case let k as GlobalAveragePooling2D:
+            if k.reduction.layout.channelsFirst { return [try globalPoolND(layer, k.reduction, args, average: true)] }
             return [try globalPool(layer, single(layer, args), k.reduction, average: true)]
         case let k as GlobalMaxPooling2D:
+            if k.reduction.layout.channelsFirst { return [try globalPoolND(layer, k.reduction, args, average: false)] }
             return [try globalPool(layer, single(layer, args), k.reduction, average: false)]
 
         case let k as Flatten:
@@ -222,9 +227,9 @@ public struct Executor: Sendable {
             guard target.reduce(1, *) == per else { throw fail(layer, "cannot reshape \(x.shape) to \(target)") }
             return [Tensor(shape: [batch] + target, data: x.data)]
         case let k as ZeroPadding2D:
+            if k.padding.layout.channelsFirst { return [try reframe(layer, k.padding.layout, k.padding.amounts, args, sign: 1)] }
             let x = try single(layer, args)
             try rank4(layer, x)
-            guard !k.padding.layout.channelsFirst else { throw fail(layer, "not runnable yet: channels_first") }
             return [zeroPad(x, k.padding.amounts.pairs)]
 
         case is Dropout, is SpatialDropout1D, is SpatialDropout2D, is SpatialDropout3D, is GaussianNoise,
@@ -236,7 +241,14 @@ public struct Executor: Sendable {
         default:
             if let out = try runSequenceLayer(layer, args) { return out }
             if let out = try runSpatialLayer(layer, args) { return out }
-            throw fail(layer, "not runnable yet")
+            switch layer.kind {
+            case is ConvLSTM1D, is ConvLSTM2D, is ConvLSTM3D:
+                throw fail(layer, "not runnable yet: the convolutional recurrent layers have no kernel")
+            case is RandomCrop:
+                throw fail(layer, "not runnable yet: at inference Keras resizes the image and crops its centre to the target size, which Strata does not do")
+            default:
+                throw fail(layer, "not runnable yet")
+            }
         }
     }
 
@@ -272,7 +284,12 @@ public struct Executor: Sendable {
         guard var acc = args.first else { throw fail(layer, "expects inputs, given none") }
         for t in args.dropFirst() {
             guard t.shape == acc.shape else {
-                throw fail(layer, "not runnable yet: inputs of different shapes \(args.map(\.shape)) (broadcasting)")
+                // Keras merges broadcast axes of length 1 (squeeze-excite: (n,h,w,c) * (n,1,1,c)).
+                guard let b = SpatialTensors.broadcast(acc, t, op) else {
+                    throw fail(layer, "inputs of shapes \(args.map(\.shape)) do not broadcast")
+                }
+                acc = b
+                continue
             }
             for i in acc.data.indices { acc.data[i] = op(acc.data[i], t.data[i]) }
         }

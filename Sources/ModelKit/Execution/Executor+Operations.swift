@@ -1,0 +1,214 @@
+import Foundation
+import Kernels
+
+// Keras 3 operation nodes (`keras.src.ops.numpy.Add`, saved for `x + 3.0`) and tf.keras
+// `TFOpLambda` layers (`__operators__.add`, `math.multiply`): element-wise operations whose
+// constant arguments come from the saved call.
+extension Executor {
+    /// One argument of an operation call: a tensor (taken from `args` in order) or a number.
+    enum Operand {
+        case tensor(Tensor)
+        case scalar(Float)
+
+        var tensor: Tensor {
+            switch self {
+            case .tensor(let t): return t
+            case .scalar(let v): return Tensor(shape: [], data: [v])
+            }
+        }
+    }
+
+    /// The operands of the operation's first saved call, in call order (positional
+    /// arguments, then keyword arguments; Keras 2: the first tensor, then its keyword
+    /// arguments), tensors filled from `args` in the order the reader collected them.
+    func operands(_ layer: Layer, _ op: OperationKind, _ args: [Tensor]) throws -> [Operand] {
+        var next = 0
+        var out: [Operand] = []
+        func takeTensor() throws {
+            guard next < args.count else { throw fail(layer, "the saved call names more tensors than the \(args.count) given") }
+            out.append(.tensor(args[next]))
+            next += 1
+        }
+        func isTriple(_ v: JSONValue) -> Bool {
+            guard let a = v.arrayValue, a.count >= 3, a.count <= 4 else { return false }
+            return a[0].stringValue != nil && a[1].intValue != nil && a[2].intValue != nil
+        }
+        func visit(_ v: JSONValue, keras2: Bool) throws {
+            switch v {
+            case .number(let d): out.append(.scalar(Float(d)))
+            case .bool(let b): out.append(.scalar(b ? 1 : 0))
+            case .null: return
+            case .object(let o):
+                if o["class_name"]?.stringValue == "__keras_tensor__" { try takeTensor(); return }
+                throw fail(layer, "not runnable yet: operation \"\(op.operation)\" with an argument \(v.brief)")
+            case .array where keras2 && isTriple(v): try takeTensor()
+            case .array, .string:
+                throw fail(layer, "not runnable yet: operation \"\(op.operation)\" with an argument \(v.brief)")
+            }
+        }
+        guard let call = op.callArguments.first else {
+            // No saved call: the tensors are the operands.
+            return args.map { .tensor($0) }
+        }
+        if let o = call.objectValue {
+            for a in o["args"]?.arrayValue ?? [] { try visit(a, keras2: false) }
+            for e in o["kwargs"]?.objectValue?.entries ?? [] where e.key != "name" && !e.key.lowercased().hasSuffix("mask") {
+                try visit(e.value, keras2: false)
+            }
+        } else if let a = call.arrayValue {
+            let entries = a.first?.stringValue != nil ? [call] : a
+            for entry in entries {
+                guard let parts = entry.arrayValue, parts.count >= 3 else {
+                    throw fail(layer, "not runnable yet: saved call \(entry.brief)")
+                }
+                if parts[0].stringValue == "_CONSTANT_VALUE", let v = parts[2].doubleValue {
+                    // tf.keras: `2.0 - x` is saved as ["_CONSTANT_VALUE", -1, 2.0, {"y": x}].
+                    out.append(.scalar(Float(v)))
+                } else if isTriple(entry) {
+                    try takeTensor()
+                } else {
+                    throw fail(layer, "not runnable yet: saved call \(entry.brief)")
+                }
+                if parts.count > 3, let kwargs = parts[3].objectValue {
+                    for e in kwargs.entries where e.key != "name" && !e.key.lowercased().hasSuffix("mask") {
+                        try visit(e.value, keras2: true)
+                    }
+                }
+            }
+        }
+        guard next == args.count else { throw fail(layer, "the saved call names \(next) tensors, \(args.count) given") }
+        return out
+    }
+
+    /// Runs an operation node: element-wise ones with their constant arguments, and the
+    /// Keras 3 ones whose arguments are in the node's config (reductions, concatenate,
+    /// transpose, reshape).
+    func operation(_ layer: Layer, _ op: OperationKind, _ args: [Tensor]) throws -> Tensor {
+        let name = op.shortName
+        if let y = try configuredOperation(layer, op, args) { return y }
+        let xs = try operands(layer, op, args)
+        func binary(_ f: @escaping (Float, Float) -> Float) throws -> Tensor {
+            guard xs.count >= 2 else { throw fail(layer, "operation \"\(op.operation)\" expects two operands, found \(xs.count)") }
+            var acc = xs[0].tensor
+            for t in xs.dropFirst() {
+                guard let y = SpatialTensors.broadcast(acc, t.tensor, f) else {
+                    throw fail(layer, "operation \"\(op.operation)\": shapes \(acc.shape) and \(t.tensor.shape) do not broadcast")
+                }
+                acc = y
+            }
+            return acc
+        }
+        func unary(_ f: (Float) -> Float) throws -> Tensor {
+            guard xs.count == 1 else { throw fail(layer, "not runnable yet: operation \"\(op.operation)\" with \(xs.count) operands") }
+            return ActivationFunctions.map(xs[0].tensor, f)
+        }
+        switch name {
+        case "add", "radd": return try binary(+)
+        case "subtract", "sub": return try binary(-)
+        case "rsub": return try binary { $1 - $0 }
+        case "multiply", "mul", "rmul": return try binary(*)
+        case "truediv", "true_divide", "divide", "div": return try binary(/)
+        case "rtruediv", "rdiv": return try binary { $1 / $0 }
+        case "maximum": return try binary { max($0, $1) }
+        case "minimum": return try binary { min($0, $1) }
+        case "power", "pow": return try binary { powf($0, $1) }
+        case "negative", "neg": return try unary { -$0 }
+        case "abs", "absolute": return try unary { abs($0) }
+        case "sqrt": return try unary { $0.squareRoot() }
+        case "rsqrt": return try unary { 1 / $0.squareRoot() }
+        case "square": return try unary { $0 * $0 }
+        case "exp": return try unary { expf($0) }
+        case "log": return try unary { logf($0) }
+        case "tanh": return try unary { tanhf($0) }
+        case "identity", "stop_gradient": return try unary { $0 }
+        case "sigmoid", "relu", "relu6", "silu", "swish", "hard_sigmoid", "hard_silu", "hard_swish", "softplus", "softsign", "elu", "selu":
+            guard xs.count == 1 else { throw fail(layer, "not runnable yet: operation \"\(op.operation)\" with \(xs.count) operands") }
+            return try ActivationFunctions.apply(name, xs[0].tensor, dialect: graph.source.dialect,
+                                                 context: "layer \"\(prefix)\(layer.name)\" (\(layer.className))")
+        default:
+            throw fail(layer, "not runnable yet: operation \"\(op.operation)\"")
+        }
+    }
+
+    /// Keras 3 operations configured by their node's config (keras/src/ops/numpy.py:
+    /// `Mean(axis, keepdims)`, `Concatenate(axis)`, `Transpose(axes)`, `Reshape(newshape)`);
+    /// nil for the others.
+    private func configuredOperation(_ layer: Layer, _ op: OperationKind, _ args: [Tensor]) throws -> Tensor? {
+        // Keras 3 keeps these arguments in the node's config; tf.keras (TFOpLambda) in the
+        // keyword arguments of the saved call ([["x", 0, 0, {"axis": [1, 2]}]]).
+        func value(_ key: String) -> JSONValue? { op.argument(key) }
+        func axes(_ rank: Int) throws -> [Int] {
+            guard let v = value("axis") else { return Array(0..<rank) }
+            let raw = try (v.arrayValue ?? [v]).map { e -> Int in
+                guard let a = e.intValue else { throw fail(layer, "operation \"\(op.operation)\": axis \(v.brief) is not whole numbers") }
+                return a
+            }
+            return try Set(raw.map { a -> Int in
+                let n = a < 0 ? a + rank : a
+                guard n >= 0, n < rank else { throw fail(layer, "operation \"\(op.operation)\": axis \(a) out of range for rank \(rank)") }
+                return n
+            }).sorted()
+        }
+        var name = op.shortName
+        if name.hasPrefix("reduce_") { name = String(name.dropFirst("reduce_".count)) }
+        switch name {
+        case "mean", "sum", "max", "min":
+            guard args.count == 1 else { return nil }
+            if value("initial") != nil { throw fail(layer, "not runnable yet: \(op.operation) with initial") }
+            let x = args[0]
+            let keep = value("keepdims")?.boolValue ?? value("keep_dims")?.boolValue ?? false
+            return try reduce(x, axes: axes(x.shape.count), keepDims: keep, kind: name)
+        case "concatenate", "concat":
+            guard let a = value("axis")?.intValue else { return nil }
+            return try concatenate(layer, args, axis: a)
+        case "transpose":
+            guard args.count == 1 else { return nil }
+            let x = args[0]
+            let order = (value("axes") ?? value("perm"))?.arrayValue?.compactMap(\.intValue) ?? Array((0..<x.shape.count).reversed())
+            guard order.count == x.shape.count, Set(order) == Set(0..<x.shape.count) else {
+                throw fail(layer, "transpose axes \(order) do not fit input \(x.shape)")
+            }
+            return SpatialTensors.permute(x, order)
+        case "reshape":
+            guard args.count == 1, let list = (value("newshape") ?? value("shape"))?.arrayValue else { return nil }
+            let x = args[0]
+            var shape = list.map { $0.intValue ?? -1 }
+            if let i = shape.firstIndex(of: -1) {
+                let known = shape.enumerated().filter { $0.offset != i }.reduce(1) { $0 * $1.element }
+                guard known > 0, x.count % known == 0 else { throw fail(layer, "cannot reshape \(x.shape) to \(shape)") }
+                shape[i] = x.count / known
+            }
+            guard shape.reduce(1, *) == x.count else { throw fail(layer, "cannot reshape \(x.shape) to \(shape)") }
+            return Tensor(shape: shape, data: x.data)
+        default:
+            return nil
+        }
+    }
+
+    /// Mean, sum, max or min of `x` over `axes` (sorted, distinct).
+    private func reduce(_ x: Tensor, axes: [Int], keepDims: Bool, kind: String) throws -> Tensor {
+        let rank = x.shape.count
+        let kept = (0..<rank).filter { !axes.contains($0) }
+        let moved = SpatialTensors.permute(x, kept + axes)
+        let block = axes.reduce(1) { $0 * x.shape[$1] }
+        let rows = x.count / max(block, 1)
+        var out = [Float](repeating: 0, count: rows)
+        moved.data.withUnsafeBufferPointer { xp in
+            for r in 0..<rows {
+                let base = r * block
+                var acc: Float = kind == "max" ? -.infinity : kind == "min" ? .infinity : 0
+                for i in 0..<block {
+                    let v = xp[base + i]
+                    switch kind {
+                    case "max": acc = max(acc, v)
+                    case "min": acc = min(acc, v)
+                    default: acc += v
+                    }
+                }
+                out[r] = kind == "mean" ? acc / Float(block) : acc
+            }
+        }
+        let shape = keepDims ? (0..<rank).map { axes.contains($0) ? 1 : x.shape[$0] } : kept.map { x.shape[$0] }
+        return Tensor(shape: shape, data: out)
+    }
+}
