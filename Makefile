@@ -50,14 +50,16 @@ bench: release
 	  $(RELEASE_BIN) render /tmp/strata-deep-chain.json --out /tmp/strata-bench-deep --format pdf,svg --date 2026-01-01 > /dev/null
 	@rm -rf /tmp/strata-bench-batch && mkdir -p /tmp/strata-bench-batch/models && \
 	  for d in Tests/Fixtures/applications/*/; do cp "$$d/model.json" "/tmp/strata-bench-batch/models/$$(basename $$d).json"; done
-	@/usr/bin/time -f "Strata report on the 40 application configs (--no-forward; PDF, SVG, Markdown, JSON, index, history): %e s, peak RSS %M KB" \
+	@/usr/bin/time -o /tmp/strata-bench-time.txt -f "Strata report on the 40 application configs (--no-forward; PDF, SVG, Markdown, JSON, index, history): %e s, peak RSS %M KB" \
 	  $(RELEASE_BIN) report /tmp/strata-bench-batch/models --out /tmp/strata-bench-batch/out --no-forward --date 2026-01-01 2>/dev/null | tail -1
+	@cat /tmp/strata-bench-time.txt
 	@rm -rf /tmp/strata-bench-batch3 && mkdir -p /tmp/strata-bench-batch3/models && \
 	  cp Tests/Fixtures/reference/seed_resnet8/model.keras /tmp/strata-bench-batch3/models/resnet8.keras && \
 	  cp Tests/Fixtures/applications/MobileNetV2/model.json /tmp/strata-bench-batch3/models/MobileNetV2.json && \
 	  cp Tests/Fixtures/applications/ResNet50/model.json /tmp/strata-bench-batch3/models/ResNet50.json
-	@/usr/bin/time -f "Strata report on 3 models with the forward pass (seed, MobileNetV2, ResNet50; 5 warm-up + 30 timed + 30 per-layer runs each; all formats): %e s, peak RSS %M KB" \
-	  $(RELEASE_BIN) report /tmp/strata-bench-batch3/models --out /tmp/strata-bench-batch3/out --date 2026-01-01 2>/dev/null | tail -1
+	@/usr/bin/time -o /tmp/strata-bench-time.txt -f "Strata report on 3 models with the forward pass (seed, MobileNetV2, ResNet50; 5 warm-up + 30 timed + 30 per-layer runs each; all formats): %e s, peak RSS %M KB" \
+	  $(RELEASE_BIN) report /tmp/strata-bench-batch3/models --out /tmp/strata-bench-batch3/out --date 2026-01-01 2>/dev/null | tail -2
+	@cat /tmp/strata-bench-time.txt
 	@command -v dot >/dev/null 2>&1 || { [ "$$(id -u)" -eq 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; }
 	@$(MAKE) --no-print-directory bench-venv
 	$(BENCH_VENV)/bin/python bench/keras_reference.py --rounds 3 Tests/Fixtures/applications
