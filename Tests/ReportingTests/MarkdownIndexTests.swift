@@ -36,7 +36,7 @@ import ModelKit
     @Test func rows() throws {
         let md = try MarkdownIndex.render(Self.sample(), templatesFolder: nil)
         #expect(md.contains("| [resnet8](vision/resnet8/report.md) | 78,666 | 12.6 M | — | params +666 (+0.9%); file changed | ok |"))
-        #expect(md.contains("| [tiny](tiny/report.md) | 650 | 640 | 0.412 ms | latency +0.012 ms (+3.0%) | ok |"))
+        #expect(md.contains("| [tiny](tiny/report.md) | 650 | 640 | 0.412 ms | latency +0.0120 ms (+3.0%) | ok |"))
         #expect(md.contains("| [fresh](fresh/report.md) | 10 | 0 | — | new | ok |"))
         #expect(md.contains("| broken | ? | ? | — | — | failed |"))
         #expect(md.contains("| [model](old/model/report.md) | ? | ? | — | — | stale: previous report kept |"))
@@ -87,5 +87,21 @@ import ModelKit
         #expect(models[3]["error"]?.stringValue == "broken.json: config.layers[3] (layer \"dense\"): missing key \"units\"")
         #expect(models[2]["change"]?["new"]?.boolValue == true)
         #expect(models[3]["change"]?.isNull == true)
+    }
+}
+
+/// Latencies keep three significant digits however small: microsecond models must not all
+/// read `0.000 ms`.
+@Suite struct MillisecondsFormattingTests {
+    @Test func threeSignificantDigits() {
+        #expect(ChangeFormatting.milliseconds(412.4) == "412 ms")
+        #expect(ChangeFormatting.milliseconds(41.24) == "41.2 ms")
+        #expect(ChangeFormatting.milliseconds(4.124) == "4.12 ms")
+        #expect(ChangeFormatting.milliseconds(0.4124) == "0.412 ms")
+        #expect(ChangeFormatting.milliseconds(0.0891) == "0.0891 ms")
+        #expect(ChangeFormatting.milliseconds(0.0091235) == "0.00912 ms")
+        #expect(ChangeFormatting.milliseconds(0.000091) == "0.000091 ms")
+        #expect(ChangeFormatting.milliseconds(0) == "0 ms")
+        #expect(ChangeFormatting.signedMilliseconds(-0.0120) == "\u{2212}0.0120 ms")
     }
 }

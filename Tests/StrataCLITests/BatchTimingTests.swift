@@ -141,7 +141,7 @@ import ModelKit
         #expect(timing["run_ms"]?.arrayValue?.count == runs)
     }
 
-    /// A previous run recorded at 0.001 ms makes any real median a rise far beyond the 10 %
+    /// A previous run recorded at 0.001 ms (written `0.00100 ms`) makes any real median a rise far beyond the 10 %
     /// default threshold: a regression, and exit 3 with --fail-on-regression.
     @Test func latencyRiseIsARegression() throws {
         let (models, out, config) = try Self.setUp()
@@ -153,10 +153,10 @@ import ModelKit
         _ = try store.record(run: RunRecord(runDate: "2025-12-31T00:00:00Z", strataVersion: "test"), models: models0)
         let r = run(["report", models, "--out", out, "--config", config, "--date", "2026-01-01T00:00:00Z", "--format", "json,md", "--fail-on-regression"])
         #expect(r.code == 3, "\(r.out)\n\(r.err)")
-        #expect(r.out.contains("resnet8.keras: latency median rose from 0.001 ms to"))
+        #expect(r.out.contains("resnet8.keras: latency median rose from 0.00100 ms to"))
         #expect(r.out.contains("threshold 10%"))
         #expect(!r.out.contains("nested.json: latency"), "no previous timing, no latency regression")
         let index = try String(contentsOfFile: out + "/index.md", encoding: .utf8)
-        #expect(index.contains("latency median rose from 0.001 ms"))
+        #expect(index.contains("latency median rose from 0.00100 ms"))
     }
 }

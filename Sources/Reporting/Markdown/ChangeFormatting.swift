@@ -26,12 +26,14 @@ public enum ChangeFormatting {
         return (p > 0 ? "+" : minus) + text
     }
 
-    /// A latency in milliseconds with three significant digits: `0.412 ms`, `4.12 ms`,
-    /// `41.2 ms`, `412 ms`.
+    /// A latency in milliseconds with three significant digits: `0.00912 ms`, `0.0890 ms`,
+    /// `0.412 ms`, `4.12 ms`, `41.2 ms`, `412 ms` (at most six decimals; 0 is `0 ms`). Small
+    /// models run in microseconds: fixed decimals would show them all as `0.000 ms`.
     public static func milliseconds(_ ms: Double) -> String {
         let a = abs(ms)
-        let format = a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3f"
-        return String(format: format, ms) + " ms"
+        guard a > 0, a.isFinite else { return a == 0 ? "0 ms" : "\(ms) ms" }
+        let decimals = a >= 100 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : min(6, 2 - Int((log10(a)).rounded(.down)))
+        return String(format: "%.\(decimals)f", ms) + " ms"
     }
 
     /// `+0.52 ms`, `−3.10 ms`, `0 ms`.
