@@ -83,6 +83,10 @@ import ModelKit
         // The Lambda model is reported (status ok) with the reason, naming the layer.
         #expect(byId["lambda.json"]?["status"]?.stringValue == "ok")
         #expect(byId["lambda.json"]?["latency_ms"]?.isNull == true)
+        #expect(byId["lambda.json"]?["not_timed"]?.stringValue?.contains("double_it") == true)
+        #expect(byId["resnet8.keras"]?["not_timed"]?.isNull == true)
+        let indexMD = try String(contentsOfFile: out + "/index.md", encoding: .utf8)
+        #expect(indexMD.contains("| [lambda.json](lambda_json/report.md) | 10 | ? | not timed | new | ok |"), "\(indexMD)")
         let lambdaTiming = try #require(try object(out + "/lambda_json/report.json")["timing"]?.objectValue)
         #expect(lambdaTiming["available"]?.boolValue == false)
         #expect(lambdaTiming["reason"]?.stringValue?.contains("double_it") == true, "\(lambdaTiming)")

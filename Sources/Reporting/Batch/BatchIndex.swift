@@ -15,12 +15,15 @@ public struct BatchIndex: Sendable {
         public var macs: Int?
         /// Latency median in ms when timed; nil when the forward pass did not run.
         public var latencyMs: Double?
+        /// Why a reported model was not timed although the run asked for the forward pass
+        /// (a layer that cannot run, open input dimensions); nil when timed or not asked.
+        public var notTimed: String?
         public var change: ModelChange?
         /// The error of this run (failed, or stale: the previous report is kept).
         public var error: String?
 
         public init(id: String, reportFolder: String, name: String, file: String, status: Status, params: Int? = nil,
-                    macs: Int? = nil, latencyMs: Double? = nil, change: ModelChange? = nil, error: String? = nil) {
+                    macs: Int? = nil, latencyMs: Double? = nil, notTimed: String? = nil, change: ModelChange? = nil, error: String? = nil) {
             self.id = id
             self.reportFolder = reportFolder
             self.name = name
@@ -29,6 +32,7 @@ public struct BatchIndex: Sendable {
             self.params = params
             self.macs = macs
             self.latencyMs = latencyMs
+            self.notTimed = notTimed
             self.change = change
             self.error = error
         }

@@ -22,7 +22,7 @@ extension IndexJSON {
             }
             return BatchIndex.Entry(id: id, reportFolder: folder, name: m["name"]?.stringValue ?? id, file: m["file"]?.stringValue ?? id,
                                     status: status, params: m["params"]?.intValue, macs: m["macs"]?.intValue,
-                                    latencyMs: m["latency_ms"]?.doubleValue, change: change, error: m["error"]?.stringValue)
+                                    latencyMs: m["latency_ms"]?.doubleValue, notTimed: m["not_timed"]?.stringValue, change: change, error: m["error"]?.stringValue)
         }
         let regressions = (json["regressions"]?.arrayValue ?? []).compactMap { r -> BatchIndex.Regression? in
             guard let id = r["id"]?.stringValue, let message = r["message"]?.stringValue else { return nil }

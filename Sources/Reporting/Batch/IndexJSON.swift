@@ -29,6 +29,7 @@ public enum IndexJSON {
             ("params", .int(e.params)),
             ("macs", .int(e.macs)),
             ("latency_ms", double(e.latencyMs)),
+            ("not_timed", .str(e.notTimed)),
             ("change", e.change.map(change) ?? .null),
             ("error", .str(e.error)),
         ])

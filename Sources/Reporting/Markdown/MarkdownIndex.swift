@@ -56,7 +56,8 @@ public enum MarkdownIndex {
                 "model": hasReport ? "[\(name)](\(reportLink(entry)))" : name,
                 "params": Formatting.count(entry.params),
                 "macs": Formatting.si(entry.macs),
-                "latency": entry.latencyMs.map(ChangeFormatting.milliseconds) ?? "—",
+                "latency": entry.latencyMs.map(ChangeFormatting.milliseconds) ?? (entry.notTimed != nil ? "not timed" : "—"),
+                "notTimed": entry.notTimed.map(e) ?? "",
                 // This run of a failed or stale model has no figures to compare.
                 "change": entry.status == .ok ? ChangeFormatting.summary(entry.change, params: entry.params, macs: entry.macs, latencyMs: entry.latencyMs) : "—",
                 "status": statusText(entry.status),

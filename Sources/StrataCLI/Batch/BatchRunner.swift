@@ -255,7 +255,7 @@ public struct BatchRunner: Sendable {
             progress.finished(found.id, ok: true, detail: "\(Formatting.count(analysis.totals.params)) parameters, \(files.count) files")
             let entry = BatchIndex.Entry(id: found.id, reportFolder: p.folder, name: found.id, file: found.id, status: .ok,
                                          params: analysis.totals.params, macs: analysis.totals.macs, latencyMs: doc.timing?.medianMs,
-                                         change: doc.change)
+                                         notTimed: settings.forward && doc.timing == nil ? doc.timingUnavailable : nil, change: doc.change)
             return ModelResult(found: found, entry: entry,
                                record: HistoryEntry(id: found.id, name: analysis.modelName, file: found.id, hash: p.hash, ok: true,
                                                     totals: analysis.totals, timing: doc.timing, error: nil),
