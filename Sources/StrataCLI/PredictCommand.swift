@@ -54,6 +54,7 @@ struct PredictCommand: OutputCommand {
             let loaded = try ModelRunSetup.weights(file: file, graph: graph, analysis: Analyzer.analyze(graph))
             weights = loaded.weights
             if loaded.seeded { sink.error(ModelRunSetup.seededNote(file)) }
+            for d in loaded.weights.diagnostics { sink.error("strata: warning: \(d.message)") }
         } catch let e as StrataError {
             throw CommandFailure("strata: error: \(e.inFile(file))")
         }

@@ -93,6 +93,7 @@ struct TimeCommand: OutputCommand {
             let loaded = try ModelRunSetup.weights(file: file, graph: graph, analysis: analysis)
             weights = loaded.weights
             if loaded.seeded { sink.error(ModelRunSetup.seededNote(file)) }
+            for d in loaded.weights.diagnostics { sink.error("strata: warning: \(d.message)") }
         } catch let e as StrataError {
             throw CommandFailure("strata: error: \(e.inFile(file))")
         }

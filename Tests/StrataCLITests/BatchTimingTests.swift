@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import History
+import KerasFormat
 import ModelKit
 @testable import StrataCLI
 
@@ -162,5 +163,33 @@ import ModelKit
         #expect(!r.out.contains("nested.json: latency"), "no previous timing, no latency regression")
         let index = try String(contentsOfFile: out + "/index.md", encoding: .utf8)
         #expect(index.contains("latency median rose from 0.00100 ms"))
+    }
+
+    /// A Keras 2 .h5 whose `enc_dense2` kernel has a NaN and an Inf patched into its bytes:
+    /// the model is still timed, and the report and the log say which weight is not finite.
+    @Test func nonFiniteWeightsAreShownInTheReport() throws {
+        let source = Self.reference.appendingPathComponent("case_nested/model_keras2.h5").path
+        let clean = try ModelWeights.load(path: source, analysis: Analyzer.analyze(try ModelFileReader.read(source)))
+        let kernel = try #require(clean.tensor("encoder/enc_dense2", "kernel"))
+        let pattern = kernel.data.flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } }
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: source)))
+        let at = try #require((0...(bytes.count - pattern.count)).first { i in bytes[i] == pattern[0] && Array(bytes[i..<(i + pattern.count)]) == pattern })
+        for (k, v) in [(0, Float.nan), (5, Float.infinity)] {
+            withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.replaceSubrange((at + 4 * k)..<(at + 4 * k + 4), with: $0) }
+        }
+        let (models, out, config) = try Self.setUp()
+        for f in ["resnet8.keras", "nested.json", "lambda.json", "open.json"] { try FileManager.default.removeItem(atPath: models + "/" + f) }
+        try Data(bytes).write(to: URL(fileURLWithPath: models + "/nan.h5"))
+        let r = run(["report", models, "--out", out, "--config", config, "--format", "json,md", "--date", "2026-01-01"])
+        #expect(r.code == 0, "\(r.err)")
+        #expect(r.err.contains("warning:") && r.err.contains("enc_dense2") && r.err.contains("2 of 256 values are not finite"), "\(r.err)")
+        let report = try object(out + "/nan_h5/report.json")
+        let diagnostics = report["diagnostics"]?.arrayValue?.compactMap { $0.objectValue } ?? []
+        #expect(diagnostics.contains { $0["id"]?.stringValue == "weights-not-finite" && ($0["message"]?.stringValue ?? "").contains("kernel") })
+        #expect(report["timing"]?["available"]?.boolValue == true)
+        let md = try String(contentsOfFile: out + "/nan_h5/report.md", encoding: .utf8)
+        #expect(md.contains("weights-not-finite"))
+        let time = run(["time", models + "/nan.h5", "--runs", "1", "--warmup", "0"])
+        #expect(time.err.contains("strata: warning:") && time.err.contains("not finite"), "\(time.err)")
     }
 }

@@ -199,6 +199,9 @@ public struct BatchRunner: Sendable {
                 throw ExecutionError("\(e.message); give its sizes under forward.input_shapes in the configuration")
             }
             let weights = try ModelRunSetup.weights(file: p.found.path, graph: p.graph, analysis: p.doc.analysis, seed: settings.seed).weights
+            // NaN or infinite weights do not stop the run; the report shows them.
+            p.doc.analysis.diagnostics += weights.diagnostics
+            for d in weights.diagnostics { progress.stageResult(id, "warning: \(d.message)", always: true) }
             let profiler = ForwardProfiler(warmup: settings.warmup, runs: settings.runs, requestedThreads: settings.forwardThreads,
                                            budget: settings.budgetSeconds.map { .nanoseconds(Int64(($0 * 1e9).rounded(.up))) })
             let (runner, buildMs) = try ModelRunSetup.makeRunner(graph: p.graph, weights: weights.tensors, inputShapes: inputs.map(\.shape),
