@@ -70,4 +70,15 @@ import ModelKit
         #expect(!alone.texts.contains { $0.hasPrefix("Median latency over") })
         #expect(alone.size.height < scene.size.height)
     }
+
+    /// A call fused into another layer's step has no bar (its time is in that layer's); the
+    /// caption counts it.
+    @Test func fusedCallsHaveNoBar() throws {
+        var t = Self.timing()
+        t.layers.append(.init(name: "bn", className: "BatchNormalization", medianMs: 0, fusedInto: "a"))
+        let bars = LatencyChart.bars(t)
+        #expect(bars.map(\.label) == ["a (Conv2D)", "c (Dense)", "b (ReLU)", "d (Add)"])
+        #expect(LatencyChart.caption(t, bars: bars).contains("1 more call (folded BatchNormalization, fused activations and Adds) run inside"))
+        #expect(LatencyChart.caption(t, bars: bars).contains("each of the 4 layer calls with a step of its own"))
+    }
 }

@@ -97,6 +97,12 @@ import ModelKit
         #expect(md.contains("add up to 3.00 ms (66.7 % of the median)"))
         #expect(md.contains("| conv2d | Conv2D | 2.00 ms | 44.4 % |"))
         #expect(md.contains("| dense | Dense | 1.00 ms | 22.2 % |"))
+        #expect(!md.contains("run inside the step"), "nothing fused here")
+        var fused = doc
+        fused.timing?.layers.append(.init(name: "bn", className: "BatchNormalization", medianMs: 0, fusedInto: "conv2d"))
+        let fusedMD = try MarkdownReport.render(fused, templatesFolder: nil)
+        #expect(!fusedMD.contains("| bn |"), "a fused call is not among the slowest")
+        #expect(fusedMD.contains("1 more layer call(s) (folded BatchNormalization, fused activations and Adds) run inside the step of the layer before them"))
         #expect(md.contains("Median over the last 2 runs, oldest first: 4.00 ms → 4.50 ms."))
         #expect(MarkdownTableCheck.badRows(md) == [])
         doc.change?.latencyTrendMs = [4.5]

@@ -20,10 +20,11 @@ public enum LatencyChart {
         ChangeFormatting.milliseconds(ms) + (total > 0 ? String(format: " (%.1f%%)", ms / total * 100) : "")
     }
 
-    /// The bars: every timed layer call, slowest first, ties in execution order; more than
-    /// `limit` calls keep the `limit - 1` slowest and fold the rest into one bar.
+    /// The bars: every layer call with a time of its own (not fused into another's step),
+    /// slowest first, ties in execution order; more than `limit` calls keep the `limit - 1`
+    /// slowest and fold the rest into one bar.
     public static func bars(_ t: ForwardTiming, limit: Int = defaultLimit) -> [BarChart.Bar] {
-        let sorted = t.layers.enumerated().sorted {
+        let sorted = t.layers.enumerated().filter { $0.element.fusedInto == nil }.sorted {
             $0.element.medianMs != $1.element.medianMs ? $0.element.medianMs > $1.element.medianMs : $0.offset < $1.offset
         }.map(\.element)
         let fold = sorted.count > max(1, limit)
@@ -42,8 +43,13 @@ public enum LatencyChart {
 
     /// What the bars show and how they relate to the whole pass.
     static func caption(_ t: ForwardTiming, bars: [BarChart.Bar]) -> String {
-        var s = "Median time of each of the \(Formatting.plural(t.layers.count, "layer call")) over \(Formatting.plural(t.instrumentedRuns, "instrumented run")), slowest first"
-        if t.layers.count > bars.count { s += ", the \(t.layers.count - bars.count + 1) fastest folded into the last bar" }
+        let own = t.layers.filter { $0.fusedInto == nil }.count
+        let fused = t.layers.count - own
+        var s = "Median time of each of the \(Formatting.plural(own, "layer call")) with a step of its own over \(Formatting.plural(t.instrumentedRuns, "instrumented run")), slowest first"
+        if own > bars.count { s += ", the \(own - bars.count + 1) fastest folded into the last bar" }
+        if fused > 0 {
+            s += ". \(Formatting.plural(fused, "more call")) (folded BatchNormalization, fused activations and Adds) run inside the step of the layer before them, whose bar includes their time"
+        }
         s += ". They add up to \(ChangeFormatting.milliseconds(t.layerSumMs)); the whole pass, timed without instrumentation, has a median of \(ChangeFormatting.milliseconds(t.medianMs))"
         s += " (min \(ChangeFormatting.milliseconds(t.minMs)), p90 \(ChangeFormatting.milliseconds(t.p90Ms)), \(Formatting.plural(t.runs, "run")), batch 1, \(Formatting.plural(t.threads, "thread")), \(t.backend))."
         if t.disturbed { s += " " + MarkdownReport.disturbedText(t) + "." }

@@ -64,6 +64,10 @@ Median over the last {{{trendRuns}}} runs, oldest first: {{{trend}}}.
 {{#slowest}}
 | {{{name}}} | {{{className}}} | {{{ms}}} | {{{share}}} |
 {{/slowest}}
+{{#hasFused}}
+
+{{{fusedCount}}} more layer call(s) (folded BatchNormalization, fused activations and Adds) run inside the step of the layer before them and have no time of their own.
+{{/hasFused}}
 {{/timing}}
 {{^timing}}
 {{#timingUnavailable}}

@@ -87,7 +87,7 @@ public enum MarkdownReport {
     static func timingContext(_ t: ForwardTiming, trend: [Double]) -> [String: Any] {
         func ms(_ v: Double) -> String { ChangeFormatting.milliseconds(v) }
         func share(_ v: Double) -> String { t.medianMs > 0 ? String(format: "%.1f %%", v / t.medianMs * 100) : "—" }
-        let slowest = t.layers.enumerated().sorted { $0.element.medianMs != $1.element.medianMs ? $0.element.medianMs > $1.element.medianMs : $0.offset < $1.offset }
+        let slowest = t.layers.enumerated().filter { $0.element.fusedInto == nil }.sorted { $0.element.medianMs != $1.element.medianMs ? $0.element.medianMs > $1.element.medianMs : $0.offset < $1.offset }
             .prefix(slowestShown)
             .map { ["name": e($0.element.name), "className": e($0.element.className), "ms": ms($0.element.medianMs), "share": share($0.element.medianMs)] }
         var c: [String: Any] = [
@@ -97,6 +97,8 @@ public enum MarkdownReport {
             "instrumentedRuns": String(t.instrumentedRuns), "backend": e(t.backend),
             "peakRSS": t.peakRSSBytes.map { Formatting.bytes($0) } ?? "not available",
             "slowest": Array(slowest), "slowestCount": String(slowest.count),
+            "fusedCount": String(t.layers.filter { $0.fusedInto != nil }.count),
+            "hasFused": t.layers.contains { $0.fusedInto != nil },
         ]
         c["disturbed"] = t.disturbed ? Self.disturbedText(t) : false
         c["trend"] = trend.count >= 2 ? trend.map(ms).joined(separator: " → ") : false
