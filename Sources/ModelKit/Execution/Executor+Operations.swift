@@ -168,7 +168,7 @@ extension Executor {
             guard order.count == x.shape.count, Set(order) == Set(0..<x.shape.count) else {
                 throw fail(layer, "transpose axes \(order) do not fit input \(x.shape)")
             }
-            return SpatialTensors.permute(x, order)
+            return TensorLayout.permute(x, order)
         case "reshape":
             guard args.count == 1, let list = (value("newshape") ?? value("shape"))?.arrayValue else { return nil }
             let x = args[0]
@@ -189,7 +189,7 @@ extension Executor {
     private func reduce(_ x: Tensor, axes: [Int], keepDims: Bool, kind: String) throws -> Tensor {
         let rank = x.shape.count
         let kept = (0..<rank).filter { !axes.contains($0) }
-        let moved = SpatialTensors.permute(x, kept + axes)
+        let moved = TensorLayout.permute(x, kept + axes)
         let block = axes.reduce(1) { $0 * x.shape[$1] }
         let rows = x.count / max(block, 1)
         var out = [Float](repeating: 0, count: rows)

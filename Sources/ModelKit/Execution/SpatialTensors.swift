@@ -1,49 +1,19 @@
 import Kernels
 
-/// Layout helpers of the forward pass: axis permutations, NumPy broadcasting and the
+/// Layout helpers of the spatial layers: channels_first moves (through
+/// `TensorLayout.permute`), NumPy broadcasting and the
 /// 3-D view (n, d, h, w, c) that 1-D, 2-D and 3-D spatial layers share.
 public enum SpatialTensors {
-    /// `x` with its axes reordered: output axis i is input axis `order[i]`.
-    public static func permute(_ x: Tensor, _ order: [Int]) -> Tensor {
-        let rank = x.shape.count
-        precondition(order.count == rank && Set(order).count == rank, "permute: bad axis order \(order) for shape \(x.shape)")
-        if order == Array(0..<rank) { return x }
-        var inStrides = [Int](repeating: 1, count: rank)
-        for a in stride(from: rank - 2, through: 0, by: -1) { inStrides[a] = inStrides[a + 1] * x.shape[a + 1] }
-        let outShape = order.map { x.shape[$0] }
-        let strides = order.map { inStrides[$0] }
-        var out = [Float](repeating: 0, count: x.count)
-        var index = [Int](repeating: 0, count: rank)
-        x.data.withUnsafeBufferPointer { xp in
-            out.withUnsafeMutableBufferPointer { op in
-                var src = 0
-                for o in 0..<op.count {
-                    op[o] = xp[src]
-                    var a = rank - 1
-                    while a >= 0 {
-                        index[a] += 1
-                        src += strides[a]
-                        if index[a] < outShape[a] { break }
-                        src -= strides[a] * outShape[a]
-                        index[a] = 0
-                        a -= 1
-                    }
-                }
-            }
-        }
-        return Tensor(shape: outShape, data: out)
-    }
-
     /// (n, c, s...) -> (n, s..., c).
     public static func channelsToLast(_ x: Tensor) -> Tensor {
         let r = x.shape.count
-        return permute(x, [0] + Array(2..<r) + [1])
+        return TensorLayout.permute(x, [0] + Array(2..<r) + [1])
     }
 
     /// (n, s..., c) -> (n, c, s...).
     public static func channelsToFirst(_ x: Tensor) -> Tensor {
         let r = x.shape.count
-        return permute(x, [0, r - 1] + Array(1..<(r - 1)))
+        return TensorLayout.permute(x, [0, r - 1] + Array(1..<(r - 1)))
     }
 
     /// A channels_last tensor of 1 to 3 spatial axes viewed as (n, d, h, w, c), leading
