@@ -83,22 +83,7 @@ extension DNNLBackend {
                 strides, dilates, padL, padR), "dilated_convolution_forward_desc_init")
             return try call.primitiveDesc(&desc)
         }
-        try x.data.withUnsafeBufferPointer { xp in
-            try kernel.data.withUnsafeBufferPointer { kp in
-                var args = [
-                    dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: try call.memory(src, xp.baseAddress)),
-                    dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: try call.weights(user: userWeights, data: kp.baseAddress, for: pd)),
-                    dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: try call.memory(dst, out)),
-                ]
-                if let bias {
-                    try bias.data.withUnsafeBufferPointer { bp in
-                        args.append(dnnl_exec_arg_t(arg: DNNL_ARG_BIAS, memory: try call.memory(biasDesc, bp.baseAddress)))
-                        try call.execute(pd, args)
-                    }
-                } else {
-                    try call.execute(pd, args)
-                }
-            }
-        }
+        try call.executeWeighted(pd, src: src, x: x, userWeights: userWeights, kernel: kernel, biasDesc: biasDesc, bias: bias,
+                                 dst: dst, out: out)
     }
 }

@@ -219,26 +219,8 @@ public final class DNNLBackend: ComputeBackend, @unchecked Sendable {
         try Self.check(status, "dilated_convolution_forward_desc_init")
         let pd = try call.primitiveDesc(&desc)
 
-        try x.data.withUnsafeBufferPointer { xp in
-            try kernel.data.withUnsafeBufferPointer { kp in
-                let srcMem = try call.memory(src, xp.baseAddress)
-                let dstMem = try call.memory(dst, out)
-                let weights = try call.weights(user: userWeights, data: kp.baseAddress, for: pd)
-                var args = [
-                    dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: srcMem),
-                    dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: weights),
-                    dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: dstMem),
-                ]
-                if let bias {
-                    try bias.data.withUnsafeBufferPointer { bp in
-                        args.append(dnnl_exec_arg_t(arg: DNNL_ARG_BIAS, memory: try call.memory(biasDesc, bp.baseAddress)))
-                        try call.execute(pd, args)
-                    }
-                } else {
-                    try call.execute(pd, args)
-                }
-            }
-        }
+        try call.executeWeighted(pd, src: src, x: x, userWeights: userWeights, kernel: kernel, biasDesc: biasDesc, bias: bias,
+                                 dst: dst, out: out)
     }
 
     private func matmul(_ call: Call, x: Tensor, kernel: Tensor, bias: Tensor?, out: UnsafeMutablePointer<Float>) throws {
@@ -256,23 +238,8 @@ public final class DNNLBackend: ComputeBackend, @unchecked Sendable {
             try Self.check(dnnl_matmul_desc_init(&desc, &src, &anyWeights, nil, &dst), "matmul_desc_init")
         }
         let pd = try call.primitiveDesc(&desc)
-        try x.data.withUnsafeBufferPointer { xp in
-            try kernel.data.withUnsafeBufferPointer { kp in
-                var args = [
-                    dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: try call.memory(src, xp.baseAddress)),
-                    dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: try call.weights(user: userWeights, data: kp.baseAddress, for: pd)),
-                    dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: try call.memory(dst, out)),
-                ]
-                if let bias {
-                    try bias.data.withUnsafeBufferPointer { bp in
-                        args.append(dnnl_exec_arg_t(arg: DNNL_ARG_BIAS, memory: try call.memory(biasDesc, bp.baseAddress)))
-                        try call.execute(pd, args)
-                    }
-                } else {
-                    try call.execute(pd, args)
-                }
-            }
-        }
+        try call.executeWeighted(pd, src: src, x: x, userWeights: userWeights, kernel: kernel, biasDesc: biasDesc, bias: bias,
+                                 dst: dst, out: out)
     }
 
     private func pooling(
@@ -395,6 +362,28 @@ final class Call {
             dnnl_exec_arg_t(arg: DNNL_ARG_TO, memory: reordered),
         ])
         return reordered
+    }
+
+    /// Runs a weighted primitive (convolution, deconvolution, matmul): `x` as its source,
+    /// `kernel` given in the `userWeights` layout (reordered when the primitive wants another),
+    /// `bias` when there is one, the result into `out`.
+    func executeWeighted(_ pd: dnnl_primitive_desc_t, src: dnnl_memory_desc_t, x: Tensor, userWeights: dnnl_memory_desc_t,
+                         kernel: Tensor, biasDesc: dnnl_memory_desc_t, bias: Tensor?, dst: dnnl_memory_desc_t,
+                         out: UnsafeMutablePointer<Float>) throws {
+        try x.data.withUnsafeBufferPointer { xp in
+            try kernel.data.withUnsafeBufferPointer { kp in
+                var args = [
+                    dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: try memory(src, xp.baseAddress)),
+                    dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: try weights(user: userWeights, data: kp.baseAddress, for: pd)),
+                    dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: try memory(dst, out)),
+                ]
+                guard let bias else { return try execute(pd, args) }
+                try bias.data.withUnsafeBufferPointer { bp in
+                    args.append(dnnl_exec_arg_t(arg: DNNL_ARG_BIAS, memory: try memory(biasDesc, bp.baseAddress)))
+                    try execute(pd, args)
+                }
+            }
+        }
     }
 
     func execute(_ pd: dnnl_primitive_desc_t, _ args: [dnnl_exec_arg_t]) throws {
