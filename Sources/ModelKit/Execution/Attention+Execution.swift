@@ -185,22 +185,7 @@ extension Executor {
             }
         }
         let weightsT = ActivationFunctions.softmax(Tensor(shape: [batch, tq, tv], data: scores), axis: 2)
-        var out = [Float](repeating: 0, count: batch * tq * dv)
-        weightsT.data.withUnsafeBufferPointer { ws in
-            value.data.withUnsafeBufferPointer { vs in
-                out.withUnsafeMutableBufferPointer { os in
-                    for b in 0..<batch {
-                        for i in 0..<tq {
-                            let o = (b * tq + i) * dv
-                            for j in 0..<tv {
-                                let a = ws[(b * tq + i) * tv + j], vo = (b * tv + j) * dv
-                                for c in 0..<dv { os[o + c] += a * vs[vo + c] }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        let out = TensorLayout.batchedMatmul(weightsT.data, value.data, batch: batch, m: tq, k: tv, n: dv)
         let output = Tensor(shape: [batch, tq, dv], data: out)
         return returnScores ? [output, weightsT] : [output]
     }

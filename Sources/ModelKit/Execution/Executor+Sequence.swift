@@ -253,23 +253,7 @@ extension Executor {
         let xp = TensorLayout.permute(x, [0] + xr + [a])          // (batch, m, depth)
         let yp = TensorLayout.permute(y, [0, c] + yr)             // (batch, depth, n)
         let m = xr.reduce(1) { $0 * x.shape[$1] }, n = yr.reduce(1) { $0 * y.shape[$1] }
-        var out = [Float](repeating: 0, count: batch * m * n)
-        xp.data.withUnsafeBufferPointer { xb in
-            yp.data.withUnsafeBufferPointer { yb in
-                out.withUnsafeMutableBufferPointer { ob in
-                    for b in 0..<batch {
-                        for i in 0..<m {
-                            let o = (b * m + i) * n
-                            for kk in 0..<depth {
-                                let v = xb[(b * m + i) * depth + kk]
-                                let yrow = (b * depth + kk) * n
-                                for j in 0..<n { ob[o + j] += v * yb[yrow + j] }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        let out = TensorLayout.batchedMatmul(xp.data, yp.data, batch: batch, m: m, k: depth, n: n)
         var shape = [batch] + xr.map { x.shape[$0] } + yr.map { y.shape[$0] }
         if shape.count == 1 { shape.append(1) }
         return Tensor(shape: shape, data: out)
