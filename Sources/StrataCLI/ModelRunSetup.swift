@@ -29,6 +29,29 @@ enum ModelRunSetup {
     /// Threads the backend really uses.
     static func threadsUsed(_ backend: any ComputeBackend) -> Int { backend is DNNLBackend ? DNNLBackend.threadCount : 1 }
 
+    /// The inputs a timing runs on: pseudo-random values from a fixed seed, shaped like
+    /// `shapes` at batch 1, with whole ids in range where an Embedding or CategoryEncoding
+    /// reads the input. Throws an `ExecutionError` for open dimensions.
+    static func timingInputs(_ graph: ModelGraph, shapes: [TensorShape?]) throws -> [Tensor] {
+        IdInputs.apply(try ForwardProfiler.inputs(for: shapes), ranges: IdInputs.ranges(graph))
+    }
+
+    /// Times `graph` on `inputs` the one way `strata time` and the batch share: the runner
+    /// from `makeRunner` (its build outside the timed runs), then `profiler`.
+    static func time(graph: ModelGraph, weights: ModelWeights, inputs: [Tensor], profiler: ForwardProfiler,
+                     threads: Int, memoryLimit: Int?) throws -> ForwardTiming {
+        let (runner, buildMs) = try makeRunner(graph: graph, weights: weights.tensors, inputShapes: inputs.map(\.shape),
+                                               threads: threads, memoryLimit: memoryLimit)
+        var timing = try profiler.profile(runner, inputs: inputs)
+        timing.planBuildMs = buildMs
+        return timing
+    }
+
+    /// A time budget in seconds as the profiler takes it (nanosecond resolution, rounded up).
+    static func budget(seconds: Double?) -> Duration? {
+        seconds.map { .nanoseconds(Int64(($0 * 1e9).rounded(.up))) }
+    }
+
     /// The default memory limit of a plan: half the machine's physical memory.
     static var defaultMemoryLimit: Int { Int(ProcessInfo.processInfo.physicalMemory / 2) }
 

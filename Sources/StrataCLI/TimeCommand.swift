@@ -84,7 +84,7 @@ struct TimeCommand: OutputCommand {
             }
         }
         let inputs: [Tensor]
-        do { inputs = IdInputs.apply(try ForwardProfiler.inputs(for: shapes), ranges: IdInputs.ranges(graph)) } catch let e as ExecutionError {
+        do { inputs = try ModelRunSetup.timingInputs(graph, shapes: shapes) } catch let e as ExecutionError {
             throw CommandFailure("strata: error: \(file): \(e.message); give the sizes with --input-shape (without the batch, e.g. --input-shape 224,224,3), once per input", code: 2)
         }
         let weights: ModelWeights
@@ -97,16 +97,13 @@ struct TimeCommand: OutputCommand {
         } catch let e as StrataError {
             throw CommandFailure("strata: error: \(e.inFile(file))")
         }
-        let profiler = ForwardProfiler(warmup: warmup, runs: runs, requestedThreads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
-                                       budget: budget.map { .nanoseconds(Int64(($0 * 1e9).rounded(.up))) })
-        var timing: ForwardTiming
+        let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        let profiler = ForwardProfiler(warmup: warmup, runs: runs, requestedThreads: threadCount,
+                                       budget: ModelRunSetup.budget(seconds: budget))
+        let timing: ForwardTiming
         do {
-            let (runner, buildMs) = try ModelRunSetup.makeRunner(
-                graph: graph, weights: weights.tensors, inputShapes: inputs.map(\.shape),
-                threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
-                memoryLimit: memoryLimit.flatMap(ModelRunSetup.parseBytes))
-            timing = try profiler.profile(runner, inputs: inputs)
-            timing.planBuildMs = buildMs
+            timing = try ModelRunSetup.time(graph: graph, weights: weights, inputs: inputs, profiler: profiler, threads: threadCount,
+                                            memoryLimit: memoryLimit.flatMap(ModelRunSetup.parseBytes))
         } catch let e as ExecutionError {
             throw CommandFailure("strata: error: \(file): \(e.message)")
         }

@@ -192,4 +192,17 @@ import ModelKit
         let time = run(["time", models + "/nan.h5", "--runs", "1", "--warmup", "0"])
         #expect(time.err.contains("strata: warning:") && time.err.contains("not finite"), "\(time.err)")
     }
+
+    /// A text model (Embedding, MultiHeadAttention) is timed in the batch as by `strata
+    /// time`: its synthetic inputs are whole ids in the Embedding's range, not random floats.
+    @Test func textModelIsTimed() throws {
+        let (models, out, config) = try Self.setUp()
+        for f in ["resnet8.keras", "nested.json", "lambda.json", "open.json"] { try FileManager.default.removeItem(atPath: models + "/" + f) }
+        let fixture = Self.reference.deletingLastPathComponent().appendingPathComponent("execution/sequence/transformer_block/model.keras").path
+        try FileManager.default.copyItem(atPath: fixture, toPath: models + "/transformer.keras")
+        let r = run(["report", models, "--out", out, "--config", config, "--format", "json", "--date", "2026-01-01"])
+        #expect(r.code == 0, "\(r.err)")
+        let timing = try #require(try object(out + "/transformer_keras/report.json")["timing"]?.objectValue)
+        #expect(timing["available"]?.boolValue == true, "\(timing)")
+    }
 }

@@ -195,7 +195,7 @@ public struct BatchRunner: Sendable {
         progress.stage(id, "forward pass, model \(position.k) of \(position.n) timed one at a time")
         do {
             let inputs: [Tensor]
-            do { inputs = try ForwardProfiler.inputs(for: p.inputShapes) } catch let e as ExecutionError {
+            do { inputs = try ModelRunSetup.timingInputs(p.graph, shapes: p.inputShapes) } catch let e as ExecutionError {
                 throw ExecutionError("\(e.message); give its sizes under forward.input_shapes in the configuration")
             }
             let weights = try ModelRunSetup.weights(file: p.found.path, graph: p.graph, analysis: p.doc.analysis, seed: settings.seed).weights
@@ -203,11 +203,9 @@ public struct BatchRunner: Sendable {
             p.doc.analysis.diagnostics += weights.diagnostics
             for d in weights.diagnostics { progress.stageResult(id, "warning: \(d.message)", always: true) }
             let profiler = ForwardProfiler(warmup: settings.warmup, runs: settings.runs, requestedThreads: settings.forwardThreads,
-                                           budget: settings.budgetSeconds.map { .nanoseconds(Int64(($0 * 1e9).rounded(.up))) })
-            let (runner, buildMs) = try ModelRunSetup.makeRunner(graph: p.graph, weights: weights.tensors, inputShapes: inputs.map(\.shape),
-                                                                 threads: settings.forwardThreads, memoryLimit: settings.memoryLimit)
-            var timing = try profiler.profile(runner, inputs: inputs)
-            timing.planBuildMs = buildMs
+                                           budget: ModelRunSetup.budget(seconds: settings.budgetSeconds))
+            let timing = try ModelRunSetup.time(graph: p.graph, weights: weights, inputs: inputs, profiler: profiler,
+                                                threads: settings.forwardThreads, memoryLimit: settings.memoryLimit)
             p.doc.timing = timing
             if var change = p.doc.change {
                 change.latencyTrendMs = Array((change.latencyTrendMs + [timing.medianMs]).suffix(Self.trendRuns))
