@@ -144,7 +144,7 @@ struct TimeCommand: OutputCommand {
         }
         if let load = t.otherCPULoad {
             lines.append(String(format: "Other processes: %.2f cores' worth of CPU during the runs", load)
-                         + (t.disturbed ? " (the times are likely inflated; time on a quiet machine)" : ""))
+                         + (t.disturbanceWarning.map { ". " + $0 } ?? ""))
         }
         lines.append("")
         let header = ["#", "Layer", "Class", "Median ms", "Share"]

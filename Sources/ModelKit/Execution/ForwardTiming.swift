@@ -80,6 +80,13 @@ public struct ForwardTiming: Sendable, Equatable {
     /// scheduler slice at every barrier.
     public var disturbed: Bool { (otherCPULoad ?? 0) >= 0.25 }
 
+    /// The one sentence every output gives for a disturbed timing (no final period), nil
+    /// when the runs were undisturbed.
+    public var disturbanceWarning: String? {
+        guard disturbed else { return nil }
+        return String(format: "Other processes used %.1f cores' worth of CPU while this model was timed, so these times are likely inflated; time it on a quiet machine", otherCPULoad ?? 0)
+    }
+
     /// The sum of the per-layer medians, in milliseconds; shown beside the total so the
     /// reader sees what the layers account for (a sum of medians, not a median of sums).
     public var layerSumMs: Double { layers.reduce(0) { $0 + $1.medianMs } }

@@ -52,7 +52,7 @@ public enum LatencyChart {
         }
         s += ". They add up to \(ChangeFormatting.milliseconds(t.layerSumMs)); the whole pass, timed without instrumentation, has a median of \(ChangeFormatting.milliseconds(t.medianMs))"
         s += " (min \(ChangeFormatting.milliseconds(t.minMs)), p90 \(ChangeFormatting.milliseconds(t.p90Ms)), \(Formatting.plural(t.runs, "run")), batch 1, \(Formatting.plural(t.threads, "thread")), \(t.backend))."
-        if t.disturbed { s += " " + MarkdownReport.disturbedText(t) + "." }
+        if let warning = t.disturbanceWarning { s += " " + warning + "." }
         return s
     }
 

@@ -75,11 +75,6 @@ public enum MarkdownReport {
         return c
     }
 
-    /// The warning for a timing other processes disturbed.
-    public static func disturbedText(_ t: ForwardTiming) -> String {
-        String(format: "Other processes used %.1f cores' worth of CPU while this model was timed, so these times are likely inflated; time it on a quiet machine", t.otherCPULoad ?? 0)
-    }
-
     /// How many of the slowest layer calls the report lists.
     static let slowestShown = 10
 
@@ -100,7 +95,7 @@ public enum MarkdownReport {
             "fusedCount": String(t.layers.filter { $0.fusedInto != nil }.count),
             "hasFused": t.layers.contains { $0.fusedInto != nil },
         ]
-        c["disturbed"] = t.disturbed ? Self.disturbedText(t) : false
+        c["disturbed"] = t.disturbanceWarning ?? false
         c["trend"] = trend.count >= 2 ? trend.map(ms).joined(separator: " → ") : false
         c["trendRuns"] = String(trend.count)
         return c

@@ -212,7 +212,7 @@ public struct BatchRunner: Sendable {
                 p.doc.change = change
             }
             progress.stageResult(id, "timed: median \(ChangeFormatting.milliseconds(timing.medianMs)) over \(timing.runs) runs, \(timing.threads) thread(s)"
-                                 + (timing.disturbed ? String(format: "; other processes used %.1f cores meanwhile, so the times are likely inflated", timing.otherCPULoad ?? 0) : ""),
+                                 + (timing.disturbanceWarning.map { ". " + $0 } ?? ""),
                                  always: timing.disturbed)
         } catch {
             let reason: String
