@@ -80,8 +80,9 @@ struct ReportCommand: OutputCommand {
         }
         if settings.forward {
             let timed = outcome.index.entries.filter { $0.latencyMs != nil }.count
-            lines.append("Timed \(timed) of \(ok) reported models\(outcome.notTimed.isEmpty ? "." : "; not timed:")")
-            for (id, reason) in outcome.notTimed { lines.append("  \(id): \(reason)") }
+            let notTimed = outcome.index.entries.filter { $0.notTimed != nil }
+            lines.append("Timed \(timed) of \(ok) reported models\(notTimed.isEmpty ? "." : "; not timed:")")
+            for e in notTimed { lines.append("  \(e.id): \(e.notTimed ?? "")") }
         }
         if !outcome.index.regressions.isEmpty {
             lines.append("\(outcome.index.regressions.count) regression(s):")

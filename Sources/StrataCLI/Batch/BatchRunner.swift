@@ -23,8 +23,6 @@ public struct BatchRunner: Sendable {
         public var index: BatchIndex
         public var problems: [String]
         public var seconds: Double
-        /// Reported models the forward pass did not time, with the reason (empty with --no-forward).
-        public var notTimed: [(id: String, reason: String)] = []
         /// 0 all reported; 1 some models failed; 3 a regression with fail-on-regression.
         public var exitCode: Int32
     }
@@ -34,8 +32,6 @@ public struct BatchRunner: Sendable {
         var found: ModelDiscovery.Found
         var entry: BatchIndex.Entry
         var record: HistoryEntry?
-        /// Why a reported model was not timed although the forward pass was asked for.
-        var notTimed: String? = nil
     }
 
     public func run() throws -> Outcome {
@@ -94,11 +90,7 @@ public struct BatchRunner: Sendable {
         var code: Int32 = failed.isEmpty && discovery.rejected.isEmpty ? 0 : 1
         let blocking = regressions.filter { r in settings.failOnMissingModel || !r.message.contains("is missing now") }
         if settings.failOnRegression && !blocking.isEmpty { code = 3 }
-        var outcome = Outcome(index: index, problems: problems, seconds: Date().timeIntervalSince(start), exitCode: code)
-        if settings.forward {
-            outcome.notTimed = results.compactMap { r in r.notTimed.map { (r.found.id, $0) } }.sorted { $0.id < $1.id }
-        }
-        return outcome
+        return Outcome(index: index, problems: problems, seconds: Date().timeIntervalSince(start), exitCode: code)
     }
 
     /// A model read and analysed, waiting for its forward pass and its rendering.
@@ -259,8 +251,7 @@ public struct BatchRunner: Sendable {
                                          notTimed: settings.forward && doc.timing == nil ? doc.timingUnavailable : nil, change: doc.change)
             return ModelResult(found: found, entry: entry,
                                record: HistoryEntry(id: found.id, name: analysis.modelName, file: found.id, hash: p.hash, ok: true,
-                                                    totals: analysis.totals, timing: doc.timing, error: nil),
-                               notTimed: doc.timing == nil ? doc.timingUnavailable : nil)
+                                                    totals: analysis.totals, timing: doc.timing, error: nil))
         } catch {
             return failure(found, folder: p.folder, previousExists: p.previousExists, hash: p.hash, error: error, progress: progress)
         }
