@@ -102,7 +102,7 @@ struct TimeCommand: OutputCommand {
                                        budget: ModelRunSetup.budget(seconds: budget))
         let timing: ForwardTiming
         do {
-            timing = try ModelRunSetup.time(graph: graph, weights: weights, inputs: inputs, profiler: profiler, threads: threadCount,
+            timing = try ModelRunSetup.time(graph: graph, weights: consume weights, inputs: inputs, profiler: profiler, threads: threadCount,
                                             memoryLimit: memoryLimit.flatMap(ModelRunSetup.parseBytes))
         } catch let e as ExecutionError {
             throw CommandFailure("strata: error: \(file): \(e.message)")

@@ -196,7 +196,7 @@ public struct BatchRunner: Sendable {
             for d in weights.diagnostics { progress.stageResult(id, "warning: \(d.message)", always: true) }
             let profiler = ForwardProfiler(warmup: settings.warmup, runs: settings.runs, requestedThreads: settings.forwardThreads,
                                            budget: ModelRunSetup.budget(seconds: settings.budgetSeconds))
-            let timing = try ModelRunSetup.time(graph: p.graph, weights: weights, inputs: inputs, profiler: profiler,
+            let timing = try ModelRunSetup.time(graph: p.graph, weights: consume weights, inputs: inputs, profiler: profiler,
                                                 threads: settings.forwardThreads, memoryLimit: settings.memoryLimit)
             p.doc.timing = timing
             if var change = p.doc.change {
