@@ -34,8 +34,9 @@ let package = Package(
         ),
         .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "CDNNL"),
+        .target(name: "CGuard"),
         .target(name: "Kernels", dependencies: ["CDNNL"]),
-        .target(name: "ModelKit", dependencies: ["Kernels"]),
+        .target(name: "ModelKit", dependencies: ["Kernels", "CGuard"]),
         .target(
             name: "KerasFormat",
             dependencies: ["ModelKit", "Kernels", "CHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")]

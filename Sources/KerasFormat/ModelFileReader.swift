@@ -77,12 +77,15 @@ public enum ModelFileReader {
     public static func read(_ path: String) throws -> ModelGraph {
         switch try detect(path) {
         case .json:
+            WorkStage.enter("reading the model config")
             let json = try readJSONFile(path)
             var reader = KerasConfigReader(file: path, format: "keras-json")
             return try reader.read(json)
         case .kerasArchive:
+            WorkStage.enter("reading the .keras archive")
             return try readArchive(path)
         case .hdf5:
+            WorkStage.enter("reading the HDF5 file")
             return try readH5(path)
         }
     }

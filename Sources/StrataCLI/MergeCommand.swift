@@ -61,7 +61,9 @@ struct MergeCommand: OutputCommand {
                 let files: [(name: String, data: Data)] = names.sorted().compactMap { name in
                     fm.contents(atPath: (source as NSString).appendingPathComponent(name)).map { (name, $0) }
                 }
-                try publisher.publish(try publisher.stage(files, for: entry.reportFolder), to: entry.reportFolder)
+                let staged = publisher.stagingFolder(for: entry.reportFolder)
+                try ReportPublisher.writeStaged(files, into: staged)
+                try publisher.publish(staged, to: entry.reportFolder)
             }
         }
         // Histories.
@@ -75,8 +77,12 @@ struct MergeCommand: OutputCommand {
         entries.sort { $0.id < $1.id }
         var unavailable: [String] = []
         for (_, i) in indexes { for u in i.unavailable where !unavailable.contains(u) { unavailable.append(u) } }
+        // Every shard lists the same files that are not models.
+        var skipped: [BatchIndex.Skipped] = []
+        for (_, i) in indexes { for s in i.skipped where !skipped.contains(s) { skipped.append(s) } }
         let merged = BatchIndex(runDate: indexes.map(\.index.runDate).max() ?? "", strataVersion: StrataVersion.current,
-                                entries: entries, regressions: indexes.flatMap(\.index.regressions), unavailable: unavailable)
+                                entries: entries, regressions: indexes.flatMap(\.index.regressions), unavailable: unavailable,
+                                skipped: skipped.sorted { $0.file < $1.file })
         try publisher.writeFile(Data(try MarkdownIndex.render(merged, templatesFolder: templates).utf8), to: "index.md")
         try publisher.writeFile(Data(IndexJSON.render(merged).utf8), to: "index.json")
         sink.out("Merged \(entries.count) models from \(shards.count) shard(s) into \(out).")

@@ -46,9 +46,22 @@ struct ReportCommand: OutputCommand {
     @Option(name: .long, help: ArgumentHelp("Run date written into every output (ISO 8601); default: now.", valueName: "date"))
     var date: String?
 
+    @Option(name: .customLong("model-timeout"), help: ArgumentHelp(
+        "Seconds one model may take before its worker is stopped and the model fails (default: batch.model_timeout, 600).",
+        valueName: "seconds"))
+    var modelTimeout: Double?
+
+    @Option(name: .customLong("model-memory"), help: ArgumentHelp(
+        "Resident memory one model's worker may use, e.g. 8G or 512M (default: batch.model_memory, half the physical memory).",
+        valueName: "bytes"))
+    var modelMemory: String?
+
+    @Flag(name: .long, help: "Redo every model, even those unchanged since their last report.")
+    var force = false
+
     var sink: OutputSink = .standard
 
-    enum CodingKeys: String, CodingKey { case folders, out, config, format, noForward, threads, jobs, shard, failOnRegression, date }
+    enum CodingKeys: String, CodingKey { case folders, out, config, format, noForward, threads, jobs, shard, failOnRegression, date, modelTimeout, modelMemory, force }
 
     static func parseShard(_ text: String) throws -> (k: Int, n: Int) {
         let parts = text.split(separator: "/")
@@ -62,6 +75,10 @@ struct ReportCommand: OutputCommand {
         if let shard { _ = try Self.parseShard(shard) }
         if let jobs, jobs < 1 { throw ValidationError("--jobs \(jobs): expected at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads \(threads): expected at least 1") }
+        if let modelTimeout, !(modelTimeout >= 1) { throw ValidationError("--model-timeout \(modelTimeout): expected a number of seconds of at least 1") }
+        if let modelMemory, (ModelRunSetup.parseBytes(modelMemory) ?? 0) < 1 {
+            throw ValidationError("--model-memory \(modelMemory): expected a byte count such as 8G, 512M or 1000000")
+        }
     }
 
     func execute() throws {
@@ -78,6 +95,11 @@ struct ReportCommand: OutputCommand {
             lines.append("\(failed.count) failed:")
             for e in failed { lines.append("  \(e.id)\(e.status == .stale ? " (previous report kept, marked stale)" : ""): \(e.error ?? "")") }
         }
+        let w = outcome.workers
+        var run = "\(w.started) model(s) ran in worker processes"
+        if w.started > 0 { run += String(format: ", the largest peak %.0f MB", Double(w.peakRSSKB) / 1024) + (w.peakModel.map { " (\($0))" } ?? "") }
+        if w.reused > 0 { run += "; \(w.reused) unchanged model(s) kept their previous report (--force redoes them)" }
+        lines.append(run + ".")
         if settings.forward {
             let timed = outcome.index.entries.filter { $0.latencyMs != nil }.count
             let notTimed = outcome.index.entries.filter { $0.notTimed != nil }
@@ -97,7 +119,8 @@ struct ReportCommand: OutputCommand {
     func makeSettings() throws -> BatchSettings {
         let config: StrataConfig
         do {
-            var overrides = ConfigOverrides(inputs: folders, output: out, forwardEnabled: noForward ? false : nil, threads: threads, jobs: jobs)
+            var overrides = ConfigOverrides(inputs: folders, output: out, forwardEnabled: noForward ? false : nil, threads: threads, jobs: jobs,
+                                            modelTimeout: modelTimeout, modelMemory: modelMemory.flatMap(ModelRunSetup.parseBytes))
             if let format { overrides.formats = try ConfigOverrides.parseFormats(format) }
             try overrides.validate()
             config = try ConfigLoader.load(path: self.config).applying(overrides)
@@ -117,6 +140,8 @@ struct ReportCommand: OutputCommand {
             failOnParamChange: config.regression.failOnParamChange,
             failOnMissingModel: config.regression.failOnMissingModel,
             failOnRegression: failOnRegression,
-            inputShapes: config.forward.inputShapes.mapValues { $0.map { $0.map(String.init).joined(separator: ",") } })
+            inputShapes: config.forward.inputShapes.mapValues { $0.map { $0.map(String.init).joined(separator: ",") } },
+            modelTimeout: config.batch.modelTimeout, modelMemory: config.batch.modelMemory ?? WorkerExecutable.defaultModelMemory,
+            retime: config.forward.retime, force: force)
     }
 }

@@ -52,6 +52,7 @@ public struct ModelWeights: Sendable {
         do { format = try ModelFileReader.detect(path) } catch let e as StrataError { throw e.inFile(path) }
         let file: HDF5File
         let index: KerasWeightIndex
+        WorkStage.enter("reading the weight index")
         switch format {
         case .json:
             throw StrataError(file: path, "a JSON model config holds no weights; load weights from a .keras archive or a Keras 2 .h5 file (initialising weights from a seed is not available yet)")
@@ -76,6 +77,7 @@ public struct ModelWeights: Sendable {
         var specs: [String: [WeightSpec]] = [:]
         var diagnostics: [Diagnostic] = []
         for entry in matcher.entries {
+            WorkStage.enter("reading weights of \(entry.path)")
             var list: [Tensor] = []
             for (spec, stored) in zip(entry.specs, entry.stored) {
                 let values = try file.readFloats(stored.hdf5Path)

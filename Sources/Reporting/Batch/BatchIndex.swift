@@ -2,8 +2,8 @@
 /// Built by the batch pipeline; rendered to `index.md` (template) and `index.json`.
 public struct BatchIndex: Sendable {
     /// One model of the run.
-    public struct Entry: Sendable {
-        public enum Status: String, Sendable { case ok, failed, stale }
+    public struct Entry: Sendable, Codable {
+        public enum Status: String, Sendable, Codable { case ok, failed, stale }
         /// Stable id from the model's path relative to its input folder (`vision/resnet8.keras`).
         public var id: String
         /// Folder of its report, relative to the output folder.
@@ -49,6 +49,16 @@ public struct BatchIndex: Sendable {
         }
     }
 
+    /// A file in an input folder that is not a model, with the reason.
+    public struct Skipped: Sendable, Hashable, Codable {
+        public var file: String
+        public var reason: String
+        public init(file: String, reason: String) {
+            self.file = file
+            self.reason = reason
+        }
+    }
+
     public var runDate: String
     public var strataVersion: String
     public var entries: [Entry]
@@ -56,12 +66,16 @@ public struct BatchIndex: Sendable {
     /// Output formats that were requested but are not available in this build (reported,
     /// never faked), e.g. the forward-pass timing.
     public var unavailable: [String]
+    /// Files of the input folders that are not models (listed, never silently dropped).
+    public var skipped: [Skipped]
 
-    public init(runDate: String, strataVersion: String, entries: [Entry], regressions: [Regression] = [], unavailable: [String] = []) {
+    public init(runDate: String, strataVersion: String, entries: [Entry], regressions: [Regression] = [], unavailable: [String] = [],
+                skipped: [Skipped] = []) {
         self.runDate = runDate
         self.strataVersion = strataVersion
         self.entries = entries
         self.regressions = regressions
         self.unavailable = unavailable
+        self.skipped = skipped
     }
 }

@@ -30,6 +30,10 @@ extension IndexJSON {
         }
         return BatchIndex(runDate: json["run_date"]?.stringValue ?? "", strataVersion: json["strata_version"]?.stringValue ?? "",
                           entries: entries, regressions: regressions,
-                          unavailable: (json["unavailable"]?.arrayValue ?? []).compactMap(\.stringValue))
+                          unavailable: (json["unavailable"]?.arrayValue ?? []).compactMap(\.stringValue),
+                          skipped: (json["skipped"]?.arrayValue ?? []).compactMap { s in
+                              guard let file = s["file"]?.stringValue, let reason = s["reason"]?.stringValue else { return nil }
+                              return .init(file: file, reason: reason)
+                          })
     }
 }

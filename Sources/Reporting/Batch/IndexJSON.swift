@@ -14,6 +14,7 @@ public enum IndexJSON {
             ("models", .array(index.entries.map(entry))),
             ("regressions", .array(index.regressions.map { .obj([("id", .string($0.id)), ("message", .string($0.message))]) })),
             ("unavailable", .array(index.unavailable.map { .string($0) })),
+            ("skipped", .array(index.skipped.map { .obj([("file", .string($0.file)), ("reason", .string($0.reason))]) })),
         ])
     }
 

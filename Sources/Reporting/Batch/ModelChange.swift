@@ -1,5 +1,5 @@
 /// How a model changed since its previous run in the history (the nightly batch's deltas).
-public struct ModelChange: Sendable, Hashable {
+public struct ModelChange: Sendable, Hashable, Codable {
     /// Run date of the previous run of this model, nil when this is its first run.
     public var previousRunDate: String?
     public var previousParams: Int?

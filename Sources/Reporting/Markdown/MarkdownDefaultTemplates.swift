@@ -151,6 +151,14 @@ No regressions.
 {{^failed}}
 No model failed.
 {{/failed}}
+{{#hasSkipped}}
+
+## Files that are not models
+
+{{#skipped}}
+- {{{file}}}: {{{reason}}}
+{{/skipped}}
+{{/hasSkipped}}
 {{#hasUnavailable}}
 
 ## Unavailable

@@ -75,6 +75,8 @@ public enum MarkdownIndex {
                 "error": entry.error.map(e) ?? "no error was recorded",
             ]
         }
+        c["hasSkipped"] = !index.skipped.isEmpty
+        c["skipped"] = index.skipped.map { ["file": e($0.file), "reason": e($0.reason)] }
         c["hasUnavailable"] = !index.unavailable.isEmpty
         c["unavailable"] = index.unavailable.map(e).joined(separator: ", ")
         return c

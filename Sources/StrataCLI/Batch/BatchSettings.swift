@@ -28,11 +28,27 @@ public struct BatchSettings: Sendable {
     public var failOnRegression: Bool
     /// Dimensions for inputs the model leaves open, by model id ("224,224,3" per input).
     public var inputShapes: [String: [String]]
+    /// Seconds of work one model may take in its worker before it is stopped (nil: no limit).
+    public var modelTimeout: Double?
+    /// Resident bytes one model's worker may use before it is stopped (nil: no limit).
+    public var modelMemory: Int?
+    /// Whether an unchanged model is timed again (`always`) or keeps its last report and
+    /// timing (`changed`).
+    public var retime: Retime
+    /// Redo every model, reusing nothing from earlier runs.
+    public var force: Bool
+    /// The strata binary workers run; nil: found by `WorkerExecutable.resolve()`.
+    public var workerExecutable: String?
+
+    /// When unchanged models are timed again.
+    public enum Retime: String, Sendable, Codable, CaseIterable { case always, changed }
 
     public init(inputs: [String], output: String, formats: Set<String> = ["pdf", "svg", "md", "json"], forward: Bool = true,
                 forwardThreads: Int = 2, warmup: Int = 5, runs: Int = 30, budgetSeconds: Double? = nil, memoryLimit: Int? = nil, seed: UInt64 = 0, jobs: Int = 2, shard: (k: Int, n: Int)? = nil, historyPath: String? = nil, templates: String? = nil,
                 runDate: String, latencyIncreasePercent: Double = 10, failOnParamChange: Bool = true,
-                failOnMissingModel: Bool = true, failOnRegression: Bool = false, inputShapes: [String: [String]] = [:]) {
+                failOnMissingModel: Bool = true, failOnRegression: Bool = false, inputShapes: [String: [String]] = [:],
+                modelTimeout: Double? = 600, modelMemory: Int? = WorkerExecutable.defaultModelMemory, retime: Retime = .always,
+                force: Bool = false, workerExecutable: String? = nil) {
         self.inputs = inputs
         self.output = output
         self.formats = formats
@@ -53,5 +69,10 @@ public struct BatchSettings: Sendable {
         self.failOnMissingModel = failOnMissingModel
         self.failOnRegression = failOnRegression
         self.inputShapes = inputShapes
+        self.modelTimeout = modelTimeout
+        self.modelMemory = modelMemory
+        self.retime = retime
+        self.force = force
+        self.workerExecutable = workerExecutable
     }
 }

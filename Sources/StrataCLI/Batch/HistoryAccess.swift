@@ -3,18 +3,6 @@ import History
 import ModelKit
 import Reporting
 
-/// What the batch records about one model in the history.
-struct HistoryEntry: Sendable {
-    var id: String
-    var name: String
-    var file: String
-    var hash: String?
-    var ok: Bool
-    var totals: ModelAnalysis.Totals?
-    var timing: ForwardTiming?
-    var error: String?
-}
-
 /// The batch's view of the run database: the change since the previous run for each model,
 /// the previous run's models, and recording this run. A database that cannot be opened is a
 /// warning, never the end of the batch (the reports are still written, without deltas).
@@ -40,7 +28,7 @@ final class HistoryAccess: @unchecked Sendable {
     }
 
     /// The change since the latest recorded run of this model; `ModelChange()` (new) when there is none.
-    func change(for id: String, contentHash: String?, analysis: ModelAnalysis) -> ModelChange? {
+    func change(for id: String, contentHash: String?) -> ModelChange? {
         guard let store else { return nil }
         guard let latest = try? store.latest(modelId: id) else { return ModelChange() }
         let (previous, run) = latest
@@ -51,15 +39,8 @@ final class HistoryAccess: @unchecked Sendable {
     }
 
     /// Records this run.
-    func record(runDate: String, shard: String?, _ entries: [HistoryEntry]) {
+    func record(runDate: String, shard: String?, _ models: [ModelRunRecord]) {
         guard let store else { return }
-        let models = entries.map { e in
-            ModelRunRecord(modelId: e.id, name: e.name, file: e.file, contentHash: e.hash, status: e.ok ? .ok : .failed,
-                           params: e.totals?.params, trainableParams: e.totals?.trainableParams,
-                           nonTrainableParams: e.totals?.nonTrainableParams, macs: e.totals?.macs,
-                           latencyMedianMs: e.timing?.medianMs, latencyP90Ms: e.timing?.p90Ms, latencySpreadMs: e.timing?.spreadMs,
-                           error: e.error)
-        }
         do {
             _ = try store.record(run: RunRecord(runDate: runDate, strataVersion: StrataVersion.current, shard: shard), models: models)
         } catch {

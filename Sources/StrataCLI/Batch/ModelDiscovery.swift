@@ -22,9 +22,31 @@ public enum ModelDiscovery {
         public var problems: [StrataError]
         /// Model files that will not be reported (an id collision): the run counts them as failed.
         public var rejected: [StrataError]
-        /// Files with a model extension that are not models (a `labels.json`, Keras 3
-        /// `*.weights.h5`): not reported, listed so the user sees why.
-        public var skipped: [String] = []
+        /// Files that are not models (a `labels.json`, Keras 3 `*.weights.h5`, a README):
+        /// not reported, listed in the index with the reason so the user sees why.
+        public var skipped: [Skipped] = []
+    }
+
+    /// A file in an input folder that is not a model.
+    public struct Skipped: Sendable, Hashable {
+        /// The path relative to its input folder (as model ids are).
+        public var id: String
+        public var path: String
+        public var reason: String
+    }
+
+    /// Why a file is not a model, or nil when it may be one (the content decides when read).
+    public static func whyNotModel(_ path: String) -> String? {
+        let lower = path.lowercased()
+        let ext = (lower as NSString).pathExtension
+        guard extensions.contains(ext) else {
+            return (ext.isEmpty ? "a file without an extension" : "a .\(ext) file") + ", not a model: Strata reads .json, .keras, .h5 and .hdf5 files"
+        }
+        if lower.hasSuffix(".weights.h5") { return "a Keras 3 weights-only file, *.weights.h5, holds no model config" }
+        if ext == "json" && !mayBeModel(path) {
+            return "a JSON file that is not a Keras model config: its first 64 KiB lack the keys class_name and config"
+        }
+        return nil
     }
 
     /// True when a file with a model extension may be a model: a JSON file must mention
@@ -49,7 +71,7 @@ public enum ModelDiscovery {
         var models: [Found] = []
         var problems: [StrataError] = []
         var rejected: [StrataError] = []
-        var skipped: [String] = []
+        var skipped: [Skipped] = []
         let fm = FileManager.default
         let excluded = Set(excluding.map { canonical($0) })
         var byId: [String: String] = [:]
@@ -92,8 +114,10 @@ public enum ModelDiscovery {
                     }
                     if sub.boolValue {
                         walk(path, relative: rel, prefix: prefix)
-                    } else if extensions.contains((name as NSString).pathExtension.lowercased()) {
-                        if mayBeModel(path) { add(Found(id: prefix + rel, path: path)) } else { skipped.append(path) }
+                    } else if let reason = whyNotModel(path) {
+                        skipped.append(Skipped(id: prefix + rel, path: path, reason: reason))
+                    } else {
+                        add(Found(id: prefix + rel, path: path))
                     }
                 }
             }
@@ -115,6 +139,7 @@ public enum ModelDiscovery {
         }
 
         models.sort { $0.id < $1.id }
+        skipped.sort { $0.id < $1.id }
         return Result(models: models, problems: problems, rejected: rejected, skipped: skipped)
     }
 

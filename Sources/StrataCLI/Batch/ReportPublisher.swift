@@ -21,10 +21,14 @@ public struct ReportPublisher: Sendable {
         }
     }
 
-    /// Writes the files of one model into a fresh staging folder; returns its path.
-    public func stage(_ files: [(name: String, data: Data)], for relative: String) throws -> String {
+    /// A fresh staging folder for the report at `relative` (a worker writes into it).
+    public func stagingFolder(for relative: String) -> String {
+        (staging as NSString).appendingPathComponent(relative.replacingOccurrences(of: "/", with: "__"))
+    }
+
+    /// Writes the files of one model into `folder` (created anew).
+    public static func writeStaged(_ files: [(name: String, data: Data)], into folder: String) throws {
         let fm = FileManager.default
-        let folder = (staging as NSString).appendingPathComponent(relative.replacingOccurrences(of: "/", with: "__"))
         try? fm.removeItem(atPath: folder)
         do { try fm.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
             throw StrataError(file: folder, "cannot create the staging folder: \(error.localizedDescription)")
@@ -35,7 +39,6 @@ public struct ReportPublisher: Sendable {
                 throw StrataError(file: path, "cannot be written (is the disk full? is the folder writable?)")
             }
         }
-        return folder
     }
 
     /// Puts a staged folder in place of `<output>/<relative>`, atomically when the folder

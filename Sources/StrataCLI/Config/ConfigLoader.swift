@@ -7,9 +7,11 @@ import Yams
 /// the line and column, the key path, the value and what was expected.
 public enum ConfigLoader {
     /// Keys allowed at the top level, in the order `strata config` prints them.
-    public static let topKeys = ["inputs", "output", "formats", "forward", "regression", "templates", "history", "jobs"]
+    public static let topKeys = ["inputs", "output", "formats", "forward", "regression", "templates", "history", "jobs", "batch"]
     /// Keys allowed under `forward:`.
-    public static let forwardKeys = ["enabled", "threads", "warmup", "runs", "budget_seconds", "seed", "input_shapes", "memory_limit"]
+    public static let forwardKeys = ["enabled", "threads", "warmup", "runs", "budget_seconds", "seed", "input_shapes", "memory_limit", "retime"]
+    /// Keys allowed under `batch:`.
+    public static let batchKeys = ["model_timeout", "model_memory"]
     /// Keys allowed under `regression:`.
     public static let regressionKeys = ["latency_increase_percent", "fail_on_param_change", "fail_on_missing_model"]
 
@@ -59,6 +61,8 @@ public enum ConfigLoader {
                 config.templates = try r.string(value, key, expected: "a folder path, e.g. Templates")
             case "history":
                 config.history = try r.string(value, key, expected: "a file path, e.g. Output/history.sqlite")
+            case "batch":
+                config.batch = try batch(value, key, r)
             default: // "jobs"
                 config.jobs = try r.optionalInt(value, key, minimum: 1, expected: "a whole number of at least 1, or null for the core count")
             }
@@ -108,22 +112,44 @@ public enum ConfigLoader {
                     : try r.number(value, keyPath, minimum: 0.001, expected: "a number of seconds of at least 0.001, or null for no budget")
             case "seed": forward.seed = try r.int(value, keyPath, minimum: 0, expected: "a whole number of at least 0")
             case "memory_limit":
-                let expected = "a byte count such as 2G, 512M or 1000000, or null for half the physical memory"
-                if ConfigReader.isNull(value) {
-                    forward.memoryLimit = nil
-                } else if ConfigReader.has(value, .int) {
-                    forward.memoryLimit = try r.int(value, keyPath, minimum: 1, expected: expected)
-                } else {
-                    let text = try r.string(value, keyPath, expected: expected)
-                    guard let bytes = ModelRunSetup.parseBytes(text), bytes > 0 else {
-                        throw r.error(value, keyPath, "\(ConfigReader.describe(value)) is not a byte count; expected \(expected)")
-                    }
-                    forward.memoryLimit = bytes
+                forward.memoryLimit = try bytes(value, keyPath, r)
+            case "retime":
+                let expected = "always (time every model again) or changed (only models whose file or configuration changed)"
+                let text = try r.string(value, keyPath, expected: expected)
+                guard let retime = BatchSettings.Retime(rawValue: text) else {
+                    throw r.error(value, keyPath, "\(ConfigReader.describe(value)) is not a retime policy; expected \(expected)")
                 }
+                forward.retime = retime
             default: forward.inputShapes = try inputShapes(value, keyPath, r) // "input_shapes"
             }
         }
         return forward
+    }
+
+    /// A byte count (`2G`, `512M`, `1000000`) or null (half the physical memory).
+    static func bytes(_ value: Node, _ keyPath: String, _ r: ConfigReader) throws -> Int? {
+        let expected = "a byte count such as 2G, 512M or 1000000, or null for half the physical memory"
+        if ConfigReader.isNull(value) { return nil }
+        if ConfigReader.has(value, .int) { return try r.int(value, keyPath, minimum: 1, expected: expected) }
+        let text = try r.string(value, keyPath, expected: expected)
+        guard let bytes = ModelRunSetup.parseBytes(text), bytes > 0 else {
+            throw r.error(value, keyPath, "\(ConfigReader.describe(value)) is not a byte count; expected \(expected)")
+        }
+        return bytes
+    }
+
+    static func batch(_ node: Node, _ path: String, _ r: ConfigReader) throws -> BatchConfig {
+        var batch = BatchConfig.defaults
+        for (key, value) in try r.mapping(node, path, allowed: batchKeys, what: "the batch's limits per model") {
+            let keyPath = ConfigReader.join(path, key)
+            switch key {
+            case "model_timeout":
+                batch.modelTimeout = ConfigReader.isNull(value) ? nil
+                    : try r.number(value, keyPath, minimum: 1, expected: "a number of seconds of at least 1, or null for no limit")
+            default: batch.modelMemory = try bytes(value, keyPath, r) // "model_memory"
+            }
+        }
+        return batch
     }
 
     static func regression(_ node: Node, _ path: String, _ r: ConfigReader) throws -> RegressionConfig {

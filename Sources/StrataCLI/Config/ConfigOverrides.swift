@@ -16,16 +16,22 @@ public struct ConfigOverrides: Sendable, Equatable {
     public var threads: Int?
     /// `--jobs N`.
     public var jobs: Int?
+    /// `--model-timeout SECONDS`.
+    public var modelTimeout: Double?
+    /// `--model-memory BYTES`.
+    public var modelMemory: Int?
 
     /// No overrides unless given.
     public init(inputs: [String] = [], output: String? = nil, formats: [ReportFormat]? = nil, forwardEnabled: Bool? = nil,
-                threads: Int? = nil, jobs: Int? = nil) {
+                threads: Int? = nil, jobs: Int? = nil, modelTimeout: Double? = nil, modelMemory: Int? = nil) {
         self.inputs = inputs
         self.output = output
         self.formats = formats
         self.forwardEnabled = forwardEnabled
         self.threads = threads
         self.jobs = jobs
+        self.modelTimeout = modelTimeout
+        self.modelMemory = modelMemory
     }
 
     /// `--format` text: names separated by commas, each at most once -> formats in canonical order.
@@ -49,6 +55,8 @@ public struct ConfigOverrides: Sendable, Equatable {
     public func validate() throws {
         if let threads, threads < 1 { throw StrataError(place: "--threads", "\(threads) is less than 1; expected a whole number of at least 1") }
         if let jobs, jobs < 1 { throw StrataError(place: "--jobs", "\(jobs) is less than 1; expected a whole number of at least 1") }
+        if let modelTimeout, !(modelTimeout >= 1) { throw StrataError(place: "--model-timeout", "\(modelTimeout) is less than 1; expected a number of seconds of at least 1") }
+        if let modelMemory, modelMemory < 1 { throw StrataError(place: "--model-memory", "\(modelMemory) is less than 1; expected a byte count such as 8G") }
         if let output, output.isEmpty { throw StrataError(place: "--out", "the folder is empty; expected a folder path") }
     }
 }
@@ -73,6 +81,8 @@ extension StrataConfig {
         if let enabled = overrides.forwardEnabled { config.forward.enabled = enabled }
         if let threads = overrides.threads { config.forward.threads = threads }
         if let jobs = overrides.jobs { config.jobs = jobs }
+        if let t = overrides.modelTimeout { config.batch.modelTimeout = t }
+        if let m = overrides.modelMemory { config.batch.modelMemory = m }
         return config
     }
 

@@ -23,6 +23,7 @@ public enum ConfigPrinter {
                 ("seed", int(forward.seed)),
                 ("input_shapes", .mapping(Node.Mapping(shapes, .implicit, shapes.isEmpty ? .flow : .block))),
                 ("memory_limit", int(forward.memoryLimit)),
+                ("retime", text(forward.retime.rawValue)),
             ])),
             ("regression", map([
                 ("latency_increase_percent", number(regression.latencyIncreasePercent)),
@@ -32,6 +33,10 @@ public enum ConfigPrinter {
             ("templates", text(config.templates)),
             ("history", text(config.history)),
             ("jobs", int(config.jobs)),
+            ("batch", map([
+                ("model_timeout", config.batch.modelTimeout.map(number) ?? Node("null", Tag(.null))),
+                ("model_memory", int(config.batch.modelMemory)),
+            ])),
         ] as [(Node, Node)])
         // Serialising a tree of plain scalars, lists and mappings cannot fail.
         return try! Yams.serialize(node: root, sortKeys: false)

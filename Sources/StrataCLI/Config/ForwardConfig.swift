@@ -19,10 +19,13 @@ public struct ForwardConfig: Sendable, Equatable {
     /// Most bytes one model's execution plan may hold (packed weights, activation buffers,
     /// scratchpad); `nil` means half the machine's physical memory.
     public var memoryLimit: Int?
+    /// Whether the batch times an unchanged model again (`always`: latency drift is what a
+    /// nightly run watches) or reuses its last report and timing (`changed`).
+    public var retime: BatchSettings.Retime
 
     /// Every key at its default.
     public init(enabled: Bool = true, threads: Int? = nil, warmup: Int = 5, runs: Int = 30, budgetSeconds: Double? = nil, seed: Int = 0,
-                inputShapes: [String: [[Int]]] = [:], memoryLimit: Int? = nil) {
+                inputShapes: [String: [[Int]]] = [:], memoryLimit: Int? = nil, retime: BatchSettings.Retime = .always) {
         self.enabled = enabled
         self.threads = threads
         self.warmup = warmup
@@ -31,6 +34,7 @@ public struct ForwardConfig: Sendable, Equatable {
         self.seed = seed
         self.inputShapes = inputShapes
         self.memoryLimit = memoryLimit
+        self.retime = retime
     }
 
     /// The defaults: enabled, threads = core count, 5 warm-up runs, 30 timed runs, no time

@@ -20,11 +20,14 @@ public struct StrataConfig: Sendable, Equatable {
     public var history: String
     /// Models read, analysed and rendered at once; `nil` means the core count.
     public var jobs: Int?
+    /// Limits of each model's worker.
+    public var batch: BatchConfig
 
     /// Every key at its default.
     public init(inputs: [String] = ["Examples"], output: String = "Output", formats: [ReportFormat] = ReportFormat.allCases,
                 forward: ForwardConfig = .defaults, regression: RegressionConfig = .defaults,
-                templates: String = "Templates", history: String = "Output/history.sqlite", jobs: Int? = nil) {
+                templates: String = "Templates", history: String = "Output/history.sqlite", jobs: Int? = nil,
+                batch: BatchConfig = .defaults) {
         self.inputs = inputs
         self.output = output
         self.formats = formats
@@ -33,6 +36,7 @@ public struct StrataConfig: Sendable, Equatable {
         self.templates = templates
         self.history = history
         self.jobs = jobs
+        self.batch = batch
     }
 
     /// The defaults, what an absent or empty configuration file means.

@@ -1,0 +1,147 @@
+import Foundation
+import History
+import KerasFormat
+import Kernels
+import ModelKit
+import Reporting
+
+/// One model's work in the batch, as a worker runs it: read, analyse, time the forward pass
+/// (when the job asks and the batch says go), render, and write the files into the job's
+/// staging folder. Never throws: a model that fails becomes a failed (or stale) result.
+struct ModelJob {
+    var job: WorkerProtocol.Job
+    /// Sends one message to the batch.
+    var emit: (WorkerProtocol.Message) -> Void
+    /// Blocks until the batch lets this worker time its model (nothing else runs then).
+    var waitForTurn: () -> Void
+
+    /// Runs the job and returns its result.
+    func run() -> WorkerProtocol.Result {
+        var graph: ModelGraph
+        var doc: ReportDocument
+        var inputShapes: [TensorShape?]
+        do {
+            (graph, doc, inputShapes) = try prepare()
+        } catch {
+            return Self.failure(job, error: error)
+        }
+        if job.forward {
+            emit(.init(.readyToTime))
+            waitForTurn()
+            time(graph: &graph, doc: &doc, inputShapes: inputShapes)
+            emit(.init(.timed))
+        }
+        do {
+            return try render(doc)
+        } catch {
+            return Self.failure(job, error: error)
+        }
+    }
+
+    func log(_ text: String, always: Bool = false) { emit(.init(.log, text: text, always: always)) }
+
+    /// Reads and analyses the model.
+    func prepare() throws -> (ModelGraph, ReportDocument, [TensorShape?]) {
+        let graph = try ModelFileReader.read(job.path)
+        WorkStage.enter("analysing")
+        var analysis: ModelAnalysis
+        var shapes = Analyzer.declaredInputShapes(graph)
+        if let dims = job.inputShapes {
+            shapes = try InputShapes.fill(graph, dims)
+            analysis = Analyzer.analyze(graph, inputShapes: shapes.map { $0! })
+        } else {
+            analysis = Analyzer.analyze(graph)
+        }
+        analysis.source.file = job.id
+        if let error = analysis.diagnostics.first(where: { $0.severity == .error }) {
+            throw StrataError(file: job.path, error.message)
+        }
+        var doc = ReportDocument(analysis: analysis, generatedAt: job.runDate)
+        doc.change = job.change
+        if !job.forward { doc.timingUnavailable = "the forward pass was turned off for this run (--no-forward, or forward.enabled: false in the configuration)" }
+        return (graph, doc, shapes)
+    }
+
+    /// Times the model's forward pass (its weights, or weights from the seed for a config
+    /// without them). A model that cannot run is still reported, with the reason instead of
+    /// a timing; nothing is estimated.
+    func time(graph: inout ModelGraph, doc: inout ReportDocument, inputShapes: [TensorShape?]) {
+        do {
+            WorkStage.enter("preparing the forward pass")
+            let inputs: [Tensor]
+            do { inputs = try ModelRunSetup.timingInputs(graph, shapes: inputShapes) } catch let e as ExecutionError {
+                throw ExecutionError("\(e.message); give its sizes under forward.input_shapes in the configuration")
+            }
+            let weights = try ModelRunSetup.weights(file: job.path, graph: graph, analysis: doc.analysis, seed: job.seed).weights
+            // NaN or infinite weights do not stop the run; the report shows them.
+            doc.analysis.diagnostics += weights.diagnostics
+            for d in weights.diagnostics { log("warning: \(d.message)", always: true) }
+            let profiler = ForwardProfiler(warmup: job.warmup, runs: job.runs, requestedThreads: job.forwardThreads,
+                                           budget: ModelRunSetup.budget(seconds: job.budgetSeconds))
+            WorkStage.enter("timing the forward pass")
+            let timing = try ModelRunSetup.time(graph: graph, weights: consume weights, inputs: inputs, profiler: profiler,
+                                                threads: job.forwardThreads, memoryLimit: job.memoryLimit)
+            doc.timing = timing
+            if var change = doc.change {
+                change.latencyTrendMs = Array((change.latencyTrendMs + [timing.medianMs]).suffix(BatchRunner.trendRuns))
+                doc.change = change
+            }
+            log("timed: median \(ChangeFormatting.milliseconds(timing.medianMs)) over \(timing.runs) runs, \(timing.threads) thread(s)"
+                + (timing.disturbanceWarning.map { ". " + $0 } ?? ""), always: timing.disturbed)
+        } catch {
+            let reason: String
+            switch error {
+            case let e as ExecutionError: reason = e.message
+            case let e as StrataError: reason = e.message
+            default: reason = String(describing: error)
+            }
+            doc.timingUnavailable = reason
+            log("not timed: \(reason)", always: true)
+        }
+    }
+
+    /// Renders the report's files into the staging folder.
+    func render(_ doc: ReportDocument) throws -> WorkerProtocol.Result {
+        let analysis = doc.analysis
+        var files: [(name: String, data: Data)] = []
+        var formats = Set<ModelRenderer.Format>()
+        if job.formats.contains("pdf") { formats.insert(.pdf) }
+        if job.formats.contains("svg") { formats.insert(.svg) }
+        if !formats.isEmpty {
+            WorkStage.enter("rendering the PDF and SVG pictures")
+            files += try ModelRenderer(formats: formats).render(doc).files
+        }
+        if job.formats.contains("md") {
+            WorkStage.enter("writing Markdown")
+            files.append(("report.md", Data(try MarkdownReport.render(doc, templatesFolder: job.templates).utf8)))
+        }
+        if job.formats.contains("json") {
+            files.append(("report.json", Data(ReportJSON.render(doc).utf8)))
+        }
+        WorkStage.enter("writing the report's files")
+        try ReportPublisher.writeStaged(files, into: job.stagingFolder)
+        let entry = BatchIndex.Entry(id: job.id, reportFolder: job.reportFolder, name: job.id, file: job.id, status: .ok,
+                                     params: analysis.totals.params, macs: analysis.totals.macs, latencyMs: doc.timing?.medianMs,
+                                     notTimed: job.forward && doc.timing == nil ? doc.timingUnavailable : nil, change: doc.change)
+        let totals = analysis.totals
+        let record = ModelRunRecord(modelId: job.id, name: analysis.modelName, file: job.id, contentHash: job.contentHash, status: .ok,
+                                    params: totals.params, trainableParams: totals.trainableParams,
+                                    nonTrainableParams: totals.nonTrainableParams, macs: totals.macs,
+                                    latencyMedianMs: doc.timing?.medianMs, latencyP90Ms: doc.timing?.p90Ms,
+                                    latencySpreadMs: doc.timing?.spreadMs)
+        return WorkerProtocol.Result(entry: entry, record: record, files: files.map(\.name))
+    }
+
+    /// The result of a model that failed: stale when an earlier report is kept, else failed.
+    static func failure(_ job: WorkerProtocol.Job, message: String) -> WorkerProtocol.Result {
+        let entry = BatchIndex.Entry(id: job.id, reportFolder: job.reportFolder, name: job.id, file: job.id,
+                                     status: job.previousExists ? .stale : .failed, error: message)
+        let record = ModelRunRecord(modelId: job.id, name: job.id, file: job.id, contentHash: job.contentHash, status: .failed,
+                                    error: message)
+        return WorkerProtocol.Result(entry: entry, record: record, files: [])
+    }
+
+    static func failure(_ job: WorkerProtocol.Job, error: Error) -> WorkerProtocol.Result {
+        failure(job, message: (error as? StrataError).map { $0.inFile(job.path).description } ?? String(describing: error))
+    }
+}

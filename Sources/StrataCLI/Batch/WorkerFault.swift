@@ -1,0 +1,42 @@
+import CGuard
+import Foundation
+import ModelKit
+
+/// Faults a test can ask a worker for, to check that the batch contains each kind the way it
+/// contains a damaged file: `STRATA_TEST_FAULT=FILE:KIND[@STAGE]` in the batch's environment
+/// makes the worker of the model file named FILE (its last path component) fail with KIND
+/// when it enters the first stage that starts with STAGE (default: at once):
+/// `segv` (a null-pointer write in C), `abort` (abort(), as glibc on heap corruption),
+/// `hang` (sleeps forever), `memory` (allocates and touches memory until stopped), `exit`
+/// (exits with code 7 without a result). Other workers and all other commands ignore it.
+enum WorkerFault {
+    static let variable = "STRATA_TEST_FAULT"
+
+    /// The fault asked for the model file at `path`: its kind and the stage prefix it waits
+    /// for (nil: at once).
+    static func asked(for path: String) -> (kind: String, stage: String?)? {
+        guard let spec = ProcessInfo.processInfo.environment[variable] else { return nil }
+        let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2, parts[0] == (path as NSString).lastPathComponent else { return nil }
+        let kindAndStage = parts[1].split(separator: "@", maxSplits: 1).map(String.init)
+        return (kindAndStage[0], kindAndStage.count > 1 ? kindAndStage[1] : nil)
+    }
+
+    static func fire(_ kind: String) {
+        switch kind {
+        case "segv": strata_guard_test_fault(0)
+        case "abort": strata_guard_test_fault(1)
+        case "hang": while true { sleep(3600) }
+        case "memory":
+            var blocks: [UnsafeMutableRawPointer] = []
+            while true {
+                let size = 16 << 20
+                guard let p = malloc(size) else { continue }
+                memset(p, 1, size)
+                blocks.append(p)
+            }
+        case "exit": exit(7)
+        default: return
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import History
+import Reporting
+
+/// What the batch and its workers say to each other. A worker is the same binary run as
+/// `strata __worker`; it reads one `Job` (a JSON line) on standard input and writes
+/// `Message`s, one JSON object per line, on standard output:
+///
+/// - `stage` each time it enters a stage ("reading weights of conv2d_3"), so the batch can
+///   name the stage of a worker that crashes or hangs;
+/// - `log` for a line of the batch log (a timing result, a warning);
+/// - `ready_to_time` once read and analysed when the job asks for the forward pass; it then
+///   waits for a `go` line on standard input, which the batch sends when no other worker
+///   runs, so timed passes never overlap with anything;
+/// - `result` last: the model's index entry and history record; its files are complete in
+///   the staging folder the job named. A worker that dies before `result` and exit code 0
+///   has produced nothing: the batch removes its staging folder.
+///
+/// Every message carries `v`, the protocol version; a batch refuses other versions.
+public enum WorkerProtocol {
+    public static let version = 1
+
+    /// One model's work, as the batch hands it to a worker.
+    public struct Job: Codable, Sendable {
+        public var v: Int = WorkerProtocol.version
+        /// The model's id and file, and its report folder relative to the output folder.
+        public var id: String
+        public var path: String
+        public var reportFolder: String
+        /// Where the worker writes the report's files (a fresh folder under the output folder's
+        /// staging folder).
+        public var stagingFolder: String
+        public var contentHash: String?
+        /// True when a report of this model was published before (a failure keeps it, stale).
+        public var previousExists: Bool
+        /// The change since the previous run, from the batch's history (nil: no history).
+        public var change: ModelChange?
+        public var formats: [String]
+        public var templates: String?
+        public var runDate: String
+        /// Open input dimensions given for this model ("224,224,3" per input), if any.
+        public var inputShapes: [String]?
+        public var forward: Bool
+        public var forwardThreads: Int
+        public var warmup: Int
+        public var runs: Int
+        public var budgetSeconds: Double?
+        public var memoryLimit: Int?
+        public var seed: UInt64
+        /// The worker's address-space limit in bytes (RLIMIT_AS), nil: none.
+        public var addressSpaceLimit: Int?
+        /// The batch's process id: the worker ends itself when its parent is gone.
+        public var parentPid: Int32
+    }
+
+    /// The outcome a worker sends last.
+    public struct Result: Codable, Sendable {
+        public var entry: BatchIndex.Entry
+        public var record: ModelRunRecord
+        /// Files written into the job's staging folder (empty for a failed model).
+        public var files: [String]
+    }
+
+    /// One line of a worker's output.
+    public struct Message: Codable, Sendable {
+        public enum Kind: String, Codable, Sendable { case stage, log, readyToTime = "ready_to_time", timed, result }
+        public var v: Int = WorkerProtocol.version
+        public var type: Kind
+        public var text: String?
+        /// For `log`: shown on a live terminal too (a warning), not only in the plain log.
+        public var always: Bool?
+        public var result: Result?
+
+        public init(_ type: Kind, text: String? = nil, always: Bool? = nil, result: Result? = nil) {
+            self.type = type
+            self.text = text
+            self.always = always
+            self.result = result
+        }
+    }
+
+    /// One message as a line of JSON (keys sorted, so lines are stable).
+    static func line(_ message: Message) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var data = (try? encoder.encode(message)) ?? Data("{\"v\":\(version),\"type\":\"log\",\"text\":\"unencodable message\"}".utf8)
+        data.append(0x0A)
+        return data
+    }
+}
