@@ -43,6 +43,7 @@ public enum ModelFileReader {
             throw StrataError(file: path, "no such file")
         }
         if isDir.boolValue { throw StrataError(file: path, "is a folder, not a model file") }
+        if let kind = FileKind.notRegular(path) { throw StrataError(file: path, "is a \(kind), not a regular file; a model is a regular file") }
         guard let handle = FileHandle(forReadingAtPath: path) else { throw StrataError(file: path, "cannot be opened for reading (permissions?)") }
         defer { try? handle.close() }
         do {

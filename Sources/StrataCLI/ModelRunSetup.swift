@@ -43,8 +43,10 @@ enum ModelRunSetup {
     /// Callers pass `consume weights`.
     static func time(graph: ModelGraph, weights: consuming ModelWeights, inputs: [Tensor], profiler: ForwardProfiler,
                      threads: Int, memoryLimit: Int?) throws -> ForwardTiming {
+        WorkStage.enter("building the execution plan")
         let (runner, buildMs) = try makeRunner(graph: graph, weights: (consume weights).tensors, inputShapes: inputs.map(\.shape),
                                                threads: threads, memoryLimit: memoryLimit)
+        WorkStage.enter("timing the forward pass")
         var timing = try profiler.profile(runner, inputs: inputs)
         timing.planBuildMs = buildMs
         return timing

@@ -34,9 +34,11 @@ struct PredictCommand: OutputCommand {
         valueName: "bytes"))
     var memoryLimit: String?
 
+    @OptionGroup var timeout: ModelTimeoutOption
+
     var sink: OutputSink = .standard
 
-    enum CodingKeys: String, CodingKey { case file, inputs, output, outputDir, memoryLimit }
+    enum CodingKeys: String, CodingKey { case file, inputs, output, outputDir, memoryLimit, timeout }
 
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("give at least one --input file") }

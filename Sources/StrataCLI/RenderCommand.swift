@@ -37,9 +37,11 @@ struct RenderCommand: OutputCommand {
     @Option(name: .long, help: ArgumentHelp("Run date written into the PDF (ISO 8601); default: now.", valueName: "date"))
     var date: String?
 
+    @OptionGroup var timeout: ModelTimeoutOption
+
     var sink: OutputSink = .standard
 
-    enum CodingKeys: String, CodingKey { case file, out, format, direction, collapse, noShapes, date }
+    enum CodingKeys: String, CodingKey { case file, out, format, direction, collapse, noShapes, date, timeout }
 
     func formats() throws -> Set<ModelRenderer.Format> {
         var set = Set<ModelRenderer.Format>()

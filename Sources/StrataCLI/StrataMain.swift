@@ -6,13 +6,18 @@ import ModelKit
 /// (0 done, 1 a model could not be read, 2 usage error).
 public enum StrataMain {
     public static func main(_ arguments: [String]? = nil) -> Never {
-        exit(run(arguments))
+        exit(run(arguments, guarded: true))
     }
 
-    /// Runs a command line and returns the exit code (tests call this in-process).
-    public static func run(_ arguments: [String]?, output: OutputSink = .standard) -> Int32 {
+    /// Runs a command line and returns the exit code (tests call this in-process). `guarded`:
+    /// this process is the strata command itself, so a single-model command may install its
+    /// crash and timeout guard (never in a test's process).
+    public static func run(_ arguments: [String]?, output: OutputSink = .standard, guarded: Bool = false) -> Int32 {
         do {
             var command = try StrataCommand.parseAsRoot(arguments)
+            if guarded, let single = command as? SingleModelCommand {
+                WorkStage.guardSingleCommand(file: single.file, timeoutSeconds: single.timeout.seconds)
+            }
             if var c = command as? OutputCommand {
                 c.sink = output
                 try c.execute()

@@ -26,9 +26,11 @@ struct SummaryCommand: OutputCommand {
         valueName: "dims"))
     var inputShapes: [String] = []
 
+    @OptionGroup var timeout: ModelTimeoutOption
+
     var sink: OutputSink = .standard
 
-    enum CodingKeys: String, CodingKey { case file, json, weights, inputShapes }
+    enum CodingKeys: String, CodingKey { case file, json, weights, inputShapes, timeout }
 
     func validate() throws {
         for text in inputShapes {

@@ -53,9 +53,11 @@ struct TimeCommand: OutputCommand {
         valueName: "bytes"))
     var memoryLimit: String?
 
+    @OptionGroup var timeout: ModelTimeoutOption
+
     var sink: OutputSink = .standard
 
-    enum CodingKeys: String, CodingKey { case file, threads, warmup, runs, budget, json, inputShapes, memoryLimit }
+    enum CodingKeys: String, CodingKey { case file, threads, warmup, runs, budget, json, inputShapes, memoryLimit, timeout }
 
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1, given \(runs)") }

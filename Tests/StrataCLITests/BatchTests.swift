@@ -48,11 +48,15 @@ import Testing
         #expect(index.contains("resnet8"))
         #expect(index.contains("nested"))
         #expect(index.contains("broken/truncated.json"))
-        #expect(!index.contains("broken/notes.json"), "a JSON file that is not a model config is skipped")
-        #expect(r.err.contains("skipped 1 file(s) that are not models (notes.json)"))
+        // A JSON file that is not a model config is not reported, but listed as skipped with the reason.
+        #expect(index.contains("## Files that are not models\n\n- broken/notes.json: a JSON file that is not a Keras model config"), "\(index)")
+        #expect(r.err.contains("skipped 1 file(s) that are not models (notes.json); the index lists them with the reason"))
         let json = try #require(try JSONSerialization.jsonObject(with: Data(try read(out + "/index.json").utf8)) as? [String: Any])
         let entries = try #require(json["models"] as? [[String: Any]] ?? json["entries"] as? [[String: Any]])
         #expect(entries.count == 3)
+        let skipped = try #require(json["skipped"] as? [[String: String]])
+        #expect(skipped.map { $0["file"] } == ["broken/notes.json"])
+        #expect(skipped.first?["reason"]?.hasPrefix("a JSON file that is not a Keras model config") == true)
         #expect(r.err.contains("symbolic link loop"))
         #expect(r.out.contains("Reported 2 of 3 models"))
         #expect(r.err.contains("truncated.json"))
@@ -181,9 +185,16 @@ import Testing
         fm.createFile(atPath: dir + "/broken.json", contents: Data(#"{"class_name": "Functional", "config": {"#.utf8))
         fm.createFile(atPath: dir + "/broken.h5", contents: Data("x".utf8))
         fm.createFile(atPath: dir + "/README.md", contents: Data("# models".utf8))
+        // A FIFO would block whoever reads it: never opened, listed as skipped.
+        #expect(mkfifo(dir + "/pipe.h5", 0o644) == 0)
         let r = ModelDiscovery.discover(inputs: [dir])
         #expect(r.models.map(\.id) == ["broken.h5", "broken.json"], "broken models are still reported (as failed)")
-        #expect(Set(r.skipped.map { ($0 as NSString).lastPathComponent }) == ["labels.json", "model.weights.h5"])
+        #expect(r.skipped.map(\.id) == ["README.md", "labels.json", "model.weights.h5", "pipe.h5"], "every file that is not a model is listed")
+        let reasons = Dictionary(uniqueKeysWithValues: r.skipped.map { ($0.id, $0.reason) })
+        #expect(reasons["README.md"] == "a .md file, not a model: Strata reads .json, .keras, .h5 and .hdf5 files")
+        #expect(reasons["labels.json"]?.contains("not a Keras model config") == true)
+        #expect(reasons["model.weights.h5"]?.contains("weights-only") == true)
+        #expect(reasons["pipe.h5"] == "a FIFO, not a regular file: never opened")
     }
 
     @Test func shardsTakeEveryNthModel() {

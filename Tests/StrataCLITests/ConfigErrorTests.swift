@@ -21,14 +21,14 @@ import Testing
     @Test func typoOfATopLevelKeySuggestsTheKey() throws {
         let e = try error("inputs:\n  - Examples\nfromats: [pdf]\n")
         #expect(e.place == "line 3, column 1, fromats")
-        #expect(e.message == "unknown key \"fromats\" (did you mean \"formats\"?); the keys allowed at the top level are: inputs, output, formats, forward, regression, templates, history, jobs")
+        #expect(e.message == "unknown key \"fromats\" (did you mean \"formats\"?); the keys allowed at the top level are: inputs, output, formats, forward, regression, templates, history, jobs, batch")
         #expect(e.description.hasPrefix("cfg.yml: line 3, column 1, fromats: unknown key"))
     }
 
     @Test func typoOfANestedKeyNamesItsPath() throws {
         let e = try error("forward:\n  enabled: true\n  wramup: 3\n")
         #expect(e.place == "line 3, column 3, forward.wramup")
-        #expect(e.message == "unknown key \"wramup\" (did you mean \"warmup\"?); the keys allowed under forward are: enabled, threads, warmup, runs, budget_seconds, seed, input_shapes, memory_limit")
+        #expect(e.message == "unknown key \"wramup\" (did you mean \"warmup\"?); the keys allowed under forward are: enabled, threads, warmup, runs, budget_seconds, seed, input_shapes, memory_limit, retime")
         let r = try error("regression:\n    fail_on_param_changes: true\n")
         #expect(r.place == "line 2, column 5, regression.fail_on_param_changes")
         #expect(r.message.contains("(did you mean \"fail_on_param_change\"?)"))
@@ -37,7 +37,7 @@ import Testing
     @Test func unknownKeyFarFromAnyListsTheAllowedOnes() throws {
         let e = try error("output: Out\ncolour: red\n")
         #expect(e.place == "line 2, column 1, colour")
-        #expect(e.message == "unknown key \"colour\"; the keys allowed at the top level are: inputs, output, formats, forward, regression, templates, history, jobs")
+        #expect(e.message == "unknown key \"colour\"; the keys allowed at the top level are: inputs, output, formats, forward, regression, templates, history, jobs, batch")
         #expect(!e.message.contains("did you mean"))
     }
 

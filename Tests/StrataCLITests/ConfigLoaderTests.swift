@@ -64,6 +64,7 @@ import Testing
             two_inputs.json: ["32x32x3", [10, 4]]
             single.h5: "128"
           memory_limit: 2G
+          retime: changed
         regression:
           latency_increase_percent: 2.5
           fail_on_param_change: no
@@ -71,6 +72,9 @@ import Testing
         templates: my/templates
         history: /var/lib/strata/history.sqlite
         jobs: 1
+        batch:
+          model_timeout: 60
+          model_memory: 8G
         """
 
     static let fullExpected = StrataConfig(
@@ -79,9 +83,10 @@ import Testing
             "vision/mobilenet.keras": [[224, 224, 3]],
             "two_inputs.json": [[32, 32, 3], [10, 4]],
             "single.h5": [[128]],
-        ], memoryLimit: 2 << 30),
+        ], memoryLimit: 2 << 30, retime: .changed),
         regression: RegressionConfig(latencyIncreasePercent: 2.5, failOnParamChange: false, failOnMissingModel: false),
-        templates: "my/templates", history: "/var/lib/strata/history.sqlite", jobs: 1)
+        templates: "my/templates", history: "/var/lib/strata/history.sqlite", jobs: 1,
+        batch: BatchConfig(modelTimeout: 60, modelMemory: 8 << 30))
 
     /// Every key set away from its default; formats come back in canonical order (md before json).
     @Test func everyKeyIsRead() throws {
@@ -116,6 +121,7 @@ import Testing
                 vision/mobilenet.keras:
                 - 224,224,3
               memory_limit: 2147483648
+              retime: changed
             regression:
               latency_increase_percent: 2.5
               fail_on_param_change: false
@@ -123,6 +129,9 @@ import Testing
             templates: my/templates
             history: /var/lib/strata/history.sqlite
             jobs: 1
+            batch:
+              model_timeout: 60
+              model_memory: 8589934592
 
             """)
         #expect(try Self.load(printed) == Self.fullExpected)
@@ -138,11 +147,11 @@ import Testing
         let file = Self.repository.appendingPathComponent("config/strata.yml").path
         #expect(try ConfigLoader.load(path: file) == .defaults)
         let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
-        for key in ConfigLoader.topKeys + ConfigLoader.forwardKeys + ConfigLoader.regressionKeys {
+        for key in ConfigLoader.topKeys + ConfigLoader.forwardKeys + ConfigLoader.regressionKeys + ConfigLoader.batchKeys {
             let index = try #require(lines.firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix(key + ":") }, "\(key) is in the file")
             let above = index > 0 ? lines[index - 1].trimmingCharacters(in: .whitespaces) : ""
             // Sections carry a comment; every value its default, stated just above it.
-            let section = key == "forward" || key == "regression"
+            let section = key == "forward" || key == "regression" || key == "batch"
             #expect(above.hasPrefix(section ? "# " : "# Default: "), "\(key) is commented just above")
         }
     }

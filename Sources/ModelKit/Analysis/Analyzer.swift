@@ -2,14 +2,16 @@
 /// structure. Pure: the same graph always gives the same analysis.
 public enum Analyzer {
     public static func analyze(_ graph: ModelGraph) -> ModelAnalysis {
-        analyze(graph, inputShapes: nil, parentTrainable: true)
+        WorkStage.enter("analysing")
+        return analyze(graph, inputShapes: nil, parentTrainable: true)
     }
 
     /// Analysis at a stated input size: `inputShapes` (batch axis included, one per model
     /// input in order) replace the declared input shapes, e.g. to count MACs for a model
     /// whose spatial dimensions are left open.
     public static func analyze(_ graph: ModelGraph, inputShapes: [TensorShape]) -> ModelAnalysis {
-        analyze(graph, inputShapes: inputShapes, parentTrainable: true)
+        WorkStage.enter("analysing")
+        return analyze(graph, inputShapes: inputShapes, parentTrainable: true)
     }
 
     /// The input shapes the model declares, in input order (nil where unknown).

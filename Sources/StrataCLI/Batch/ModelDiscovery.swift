@@ -37,6 +37,8 @@ public enum ModelDiscovery {
 
     /// Why a file is not a model, or nil when it may be one (the content decides when read).
     public static func whyNotModel(_ path: String) -> String? {
+        // A FIFO, socket or device would block or never end when read.
+        if let kind = FileKind.notRegular(path) { return "a \(kind), not a regular file: never opened" }
         let lower = path.lowercased()
         let ext = (lower as NSString).pathExtension
         guard extensions.contains(ext) else {

@@ -43,7 +43,6 @@ struct ModelJob {
     /// Reads and analyses the model.
     func prepare() throws -> (ModelGraph, ReportDocument, [TensorShape?]) {
         let graph = try ModelFileReader.read(job.path)
-        WorkStage.enter("analysing")
         var analysis: ModelAnalysis
         var shapes = Analyzer.declaredInputShapes(graph)
         if let dims = job.inputShapes {
@@ -78,7 +77,6 @@ struct ModelJob {
             for d in weights.diagnostics { log("warning: \(d.message)", always: true) }
             let profiler = ForwardProfiler(warmup: job.warmup, runs: job.runs, requestedThreads: job.forwardThreads,
                                            budget: ModelRunSetup.budget(seconds: job.budgetSeconds))
-            WorkStage.enter("timing the forward pass")
             let timing = try ModelRunSetup.time(graph: graph, weights: consume weights, inputs: inputs, profiler: profiler,
                                                 threads: job.forwardThreads, memoryLimit: job.memoryLimit)
             doc.timing = timing

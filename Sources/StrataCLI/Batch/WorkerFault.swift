@@ -3,7 +3,7 @@ import Foundation
 import ModelKit
 
 /// Faults a test can ask a worker for, to check that the batch contains each kind the way it
-/// contains a damaged file: `STRATA_TEST_FAULT=FILE:KIND[@STAGE]` in the batch's environment
+/// contains a damaged file: `STRATA_TEST_FAULT=FILE:KIND[@STAGE][;FILE:KIND[@STAGE]...]` in the batch's environment
 /// makes the worker of the model file named FILE (its last path component) fail with KIND
 /// when it enters the first stage that starts with STAGE (default: at once):
 /// `segv` (a null-pointer write in C), `abort` (abort(), as glibc on heap corruption),
@@ -15,11 +15,14 @@ enum WorkerFault {
     /// The fault asked for the model file at `path`: its kind and the stage prefix it waits
     /// for (nil: at once).
     static func asked(for path: String) -> (kind: String, stage: String?)? {
-        guard let spec = ProcessInfo.processInfo.environment[variable] else { return nil }
-        let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
-        guard parts.count == 2, parts[0] == (path as NSString).lastPathComponent else { return nil }
-        let kindAndStage = parts[1].split(separator: "@", maxSplits: 1).map(String.init)
-        return (kindAndStage[0], kindAndStage.count > 1 ? kindAndStage[1] : nil)
+        guard let specs = ProcessInfo.processInfo.environment[variable] else { return nil }
+        for spec in specs.split(separator: ";") {
+            let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2, parts[0] == (path as NSString).lastPathComponent else { continue }
+            let kindAndStage = parts[1].split(separator: "@", maxSplits: 1).map(String.init)
+            return (kindAndStage[0], kindAndStage.count > 1 ? kindAndStage[1] : nil)
+        }
+        return nil
     }
 
     static func fire(_ kind: String) {
