@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "strata_guard.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,7 +107,14 @@ void strata_guard_install_crash_handlers(void) {
     sa.sa_flags = SA_ONSTACK | SA_RESETHAND;
     sigemptyset(&sa.sa_mask);
     int signals[] = {SIGSEGV, SIGBUS, SIGABRT, SIGILL, SIGFPE, SIGTRAP};
-    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) sigaction(signals[i], &sa, NULL);
+    sigset_t unblock;
+    sigemptyset(&unblock);
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        sigaction(signals[i], &sa, NULL);
+        sigaddset(&unblock, signals[i]);
+    }
+    /* A parent may have started us with signals blocked; threads made later inherit this. */
+    pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
     strata_guard_no_core_dumps();
 }
 
@@ -118,6 +126,10 @@ void strata_guard_set_timeout(unsigned int seconds) {
     sa.sa_handler = on_alarm;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGALRM, &sa, NULL);
+    sigset_t unblock;
+    sigemptyset(&unblock);
+    sigaddset(&unblock, SIGALRM);
+    pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
     alarm(seconds);
 }
 

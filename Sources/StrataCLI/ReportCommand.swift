@@ -100,6 +100,10 @@ struct ReportCommand: OutputCommand {
         if w.started > 0 { run += String(format: ", the largest peak %.0f MB", Double(w.peakRSSKB) / 1024) + (w.peakModel.map { " (\($0))" } ?? "") }
         if w.reused > 0 { run += "; \(w.reused) unchanged model(s) kept their previous report (--force redoes them)" }
         lines.append(run + ".")
+        if let peak = ForwardProfiler.peakRSSBytes() {
+            lines.append(String(format: "Batch process peak memory: %.0f MB (%.1f models/s).", Double(peak) / 1_048_576,
+                                Double(outcome.index.entries.count) / max(outcome.seconds, 0.001)))
+        }
         if settings.forward {
             let timed = outcome.index.entries.filter { $0.latencyMs != nil }.count
             let notTimed = outcome.index.entries.filter { $0.notTimed != nil }

@@ -17,6 +17,7 @@ public enum StrataMain {
             var command = try StrataCommand.parseAsRoot(arguments)
             if guarded, let single = command as? SingleModelCommand {
                 WorkStage.guardSingleCommand(file: single.file, timeoutSeconds: single.timeout.seconds)
+                WorkerFault.armIfAsked(single.file, announce: nil)
             }
             if var c = command as? OutputCommand {
                 c.sink = output

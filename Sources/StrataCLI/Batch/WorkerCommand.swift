@@ -36,12 +36,7 @@ struct WorkerCommand: ParsableCommand {
         if getppid() != job.parentPid { throw CommandFailure("strata __worker: the batch that started this worker is gone") }
         WorkStage.limitMemory(bytes: job.addressSpaceLimit)
         WorkStage.setFile(job.path)
-        let fault = WorkerFault.asked(for: job.path)
-        WorkStage.observe { stage in
-            channel.send(.init(.stage, text: stage))
-            if let fault, let prefix = fault.stage, stage.hasPrefix(prefix) { WorkerFault.fire(fault.kind) }
-        }
-        if let fault, fault.stage == nil { WorkerFault.fire(fault.kind) }
+        WorkerFault.armIfAsked(job.path) { channel.send(.init(.stage, text: $0)) }
 
         let result = ModelJob(job: job, emit: { channel.send($0) }, waitForTurn: {
             // The batch writes "go" when this worker may time its model; end of input means

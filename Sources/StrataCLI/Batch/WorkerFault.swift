@@ -8,7 +8,8 @@ import ModelKit
 /// when it enters the first stage that starts with STAGE (default: at once):
 /// `segv` (a null-pointer write in C), `abort` (abort(), as glibc on heap corruption),
 /// `hang` (sleeps forever), `memory` (allocates and touches memory until stopped), `exit`
-/// (exits with code 7 without a result). Other workers and all other commands ignore it.
+/// (exits with code 7 without a result). The single-model commands (`summary`, `time`,
+/// `predict`, `render`) honour it too when run as the strata process; nothing else does.
 enum WorkerFault {
     static let variable = "STRATA_TEST_FAULT"
 
@@ -23,6 +24,18 @@ enum WorkerFault {
             return (kindAndStage[0], kindAndStage.count > 1 ? kindAndStage[1] : nil)
         }
         return nil
+    }
+
+    /// Streams every stage to `announce` (a worker's channel; nil: nowhere) and fires the
+    /// fault asked for `path`, if any, at its stage.
+    static func armIfAsked(_ path: String, announce: (@Sendable (String) -> Void)?) {
+        let fault = asked(for: path)
+        guard announce != nil || fault != nil else { return }
+        WorkStage.observe { stage in
+            announce?(stage)
+            if let fault, let prefix = fault.stage, stage.hasPrefix(prefix) { fire(fault.kind) }
+        }
+        if let fault, fault.stage == nil { fire(fault.kind) }
     }
 
     static func fire(_ kind: String) {
