@@ -30,7 +30,9 @@ test: deps
 # 2. render NASNetLarge (1,041 layers) to PDF + SVGs; Keras's plot_model (pydot + dot) on the
 #    same model;
 # 3. the batch over the 40 application configs without the forward pass, and over three
-#    models with it;
+#    models with it; the batch at scale (bench/batch_scale.sh): 40, 200 and 1,000 configs,
+#    first run and re-run over the unchanged folder, models/s, peak RSS of the batch process
+#    and of the largest worker;
 # 4. the forward pass at batch 1 with 1 and 2 threads on the seed model, MobileNetV2 and
 #    ResNet50 (fixed-seed weights, made once by real Keras into .bench-cache/forward/ as
 #    .keras and, exported by Keras, .onnx); ONNX Runtime on the same models, alternating;
@@ -60,6 +62,7 @@ bench: release
 	@/usr/bin/time -o /tmp/strata-bench-time.txt -f "Strata report on 3 models with the forward pass (seed, MobileNetV2, ResNet50; 5 warm-up + 30 timed + 30 per-layer runs each; all formats): %e s, peak RSS %M KB" \
 	  $(RELEASE_BIN) report /tmp/strata-bench-batch3/models --out /tmp/strata-bench-batch3/out --date 2026-01-01 2>/dev/null | tail -2
 	@cat /tmp/strata-bench-time.txt
+	@bench/batch_scale.sh $(RELEASE_BIN) 40 200 1000
 	@command -v dot >/dev/null 2>&1 || { [ "$$(id -u)" -eq 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; }
 	@$(MAKE) --no-print-directory bench-venv
 	$(BENCH_VENV)/bin/python bench/keras_reference.py --rounds 3 Tests/Fixtures/applications

@@ -29,10 +29,10 @@ for n in "${counts[@]}"; do
     end=$(date +%s.%N)
     secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
     batch=$(sed -n 's/^Batch process peak memory: \([0-9]*\) MB.*/\1/p' "$root/summary.txt")
-    worker=$(sed -n 's/.*the largest peak \([0-9]*\) MB.*/\1/p' "$root/summary.txt")
+    worker=$(sed -n 's/.*the largest peak \([0-9]*\) MB.*/\1 MB/p' "$root/summary.txt")
     reported=$(sed -n 's/^Reported \([0-9]*\) of \([0-9]*\) models.*/\1 of \2/p' "$root/summary.txt")
-    printf "Strata batch, %4d configs, %-7s run: %7.2f s, %6.1f models/s, batch peak RSS %s MB, largest worker peak RSS %s MB, reported %s\n" \
-      "$n" "$pass" "$secs" "$(awk -v n="$n" -v s="$secs" 'BEGIN { print n / s }')" "${batch:-?}" "${worker:-none ran}" "$reported"
+    printf "Strata batch, %4d configs, %-7s run: %7.2f s, %6.1f models/s, batch peak RSS %s MB, largest worker peak RSS %s, reported %s\n" \
+      "$n" "$pass" "$secs" "$(awk -v n="$n" -v s="$secs" 'BEGIN { print n / s }')" "${batch:-?}" "${worker:-none: no worker ran}" "$reported"
   done
 done
 rm -rf "$root"
