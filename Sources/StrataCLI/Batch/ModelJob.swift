@@ -25,6 +25,7 @@ struct ModelJob {
         } catch {
             return Self.failure(job, error: error)
         }
+        if job.probe == true { return probe(graph: graph, doc: doc) }
         if job.forward {
             emit(.init(.readyToTime))
             waitForTurn()
@@ -36,6 +37,22 @@ struct ModelJob {
         } catch {
             return Self.failure(job, error: error)
         }
+    }
+
+    /// The fuzzer's job: the model's weights read and checked against its analysis (when the
+    /// file carries any), and nothing else.
+    func probe(graph: ModelGraph, doc: ReportDocument) -> WorkerProtocol.Result {
+        do {
+            if try ModelFileReader.detect(job.path) != .json {
+                _ = try ModelWeights.load(path: job.path, analysis: doc.analysis)
+            }
+        } catch {
+            return Self.failure(job, error: error)
+        }
+        let entry = BatchIndex.Entry(id: job.id, reportFolder: job.reportFolder, name: job.id, file: job.id, status: .ok,
+                                     params: doc.analysis.totals.params, macs: doc.analysis.totals.macs)
+        let record = ModelRunRecord(modelId: job.id, name: doc.analysis.modelName, file: job.id, contentHash: job.contentHash, status: .ok)
+        return WorkerProtocol.Result(entry: entry, record: record, files: [])
     }
 
     func log(_ text: String, always: Bool = false) { emit(.init(.log, text: text, always: always)) }

@@ -51,6 +51,18 @@ public enum WorkerProtocol {
         public var addressSpaceLimit: Int?
         /// The batch's process id: the worker ends itself when its parent is gone.
         public var parentPid: Int32
+        /// `probe` (the fuzzer's): read, analyse and load the weights the file carries,
+        /// nothing timed, rendered or written; nil: the batch's report.
+        public var probe: Bool?
+    }
+
+    /// A probe job for the model file at `path`: read, analyse and load its weights in a
+    /// worker (what the fuzzer runs on each mutant).
+    static func probe(path: String, memoryBytes: Int?) -> Job {
+        Job(id: (path as NSString).lastPathComponent, path: path, reportFolder: "", stagingFolder: "", contentHash: nil,
+            previousExists: false, change: nil, formats: [], templates: nil, runDate: "", inputShapes: nil, forward: false,
+            forwardThreads: 1, warmup: 0, runs: 0, budgetSeconds: nil, memoryLimit: nil, seed: 0,
+            addressSpaceLimit: memoryBytes.map(WorkerExecutable.addressSpace(forResident:)), parentPid: getpid(), probe: true)
     }
 
     /// The outcome a worker sends last.
