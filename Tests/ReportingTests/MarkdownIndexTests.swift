@@ -21,7 +21,9 @@ import ModelKit
                   change: ModelChange(previousRunDate: "2026-01-01T03:00:00Z", previousParams: 1_000),
                   error: "old/model.h5: cannot open the HDF5 file: permission denied"),
         ], regressions: [.init(id: "vision/resnet8.keras", message: "parameter count changed: 78,000 -> 78,666")],
-        unavailable: ["pdf", "latency"])
+        unavailable: ["pdf", "latency"],
+        skipped: [.init(file: "notes/README.md", reason: "a .md file, not a model: Strata reads .json, .keras, .h5 and .hdf5 files"),
+                  .init(file: "labels|<b>.json", reason: "a JSON file that is not a Keras model config")])
     }
 
     @Test func golden() throws {
@@ -30,6 +32,15 @@ import ModelKit
 
     @Test func jsonGolden() throws {
         try Golden.compare(IndexJSON.render(Self.sample()), golden: "sample_index.json")
+    }
+
+    /// Files that are not models are listed with their reasons, names escaped.
+    @Test func skippedFilesAreListed() throws {
+        let md = try MarkdownIndex.render(Self.sample(), templatesFolder: nil)
+        #expect(md.contains("## Files that are not models\n\n- notes/README.md: a .md file, not a model\\: Strata reads .json, .keras, .h5 and .hdf5 files\n- labels\\|&lt;b&gt;.json: a JSON file that is not a Keras model config\n"), "\(md)")
+        let json = IndexJSON.render(Self.sample())
+        let parsed = try IndexJSON.parse(try JSONParser.parse(Array(json.utf8)), file: "index.json")
+        #expect(parsed.skipped == Self.sample().skipped, "index.json reads back (strata merge)")
     }
 
     /// Rows by hand: +666 of 78,000 is +0.85% -> `+0.9%`; 0.412 − 0.4 ms = +0.012 ms, +3.0%.
