@@ -17,7 +17,7 @@ struct ModelJob {
 
     /// Runs the job and returns its result.
     func run() -> WorkerProtocol.Result {
-        var graph: ModelGraph
+        let graph: ModelGraph
         var doc: ReportDocument
         var inputShapes: [TensorShape?]
         do {
@@ -29,7 +29,7 @@ struct ModelJob {
         if job.forward {
             emit(.init(.readyToTime))
             waitForTurn()
-            time(graph: &graph, doc: &doc, inputShapes: inputShapes)
+            time(graph: graph, doc: &doc, inputShapes: inputShapes)
             emit(.init(.timed))
         }
         do {
@@ -81,7 +81,7 @@ struct ModelJob {
     /// Times the model's forward pass (its weights, or weights from the seed for a config
     /// without them). A model that cannot run is still reported, with the reason instead of
     /// a timing; nothing is estimated.
-    func time(graph: inout ModelGraph, doc: inout ReportDocument, inputShapes: [TensorShape?]) {
+    func time(graph: ModelGraph, doc: inout ReportDocument, inputShapes: [TensorShape?]) {
         do {
             WorkStage.enter("preparing the forward pass")
             let inputs: [Tensor]
