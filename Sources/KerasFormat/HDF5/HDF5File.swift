@@ -27,6 +27,7 @@ public final class HDF5File: @unchecked Sendable {
     ///
     /// - Parameter displayName: the name for error messages; defaults to `path`.
     public init(path: String, displayName: String? = nil) throws {
+        WorkStage.enter("opening the HDF5 file")
         let name = displayName ?? path
         self.displayName = name
         self.image = nil
@@ -47,6 +48,7 @@ public final class HDF5File: @unchecked Sendable {
     /// Opens an HDF5 file image held in memory (for example `model.weights.h5` inside a
     /// `.keras` archive) without writing a temporary file. The bytes are copied once.
     public init(bytes: Data, displayName: String) throws {
+        WorkStage.enter("opening the HDF5 file")
         self.displayName = displayName
         guard HDF5File.hasSignature(bytes) else {
             throw StrataError(file: displayName, "not an HDF5 file: no HDF5 signature at offset 0 or at any user-block offset (512, 1024, 2048, ...)")
@@ -147,7 +149,8 @@ public final class HDF5File: @unchecked Sendable {
     /// The children of the group at `path`, in the order of their names as HDF5 indexes them
     /// (byte order: `dense`, `dense_1`, `dense_10`, `dense_2`).
     public func children(of path: String) throws -> [Child] {
-        try withGroup(path) { gid in
+        WorkStage.enter("listing the HDF5 group \(path)")
+        return try withGroup(path) { gid in
             var info = H5G_info_t()
             guard H5Gget_info(gid, &info) >= 0 else { throw failure(path, "cannot list the group") }
             var result: [Child] = []
@@ -167,6 +170,7 @@ public final class HDF5File: @unchecked Sendable {
     /// order by default, and HDF5 may reuse freed space for a later object, so this is a
     /// heuristic: usually right, not always.
     public func childrenInCreationOrder(of path: String) throws -> [Child] {
+        WorkStage.enter("listing the HDF5 group \(path)")
         let kids = try children(of: path)
         return kids.enumerated().sorted { a, b in
             switch (a.element.address, b.element.address) {
@@ -201,7 +205,8 @@ public final class HDF5File: @unchecked Sendable {
 
     /// The names of the attributes of the object at `path`, in name order.
     public func attributeNames(of path: String = "/") throws -> [String] {
-        try withObject(path) { oid in
+        WorkStage.enter("listing the attributes of \(path)")
+        return try withObject(path) { oid in
             var info = H5O_info_t()
             guard H5Oget_info2(oid, &info, UInt32(H5O_INFO_NUM_ATTRS)) >= 0 else { throw failure(path, "cannot read the object's header") }
             var names: [String] = []
@@ -240,7 +245,8 @@ public final class HDF5File: @unchecked Sendable {
     /// `layer_names`, `weight_names`). An empty attribute of any type (h5py writes an empty
     /// list as a 0-element float64 array) is an empty array.
     public func stringArrayAttribute(_ name: String, of path: String = "/") throws -> [String] {
-        try withObject(path) { oid in
+        WorkStage.enter("reading the HDF5 attribute \(name) of \(path)")
+        return try withObject(path) { oid in
             let exists = H5Aexists(oid, name)
             guard exists >= 0 else { throw failure(attributePlace(path, name), "cannot look up the attribute") }
             guard exists > 0 else {
@@ -307,7 +313,8 @@ public final class HDF5File: @unchecked Sendable {
 
     /// The shape and element type of the dataset at `path`.
     public func datasetInfo(_ path: String) throws -> DatasetInfo {
-        try withDataset(path) { did in try info(did, path) }
+        WorkStage.enter("reading the HDF5 dataset header \(path)")
+        return try withDataset(path) { did in try info(did, path) }
     }
 
     private func info(_ did: hid_t, _ path: String) throws -> DatasetInfo {
@@ -365,7 +372,8 @@ public final class HDF5File: @unchecked Sendable {
     ///
     /// - Parameter maxElements: refuse larger datasets (default 2^31 elements, 8 GiB).
     public func readFloats(_ path: String, maxElements: Int = 1 << 31) throws -> [Float] {
-        try withDataset(path) { did in
+        WorkStage.enter("reading the HDF5 dataset \(path)")
+        return try withDataset(path) { did in
             let meta = try info(did, path)
             let tid = H5Dget_type(did)
             guard tid >= 0 else { throw failure(path, "cannot read the dataset's type") }
