@@ -4,7 +4,7 @@ SWIFT ?= swift
 RELEASE_BIN = .build/release/strata
 EXAMPLES = $(sort $(wildcard Examples/*.json Examples/*.keras Examples/*.h5))
 
-.PHONY: deps build release report test bench bench-forward bench-forward-run bench-venv clean
+.PHONY: deps build release report test bench bench-forward bench-forward-run bench-venv fuzz fuzz-workers fuzz-swift clean
 
 deps:
 	@scripts/ensure-deps.sh
@@ -81,5 +81,30 @@ bench-venv:
 	@$(BENCH_VENV)/bin/python -c "import keras, onnxruntime, tf2onnx, pydot" 2>/dev/null || \
 	  $(BENCH_VENV)/bin/pip install -q $(BENCH_PIP)
 
+# Fuzzing (see README, "Fuzzing"): mutants of the fixtures through the batch's worker
+# isolation (FUZZ_SECONDS), then the Swift-side readers under libFuzzer (FUZZ_RUNS inputs).
+# Findings are saved into Tests/Fixtures/fuzz/ and listed in its findings.tsv; both
+# targets exit 1 when they find something new.
+FUZZ_SECONDS ?= 300
+FUZZ_RUNS ?= 100000
+FUZZ_SEED ?= $(shell date +%s)
+FUZZ_SEEDS = Examples Tests/Fixtures/reference Tests/Fixtures/containers
+LIBFUZZ_BIN = .build-fuzz/x86_64-unknown-linux-gnu/release/strata-libfuzz
+fuzz:
+	@$(MAKE) --no-print-directory fuzz-workers; a=$$?; $(MAKE) --no-print-directory fuzz-swift; b=$$?; exit $$((a | b))
+
+fuzz-workers: release
+	$(RELEASE_BIN) fuzz $(FUZZ_SEEDS) --seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED) --out Tests/Fixtures/fuzz
+
+fuzz-swift: deps
+	$(SWIFT) build -c release --scratch-path .build-fuzz --product strata-libfuzz \
+	  -Xswiftc -sanitize=fuzzer -Xswiftc -DSTRATA_LIBFUZZER -Xswiftc -use-ld=lld
+	@rm -rf .build-fuzz/corpus && mkdir -p .build-fuzz/corpus Tests/Fixtures/fuzz/swift
+	@cp Examples/*.json Examples/*.keras .build-fuzz/corpus/
+	@for d in Tests/Fixtures/reference/*/; do n=$$(basename $$d); \
+	  for f in $$d/model.json $$d/model.keras; do [ -f $$f ] && cp $$f .build-fuzz/corpus/$$n.$${f##*.}; done; done; true
+	$(LIBFUZZ_BIN) .build-fuzz/corpus -runs=$(FUZZ_RUNS) -max_len=500000 -timeout=10 -rss_limit_mb=2048 \
+	  -artifact_prefix=Tests/Fixtures/fuzz/swift/ -print_final_stats=1
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

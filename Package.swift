@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .executable(name: "strata", targets: ["strata"]),
         .executable(name: "strata-bench", targets: ["StrataBench"]),
+        .executable(name: "strata-libfuzz", targets: ["StrataLibFuzz"]),
         .library(name: "ModelKit", targets: ["ModelKit"]),
         .library(name: "KerasFormat", targets: ["KerasFormat"]),
     ],
@@ -33,6 +34,7 @@ let package = Package(
             providers: [.apt(["libgraphviz-dev"])]
         ),
         .systemLibrary(name: "CLinux"),
+        .systemLibrary(name: "CLibFuzzer"),
         .systemLibrary(name: "CDNNL"),
         .target(name: "CGuard"),
         .target(name: "Kernels", dependencies: ["CDNNL"]),
@@ -48,12 +50,14 @@ let package = Package(
         .target(
             name: "StrataCLI",
             dependencies: [
-                "ModelKit", "KerasFormat", "Reporting", "CairoRendering", "GraphvizLayout", "History", "CLinux",
+                "ModelKit", "KerasFormat", "Reporting", "CairoRendering", "GraphvizLayout", "History", "CLinux", "CGuard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
         .executableTarget(name: "strata", dependencies: ["StrataCLI"]),
+        .executableTarget(name: "StrataLibFuzz", dependencies: ["KerasFormat", "ModelKit", "CLibFuzzer"], path: "Sources/StrataLibFuzz"),
         .executableTarget(name: "StrataBench", dependencies: ["KerasFormat", "ModelKit"], path: "Sources/StrataBench"),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "ModelKitTests", dependencies: ["ModelKit"]),

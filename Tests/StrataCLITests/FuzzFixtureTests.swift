@@ -18,6 +18,23 @@ import Testing
         #expect(Self.damaged.filter { $0.hasPrefix("hang-") }.count == 3)
     }
 
+    /// findings.tsv lists exactly the files of the folder.
+    @Test func findingsListEveryFile() throws {
+        let tsv = try String(contentsOfFile: Self.fuzz + "/findings.tsv", encoding: .utf8)
+        let listed = tsv.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { String($0.split(separator: "\t")[0]) }
+        #expect(listed.sorted() == Self.damaged)
+    }
+
+    /// Inputs libFuzzer found in the Swift-side readers (none so far) read to a clean error.
+    @Test func swiftReaderFindingsReadCleanly() throws {
+        let folder = Self.fuzz + "/swift"
+        for name in ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted() where !name.hasPrefix(".") {
+            let r = try BatchIsolationTests.strata(["summary", folder + "/" + name, "--model-timeout", "10"])
+            #expect(r.code == 0 || r.code == 1, "\(name): \(r.err)")
+            #expect(!r.err.contains("crashed (") && !r.err.contains("stopped after"), "\(name): \(r.err)")
+        }
+    }
+
     @Test func batchOverGoodAndDamagedModelsCompletes() throws {
         let root = try BatchIsolationTests.folder(["good.keras": "seed_resnet8/model.keras", "good_nested.json": "case_nested/model.json",
                                                    "good_multi.keras": "case_multi_io/model.keras"])

@@ -58,7 +58,7 @@ public enum WorkerProtocol {
 
     /// A probe job for the model file at `path`: read, analyse and load its weights in a
     /// worker (what the fuzzer runs on each mutant).
-    static func probe(path: String, memoryBytes: Int?) -> Job {
+    static func probeJob(path: String, memoryBytes: Int?) -> Job {
         Job(id: (path as NSString).lastPathComponent, path: path, reportFolder: "", stagingFolder: "", contentHash: nil,
             previousExists: false, change: nil, formats: [], templates: nil, runDate: "", inputShapes: nil, forward: false,
             forwardThreads: 1, warmup: 0, runs: 0, budgetSeconds: nil, memoryLimit: nil, seed: 0,
