@@ -44,7 +44,8 @@ import Testing
         let out = root + "/out"
         let start = Date()
         let r = try BatchIsolationTests.strata(["report", root + "/models", "--out", out, "--config", try BatchIsolationTests.config(root),
-                                                "--date", "2026-01-01T00:00:00Z", "--model-timeout", "8", "--format", "json,md"])
+                                                "--date", "2026-01-01T00:00:00Z", "--model-timeout", "8", "--model-memory", "1G",
+                                                "--format", "json,md"])
         #expect(Date().timeIntervalSince(start) < 180, "within minutes")
         #expect(r.code == 1, "\(r.out)\n\(r.err)")
         #expect(r.out.contains("Reported 3 of 14 models"), "\(r.out)")
@@ -61,7 +62,8 @@ import Testing
             if name.hasPrefix("crash-") {
                 #expect(error.contains("crashed (SIG") && error.contains("while reading the HDF5 attribute"), "\(name): \(error)")
             } else {
-                #expect(error.contains("stopped after 8 s while"), "\(name): \(error)")
+                // A hang that also allocates (hang-nested-1045) may meet the memory limit first.
+                #expect(error.contains("stopped after 8 s while") || error.contains("memory limit while"), "\(name): \(error)")
             }
         }
     }

@@ -157,7 +157,7 @@ struct FuzzTally {
 
 /// The saved findings of a folder: `findings.tsv` (file, seed file, mutation, reason) and
 /// the mutants themselves. A finding is new when no saved one has the same signature: its
-/// kind and its reason without the numbers (the same crash at the same stage is one).
+/// kind and its reason without numbers and paths (the same crash at the same stage is one).
 struct FuzzFindings {
     let folder: String
     var index: String { (folder as NSString).appendingPathComponent("findings.tsv") }
@@ -182,9 +182,11 @@ struct FuzzFindings {
 
     static func insideHDF5(_ reason: String) -> Bool { reason.contains("HDF5") || reason.contains("weight index") }
 
-    /// The kind and the reason with digits removed.
+    /// The kind and the reason without numbers and HDF5 paths: the same failure at the same
+    /// kind of stage in another layer (`weight_names of /model_weights/dense_2`) is one.
     static func signature(_ reason: String) -> String {
-        kind(reason) + ":" + String(reason.filter { !$0.isNumber })
+        let words = reason.split(separator: " ").map { $0.hasPrefix("/") ? "/…" : String($0) }
+        return kind(reason) + ":" + String(words.joined(separator: " ").filter { !$0.isNumber })
     }
 
     /// Saves `mutant` when its failure is new; returns the saved file's name.
