@@ -51,4 +51,47 @@ static inline void strata_h5_error_message(char *buf, size_t size) {
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, strata_h5_error_walker, &t);
     H5Eclear2(H5E_DEFAULT);
 }
+/* Where and how a dataset's values are stored, read from its creation property list, for
+   checks before H5Dread: a damaged layout message can send libhdf5 past the end of the file. */
+typedef struct {
+    int layout;                /* H5D_layout_t: 0 compact, 1 contiguous, 2 chunked, 3 virtual; -1 unreadable */
+    unsigned long long offset; /* contiguous: the values' address in the file; HADDR_UNDEF when none */
+    unsigned long long storage;/* bytes allocated for the values */
+    int chunk_rank;            /* chunked: rank of the chunk dimensions */
+    unsigned long long chunk[32];
+    int nfilters;
+    int filter[16];            /* filter ids, in pipeline order */
+    int filter_available[16];  /* H5Zfilter_avail for each */
+} strata_h5d_storage;
+
+static inline int strata_h5d_storage_of(hid_t did, strata_h5d_storage *out) {
+    memset(out, 0, sizeof *out);
+    out->layout = -1;
+    hid_t dcpl = H5Dget_create_plist(did);
+    if (dcpl < 0) return -1;
+    out->layout = (int)H5Pget_layout(dcpl);
+    out->offset = (unsigned long long)H5Dget_offset(did);
+    out->storage = (unsigned long long)H5Dget_storage_size(did);
+    if (out->layout == H5D_CHUNKED) {
+        hsize_t dims[32];
+        int rank = H5Pget_chunk(dcpl, 32, dims);
+        out->chunk_rank = rank;
+        for (int i = 0; i < rank && i < 32; i++) out->chunk[i] = dims[i];
+    }
+    int n = H5Pget_nfilters(dcpl);
+    out->nfilters = n;
+    for (int i = 0; i < n && i < 16; i++) {
+        unsigned flags = 0, config = 0;
+        size_t nelmts = 0;
+        char name[64];
+        H5Z_filter_t id = H5Pget_filter2(dcpl, (unsigned)i, &flags, &nelmts, NULL, sizeof name, name, &config);
+        out->filter[i] = (int)id;
+        out->filter_available[i] = id >= 0 ? (H5Zfilter_avail(id) > 0) : 0;
+    }
+    H5Pclose(dcpl);
+    return 0;
+}
+
+static inline unsigned long long strata_haddr_undef(void) { return (unsigned long long)HADDR_UNDEF; }
+
 #endif

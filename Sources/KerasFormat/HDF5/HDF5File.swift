@@ -16,6 +16,8 @@ public final class HDF5File: @unchecked Sendable {
     public let displayName: String
 
     private let fileID: hid_t
+    /// The file's size in bytes: what a dataset's stored values must fit in.
+    public let fileSize: UInt64
     /// The file image for a file opened from memory; HDF5 reads it in place and does not
     /// free it (`H5LT_FILE_IMAGE_DONT_COPY | DONT_RELEASE`), so it lives until `deinit`.
     private let image: UnsafeMutableRawBufferPointer?
@@ -38,6 +40,8 @@ public final class HDF5File: @unchecked Sendable {
             throw StrataError(file: name, "not an HDF5 file: no HDF5 signature at offset 0 or at any user-block offset (512, 1024, 2048, ...)")
         }
         strata_h5_quiet()
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        self.fileSize = (attributes?[.size] as? NSNumber)?.uint64Value ?? UInt64.max
         let id = H5Fopen(path, strata_h5f_acc_rdonly(), hid_t(H5P_DEFAULT))
         guard id >= 0 else {
             throw StrataError(file: name, "cannot open the HDF5 file (corrupt or truncated?)" + HDF5File.libraryMessage())
@@ -53,6 +57,7 @@ public final class HDF5File: @unchecked Sendable {
         guard HDF5File.hasSignature(bytes) else {
             throw StrataError(file: displayName, "not an HDF5 file: no HDF5 signature at offset 0 or at any user-block offset (512, 1024, 2048, ...)")
         }
+        self.fileSize = UInt64(bytes.count)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 16)
         bytes.copyBytes(to: buffer)
         strata_h5_quiet()
@@ -386,12 +391,93 @@ public final class HDF5File: @unchecked Sendable {
                 throw StrataError(file: displayName, place: path, "dataset of shape \(meta.shape) is larger than \(maxElements) elements")
             }
             if count == 0 { return [] }
+            try checkStorage(did, path, count: count, dtype: meta.dtype)
             var values = [Float](repeating: 0, count: count)
             let status = values.withUnsafeMutableBytes { buf in
                 H5Dread(did, strata_h5t_native_float(), strata_h5s_all(), strata_h5s_all(), hid_t(H5P_DEFAULT), buf.baseAddress)
             }
             guard status >= 0 else { throw failure(path, "cannot read \(count) \(meta.dtype) values (corrupt or truncated file?)") }
             return values
+        }
+    }
+
+    /// Checks what can be checked of a dataset's storage before libhdf5 reads it, so that a
+    /// damaged layout is a clean error rather than a read past the end of the file: the
+    /// element size, the values' place and size against the file's size, the chunk
+    /// dimensions, and that every filter of the pipeline is one libhdf5 has.
+    private func checkStorage(_ did: hid_t, _ path: String, count: Int, dtype: DType) throws {
+        func refuse(_ what: String) -> StrataError {
+            StrataError(file: displayName, place: path, what + " (the file is damaged)")
+        }
+        let elementSize = try elementBytes(did, path)
+        var s = strata_h5d_storage()
+        guard strata_h5d_storage_of(did, &s) == 0, s.layout >= 0 else { throw failure(path, "cannot read the dataset's storage layout") }
+        let (needed, overflow) = UInt64(count).multipliedReportingOverflow(by: UInt64(elementSize))
+        guard !overflow else { throw refuse("\(count) values of \(elementSize) bytes do not fit in memory") }
+        switch Int(s.layout) {
+        case Int(H5D_CONTIGUOUS.rawValue):
+            if s.offset != strata_haddr_undef() {
+                guard s.storage == needed else {
+                    throw refuse("the dataset stores \(s.storage) bytes where its shape and type need \(needed)")
+                }
+                let (end, over) = s.offset.addingReportingOverflow(s.storage)
+                guard !over, end <= fileSize else {
+                    throw refuse("the values (bytes \(s.offset) to \(over ? UInt64.max : end)) lie beyond the end of the file (\(fileSize) bytes)")
+                }
+            }
+        case Int(H5D_CHUNKED.rawValue):
+            let chunk = withUnsafeBytes(of: s.chunk) { Array($0.bindMemory(to: UInt64.self).prefix(Int(max(0, s.chunk_rank)))) }
+            guard chunk.count == (try datasetRank(did, path)), chunk.allSatisfy({ $0 > 0 }) else {
+                throw refuse("chunk dimensions \(chunk) do not fit the dataset")
+            }
+            let (chunkBytes, over) = chunk.reduce((UInt64(elementSize), false)) { acc, d in
+                let (p, o) = acc.0.multipliedReportingOverflow(by: d); return (p, acc.1 || o)
+            }
+            guard !over, chunkBytes <= 4 << 30 else { throw refuse("chunks of \(chunk) elements exceed HDF5's 4 GiB chunk limit") }
+            guard s.storage <= fileSize else {
+                throw refuse("the dataset claims \(s.storage) bytes of storage in a file of \(fileSize) bytes")
+            }
+            let filters = withUnsafeBytes(of: s.filter) { Array($0.bindMemory(to: Int32.self).prefix(Int(min(16, max(0, s.nfilters))))) }
+            let available = withUnsafeBytes(of: s.filter_available) { Array($0.bindMemory(to: Int32.self).prefix(filters.count)) }
+            guard s.nfilters <= 16 else { throw refuse("\(s.nfilters) filters in the pipeline") }
+            if let missing = zip(filters, available).first(where: { $0.1 == 0 }) {
+                throw StrataError(file: displayName, place: path, "compressed with HDF5 filter \(missing.0), which this libhdf5 does not have")
+            }
+        case Int(H5D_COMPACT.rawValue):
+            guard s.storage == needed else {
+                throw refuse("the dataset stores \(s.storage) bytes where its shape and type need \(needed)")
+            }
+        default:
+            throw StrataError(file: displayName, place: path, "a virtual dataset (values in other files); Strata reads only values stored in the model's own file")
+        }
+    }
+
+    /// Bytes per stored element: 1, 2, 4 or 8 for the numbers Keras stores.
+    private func elementBytes(_ did: hid_t, _ path: String) throws -> Int {
+        let tid = H5Dget_type(did)
+        guard tid >= 0 else { throw failure(path, "cannot read the dataset's type") }
+        defer { H5Tclose(tid) }
+        let size = H5Tget_size(tid)
+        guard [1, 2, 4, 8].contains(size) else {
+            throw StrataError(file: displayName, place: path, "elements of \(size) bytes; a number stored by Keras has 1, 2, 4 or 8 (the file is damaged)")
+        }
+        return size
+    }
+
+    private func datasetRank(_ did: hid_t, _ path: String) throws -> Int {
+        let sid = H5Dget_space(did)
+        guard sid >= 0 else { throw failure(path, "cannot read the dataset's dataspace") }
+        defer { H5Sclose(sid) }
+        return Int(H5Sget_simple_extent_ndims(sid))
+    }
+
+    /// The storage of the dataset at `path` (layout, place of contiguous values, bytes):
+    /// what `readFloats` checks; tests use it to damage a file on purpose.
+    public func storage(of path: String) throws -> (layout: Int, offset: UInt64?, bytes: UInt64) {
+        try withDataset(path) { did in
+            var s = strata_h5d_storage()
+            guard strata_h5d_storage_of(did, &s) == 0 else { throw failure(path, "cannot read the dataset's storage layout") }
+            return (Int(s.layout), s.offset == strata_haddr_undef() ? nil : s.offset, s.storage)
         }
     }
 
