@@ -4,10 +4,10 @@ import Foundation
 ///
 /// The same seed gives the same sequence on every platform and run: no system randomness,
 /// no dependence on dictionary or thread order.
-struct SeededGenerator {
+public struct SeededGenerator: Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
     /// A stream for one weight: the run's seed, the initializer's own `seed` (when the config
     /// has one) and a stable hash of the layer path and weight name.
@@ -17,7 +17,7 @@ struct SeededGenerator {
         state = s
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         return Self.mix(state)
     }

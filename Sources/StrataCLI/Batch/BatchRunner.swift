@@ -70,6 +70,8 @@ public struct BatchRunner: Sendable {
         var records: [ModelRunRecord] = []
         var workers = Workers()
         var queue = models.makeIterator()
+        // What each running model's report is made from, stored with its result once published.
+        var keys: [String: ModelResultStore.Key] = [:]
         let pool = WorkerPool(limits: .init(executable: executable, jobs: settings.jobs, timeoutSeconds: settings.modelTimeout,
                                             memoryBytes: settings.modelMemory))
         pool.run(next: {
@@ -88,6 +90,7 @@ public struct BatchRunner: Sendable {
                     continue
                 }
                 workers.started += 1
+                keys[found.id] = key
                 return WorkerProtocol.Job(
                     id: found.id, path: found.path, reportFolder: folder, stagingFolder: publisher.stagingFolder(for: folder),
                     contentHash: hash, previousExists: previousExists, change: change,
@@ -105,14 +108,13 @@ public struct BatchRunner: Sendable {
             case .log(let job, let text, let always):
                 progress.stageResult(job.id, text, always: always)
             case .finished(let job, let outcome):
+                let key = keys.removeValue(forKey: job.id)
                 var result = outcome.result ?? ModelJob.failure(job, message: "\(job.path): \(outcome.failure ?? "failed")")
                 if outcome.peakRSSKB > workers.peakRSSKB { workers.peakRSSKB = outcome.peakRSSKB; workers.peakModel = job.id }
                 if result.entry.status == .ok {
                     do {
                         try publisher.publish(job.stagingFolder, to: job.reportFolder)
-                        if let hash = job.contentHash {
-                            let key = ModelResultStore.Key(contentHash: hash, strataVersion: StrataVersion.current,
-                                                           configuration: ModelResultStore.configurationKey(base: configurationBase, inputShapes: job.inputShapes))
+                        if let key {
                             var entry = result.entry
                             entry.change = nil
                             store.save(.init(schema: ModelResultStore.schema, key: key, entry: entry, record: result.record, files: result.files), job.reportFolder)

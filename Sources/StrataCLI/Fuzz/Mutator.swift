@@ -1,4 +1,5 @@
 import Foundation
+import KerasFormat
 import ZIPFoundation
 
 /// Makes mutants of model files for `strata fuzz`: bit flips, truncations, inserted and
@@ -10,24 +11,9 @@ import ZIPFoundation
 ///
 /// Deterministic: the same seed gives the same mutants.
 struct Mutator {
-    /// SplitMix64: small, fast, and the same on every machine.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        /// A whole number in 0..<n (n > 0).
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
-        mutating func byte() -> UInt8 { UInt8(truncatingIfNeeded: next()) }
-    }
+    var random: SeededGenerator
 
-    var random: Random
-
-    init(seed: UInt64) { random = Random(state: seed) }
+    init(seed: UInt64) { random = SeededGenerator(seed: seed) }
 
     /// A mutant of `bytes`, and what was done to them.
     mutating func mutate(_ bytes: [UInt8]) -> (bytes: [UInt8], what: String) {
@@ -97,4 +83,10 @@ struct Mutator {
         guard let zipped = out.data else { return mutate(bytes) }
         return (Array(zipped), "\(entries[target].path): \(what) (zipped anew)")
     }
+}
+
+extension SeededGenerator {
+    /// A whole number in 0..<n (n > 0).
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
+    mutating func byte() -> UInt8 { UInt8(truncatingIfNeeded: next()) }
 }
