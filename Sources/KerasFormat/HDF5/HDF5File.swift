@@ -391,6 +391,7 @@ public final class HDF5File: @unchecked Sendable {
                 throw StrataError(file: displayName, place: path, "dataset of shape \(meta.shape) is larger than \(maxElements) elements")
             }
             if count == 0 { return [] }
+            try checkNumericType(did, path)
             try checkStorage(did, path, count: count, dtype: meta.dtype)
             var values = [Float](repeating: 0, count: count)
             let status = values.withUnsafeMutableBytes { buf in
@@ -469,6 +470,46 @@ public final class HDF5File: @unchecked Sendable {
         guard sid >= 0 else { throw failure(path, "cannot read the dataset's dataspace") }
         defer { H5Sclose(sid) }
         return Int(H5Sget_simple_extent_ndims(sid))
+    }
+
+    /// The float layouts Keras stores, by size in bytes: precision, sign bit, exponent
+    /// position and size, mantissa position and size, exponent bias (IEEE 754 half, single,
+    /// double, and bfloat16).
+    private static let floatFields: [Int: [[Int]]] = [
+        2: [[16, 15, 10, 5, 0, 10, 15], [16, 15, 7, 8, 0, 7, 127]],
+        4: [[32, 31, 23, 8, 0, 23, 127]],
+        8: [[64, 63, 52, 11, 0, 52, 1023]],
+    ]
+
+    /// Checks that the dataset's element type is one Keras writes: an integer of whole bytes
+    /// or an IEEE 754 half, single or double (or bfloat16) float, little- or big-endian.
+    /// libhdf5 converts whatever float layout the file declares: a damaged datatype message
+    /// gives wrong values without any error (a 4-byte float with a 255-bit mantissa, an
+    /// 8-byte float of 32 bits: Tests/Fixtures/fuzz/fixed/), or, with an element size of
+    /// gigabytes, conversion buffers that exhaust the memory.
+    private func checkNumericType(_ did: hid_t, _ path: String) throws {
+        let tid = H5Dget_type(did)
+        guard tid >= 0 else { throw failure(path, "cannot read the dataset's type") }
+        defer { H5Tclose(tid) }
+        let size = H5Tget_size(tid), precision = H5Tget_precision(tid), offset = Int(H5Tget_offset(tid))
+        let order = H5Tget_order(tid)
+        func refuse(_ what: String) -> StrataError {
+            StrataError(file: displayName, place: path, "the values' type is \(what); Keras stores whole-byte integers and IEEE (or bfloat16) floats (the file is damaged)")
+        }
+        guard order == H5T_ORDER_LE || order == H5T_ORDER_BE else { throw refuse("numbers of \(size) bytes in byte order \(order.rawValue)") }
+        if H5Tget_class(tid) == H5T_INTEGER {
+            guard precision == size * 8, offset == 0 else {
+                throw refuse("an integer of \(size) bytes with \(precision) bits of precision at bit \(offset)")
+            }
+            return
+        }
+        var spos = 0, epos = 0, esize = 0, mpos = 0, msize = 0
+        guard H5Tget_fields(tid, &spos, &epos, &esize, &mpos, &msize) >= 0 else { throw failure(path, "cannot read the float type's bit fields") }
+        let fields = [precision, spos, epos, esize, mpos, msize, H5Tget_ebias(tid)]
+        guard Self.floatFields[size]?.contains(fields) == true, offset == 0, H5Tget_norm(tid) == H5T_NORM_IMPLIED else {
+            throw refuse("a float of \(size) bytes with \(precision) bits of precision at bit \(offset): sign bit \(spos), exponent of \(esize) bits at \(epos) "
+                + "(bias \(fields[6])), mantissa of \(msize) bits at \(mpos)")
+        }
     }
 
     /// The storage of the dataset at `path` (layout, place of contiguous values, bytes):
