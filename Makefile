@@ -88,7 +88,7 @@ bench-venv:
 FUZZ_SECONDS ?= 300
 FUZZ_RUNS ?= 100000
 FUZZ_SEED ?= $(shell date +%s)
-FUZZ_SEEDS = Examples Tests/Fixtures/reference Tests/Fixtures/containers
+FUZZ_SEEDS = Examples Tests/Fixtures/reference Tests/Fixtures/containers Tests/Fixtures/execution
 LIBFUZZ_BIN = .build-fuzz/x86_64-unknown-linux-gnu/release/strata-libfuzz
 fuzz:
 	@$(MAKE) --no-print-directory fuzz-workers; a=$$?; $(MAKE) --no-print-directory fuzz-swift; b=$$?; exit $$((a | b))
@@ -103,6 +103,8 @@ fuzz-swift: deps
 	@cp Examples/*.json Examples/*.keras .build-fuzz/corpus/
 	@for d in Tests/Fixtures/reference/*/; do n=$$(basename $$d); \
 	  for f in $$d/model.json $$d/model.keras; do [ -f $$f ] && cp $$f .build-fuzz/corpus/$$n.$${f##*.}; done; done; true
+	@for f in Tests/Fixtures/layers/*/model*.json Tests/Fixtures/execution/*/*/model.keras; do \
+	  cp $$f .build-fuzz/corpus/$$(echo $$f | cut -d/ -f3- | tr / _); done
 	$(LIBFUZZ_BIN) .build-fuzz/corpus -runs=$(FUZZ_RUNS) -max_len=500000 -timeout=10 -rss_limit_mb=2048 \
 	  -artifact_prefix=Tests/Fixtures/fuzz/swift/ -print_final_stats=1
 
