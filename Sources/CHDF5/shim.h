@@ -18,6 +18,12 @@ static inline unsigned strata_h5lt_dont_copy_dont_release(void) {
     return H5LT_FILE_IMAGE_DONT_COPY | H5LT_FILE_IMAGE_DONT_RELEASE;
 }
 
+/* Keeps libhdf5 from registering its exit handler (H5_term_library). A damaged file can
+   corrupt libhdf5's free lists during a read that fails cleanly; the handler would then
+   abort the process at exit, after Strata has reported the clean error. Must run before
+   any other HDF5 call; later calls do nothing. */
+static inline void strata_h5_no_atexit(void) { H5dont_atexit(); }
+
 /* Silence HDF5's own error printing; errors are reported by Strata with context.
    In a thread-safe build the setting is per thread, so call it before every operation. */
 static inline void strata_h5_quiet(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }

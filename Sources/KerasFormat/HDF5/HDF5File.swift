@@ -22,6 +22,10 @@ public final class HDF5File: @unchecked Sendable {
     /// free it (`H5LT_FILE_IMAGE_DONT_COPY | DONT_RELEASE`), so it lives until `deinit`.
     private let image: UnsafeMutableRawBufferPointer?
 
+    /// libhdf5 set up without its exit handler (see `strata_h5_no_atexit`), once, before
+    /// the first HDF5 call of the process.
+    private static let library: Void = strata_h5_no_atexit()
+
     /// The 8-byte HDF5 format signature, `\x89HDF\r\n\x1a\n`.
     public static let signature: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
 
@@ -30,6 +34,7 @@ public final class HDF5File: @unchecked Sendable {
     /// - Parameter displayName: the name for error messages; defaults to `path`.
     public init(path: String, displayName: String? = nil) throws {
         WorkStage.enter("opening the HDF5 file")
+        HDF5File.library
         let name = displayName ?? path
         self.displayName = name
         self.image = nil
@@ -53,6 +58,7 @@ public final class HDF5File: @unchecked Sendable {
     /// `.keras` archive) without writing a temporary file. The bytes are copied once.
     public init(bytes: Data, displayName: String) throws {
         WorkStage.enter("opening the HDF5 file")
+        HDF5File.library
         self.displayName = displayName
         guard HDF5File.hasSignature(bytes) else {
             throw StrataError(file: displayName, "not an HDF5 file: no HDF5 signature at offset 0 or at any user-block offset (512, 1024, 2048, ...)")

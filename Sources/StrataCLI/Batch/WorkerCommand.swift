@@ -44,6 +44,10 @@ struct WorkerCommand: ParsableCommand {
             guard readLine() != nil else { Glibc.exit(1) }
         }).run()
         channel.send(.init(.result, result: result))
+        // Done: end without exit handlers. A native library that a damaged file left in a bad
+        // state can crash in them (libhdf5's does), which would turn a complete result into
+        // a crash.
+        _exit(0)
     }
 }
 
