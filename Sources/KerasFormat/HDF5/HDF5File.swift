@@ -388,8 +388,8 @@ public final class HDF5File: @unchecked Sendable {
             let meta = try info(did, path)
             let tid = H5Dget_type(did)
             guard tid >= 0 else { throw failure(path, "cannot read the dataset's type") }
+            defer { H5Tclose(tid) }
             let cls = H5Tget_class(tid)
-            H5Tclose(tid)
             guard cls == H5T_FLOAT || cls == H5T_INTEGER else {
                 throw StrataError(file: displayName, place: path, "cannot read a dataset of type \(meta.dtype) as numbers")
             }
@@ -397,8 +397,8 @@ public final class HDF5File: @unchecked Sendable {
                 throw StrataError(file: displayName, place: path, "dataset of shape \(meta.shape) is larger than \(maxElements) elements")
             }
             if count == 0 { return [] }
-            try checkNumericType(did, path)
-            try checkStorage(did, path, count: count, dtype: meta.dtype)
+            try checkNumericType(tid, path)
+            try checkStorage(did, path, count: count, rank: meta.shape.count, elementSize: try elementBytes(tid, path))
             var values = [Float](repeating: 0, count: count)
             let status = values.withUnsafeMutableBytes { buf in
                 H5Dread(did, strata_h5t_native_float(), strata_h5s_all(), strata_h5s_all(), hid_t(H5P_DEFAULT), buf.baseAddress)
@@ -410,13 +410,13 @@ public final class HDF5File: @unchecked Sendable {
 
     /// Checks what can be checked of a dataset's storage before libhdf5 reads it, so that a
     /// damaged layout is a clean error rather than a read past the end of the file: the
-    /// element size, the values' place and size against the file's size, the chunk
-    /// dimensions, and that every filter of the pipeline is one libhdf5 has.
-    private func checkStorage(_ did: hid_t, _ path: String, count: Int, dtype: DType) throws {
+    /// values' place and size against their `count` elements of `elementSize` bytes and the
+    /// file's size, the chunk dimensions against the dataset's `rank`, and that every filter
+    /// of the pipeline is one libhdf5 has.
+    private func checkStorage(_ did: hid_t, _ path: String, count: Int, rank: Int, elementSize: Int) throws {
         func refuse(_ what: String) -> StrataError {
             StrataError(file: displayName, place: path, what + " (the file is damaged)")
         }
-        let elementSize = try elementBytes(did, path)
         var s = strata_h5d_storage()
         guard strata_h5d_storage_of(did, &s) == 0, s.layout >= 0 else { throw failure(path, "cannot read the dataset's storage layout") }
         let (needed, overflow) = UInt64(count).multipliedReportingOverflow(by: UInt64(elementSize))
@@ -434,7 +434,7 @@ public final class HDF5File: @unchecked Sendable {
             }
         case Int(H5D_CHUNKED.rawValue):
             let chunk = withUnsafeBytes(of: s.chunk) { Array($0.bindMemory(to: UInt64.self).prefix(Int(max(0, s.chunk_rank)))) }
-            guard chunk.count == (try datasetRank(did, path)), chunk.allSatisfy({ $0 > 0 }) else {
+            guard chunk.count == rank, chunk.allSatisfy({ $0 > 0 }) else {
                 throw refuse("chunk dimensions \(chunk) do not fit the dataset")
             }
             let (chunkBytes, over) = chunk.reduce((UInt64(elementSize), false)) { acc, d in
@@ -459,23 +459,13 @@ public final class HDF5File: @unchecked Sendable {
         }
     }
 
-    /// Bytes per stored element: 1, 2, 4 or 8 for the numbers Keras stores.
-    private func elementBytes(_ did: hid_t, _ path: String) throws -> Int {
-        let tid = H5Dget_type(did)
-        guard tid >= 0 else { throw failure(path, "cannot read the dataset's type") }
-        defer { H5Tclose(tid) }
+    /// Bytes per stored element of the type `tid`: 1, 2, 4 or 8 for the numbers Keras stores.
+    private func elementBytes(_ tid: hid_t, _ path: String) throws -> Int {
         let size = H5Tget_size(tid)
         guard [1, 2, 4, 8].contains(size) else {
             throw StrataError(file: displayName, place: path, "elements of \(size) bytes; a number stored by Keras has 1, 2, 4 or 8 (the file is damaged)")
         }
         return size
-    }
-
-    private func datasetRank(_ did: hid_t, _ path: String) throws -> Int {
-        let sid = H5Dget_space(did)
-        guard sid >= 0 else { throw failure(path, "cannot read the dataset's dataspace") }
-        defer { H5Sclose(sid) }
-        return Int(H5Sget_simple_extent_ndims(sid))
     }
 
     /// The float layouts Keras stores, by size in bytes: precision, sign bit, exponent
@@ -493,10 +483,7 @@ public final class HDF5File: @unchecked Sendable {
     /// gives wrong values without any error (a 4-byte float with a 255-bit mantissa, an
     /// 8-byte float of 32 bits: Tests/Fixtures/fuzz/fixed/), or, with an element size of
     /// gigabytes, conversion buffers that exhaust the memory.
-    private func checkNumericType(_ did: hid_t, _ path: String) throws {
-        let tid = H5Dget_type(did)
-        guard tid >= 0 else { throw failure(path, "cannot read the dataset's type") }
-        defer { H5Tclose(tid) }
+    private func checkNumericType(_ tid: hid_t, _ path: String) throws {
         let size = H5Tget_size(tid), precision = H5Tget_precision(tid), offset = Int(H5Tget_offset(tid))
         let order = H5Tget_order(tid)
         func refuse(_ what: String) -> StrataError {

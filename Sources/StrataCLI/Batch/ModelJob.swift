@@ -19,7 +19,7 @@ struct ModelJob {
     func run() -> WorkerProtocol.Result {
         let graph: ModelGraph
         var doc: ReportDocument
-        var inputShapes: [TensorShape?]
+        let inputShapes: [TensorShape?]
         do {
             (graph, doc, inputShapes) = try prepare()
         } catch {

@@ -1,4 +1,5 @@
 import Foundation
+import ModelKit
 
 /// A worker process: the strata binary spawned (never forked: the batch has threads) with
 /// pipes on its standard input, output and error. Owns the pipe descriptors and reaps the
@@ -50,7 +51,7 @@ final class WorkerProcess {
         for fd in [inPipe[0], outPipe[1], errPipe[1]] { close(fd) }
         guard rc == 0 else {
             for fd in [inPipe[1], outPipe[0], errPipe[0]] { close(fd) }
-            throw StrataErrorText("cannot start the worker \(executable): \(String(cString: strerror(rc)))")
+            throw StrataError(file: executable, "cannot start it as a worker: \(String(cString: strerror(rc)))")
         }
         pid = child
         input = inPipe[1]
@@ -126,13 +127,7 @@ final class WorkerProcess {
         close(error)
     }
 
-    static func failure(_ what: String) -> StrataErrorText {
-        StrataErrorText("\(what): \(String(cString: strerror(errno)))")
+    static func failure(_ what: String) -> StrataError {
+        StrataError("\(what): \(String(cString: strerror(errno)))")
     }
-}
-
-/// A plain error message (the batch wraps it with the model's file).
-struct StrataErrorText: Error, CustomStringConvertible {
-    var description: String
-    init(_ text: String) { description = text }
 }

@@ -198,7 +198,8 @@ struct FuzzFindings {
         let stem = ((seed as NSString).lastPathComponent as NSString).deletingPathExtension
         let ext = (mutant as NSString).pathExtension
         let name = "\(Self.kind(reason))-\(stem)-\(SHA256.hexDigest(of: Array(data)).prefix(8)).\(ext)"
-        FileManager.default.createFile(atPath: (folder as NSString).appendingPathComponent(name), contents: data)
+        // A finding that cannot be saved is not listed as saved.
+        guard FileManager.default.createFile(atPath: (folder as NSString).appendingPathComponent(name), contents: data) else { return nil }
         let fresh = !FileManager.default.fileExists(atPath: index)
         let line = (fresh ? "# file\tseed file\tmutation\treason\n" : "") + [name, seed, what, reason].map { $0.replacingOccurrences(of: "\t", with: " ") }.joined(separator: "\t") + "\n"
         if let handle = FileHandle(forWritingAtPath: index) {
@@ -206,7 +207,7 @@ struct FuzzFindings {
             handle.write(Data(line.utf8))
             try? handle.close()
         } else {
-            FileManager.default.createFile(atPath: index, contents: Data(line.utf8))
+            _ = FileManager.default.createFile(atPath: index, contents: Data(line.utf8))
         }
         return name
     }

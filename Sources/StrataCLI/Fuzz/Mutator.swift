@@ -58,7 +58,7 @@ struct Mutator {
     /// mutated and is zipped anew (or, one time in eight, its raw bytes mutated).
     mutating func mutant(of bytes: [UInt8], name: String) -> (bytes: [UInt8], what: String) {
         guard name.lowercased().hasSuffix(".keras"), random.below(8) != 0,
-              let archive = try? Archive(data: Data(bytes), accessMode: .read) else {
+              let archive = try? Archive(data: Data(bytes), accessMode: .read, pathEncoding: nil) else {
             return mutate(bytes)
         }
         var entries: [(path: String, data: [UInt8])] = []
@@ -71,7 +71,7 @@ struct Mutator {
         let target = random.below(entries.count)
         let (changed, what) = mutate(entries[target].data)
         entries[target].data = changed
-        guard let out = try? Archive(data: Data(), accessMode: .create) else { return mutate(bytes) }
+        guard let out = try? Archive(data: Data(), accessMode: .create, pathEncoding: nil) else { return mutate(bytes) }
         for e in entries {
             let data = Data(e.data)
             do {
