@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "strata-bench", targets: ["StrataBench"]),
         .executable(name: "strata-libfuzz", targets: ["StrataLibFuzz"]),
         .library(name: "ModelKit", targets: ["ModelKit"]),
+        .library(name: "Execution", targets: ["Execution"]),
         .library(name: "KerasFormat", targets: ["KerasFormat"]),
     ],
     dependencies: [
@@ -37,11 +38,13 @@ let package = Package(
         .systemLibrary(name: "CLibFuzzer"),
         .systemLibrary(name: "CDNNL"),
         .target(name: "CGuard"),
-        .target(name: "Kernels", dependencies: ["CDNNL"]),
-        .target(name: "ModelKit", dependencies: ["Kernels", "CGuard"]),
+        .target(name: "Tensors"),
+        .target(name: "Kernels", dependencies: ["Tensors", "CDNNL"]),
+        .target(name: "ModelKit", dependencies: ["Tensors", "CGuard"]),
+        .target(name: "Execution", dependencies: ["ModelKit", "Kernels"]),
         .target(
             name: "KerasFormat",
-            dependencies: ["ModelKit", "Kernels", "CHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["ModelKit", "Tensors", "CHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .target(name: "Reporting", dependencies: ["ModelKit", .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "History", dependencies: ["ModelKit", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -50,22 +53,24 @@ let package = Package(
         .target(
             name: "StrataCLI",
             dependencies: [
-                "ModelKit", "KerasFormat", "Reporting", "CairoRendering", "GraphvizLayout", "History", "CLinux", "CGuard",
+                "ModelKit", "Execution", "KerasFormat", "Reporting", "CairoRendering", "GraphvizLayout", "History", "CLinux", "CGuard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
         .executableTarget(name: "strata", dependencies: ["StrataCLI"]),
-        .executableTarget(name: "StrataLibFuzz", dependencies: ["KerasFormat", "ModelKit", "CLibFuzzer"], path: "Sources/StrataLibFuzz"),
-        .executableTarget(name: "StrataBench", dependencies: ["KerasFormat", "ModelKit"], path: "Sources/StrataBench"),
-        .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
+        .executableTarget(name: "StrataLibFuzz", dependencies: ["KerasFormat", "ModelKit", "Execution", "CLibFuzzer"], path: "Sources/StrataLibFuzz"),
+        .executableTarget(name: "StrataBench", dependencies: ["KerasFormat", "ModelKit", "Execution"], path: "Sources/StrataBench"),
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "Tensors"]),
+        .testTarget(name: "ExecutionTests", dependencies: ["Execution", "ModelKit", "Kernels"]),
         .testTarget(name: "ModelKitTests", dependencies: ["ModelKit"]),
-        .testTarget(name: "KerasFormatTests", dependencies: ["KerasFormat", "ModelKit", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .testTarget(name: "KerasFormatTests", dependencies: ["KerasFormat", "ModelKit", "Execution", "Kernels", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "KerasFormat", "ModelKit"], exclude: ["Goldens"]),
         .testTarget(name: "CairoRenderingTests", dependencies: ["CairoRendering", "Reporting", "KerasFormat", "ModelKit"]),
         .testTarget(name: "GraphvizLayoutTests", dependencies: ["GraphvizLayout", "Reporting", "KerasFormat", "ModelKit"]),
         .testTarget(name: "HistoryTests", dependencies: ["History", "ModelKit"]),
-        .testTarget(name: "StrataCLITests", dependencies: ["StrataCLI", "KerasFormat", "ModelKit", "Reporting", "History", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .testTarget(name: "StrataCLITests", dependencies: ["StrataCLI", "KerasFormat", "ModelKit", "Execution", "Kernels", "Reporting", "History", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     ]
 )

@@ -3,6 +3,7 @@
 import Foundation
 import KerasFormat
 import ModelKit
+import Execution
 
 let args = Array(CommandLine.arguments.dropFirst())
 var rounds = 5

@@ -1,5 +1,6 @@
 import Foundation
 import Kernels
+import Execution
 import KerasFormat
 import ModelKit
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KerasFormat
 import Kernels
+import Execution
 import ModelKit
 
 /// `strata predict FILE --input in.npy [--input ...] (--output out.npy | --output-dir DIR)`:

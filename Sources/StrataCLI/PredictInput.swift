@@ -1,4 +1,5 @@
 import Kernels
+import Execution
 import ModelKit
 
 /// One `--input` of `strata predict` checked against the model input it feeds: its shape and

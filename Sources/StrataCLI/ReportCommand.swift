@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ModelKit
+import Execution
 import Reporting
 
 /// `strata report [FOLDER...]`: the nightly batch over a models folder.

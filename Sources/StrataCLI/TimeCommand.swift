@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KerasFormat
 import Kernels
+import Execution
 import ModelKit
 import Reporting
 

@@ -1,6 +1,7 @@
 import Foundation
 import KerasFormat
 import ModelKit
+import Execution
 
 /// The Swift-side readers under libFuzzer: each input is a model file (JSON config or
 /// `.keras` archive) read by `ModelFileReader` and analysed. HDF5 inputs are skipped: the

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Kernels
 import ModelKit
+import Execution
 @testable import KerasFormat
 
 /// Every keras.applications architecture (Keras 3 `model.json`, and tf.keras

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Kernels
 import ModelKit
+import Execution
 @testable import KerasFormat
 
 /// Which catalog classes the forward pass runs, and how that is known: every class either

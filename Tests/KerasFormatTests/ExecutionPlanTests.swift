@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Kernels
 import ModelKit
+import Execution
 @testable import KerasFormat
 
 /// The execution plan (oneDNN primitives built once, BN folded, post-ops fused, buffers by

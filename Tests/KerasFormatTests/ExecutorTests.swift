@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Kernels
 import ModelKit
+import Execution
 @testable import KerasFormat
 
 /// Runs reference fixtures with weights and compares with Keras's outputs.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Kernels
 import ModelKit
+import Execution
 @testable import KerasFormat
 
 /// Forward-pass fixtures for sequence, text and attention layers

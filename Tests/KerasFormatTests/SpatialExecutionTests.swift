@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Kernels
 import ModelKit
+import Execution
 @testable import KerasFormat
 
 /// Spatial and preprocessing layers against Keras: each case of

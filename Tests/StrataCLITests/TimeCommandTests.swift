@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import StrataCLI
 import ModelKit
+import Execution
 
 /// `strata time` end to end (never asserts how fast anything is: only the shape of the figures).
 @Suite struct TimeCommandTests: CLISuite {

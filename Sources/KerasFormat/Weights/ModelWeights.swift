@@ -1,5 +1,5 @@
 import Foundation
-import Kernels
+import Tensors
 import ModelKit
 
 /// A model's weights in memory, checked against its analysis.

@@ -1,5 +1,5 @@
 import Foundation
-import Kernels
+import Tensors
 import ModelKit
 
 /// Generates a model's weights from a seed, following each layer's configured initializers,

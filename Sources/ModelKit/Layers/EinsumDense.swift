@@ -30,13 +30,13 @@ public struct EinsumDense: LayerKind {
     public let loraRank: Int?
 
     /// The three letter groups of the equation and where the ellipsis is.
-    struct Parsed {
-        var input: [Character]
-        var weight: [Character]
-        var output: [Character]
-        var leftElided: Bool
+    public struct Parsed: Sendable {
+        public var input: [Character]
+        public var weight: [Character]
+        public var output: [Character]
+        public var leftElided: Bool
     }
-    let parsed: Parsed
+    public let parsed: Parsed
     /// tf.keras builds its graph by tracing `tf.einsum`, so an output axis left `null` in
     /// `output_shape` but shared with the input takes the input's size there; Keras 3 keeps
     /// it unknown. True for Keras 2 configs.

@@ -2,6 +2,7 @@ import Foundation
 import History
 import KerasFormat
 import Kernels
+import Execution
 import ModelKit
 import Reporting
 

@@ -1,3 +1,4 @@
+import ModelKit
 import Foundation
 import Kernels
 

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Kernels
+@testable import Tensors
 
 /// Tests/Fixtures, found from this source file.
 private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

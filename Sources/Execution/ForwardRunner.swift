@@ -1,3 +1,4 @@
+import ModelKit
 import Kernels
 
 /// Something that runs a model's forward pass many times on inputs of fixed shapes: the

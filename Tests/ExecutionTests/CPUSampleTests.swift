@@ -1,5 +1,6 @@
 import Testing
-@testable import ModelKit
+@testable import Execution
+import ModelKit
 
 /// How much CPU other processes took while the profiler timed: /proc/stat's busy ticks
 /// less this process's own, over the wall time.

@@ -1,3 +1,4 @@
+import ModelKit
 import Kernels
 
 /// Layout helpers of the spatial layers: channels_first moves (through
