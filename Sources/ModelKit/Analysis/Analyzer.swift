@@ -39,6 +39,7 @@ public enum Analyzer {
                 supported: !(layer.kind is UnsupportedLayer), outputShapes: callOuts.first ?? [],
                 callOutputShapes: callOuts, weights: [], params: 0, trainableParams: 0, nonTrainableParams: 0,
                 weightBytes: 0, macs: 0, outputBytes: nil, inboundPerCall: inbound, children: [], trainable: layer.trainable)
+            row.op = layer.kind.op
             row.inboundCallsPerCall = layer.calls.map { args in args.map(\.call) }
             row.inboundTensorsPerCall = layer.calls.map { args in args.map(\.tensor) }
 

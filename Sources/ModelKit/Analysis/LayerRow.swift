@@ -1,7 +1,11 @@
 /// One row of the analysis: one entry of Keras's `model.layers`.
 public struct LayerRow: Sendable {
     public var name: String
+    /// The class or op type as the file names it (`Conv2D`, `Conv`), for display only.
     public var className: String
+    /// The operator family the node applies (`convolution`, `batch_normalization`, `add`,
+    /// `concatenate`, `input`, `model` for a nested model): what wording and counts branch on.
+    public var op: String = ""
     public var category: LayerCategory
     public var supported: Bool
     /// Output shapes of the first call (what `model.summary()` shows); nil entries are unknown.

@@ -37,6 +37,9 @@ extension LayerKind {
     public func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int? { 0 }
     /// The class's category.
     public var category: LayerCategory { Self.category }
+    /// The operator family id (`convolution`, `batch_normalization`, `add`, `concatenate`,
+    /// `input`, `model`, ...).
+    public var op: String { OperatorID.of(className: Self.className) }
 }
 
 /// A coarse family of layers, used for the layer counts and the plain-language explanation.
@@ -110,5 +113,23 @@ public enum Shapes {
             n = p
         }
         return n
+    }
+}
+
+/// Transitional: operator family ids for the kinds until each kind is an operator.
+enum OperatorID {
+    static func of(className: String) -> String {
+        switch className {
+        case "Functional": return "model"
+        case "InputLayer": return "input"
+        case "Conv1D", "Conv2D", "Conv3D": return "convolution"
+        default:
+            var out = ""
+            for (i, ch) in className.enumerated() {
+                if ch.isUppercase && i > 0 { out += "_" }
+                out += ch.lowercased()
+            }
+            return out
+        }
     }
 }

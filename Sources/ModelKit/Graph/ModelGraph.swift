@@ -8,13 +8,17 @@ public struct SourceInfo: Sendable, Hashable {
     public var dialect: String
     public var kerasVersion: String?
     public var backend: String?
+    /// How the format's own tools count, in the reader's words.
+    public var conventions: CountingConventions
 
-    public init(file: String, format: String, dialect: String, kerasVersion: String? = nil, backend: String? = nil) {
+    public init(file: String, format: String, dialect: String, kerasVersion: String? = nil, backend: String? = nil,
+                conventions: CountingConventions = .unspecified) {
         self.file = file
         self.format = format
         self.dialect = dialect
         self.kerasVersion = kerasVersion
         self.backend = backend
+        self.conventions = conventions
     }
 }
 
