@@ -2,8 +2,7 @@ import ModelKit
 import Foundation
 import Kernels
 
-/// Element-wise activation functions by Keras name, as Keras 3 computes them (Keras 2's
-/// `hard_sigmoid` differs and is chosen by `dialect`).
+/// Element-wise activation functions on tensors.
 public enum ActivationFunctions {
     public static func map(_ x: Tensor, _ f: (Float) -> Float) -> Tensor {
         var y = x
@@ -46,34 +45,17 @@ public enum ActivationFunctions {
         return y
     }
 
-    /// Applies the activation called `name` (nil: linear). Throws for a name the executor
-    /// does not know, naming `context`.
-    public static func apply(_ name: String?, _ x: Tensor, dialect: String = "keras3", context: String) throws -> Tensor {
-        guard let name else { return x }
-        switch name {
-        case "linear": return x
-        case "relu": return map(x) { max($0, 0) }
-        case "relu6": return map(x) { min(max($0, 0), 6) }
-        case "sigmoid": return map(x, sigmoid)
-        case "tanh": return map(x) { tanhf($0) }
-        case "softmax", "softmax_v2": return softmax(x, axis: x.shape.count - 1)
-        case "elu": return map(x) { $0 > 0 ? $0 : expf($0) - 1 }
-        case "selu":
-            let scale: Float = 1.0507009873554805, alpha: Float = 1.6732632423543772
-            return map(x) { $0 > 0 ? scale * $0 : scale * alpha * (expf($0) - 1) }
-        case "softplus": return map(x) { max($0, 0) + log1pf(expf(-abs($0))) }
-        case "softsign": return map(x) { $0 / (1 + abs($0)) }
-        case "swish", "silu": return map(x) { $0 * sigmoid($0) }
-        case "gelu": return map(x) { v in Float(0.5 * Double(v) * (1 + erf(Double(v) / 2.0.squareRoot()))) }
-        case "hard_sigmoid":
-            if dialect == "keras2" { return map(x) { min(max(0.2 * $0 + 0.5, 0), 1) } }
-            return map(x) { min(max($0 + 3, 0), 6) / 6 }
-        case "hard_swish", "hard_silu": return map(x) { $0 * min(max($0 + 3, 0), 6) / 6 }
-        case "leaky_relu": return map(x) { $0 >= 0 ? $0 : 0.2 * $0 }
-        case "exponential": return map(x) { expf($0) }
-        case "mish": return map(x) { $0 * tanhf(max($0, 0) + log1pf(expf(-abs($0)))) }
+    /// Applies `function`. Throws for a function the engine has no kernel for, naming
+    /// `context`.
+    public static func apply(_ function: ActivationFunction, _ x: Tensor, context: String) throws -> Tensor {
+        switch function {
+        case .linear: return x
+        case .softmax: return softmax(x, axis: x.shape.count - 1)
         default:
-            throw ExecutionError("\(context): activation \"\(name)\" not runnable yet")
+            guard let f = ScalarActivation.resolve(function) else {
+                throw ExecutionError("\(context): activation \"\(function)\" not runnable yet")
+            }
+            return map(x, f)
         }
     }
 }

@@ -9,12 +9,11 @@ extension Executor {
     /// out `(batch, non-attention axes…, heads, query attention axes…, key attention axes…)`,
     /// softmax jointly over the key attention axes; weighted values; output projection.
     /// Returns the output, then the scores with `return_attention_scores`.
-    func runMultiHeadAttention(_ layer: Layer, _ k: MultiHeadAttention, _ args: [Tensor]) throws -> [Tensor] {
+    func runMultiHeadAttention(_ layer: Layer, _ k: MultiHeadAttentionOp, _ args: [Tensor]) throws -> [Tensor] {
         guard args.count == 2 || args.count == 3 else {
             throw fail(layer, "not runnable yet: called on \(args.count) tensors (query, value[, key]); attention masks are not supported")
         }
-        let cfg = layerConfig(layer)
-        if cfg.has("sliding_window") { throw fail(layer, "not runnable yet: sliding_window") }
+        if k.hasSlidingWindow { throw fail(layer, "not runnable yet: sliding_window") }
         let query = args[0], value = args[1], key = args.count > 2 ? args[2] : value
         let rank = query.shape.count
         guard rank >= 3, key.shape.count == rank, value.shape.count == rank,
@@ -32,7 +31,7 @@ extension Executor {
         guard nonAxes.allSatisfy({ query.shape[$0] == key.shape[$0] }) else {
             throw fail(layer, "query \(query.shape) and key \(key.shape) differ on a non-attention axis (attention axes \(axes))")
         }
-        let causal = try cfg.bool("use_causal_mask", default: false)
+        let causal = k.useCausalMask
         if causal && (rank != 3 || k.attentionAxes.map({ $0.map { $0 >= 0 ? $0 : rank + $0 } != [1] }) == true) {
             throw fail(layer, "not runnable yet: use_causal_mask with attention over several axes")
         }

@@ -9,7 +9,7 @@ extension Executor {
     /// (contracted, outputs), one `backend.dense` multiplies them, and the result is
     /// permuted to the output spec. The bias covers the output axes from its first bias axis
     /// to the end (Keras's `bias_output_spec`), broadcast over the axes not in `bias_axes`.
-    func runEinsumDense(_ layer: Layer, _ k: EinsumDense, _ x: Tensor) throws -> Tensor {
+    func runEinsumDense(_ layer: Layer, _ k: EinsumOp, _ x: Tensor) throws -> Tensor {
         guard k.loraRank == nil else { throw fail(layer, "not runnable yet: LoRA") }
         let p = k.parsed
         let hasEllipsis = k.equation.contains("...")
@@ -52,7 +52,7 @@ extension Executor {
             let first = output.count - p.output.count + (p.output.firstIndex { biasAxes.contains($0) } ?? 0)
             let trailing = Array(output[first...])
             let biasDims = trailing.map { biasAxes.contains($0) ? size[$0]! : 1 }
-            if graph.source.dialect != "keras2", biasDims.contains(1) {
+            if !k.biasBroadcastsAsNumPy, biasDims.contains(1) {
                 // Keras 3.15 does not broadcast such a bias as numpy (and tf_keras) would.
                 throw fail(layer, "not runnable yet: bias_axes \"\(biasAxes)\" leave an output axis after the first bias axis (Keras 3 adds such a bias differently from tf_keras)")
             }
@@ -72,7 +72,7 @@ extension Executor {
                 }
             }
         }
-        return try ActivationFunctions.apply(k.activation, out, dialect: graph.source.dialect,
+        return try ActivationFunctions.apply(k.activation, out,
                                              context: "layer \"\(prefix)\(layer.name)\" (\(layer.className))")
     }
 }

@@ -9,12 +9,11 @@ extension ExecutionPlan.Builder {
         let layer = graph.layers[node.layer]
         let ins = args(node)
         let out = ValueKey(node: node, tensor: 0)
-        let dialect = graph.source.dialect
         func simple(_ op: Op, _ what: String) {
             add(StepSpec(op: op, node: node, inputs: ins, outputs: [out], inPlace: nil, description: "\(name(node)): \(what)"), at: p)
         }
         switch layer.kind {
-        case is InputLayer:
+        case is InputOp:
             if let i = graph.inputs.firstIndex(where: { NodeID(layer: $0.layer, call: $0.call) == node }) {
                 add(StepSpec(op: .input(i), node: node, inputs: [], outputs: [out], inPlace: nil, description: "\(name(node)): input \(i + 1)"), at: p)
             } else if ins.count == 1 {
@@ -23,9 +22,15 @@ extension ExecutionPlan.Builder {
                 throw ExecutionError("input layer \"\(layer.name)\" was given no tensor")
             }
             return
-        case is Conv2D, is DepthwiseConv2D, is Dense, is SeparableConv2D:
+        case let k as ConvolutionOp where k.geometry.rank == 2:
             if try compileKernelChain(node, at: p) { return }
-        case let k as NestedModel:
+        case let k as DepthwiseConvolutionOp where k.geometry.rank == 2:
+            if try compileKernelChain(node, at: p) { return }
+        case let k as SeparableConvolutionOp where k.geometry.rank == 2:
+            if try compileKernelChain(node, at: p) { return }
+        case is DenseOp:
+            if try compileKernelChain(node, at: p) { return }
+        case let k as SubgraphOp:
             // Compiled recursively (weights under this layer's path); loaded with the outer plan.
             if ins.count == k.graph.inputs.count, ins.allSatisfy({ shapes[$0] != nil }) {
                 var sub = ExecutionPlan.Builder(graph: k.graph, weights: weights, backend: backend, prefix: prefix + layer.name + "/")
@@ -46,14 +51,14 @@ extension ExecutionPlan.Builder {
                     }
                 }
             }
-        case let k as ZeroPadding2D:
-            if ins.count == 1, let x = shapes[ins[0]], x.count == 4, !k.padding.layout.channelsFirst, k.padding.amounts.pairs.count == 2 {
-                let before = k.padding.amounts.pairs.map(\.before), after = k.padding.amounts.pairs.map(\.after)
+        case let k as ZeroPaddingOp where k.layout.spatialRank == 2:
+            if ins.count == 1, let x = shapes[ins[0]], x.count == 4, !k.layout.channelsFirst, k.amounts.pairs.count == 2 {
+                let before = k.amounts.pairs.map(\.before), after = k.amounts.pairs.map(\.after)
                 // Folded into a following `valid` convolution that is its only use.
                 if let next = soleUse(out) {
                     let nl = graph.layers[next.layer]
-                    let valid = (nl.kind as? Conv2D)?.convolution.geometry.padding == "valid"
-                        || (nl.kind as? DepthwiseConv2D)?.convolution.geometry.padding == "valid"
+                    let valid = (nl.kind as? ConvolutionOp).map { $0.geometry.rank == 2 && $0.geometry.padding == "valid" } ?? false
+                        || (nl.kind as? DepthwiseConvolutionOp).map { $0.geometry.rank == 2 && $0.geometry.padding == "valid" } ?? false
                     if valid, args(next).count == 1 {
                         padFolds[next] = (node, ins[0], before, after)
                         fused[node] = name(next)
@@ -64,7 +69,7 @@ extension ExecutionPlan.Builder {
                 simple(.zeroPad(before: before, after: after), "zero padding")
                 return
             }
-        case let k as Concatenate:
+        case let k as ConcatOp:
             if !ins.isEmpty, let first = shapes[ins[0]], let y = shapes[out], let axis = TensorShape(first).normalizedAxis(k.axis),
                ins.allSatisfy({ v in
                    guard let s = shapes[v], s.count == first.count else { return false }
@@ -74,11 +79,9 @@ extension ExecutionPlan.Builder {
                 simple(.concat(outer: outer, blocks: ins.map { shapes[$0]![axis] * inner }), "concatenate (row copies)")
                 return
             }
-        case let k as GlobalAveragePooling2D:
-            if try compileGlobalPool(node, k.reduction, max: false, at: p) { return }
-        case let k as GlobalMaxPooling2D:
-            if try compileGlobalPool(node, k.reduction, max: true, at: p) { return }
-        case let k as Softmax:
+        case let k as GlobalPoolingOp where k.spatialRank == 2:
+            if try compileGlobalPool(node, k.reduction, max: k.kind == .max, at: p) { return }
+        case let k as SoftmaxOp:
             if ins.count == 1, let s = shapes[out], k.axes.count == 1, let axis = TensorShape(s).normalizedAxis(k.axes[0]),
                let prim = try? DNNLPrimitive.softmax(backend, shape: s, axis: axis) {
                 primitives.append(prim)
@@ -86,38 +89,41 @@ extension ExecutionPlan.Builder {
                 simple(.primitive(prim), "softmax")
                 return
             }
-        case let k as MaxPooling2D:
-            if try compilePool(node, k.window, max: true, at: p) { return }
-        case let k as AveragePooling2D:
-            if try compilePool(node, k.window, max: false, at: p) { return }
-        case let k as BatchNormalization:
+        case let k as PoolingOp where k.spatialRank == 2:
+            if try compilePool(node, k.window, max: k.reduction == .max, at: p) { return }
+        case let k as BatchNormOp:
             if ins.count == 1, let s = shapes[ins[0]],
                let (scale, shift) = ExecutionPlan.batchNormAffine(k, weights: weights[prefix + layer.name], shape: s) {
                 tableBytes += scale.count * 8
                 simple(.batchNorm(scale: scale.map(Float.init), shift: shift.map(Float.init)), "BatchNormalization (per channel)")
                 return
             }
-        case is Add, is Subtract, is Multiply, is Maximum, is Minimum, is Average:
-            let op: BinaryOp = layer.kind is Add ? .add : layer.kind is Subtract ? .subtract : layer.kind is Multiply ? .multiply
-                : layer.kind is Maximum ? .maximum : layer.kind is Minimum ? .minimum : .average
+        case let k as MergeOp:
+            let op: BinaryOp = switch k.kind {
+            case .add: .add
+            case .subtract: .subtract
+            case .multiply: .multiply
+            case .maximum: .maximum
+            case .minimum: .minimum
+            case .average: .average
+            }
             if ins.count >= 1, (op != .subtract || ins.count == 2), ins.allSatisfy({ shapes[$0] == shapes[out] }) {
                 simple(.binary(op), "\(layer.className) (buffer loop)")
                 return
             }
-        case is Dropout, is SpatialDropout1D, is SpatialDropout2D, is SpatialDropout3D, is GaussianNoise,
-             is GaussianDropout, is AlphaDropout, is Identity, is ActivityRegularization, is Reshape:
+        case is PassthroughOp, is ReshapeOp:
             if ins.count == 1, shapes[ins[0]].map({ $0.reduce(1, *) }) == shapes[out].map({ $0.reduce(1, *) }) {
                 simple(.copy, "copy")
                 return
             }
-        case let k as Flatten:
+        case let k as FlattenOp:
             if ins.count == 1, !(k.channelsFirst && (shapes[ins[0]]?.count ?? 0) > 2),
                shapes[ins[0]].map({ $0.reduce(1, *) }) == shapes[out].map({ $0.reduce(1, *) }) {
                 simple(.copy, "copy")
                 return
             }
         default:
-            if let ops = ExecutionPlan.eltwise(layer: layer, dialect: dialect), ins.count == 1, let s = shapes[out], ops.count == 1 {
+            if let ops = ExecutionPlan.eltwise(layer: layer), ins.count == 1, let s = shapes[out], ops.count == 1 {
                 let prim = try DNNLPrimitive.eltwise(backend, count: s.reduce(1, *), op: ops[0])
                 primitives.append(prim)
                 loads.append { try prim.load() }
@@ -160,7 +166,6 @@ extension ExecutionPlan.Builder {
     /// layer itself cannot be compiled (it then falls back).
     mutating func compileKernelChain(_ node: NodeID, at p: Int) throws -> Bool {
         let layer = graph.layers[node.layer]
-        let dialect = graph.source.dialect
         let padFold = padFolds[node]
         let ins = padFold.map { [$0.input] } ?? args(node)
         guard ins.count == 1, let x = shapes[ins[0]], let y0 = shapes[ValueKey(node: node, tensor: 0)],
@@ -170,13 +175,12 @@ extension ExecutionPlan.Builder {
         enum Kind { case conv(Window2D, groups: Int, kernelShape: [Int]), dense(k: Int, units: Int) }
         let kind: Kind
         let useBias: Bool
-        let activation: String?
+        let activation: ActivationFunction
         // SeparableConv2D: a depthwise primitive into a buffer of its own, then the
         // pointwise convolution, which takes the fusions.
         var separable: (window: Window2D, kernelShape: [Int], groups: Int, shape: [Int])?
         switch layer.kind {
-        case let k as SeparableConv2D:
-            let c = k.convolution
+        case let c as SeparableConvolutionOp:
             guard padFold == nil, c.geometry.rank == 2, !c.geometry.channelsFirst, x.count == 4,
                   let pad = WindowPadding(rawValue: c.geometry.padding),
                   let w, w.count == (c.useBias ? 3 : 2), w[0].shape.count == 4, w[1].shape.count == 4 else { return false }
@@ -187,16 +191,14 @@ extension ExecutionPlan.Builder {
             separable = (window, [d[0], d[1], 1, d[2] * d[3]], d[2], [x[0], oh, ow, d[2] * d[3]])
             kind = .conv(Window2D(kernel: [1, 1], strides: [1, 1], padding: .valid), groups: 1, kernelShape: w[1].shape)
             useBias = c.useBias; activation = c.activation
-        case let k as Conv2D:
-            let c = k.convolution
+        case let c as ConvolutionOp:
             guard c.loraRank == nil, c.geometry.rank == 2, !c.geometry.channelsFirst, x.count == 4,
                   let pad = WindowPadding(rawValue: c.geometry.padding),
                   let w, w.count == (c.useBias ? 2 : 1), w[0].shape.count == 4 else { return false }
             kind = .conv(Window2D(kernel: c.geometry.kernelSize, strides: c.geometry.strides, dilation: c.geometry.dilation, padding: pad),
                          groups: c.groups, kernelShape: w[0].shape)
             useBias = c.useBias; activation = c.activation
-        case let k as DepthwiseConv2D:
-            let c = k.convolution
+        case let c as DepthwiseConvolutionOp:
             guard c.geometry.rank == 2, !c.geometry.channelsFirst, x.count == 4,
                   let pad = WindowPadding(rawValue: c.geometry.padding),
                   let w, w.count == (c.useBias ? 2 : 1), w[0].shape.count == 4 else { return false }
@@ -204,7 +206,7 @@ extension ExecutionPlan.Builder {
             kind = .conv(Window2D(kernel: c.geometry.kernelSize, strides: c.geometry.strides, dilation: c.geometry.dilation, padding: pad),
                          groups: s[2], kernelShape: [s[0], s[1], 1, s[2] * s[3]])
             useBias = c.useBias; activation = c.activation
-        case let k as Dense:
+        case let k as DenseOp:
             guard k.loraRank == nil, let w, w.count == (k.useBias ? 2 : 1), w[0].shape.count == 2,
                   x.last == w[0].shape[0] else { return false }
             kind = .dense(k: w[0].shape[0], units: w[0].shape[1])
@@ -213,8 +215,8 @@ extension ExecutionPlan.Builder {
             return false
         }
         // Softmax runs as its own primitive after the kernel, in place; nothing fuses then.
-        let softmax = activation == "softmax" || activation == "softmax_v2"
-        guard let own = softmax ? [] : ExecutionPlan.eltwise(activation: activation, dialect: dialect), let w else { return false }
+        let softmax = activation == .softmax
+        guard let own = softmax ? [] : ExecutionPlan.eltwise(activation), let w else { return false }
         var explicitPadding: (before: [Int], after: [Int])?
         let xMain = separable?.shape ?? x
         if case .conv(let window, _, let ks) = kind {
@@ -247,14 +249,14 @@ extension ExecutionPlan.Builder {
             let nl = graph.layers[next.layer]
             let nextOut = ValueKey(node: next, tensor: 0)
             guard shapes[nextOut] == y0, args(next).filter({ $0 == cur }).count == 1 else { break }
-            if let k = nl.kind as? BatchNormalization, postOps.isEmpty, args(next).count == 1,
+            if let k = nl.kind as? BatchNormOp, postOps.isEmpty, args(next).count == 1,
                let affine = ExecutionPlan.batchNormAffine(k, weights: weights[prefix + nl.name], shape: y0) {
                 folds.append(affine)
                 parts.append("BatchNormalization folded")
-            } else if let ops = ExecutionPlan.eltwise(layer: nl, dialect: dialect), args(next).count == 1 {
+            } else if let ops = ExecutionPlan.eltwise(layer: nl), args(next).count == 1 {
                 postOps += ops.map(PostOp.eltwise)
                 parts.append(nl.className)
-            } else if nl.kind is Add, addend == nil, args(next).count == 2,
+            } else if (nl.kind as? MergeOp)?.kind == .add, addend == nil, args(next).count == 2,
                       let other = args(next).first(where: { $0 != cur }), other != ins[0], shapes[other] == y0,
                       !graphOutputs.contains(other), graph.executionOrder[uses[other]!.max()!] == next,
                       uses[other]!.filter({ graph.executionOrder[$0] != next }).allSatisfy({ u in

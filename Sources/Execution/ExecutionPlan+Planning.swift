@@ -11,40 +11,36 @@ extension ExecutionPlan {
         public var description: String
     }
 
-    /// The eltwise post-ops equal to Keras activation `name` (empty for linear), or nil when
-    /// oneDNN has no exact equivalent.
-    static func eltwise(activation name: String?, dialect: String) -> [EltwiseOp]? {
-        switch name {
-        case nil, "linear": return []
-        case "relu": return [.relu(slope: 0)]
-        case "relu6": return [.clip(lower: 0, upper: 6)]
-        case "sigmoid": return [.logistic]
-        case "tanh": return [.tanh]
-        case "elu": return [.elu(alpha: 1)]
-        case "swish", "silu": return [.swish(beta: 1)]
-        case "gelu": return [.geluErf]
-        case "hard_swish", "hard_silu": return [.hardswish]
-        case "hard_sigmoid":
-            return dialect == "keras2" ? [.linear(scale: 0.2, shift: 0.5), .clip(lower: 0, upper: 1)]
-                : [.linear(scale: 1.0 / 6, shift: 0.5), .clip(lower: 0, upper: 1)]
-        case "leaky_relu": return [.relu(slope: 0.2)]
-        case "exponential": return [.exp]
-        case "selu": return [.elu(alpha: 1.6732632423543772), .linear(scale: 1.0507009873554805, shift: 0)]
-        default: return nil
+    /// The eltwise post-ops equal to `function` (empty for linear), or nil when oneDNN has
+    /// no exact equivalent.
+    static func eltwise(_ function: ActivationFunction) -> [EltwiseOp]? {
+        switch function {
+        case .linear: return []
+        case .relu: return [.relu(slope: 0)]
+        case .relu6: return [.clip(lower: 0, upper: 6)]
+        case .sigmoid: return [.logistic]
+        case .tanh: return [.tanh]
+        case .elu(let alpha): return [.elu(alpha: Float(alpha))]
+        case .swish: return [.swish(beta: 1)]
+        case .gelu: return [.geluErf]
+        case .hardSwish: return [.hardswish]
+        case .hardSigmoid(let slope, let offset): return [.linear(scale: Float(slope), shift: Float(offset)), .clip(lower: 0, upper: 1)]
+        case .leakyReLU(let slope): return [.relu(slope: Float(slope))]
+        case .exponential: return [.exp]
+        case .selu: return [.elu(alpha: 1.6732632423543772), .linear(scale: 1.0507009873554805, shift: 0)]
+        case .softmax, .softplus, .softsign, .mish, .other: return nil
         }
     }
 
-    /// The eltwise ops an activation layer amounts to, or nil when it is not one or oneDNN
+    /// The eltwise ops an activation node amounts to, or nil when it is not one or oneDNN
     /// has no exact equivalent.
-    static func eltwise(layer: Layer, dialect: String) -> [EltwiseOp]? {
+    static func eltwise(layer: Layer) -> [EltwiseOp]? {
         switch layer.kind {
-        case let k as Activation: return eltwise(activation: k.activation, dialect: dialect)
-        case let k as ReLU:
+        case let k as ActivationOp: return eltwise(k.function)
+        case let k as ReLUOp:
             guard k.threshold == 0 else { return nil }
             if let m = k.maxValue { return k.negativeSlope == 0 ? [.clip(lower: 0, upper: Float(m))] : nil }
             return [.relu(slope: Float(k.negativeSlope))]
-        case let k as LeakyReLU: return [.relu(slope: Float(k.negativeSlope))]
-        case let k as ELU: return [.elu(alpha: Float(k.alpha))]
         default: return nil
         }
     }
@@ -52,7 +48,7 @@ extension ExecutionPlan {
     /// Per-channel scale and shift of an inference BatchNormalization over the last axis of
     /// `shape` (gamma / sqrt(var + eps), beta - mean * scale), in Double; nil when it is not
     /// of that kind or its weights do not fit.
-    static func batchNormAffine(_ k: BatchNormalization, weights: [Tensor]?, shape: [Int]) -> (scale: [Double], shift: [Double])? {
+    static func batchNormAffine(_ k: BatchNormOp, weights: [Tensor]?, shape: [Int]) -> (scale: [Double], shift: [Double])? {
         guard !k.renorm, !k.virtualBatch, k.axis.axes.count == 1,
               let axis = TensorShape(shape).normalizedAxis(k.axis.axes[0]), axis == shape.count - 1,
               let w = weights, w.count == 2 + (k.scale ? 1 : 0) + (k.center ? 1 : 0) else { return nil }

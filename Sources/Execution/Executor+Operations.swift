@@ -2,9 +2,8 @@ import ModelKit
 import Foundation
 import Kernels
 
-// Keras 3 operation nodes (`keras.src.ops.numpy.Add`, saved for `x + 3.0`) and tf.keras
-// `TFOpLambda` layers (`__operators__.add`, `math.multiply`): element-wise operations whose
-// constant arguments come from the saved call.
+// Inline tensor functions (`x + 3.0`, `mean(x, axis)`): element-wise ones with the constant
+// operands the reader resolved, and those configured by their arguments.
 extension Executor {
     /// One argument of an operation call: a tensor (taken from `args` in order) or a number.
     enum Operand {
@@ -19,62 +18,20 @@ extension Executor {
         }
     }
 
-    /// The operands of the operation's first saved call, in call order (positional
-    /// arguments, then keyword arguments; Keras 2: the first tensor, then its keyword
-    /// arguments), tensors filled from `args` in the order the reader collected them.
-    func operands(_ layer: Layer, _ op: OperationKind, _ args: [Tensor]) throws -> [Operand] {
+    /// The operands in call order, tensors filled from `args` in order; the tensors
+    /// themselves when the node keeps no call.
+    func operands(_ layer: Layer, _ op: TensorFunctionOp, _ args: [Tensor]) throws -> [Operand] {
+        guard let saved = op.operands else { return args.map { .tensor($0) } }
         var next = 0
         var out: [Operand] = []
-        func takeTensor() throws {
-            guard next < args.count else { throw fail(layer, "the saved call names more tensors than the \(args.count) given") }
-            out.append(.tensor(args[next]))
-            next += 1
-        }
-        func isTriple(_ v: JSONValue) -> Bool {
-            guard let a = v.arrayValue, a.count >= 3, a.count <= 4 else { return false }
-            return a[0].stringValue != nil && a[1].intValue != nil && a[2].intValue != nil
-        }
-        func visit(_ v: JSONValue, keras2: Bool) throws {
-            switch v {
-            case .number(let d): out.append(.scalar(Float(d)))
-            case .bool(let b): out.append(.scalar(b ? 1 : 0))
-            case .null: return
-            case .object(let o):
-                if o["class_name"]?.stringValue == "__keras_tensor__" { try takeTensor(); return }
-                throw fail(layer, "not runnable yet: operation \"\(op.operation)\" with an argument \(v.brief)")
-            case .array where keras2 && isTriple(v): try takeTensor()
-            case .array, .string:
-                throw fail(layer, "not runnable yet: operation \"\(op.operation)\" with an argument \(v.brief)")
-            }
-        }
-        guard let call = op.callArguments.first else {
-            // No saved call: the tensors are the operands.
-            return args.map { .tensor($0) }
-        }
-        if let o = call.objectValue {
-            for a in o["args"]?.arrayValue ?? [] { try visit(a, keras2: false) }
-            for e in o["kwargs"]?.objectValue?.entries ?? [] where e.key != "name" && !e.key.lowercased().hasSuffix("mask") {
-                try visit(e.value, keras2: false)
-            }
-        } else if let a = call.arrayValue {
-            let entries = a.first?.stringValue != nil ? [call] : a
-            for entry in entries {
-                guard let parts = entry.arrayValue, parts.count >= 3 else {
-                    throw fail(layer, "not runnable yet: saved call \(entry.brief)")
-                }
-                if parts[0].stringValue == "_CONSTANT_VALUE", let v = parts[2].doubleValue {
-                    // tf.keras: `2.0 - x` is saved as ["_CONSTANT_VALUE", -1, 2.0, {"y": x}].
-                    out.append(.scalar(Float(v)))
-                } else if isTriple(entry) {
-                    try takeTensor()
-                } else {
-                    throw fail(layer, "not runnable yet: saved call \(entry.brief)")
-                }
-                if parts.count > 3, let kwargs = parts[3].objectValue {
-                    for e in kwargs.entries where e.key != "name" && !e.key.lowercased().hasSuffix("mask") {
-                        try visit(e.value, keras2: true)
-                    }
-                }
+        for operand in saved {
+            switch operand {
+            case .tensor:
+                guard next < args.count else { throw fail(layer, "the saved call names more tensors than the \(args.count) given") }
+                out.append(.tensor(args[next]))
+                next += 1
+            case .scalar(let v): out.append(.scalar(Float(v)))
+            case .unsupported(let what): throw fail(layer, "not runnable yet: \(what)")
             }
         }
         guard next == args.count else { throw fail(layer, "the saved call names \(next) tensors, \(args.count) given") }
@@ -84,23 +41,23 @@ extension Executor {
     /// Runs an operation node: element-wise ones with their constant arguments, and the
     /// Keras 3 ones whose arguments are in the node's config (reductions, concatenate,
     /// transpose, reshape).
-    func operation(_ layer: Layer, _ op: OperationKind, _ args: [Tensor]) throws -> Tensor {
-        let name = op.shortName
+    func operation(_ layer: Layer, _ op: TensorFunctionOp, _ args: [Tensor]) throws -> Tensor {
+        let name = op.function
         if let y = try configuredOperation(layer, op, args) { return y }
         let xs = try operands(layer, op, args)
         func binary(_ f: @escaping (Float, Float) -> Float) throws -> Tensor {
-            guard xs.count >= 2 else { throw fail(layer, "operation \"\(op.operation)\" expects two operands, found \(xs.count)") }
+            guard xs.count >= 2 else { throw fail(layer, "operation \"\(op.name)\" expects two operands, found \(xs.count)") }
             var acc = xs[0].tensor
             for t in xs.dropFirst() {
                 guard let y = SpatialTensors.broadcast(acc, t.tensor, f) else {
-                    throw fail(layer, "operation \"\(op.operation)\": shapes \(acc.shape) and \(t.tensor.shape) do not broadcast")
+                    throw fail(layer, "operation \"\(op.name)\": shapes \(acc.shape) and \(t.tensor.shape) do not broadcast")
                 }
                 acc = y
             }
             return acc
         }
         func unary(_ f: (Float) -> Float) throws -> Tensor {
-            guard xs.count == 1 else { throw fail(layer, "not runnable yet: operation \"\(op.operation)\" with \(xs.count) operands") }
+            guard xs.count == 1 else { throw fail(layer, "not runnable yet: operation \"\(op.name)\" with \(xs.count) operands") }
             return ActivationFunctions.map(xs[0].tensor, f)
         }
         switch name {
@@ -122,42 +79,39 @@ extension Executor {
         case "log": return try unary { logf($0) }
         case "tanh": return try unary { tanhf($0) }
         case "identity", "stop_gradient": return try unary { $0 }
-        case "sigmoid", "relu", "relu6", "silu", "swish", "hard_sigmoid", "hard_silu", "hard_swish", "softplus", "softsign", "elu", "selu":
-            guard xs.count == 1 else { throw fail(layer, "not runnable yet: operation \"\(op.operation)\" with \(xs.count) operands") }
-            return try ActivationFunctions.apply(name, xs[0].tensor, dialect: graph.source.dialect,
+        case _ where op.activation != nil:
+            guard xs.count == 1 else { throw fail(layer, "not runnable yet: operation \"\(op.name)\" with \(xs.count) operands") }
+            return try ActivationFunctions.apply(op.activation!, xs[0].tensor,
                                                  context: "layer \"\(prefix)\(layer.name)\" (\(layer.className))")
         default:
-            throw fail(layer, "not runnable yet: operation \"\(op.operation)\"")
+            throw fail(layer, "not runnable yet: operation \"\(op.name)\"")
         }
     }
 
     /// Keras 3 operations configured by their node's config (keras/src/ops/numpy.py:
     /// `Mean(axis, keepdims)`, `Concatenate(axis)`, `Transpose(axes)`, `Reshape(newshape)`);
     /// nil for the others.
-    private func configuredOperation(_ layer: Layer, _ op: OperationKind, _ args: [Tensor]) throws -> Tensor? {
-        // Keras 3 keeps these arguments in the node's config; tf.keras (TFOpLambda) in the
-        // keyword arguments of the saved call ([["x", 0, 0, {"axis": [1, 2]}]]).
+    private func configuredOperation(_ layer: Layer, _ op: TensorFunctionOp, _ args: [Tensor]) throws -> Tensor? {
         func value(_ key: String) -> JSONValue? { op.argument(key) }
         func axes(_ rank: Int) throws -> [Int] {
             guard let v = value("axis") else { return Array(0..<rank) }
             let raw = try (v.arrayValue ?? [v]).map { e -> Int in
-                guard let a = e.intValue else { throw fail(layer, "operation \"\(op.operation)\": axis \(v.brief) is not whole numbers") }
+                guard let a = e.intValue else { throw fail(layer, "operation \"\(op.name)\": axis \(v.brief) is not whole numbers") }
                 return a
             }
             return try Set(raw.map { a -> Int in
                 let n = a < 0 ? a + rank : a
-                guard n >= 0, n < rank else { throw fail(layer, "operation \"\(op.operation)\": axis \(a) out of range for rank \(rank)") }
+                guard n >= 0, n < rank else { throw fail(layer, "operation \"\(op.name)\": axis \(a) out of range for rank \(rank)") }
                 return n
             }).sorted()
         }
-        var name = op.shortName
-        if name.hasPrefix("reduce_") { name = String(name.dropFirst("reduce_".count)) }
+        let name = op.function
         switch name {
         case "mean", "sum", "max", "min":
             guard args.count == 1 else { return nil }
-            if value("initial") != nil { throw fail(layer, "not runnable yet: \(op.operation) with initial") }
+            if value("initial") != nil { throw fail(layer, "not runnable yet: \(op.name) with initial") }
             let x = args[0]
-            let keep = value("keepdims")?.boolValue ?? value("keep_dims")?.boolValue ?? false
+            let keep = value("keepdims")?.boolValue ?? false
             return try reduce(x, axes: axes(x.shape.count), keepDims: keep, kind: name)
         case "concatenate", "concat":
             guard let a = value("axis")?.intValue else { return nil }
@@ -165,13 +119,13 @@ extension Executor {
         case "transpose":
             guard args.count == 1 else { return nil }
             let x = args[0]
-            let order = (value("axes") ?? value("perm"))?.arrayValue?.compactMap(\.intValue) ?? Array((0..<x.shape.count).reversed())
+            let order = value("perm")?.arrayValue?.compactMap(\.intValue) ?? Array((0..<x.shape.count).reversed())
             guard order.count == x.shape.count, Set(order) == Set(0..<x.shape.count) else {
                 throw fail(layer, "transpose axes \(order) do not fit input \(x.shape)")
             }
             return TensorLayout.permute(x, order)
         case "reshape":
-            guard args.count == 1, let list = (value("newshape") ?? value("shape"))?.arrayValue else { return nil }
+            guard args.count == 1, let list = value("shape")?.arrayValue else { return nil }
             let x = args[0]
             var shape = list.map { $0.intValue ?? -1 }
             if let i = shape.firstIndex(of: -1) {

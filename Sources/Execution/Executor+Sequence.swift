@@ -8,71 +8,65 @@ import Kernels
 extension Executor {
     /// The outputs of `layer` on `args` when this file runs its class, otherwise nil.
     func runSequenceLayer(_ layer: Layer, _ args: [Tensor]) throws -> [Tensor]? {
-        if !layer.callMasks.isEmpty, !(layer.kind is OperationKind) { try checkCallMasks(layer) }
+        if !layer.callMasks.isEmpty, !(layer.kind is TensorFunctionOp) { try checkCallMasks(layer) }
         switch layer.kind {
-        case let k as OperationKind where k.shortName == "not_equal" && isUnconsumed(layer):
+        case let k as TensorFunctionOp where k.function == "not_equal" && isUnconsumed(layer):
             // Keras 3 records the mask of an Embedding with mask_zero as a not_equal operation
             // whose only consumers are `mask=` call arguments, which the graph does not keep.
             // Its value is never read, so it is not computed; runEmbedding refuses inputs where
             // the mask would not be all true.
             return []
-        case let k as LSTM:
-            return try runDenseRecurrent(layer, cell: k.cell, options: k.options, config: layerConfig(layer),
+        case let k as RecurrentOp:
+            return try runDenseRecurrent(layer, cell: k.cell, options: k.options,
                                          weights: params(layer, k.cell.useBias ? 3 : 2), args: args)
-        case let k as GRU:
-            return try runDenseRecurrent(layer, cell: k.cell, options: k.options, config: layerConfig(layer),
-                                         weights: params(layer, k.cell.useBias ? 3 : 2), args: args)
-        case let k as SimpleRNN:
-            return try runDenseRecurrent(layer, cell: k.cell, options: k.options, config: layerConfig(layer),
-                                         weights: params(layer, k.cell.useBias ? 3 : 2), args: args)
-        case let k as RNN:
+        case let k as StackedRecurrentOp:
             return try runGenericRNN(layer, k, args)
-        case let k as Bidirectional:
+        case let k as BidirectionalOp:
             return try runBidirectional(layer, k, args)
-        case let k as TimeDistributed:
+        case let k as TimeDistributedOp:
             return try runTimeDistributed(layer, k, args)
-        case let k as Embedding:
+        case let k as EmbeddingOp:
             return [try runEmbedding(layer, k, single(layer, args))]
 
-        case let k as EinsumDense:
+        case let k as EinsumOp:
             return [try runEinsumDense(layer, k, single(layer, args))]
-        case let k as MultiHeadAttention:
+        case let k as MultiHeadAttentionOp:
             return try runMultiHeadAttention(layer, k, args)
-        case let k as Attention:
+        case let k as DotAttentionOp:
             return try runAttention(layer, args, additive: false, useScale: k.useScale, concat: k.scoreMode == "concat",
-                                    returnScores: k.returnAttentionScores, causal: layerConfig(layer).bool("use_causal_mask", default: false))
-        case let k as AdditiveAttention:
+                                    returnScores: k.returnAttentionScores, causal: k.useCausalMask)
+        case let k as AdditiveAttentionOp:
             return try runAttention(layer, args, additive: true, useScale: k.useScale, concat: false,
-                                    returnScores: k.returnAttentionScores, causal: layerConfig(layer).bool("use_causal_mask", default: false))
+                                    returnScores: k.returnAttentionScores, causal: k.useCausalMask)
 
-        case let k as LayerNormalization:
+        case let k as LayerNormOp:
             return [try runLayerNormalization(layer, k, single(layer, args))]
-        case let k as RMSNormalization:
+        case let k as RMSNormOp:
             return [try runRMSNormalization(layer, k, single(layer, args))]
-        case let k as GroupNormalization:
+        case let k as GroupNormOp:
             return [try runGroupNormalization(layer, k, single(layer, args))]
-        case let k as UnitNormalization:
+        case let k as L2NormalizeOp:
             return [try runUnitNormalization(layer, k, single(layer, args))]
 
-        case let k as Dot:
+        case let k as DotOp:
             return [try runDot(layer, k, args)]
-        case let k as RepeatVector:
+        case let k as RepeatOp:
             let x = try single(layer, args)
             guard x.shape.count == 2 else { throw fail(layer, "expects a (batch, features) input, found shape \(x.shape)") }
             let (b, f) = (x.shape[0], x.shape[1])
             var out = [Float](); out.reserveCapacity(b * k.n * f)
             for i in 0..<b { for _ in 0..<k.n { out.append(contentsOf: x.data[(i * f)..<((i + 1) * f)]) } }
             return [Tensor(shape: [b, k.n, f], data: out)]
-        case let k as Permute:
+        case let k as PermuteOp:
             let x = try single(layer, args)
             guard x.shape.count == k.dims.count + 1 else { throw fail(layer, "dims \(k.dims) do not fit input shape \(x.shape)") }
             return [TensorLayout.permute(x, [0] + k.dims)]
 
-        case is UnsupportedLayer where layer.className == "CategoryEncoding":
-            return [try runCategoryEncoding(layer, single(layer, args))]
-        case is UnsupportedLayer where layer.className == "Masking":
+        case let k as UnsupportedOp where k.categoryEncoding != nil:
+            return [try runCategoryEncoding(layer, k.categoryEncoding!, single(layer, args))]
+        case is UnsupportedOp where layer.className == "Masking":
             throw fail(layer, "not runnable yet: masks are not propagated by this forward pass (layers after it would ignore the mask)")
-        case is UnsupportedLayer where Self.stringLayers.contains(layer.className):
+        case is UnsupportedOp where Self.stringLayers.contains(layer.className):
             throw fail(layer, "not runnable: it works on strings, and this forward pass runs float tensors only")
 
         default:
@@ -86,10 +80,9 @@ extension Executor {
     /// keras/src/layers/preprocessing/category_encoding.py on a `(batch, n)` input of ids in
     /// 0..<num_tokens: multi_hot and count give `(batch, num_tokens)`; one_hot gives
     /// `(batch, num_tokens)` for n = 1 and `(batch, n, num_tokens)` otherwise.
-    func runCategoryEncoding(_ layer: Layer, _ x: Tensor) throws -> Tensor {
-        let cfg = layerConfig(layer)
-        let depth = try cfg.positiveInt("num_tokens")
-        let mode = try cfg.string("output_mode", default: "multi_hot")
+    func runCategoryEncoding(_ layer: Layer, _ encoding: (numTokens: Int, outputMode: String), _ x: Tensor) throws -> Tensor {
+        let depth = encoding.numTokens
+        let mode = encoding.outputMode
         guard x.shape.count == 2 else { throw fail(layer, "not runnable yet: input of rank \(x.shape.count) (only (batch, n) runs)") }
         let (batch, n) = (x.shape[0], x.shape[1])
         for (i, v) in x.data.enumerated() where !(v == v.rounded() && v >= 0 && v < Float(depth)) {
@@ -120,10 +113,10 @@ extension Executor {
     func checkCallMasks(_ layer: Layer) throws {
         for (argument, producer) in layer.callMasks {
             guard let pi = graph.layers.firstIndex(where: { $0.name == producer }),
-                  let op = graph.layers[pi].kind as? OperationKind, op.shortName == "not_equal",
+                  let op = graph.layers[pi].kind as? TensorFunctionOp, op.function == "not_equal",
                   let source = graph.layers[pi].calls.first?.first,
                   graph.layers.contains(where: { l in
-                      (l.kind is Embedding) && (l.config["mask_zero"]?.boolValue ?? false) && l.calls.contains { $0.first == source }
+                      ((l.kind as? EmbeddingOp)?.maskZero ?? false) && l.calls.contains { $0.first == source }
                   }) else {
                 throw fail(layer, "not runnable yet: the call was given a mask (\(argument) from layer \"\(producer)\"); masks are not applied by this forward pass")
             }
@@ -142,16 +135,14 @@ extension Executor {
     /// The cell and options of a wrapped SimpleRNN, LSTM or GRU, or an error naming it.
     private func recurrentParts(_ layer: Layer, _ w: WrappedLayer) throws -> (RecurrentCell, RecurrentOptions) {
         switch w.kind {
-        case let k as LSTM: return (k.cell, k.options)
-        case let k as GRU: return (k.cell, k.options)
-        case let k as SimpleRNN: return (k.cell, k.options)
+        case let k as RecurrentOp: return (k.cell, k.options)
         default: throw fail(layer, "not runnable yet: Bidirectional over \(w.className) \"\(w.name)\"")
         }
     }
 
     /// keras/src/layers/rnn/bidirectional.py: the backward layer reads the sequence from the
     /// end; with return_sequences its output is flipped back before the merge.
-    func runBidirectional(_ layer: Layer, _ k: Bidirectional, _ args: [Tensor]) throws -> [Tensor] {
+    func runBidirectional(_ layer: Layer, _ k: BidirectionalOp, _ args: [Tensor]) throws -> [Tensor] {
         guard let x = args.first else { throw fail(layer, "expects a sequence input, given none") }
         let (fCell, fOptions) = try recurrentParts(layer, k.forward)
         let (bCell, bOptions) = try recurrentParts(layer, k.backward)
@@ -163,9 +154,9 @@ extension Executor {
         }
         let fInitial = initial.isEmpty ? [] : Array(initial[0..<fCell.stateCount])
         let bInitial = initial.isEmpty ? [] : Array(initial[fCell.stateCount...])
-        let fOut = try runDenseRecurrent(layer, cell: fCell, options: fOptions, config: k.forward.config,
+        let fOut = try runDenseRecurrent(layer, cell: fCell, options: fOptions,
                                          weights: Array(w[0..<nf]), args: [x] + fInitial, backwards: fOptions.goBackwards)
-        let bOut = try runDenseRecurrent(layer, cell: bCell, options: bOptions, config: k.backward.config,
+        let bOut = try runDenseRecurrent(layer, cell: bCell, options: bOptions,
                                          weights: Array(w[nf...]), args: [x] + bInitial, backwards: !fOptions.goBackwards)
         let yf = fOut[0]
         var yb = bOut[0]
@@ -183,14 +174,13 @@ extension Executor {
 
     /// keras/src/layers/rnn/time_distributed.py: the inner layer runs once on the input with
     /// batch and time folded together, `(batch·time, ...)`.
-    func runTimeDistributed(_ layer: Layer, _ k: TimeDistributed, _ args: [Tensor]) throws -> [Tensor] {
+    func runTimeDistributed(_ layer: Layer, _ k: TimeDistributedOp, _ args: [Tensor]) throws -> [Tensor] {
         let x = try single(layer, args)
         guard x.shape.count >= 3 else { throw fail(layer, "expects an input of rank 3 or more, found shape \(x.shape)") }
         let (b, t) = (x.shape[0], x.shape[1])
         let folded = Tensor(shape: [b * t] + x.shape.dropFirst(2), data: x.data)
         let innerPrefix = prefix + layer.name + "/"
-        let inner = Layer(name: k.inner.name, className: k.inner.className, kind: k.inner.kind, path: layer.path + ".layer",
-                          config: k.inner.config.object)
+        let inner = Layer(name: k.inner.name, className: k.inner.className, kind: k.inner.kind, path: layer.path + ".layer")
         let sub = Executor(graph: graph, weights: [innerPrefix + k.inner.name: weights[prefix + layer.name] ?? []],
                            backend: backend, prefix: innerPrefix)
         let outs = try sub.runLayer(inner, [folded])
@@ -204,12 +194,12 @@ extension Executor {
 
     /// keras/src/layers/core/embedding.py: row `id` of the table for every id. Ids arrive as
     /// floats; each must be a whole number in 0..<input_dim.
-    func runEmbedding(_ layer: Layer, _ k: Embedding, _ x: Tensor) throws -> Tensor {
+    func runEmbedding(_ layer: Layer, _ k: EmbeddingOp, _ x: Tensor) throws -> Tensor {
         guard k.loraRank == nil else { throw fail(layer, "not runnable yet: LoRA embeddings") }
         let table = try params(layer, 1)[0]
         let (rows, d) = (k.inputDim, k.outputDim)
         guard table.shape == [rows, d] else { throw fail(layer, "embeddings \(table.shape) are not (\(rows), \(d))") }
-        let maskZero = try layerConfig(layer).bool("mask_zero", default: false)
+        let maskZero = k.maskZero
         for (i, v) in x.data.enumerated() {
             guard v == v.rounded(), v >= 0, v < Float(rows) else {
                 throw fail(layer, "input id \(v) at flat index \(i) is not a whole number in 0..<\(rows) (input_dim)")
@@ -236,7 +226,7 @@ extension Executor {
 
     /// keras/src/layers/merging/dot.py: `batch_dot` over one axis of each input, after L2
     /// normalisation along those axes when `normalize`.
-    func runDot(_ layer: Layer, _ k: Dot, _ args: [Tensor]) throws -> Tensor {
+    func runDot(_ layer: Layer, _ k: DotOp, _ args: [Tensor]) throws -> Tensor {
         guard args.count == 2 else { throw fail(layer, "expects two inputs, given \(args.count)") }
         var (x, y) = (args[0], args[1])
         let raw = k.sameAxisForBoth ? (k.axes[0], k.axes[0]) : (k.axes[0], k.axes[1])

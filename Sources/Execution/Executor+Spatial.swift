@@ -9,95 +9,85 @@ import Kernels
 extension Executor {
     /// The outputs of `layer` on `args` when this file runs its class, otherwise nil.
     func runSpatialLayer(_ layer: Layer, _ args: [Tensor]) throws -> [Tensor]? {
-        let dialect = graph.source.dialect
         let context = "layer \"\(prefix)\(layer.name)\" (\(layer.className))"
         switch layer.kind {
         // Convolutions
-        case let k as Conv1D:
-            let c = k.convolution
+        case let c as ConvolutionOp where c.geometry.rank == 1:
             let x = try channelsLast(layer, try single(layer, args), c.geometry.channelsFirst, rank: 3)
             let w = try params(layer, c.useBias ? 2 : 1)
             let (x2, win) = try line(layer, x, c.geometry)
             let kernel = Tensor(shape: [1] + w[0].shape, data: w[0].data)
             let y = backend.conv2d(x2, kernel: kernel, bias: c.useBias ? w[1] : nil, window: win, groups: c.groups)
-            return [try channelsBack(ActivationFunctions.apply(c.activation, unline(y), dialect: dialect, context: context), c.geometry.channelsFirst)]
+            return [try channelsBack(ActivationFunctions.apply(c.activation, unline(y), context: context), c.geometry.channelsFirst)]
 
-        case let k as DepthwiseConv1D:
-            let c = k.convolution
+        case let c as DepthwiseConvolutionOp where c.geometry.rank == 1:
             let x = try channelsLast(layer, try single(layer, args), c.geometry.channelsFirst, rank: 3)
             let w = try params(layer, c.useBias ? 2 : 1)
             let (x2, win) = try line(layer, x, c.geometry)
             let kernel = Tensor(shape: [1] + w[0].shape, data: w[0].data)
             let y = backend.depthwiseConv2d(x2, kernel: kernel, bias: c.useBias ? w[1] : nil, window: win)
-            return [try channelsBack(ActivationFunctions.apply(c.activation, unline(y), dialect: dialect, context: context), c.geometry.channelsFirst)]
+            return [try channelsBack(ActivationFunctions.apply(c.activation, unline(y), context: context), c.geometry.channelsFirst)]
 
-        case let k as SeparableConv1D:
-            let c = k.convolution
+        case let c as SeparableConvolutionOp where c.geometry.rank == 1:
             let x = try channelsLast(layer, try single(layer, args), c.geometry.channelsFirst, rank: 3)
             let w = try params(layer, c.useBias ? 3 : 2)
             let (x2, win) = try line(layer, x, c.geometry)
             let d = backend.depthwiseConv2d(x2, kernel: Tensor(shape: [1] + w[0].shape, data: w[0].data), bias: nil, window: win)
             let one = Window2D(kernel: [1, 1], strides: [1, 1], padding: .valid)
             let y = backend.conv2d(d, kernel: Tensor(shape: [1] + w[1].shape, data: w[1].data), bias: c.useBias ? w[2] : nil, window: one, groups: 1)
-            return [try channelsBack(ActivationFunctions.apply(c.activation, unline(y), dialect: dialect, context: context), c.geometry.channelsFirst)]
+            return [try channelsBack(ActivationFunctions.apply(c.activation, unline(y), context: context), c.geometry.channelsFirst)]
 
-        case let k as Conv3D:
-            let c = k.convolution
+        case let c as ConvolutionOp where c.geometry.rank == 3:
             let g = c.geometry
             let x = try channelsLast(layer, try single(layer, args), g.channelsFirst, rank: 5)
             let w = try params(layer, c.useBias ? 2 : 1)
             guard let p = WindowPadding(rawValue: g.padding) else { throw fail(layer, "not runnable yet: padding \"\(g.padding)\"") }
             let win = Window3D.forward(input: Array(x.shape[1...3]), kernel: g.kernelSize, strides: g.strides, dilation: g.dilation, padding: p)
             let y = backend.conv3d(x, kernel: w[0], bias: c.useBias ? w[1] : nil, window: win, groups: c.groups)
-            return [try channelsBack(ActivationFunctions.apply(c.activation, y, dialect: dialect, context: context), g.channelsFirst)]
+            return [try channelsBack(ActivationFunctions.apply(c.activation, y, context: context), g.channelsFirst)]
 
-        case let k as Conv1DTranspose: return [try transposed(layer, k.convolution, args, rank: 1)]
-        case let k as Conv2DTranspose: return [try transposed(layer, k.convolution, args, rank: 2)]
-        case let k as Conv3DTranspose: return [try transposed(layer, k.convolution, args, rank: 3)]
+        case let k as TransposedConvolutionOp where k.geometry.rank == 1: return [try transposed(layer, k, args, rank: 1)]
+        case let k as TransposedConvolutionOp where k.geometry.rank == 2: return [try transposed(layer, k, args, rank: 2)]
+        case let k as TransposedConvolutionOp where k.geometry.rank == 3: return [try transposed(layer, k, args, rank: 3)]
 
         // Pooling
-        case let k as MaxPooling1D: return [try pool(layer, k.window, args, average: false)]
-        case let k as AveragePooling1D: return [try pool(layer, k.window, args, average: true)]
-        case let k as MaxPooling3D: return [try pool(layer, k.window, args, average: false)]
-        case let k as AveragePooling3D: return [try pool(layer, k.window, args, average: true)]
-        case let k as GlobalAveragePooling1D: return [try globalPoolND(layer, k.reduction, args, average: true)]
-        case let k as GlobalMaxPooling1D: return [try globalPoolND(layer, k.reduction, args, average: false)]
-        case let k as GlobalAveragePooling3D: return [try globalPoolND(layer, k.reduction, args, average: true)]
-        case let k as GlobalMaxPooling3D: return [try globalPoolND(layer, k.reduction, args, average: false)]
+        case let k as PoolingOp where k.reduction == .max && k.spatialRank == 1: return [try pool(layer, k.window, args, average: false)]
+        case let k as PoolingOp where k.reduction == .average && k.spatialRank == 1: return [try pool(layer, k.window, args, average: true)]
+        case let k as PoolingOp where k.reduction == .max && k.spatialRank == 3: return [try pool(layer, k.window, args, average: false)]
+        case let k as PoolingOp where k.reduction == .average && k.spatialRank == 3: return [try pool(layer, k.window, args, average: true)]
+        case let k as GlobalPoolingOp where k.kind == .average && k.spatialRank == 1: return [try globalPoolND(layer, k.reduction, args, average: true)]
+        case let k as GlobalPoolingOp where k.kind == .max && k.spatialRank == 1: return [try globalPoolND(layer, k.reduction, args, average: false)]
+        case let k as GlobalPoolingOp where k.kind == .average && k.spatialRank == 3: return [try globalPoolND(layer, k.reduction, args, average: true)]
+        case let k as GlobalPoolingOp where k.kind == .max && k.spatialRank == 3: return [try globalPoolND(layer, k.reduction, args, average: false)]
 
         // Reshaping
-        case let k as UpSampling1D: return [try upSample(layer, k.upSampling, args)]
-        case let k as UpSampling2D: return [try upSample(layer, k.upSampling, args)]
-        case let k as UpSampling3D: return [try upSample(layer, k.upSampling, args)]
-        case let k as Cropping1D: return [try reframe(layer, k.cropping.layout, k.cropping.amounts, args, sign: -1)]
-        case let k as Cropping2D: return [try reframe(layer, k.cropping.layout, k.cropping.amounts, args, sign: -1)]
-        case let k as Cropping3D: return [try reframe(layer, k.cropping.layout, k.cropping.amounts, args, sign: -1)]
-        case let k as ZeroPadding1D: return [try reframe(layer, k.padding.layout, k.padding.amounts, args, sign: 1)]
-        case let k as ZeroPadding3D: return [try reframe(layer, k.padding.layout, k.padding.amounts, args, sign: 1)]
+        case let k as UpSamplingOp: return [try upSample(layer, k, args)]
+        case let k as CroppingOp: return [try reframe(layer, k.layout, k.amounts, args, sign: -1)]
+        case let k as ZeroPaddingOp where k.layout.spatialRank != 2: return [try reframe(layer, k.layout, k.amounts, args, sign: 1)]
 
         // Preprocessing and scaling
-        case is Rescaling:
+        case is RescaleOp:
             let x = try single(layer, args)
             let scale = try constant(layer, "scale", default: 1), offset = try constant(layer, "offset", default: 0)
             guard let scaled = SpatialTensors.broadcast(x, scale, *), let y = SpatialTensors.broadcast(scaled, offset, +) else {
                 throw fail(layer, "scale \(scale.shape) or offset \(offset.shape) does not fit input \(x.shape)")
             }
             return [y]
-        case let k as Normalization:
+        case let k as StandardizeOp:
             return [try normalize(layer, k, single(layer, args))]
-        case is LayerScale:
+        case is LayerScaleOp:
             let x = try single(layer, args)
             let w = try params(layer, 1)
             guard let y = SpatialTensors.broadcast(x, w[0], *) else { throw fail(layer, "scale \(w[0].shape) does not fit input \(x.shape)") }
             return [y]
-        case let k as CustomScaleLayer:
+        case let k as ConstantScaleOp:
             guard args.count == 2 else { throw fail(layer, "expects two inputs, given \(args.count)") }
             let s = Float(k.scale)
             guard let y = SpatialTensors.broadcast(args[0], args[1], { $0 + $1 * s }) else {
                 throw fail(layer, "inputs \(args.map(\.shape)) do not broadcast")
             }
             return [y]
-        case is PReLU:
+        case is PReLUOp:
             let x = try single(layer, args)
             let w = try params(layer, 1)
             let alpha = Tensor(shape: [1] + w[0].shape, data: w[0].data)
@@ -106,7 +96,7 @@ extension Executor {
             }
             return [y]
 
-        case let k as Resizing:
+        case let k as ResizeOp:
             guard !k.cropToAspectRatio, !k.padToAspectRatio else { throw fail(layer, "not runnable yet: crop_to_aspect_ratio / pad_to_aspect_ratio") }
             let x = try channelsLast(layer, try single(layer, args), k.target.channelsFirst, rank: 4)
             let y: Tensor
@@ -116,7 +106,7 @@ extension Executor {
             default: throw fail(layer, "not runnable yet: interpolation \"\(k.interpolation)\"")
             }
             return [channelsBack(y, k.target.channelsFirst)]
-        case let k as CenterCrop:
+        case let k as CenterCropOp:
             let x = try channelsLast(layer, try single(layer, args), k.target.channelsFirst, rank: 4)
             let (h, w) = (x.shape[1], x.shape[2])
             guard h >= k.target.height, w >= k.target.width else {
@@ -128,7 +118,7 @@ extension Executor {
             let v = SpatialTensors.reframe(SpatialTensors.volume(x), before: before, after: after)
             return [channelsBack(SpatialTensors.unvolume(v, rank: 2), k.target.channelsFirst)]
 
-        case let k as OperationKind:
+        case let k as TensorFunctionOp:
             return [try operation(layer, k, args)]
 
         default:
@@ -137,7 +127,7 @@ extension Executor {
     }
 
     /// Conv2D with data_format channels_first: NCHW to NHWC, the backend's convolution, back.
-    func conv2dChannelsFirst(_ layer: Layer, _ c: Convolution, _ args: [Tensor]) throws -> [Tensor] {
+    func conv2dChannelsFirst(_ layer: Layer, _ c: ConvolutionOp, _ args: [Tensor]) throws -> [Tensor] {
         let g = c.geometry
         let x = try channelsLast(layer, try single(layer, args), true, rank: 4)
         let w = try params(layer, c.useBias ? 2 : 1)
@@ -145,7 +135,7 @@ extension Executor {
         let win = Window2D(kernel: g.kernelSize, strides: g.strides, dilation: g.dilation, padding: p)
         let y = backend.conv2d(x, kernel: w[0], bias: c.useBias ? w[1] : nil, window: win, groups: c.groups)
         let context = "layer \"\(prefix)\(layer.name)\" (\(layer.className))"
-        return [channelsBack(try ActivationFunctions.apply(c.activation, y, dialect: graph.source.dialect, context: context), true)]
+        return [channelsBack(try ActivationFunctions.apply(c.activation, y, context: context), true)]
     }
 
     // MARK: - Layout
@@ -185,7 +175,7 @@ extension Executor {
     /// `tf.nn.conv_transpose`): the output length per axis from `deconv_output_length`, and
     /// the adjoint of a forward convolution from that length with the layer's padding
     /// (`same`: total max((in - 1) * stride + k_eff - out, 0), the smaller half before).
-    private func transposed(_ layer: Layer, _ c: TransposedConvolution, _ args: [Tensor], rank: Int) throws -> Tensor {
+    private func transposed(_ layer: Layer, _ c: TransposedConvolutionOp, _ args: [Tensor], rank: Int) throws -> Tensor {
         let g = c.geometry
         let x = try channelsLast(layer, try single(layer, args), g.channelsFirst, rank: rank + 2)
         let w = try params(layer, c.useBias ? 2 : 1)
@@ -216,7 +206,7 @@ extension Executor {
         let win = Window3D(kernel: kernel, strides: strides, dilation: dilation, padBefore: pad, output: out)
         let y = backend.convTranspose3d(v, kernel: Tensor(shape: kshape, data: w[0].data), bias: c.useBias ? w[1] : nil, window: win)
         let context = "layer \"\(prefix)\(layer.name)\" (\(layer.className))"
-        let act = try ActivationFunctions.apply(c.activation, SpatialTensors.unvolume(y, rank: rank), dialect: graph.source.dialect, context: context)
+        let act = try ActivationFunctions.apply(c.activation, SpatialTensors.unvolume(y, rank: rank), context: context)
         return channelsBack(act, g.channelsFirst)
     }
 
@@ -261,7 +251,7 @@ extension Executor {
         return Tensor(shape: r.layout.channelsFirst ? [n, c] + ones : [n] + ones + [c], data: out)
     }
 
-    private func upSample(_ layer: Layer, _ u: UpSampling, _ args: [Tensor]) throws -> Tensor {
+    private func upSample(_ layer: Layer, _ u: UpSamplingOp, _ args: [Tensor]) throws -> Tensor {
         let rank = u.layout.spatialRank
         let x = try channelsLast(layer, try single(layer, args), u.layout.channelsFirst, rank: rank + 2)
         switch u.interpolation {
@@ -311,7 +301,7 @@ extension Executor {
     /// `(x - mean) / max(sqrt(variance), epsilon)` with epsilon 1e-7, or with `invert`
     /// `mean + x * max(sqrt(variance), epsilon)`; statistics from the config or the weights,
     /// laid along the kept axes.
-    private func normalize(_ layer: Layer, _ k: Normalization, _ x: Tensor) throws -> Tensor {
+    private func normalize(_ layer: Layer, _ k: StandardizeOp, _ x: Tensor) throws -> Tensor {
         var mean: Tensor, variance: Tensor
         if k.hasGivenStatistics {
             mean = try constant(layer, "mean", default: 0)

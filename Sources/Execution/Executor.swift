@@ -55,7 +55,7 @@ public struct Executor: Sendable {
                 }
                 return outs[ref.tensor]
             }
-            if layer.kind is InputLayer {
+            if layer.kind is InputOp {
                 if let t = given[node] { values[node] = [t]; continue }
                 if let a = args.first { values[node] = [a]; continue }
                 throw ExecutionError("input layer \"\(layer.name)\" was given no tensor")
@@ -113,106 +113,95 @@ public struct Executor: Sendable {
 
     func runLayer(_ layer: Layer, _ args: [Tensor]) throws -> [Tensor] {
         let kind = layer.kind
-        let dialect = graph.source.dialect
         switch kind {
-        case let k as NestedModel:
+        case let k as SubgraphOp:
             let inner = Executor(graph: k.graph, weights: weights, backend: backend, prefix: prefix + layer.name + "/")
             return try inner.run(args)
 
-        case let k as Conv2D:
-            let c = k.convolution
+        case let c as ConvolutionOp where c.geometry.rank == 2:
             if c.geometry.channelsFirst { return try conv2dChannelsFirst(layer, c, args) }
             let x = try single(layer, args)
             try rank4(layer, x)
             let w = try params(layer, c.useBias ? 2 : 1)
             let y = backend.conv2d(x, kernel: w[0], bias: c.useBias ? w[1] : nil, window: try window(layer, c.geometry), groups: c.groups)
-            return [try ActivationFunctions.apply(c.activation, y, dialect: dialect, context: "layer \"\(prefix)\(layer.name)\" (\(layer.className))")]
+            return [try ActivationFunctions.apply(c.activation, y, context: "layer \"\(prefix)\(layer.name)\" (\(layer.className))")]
 
-        case let k as DepthwiseConv2D:
-            let c = k.convolution
+        case let c as DepthwiseConvolutionOp where c.geometry.rank == 2:
             let x = try single(layer, args)
             try rank4(layer, x)
             let w = try params(layer, c.useBias ? 2 : 1)
             let y = backend.depthwiseConv2d(x, kernel: w[0], bias: c.useBias ? w[1] : nil, window: try window(layer, c.geometry))
-            return [try ActivationFunctions.apply(c.activation, y, dialect: dialect, context: "layer \"\(prefix)\(layer.name)\" (\(layer.className))")]
+            return [try ActivationFunctions.apply(c.activation, y, context: "layer \"\(prefix)\(layer.name)\" (\(layer.className))")]
 
-        case let k as SeparableConv2D:
-            let c = k.convolution
+        case let c as SeparableConvolutionOp where c.geometry.rank == 2:
             let x = try single(layer, args)
             try rank4(layer, x)
             let w = try params(layer, c.useBias ? 3 : 2)
             let d = backend.depthwiseConv2d(x, kernel: w[0], bias: nil, window: try window(layer, c.geometry))
             let one = Window2D(kernel: [1, 1], strides: [1, 1], padding: .valid)
             let y = backend.conv2d(d, kernel: w[1], bias: c.useBias ? w[2] : nil, window: one, groups: 1)
-            return [try ActivationFunctions.apply(c.activation, y, dialect: dialect, context: "layer \"\(prefix)\(layer.name)\" (\(layer.className))")]
+            return [try ActivationFunctions.apply(c.activation, y, context: "layer \"\(prefix)\(layer.name)\" (\(layer.className))")]
 
-        case let k as Dense:
+        case let k as DenseOp:
             guard k.loraRank == nil else { throw fail(layer, "not runnable yet: LoRA") }
             let x = try single(layer, args)
             let w = try params(layer, k.useBias ? 2 : 1)
             guard x.shape.last == w[0].shape[0] else { throw fail(layer, "input shape \(x.shape) does not fit kernel \(w[0].shape)") }
             let y = backend.dense(x, kernel: w[0], bias: k.useBias ? w[1] : nil)
-            return [try ActivationFunctions.apply(k.activation, y, dialect: dialect, context: "layer \"\(prefix)\(layer.name)\" (\(layer.className))")]
+            return [try ActivationFunctions.apply(k.activation, y, context: "layer \"\(prefix)\(layer.name)\" (\(layer.className))")]
 
-        case let k as BatchNormalization:
+        case let k as BatchNormOp:
             return [try batchNorm(layer, k, single(layer, args))]
 
-        case let k as Activation:
-            return [try ActivationFunctions.apply(k.activation, single(layer, args), dialect: dialect, context: "layer \"\(prefix)\(layer.name)\" (\(layer.className))")]
-        case let k as ReLU:
+        case let k as ActivationOp:
+            return [try ActivationFunctions.apply(k.function, single(layer, args), context: "layer \"\(prefix)\(layer.name)\" (\(layer.className))")]
+        case let k as ReLUOp:
             return [ActivationFunctions.relu(try single(layer, args), negativeSlope: Float(k.negativeSlope),
                                              maxValue: k.maxValue.map(Float.init), threshold: Float(k.threshold))]
-        case let k as LeakyReLU:
-            let s = Float(k.negativeSlope)
-            return [ActivationFunctions.map(try single(layer, args)) { $0 >= 0 ? $0 : s * $0 }]
-        case let k as ELU:
-            let a = Float(k.alpha)
-            return [ActivationFunctions.map(try single(layer, args)) { $0 > 0 ? $0 : a * (expf($0) - 1) }]
-        case let k as ThresholdedReLU:
+        case let k as ThresholdedReLUOp:
             let t = Float(k.theta)
             return [ActivationFunctions.map(try single(layer, args)) { $0 > t ? $0 : 0 }]
-        case let k as Softmax:
+        case let k as SoftmaxOp:
             let x = try single(layer, args)
             guard k.axes.count == 1, let axis = TensorShape(x.shape).normalizedAxis(k.axes[0]) else {
                 throw fail(layer, "not runnable yet: softmax over axes \(k.axes)")
             }
             return [ActivationFunctions.softmax(x, axis: axis)]
 
-        case is Add: return [try merge(layer, args) { $0 + $1 }]
-        case is Subtract:
-            guard args.count == 2 else { throw fail(layer, "expects two inputs, given \(args.count)") }
-            return [try merge(layer, args) { $0 - $1 }]
-        case is Multiply: return [try merge(layer, args) { $0 * $1 }]
-        case is Maximum: return [try merge(layer, args) { max($0, $1) }]
-        case is Minimum: return [try merge(layer, args) { min($0, $1) }]
-        case is Average:
-            var s = try merge(layer, args) { $0 + $1 }
-            let n = Float(args.count)
-            for i in s.data.indices { s.data[i] /= n }
-            return [s]
-        case let k as Concatenate:
+        case let k as MergeOp:
+            switch k.kind {
+            case .add: return [try merge(layer, args) { $0 + $1 }]
+            case .subtract:
+                guard args.count == 2 else { throw fail(layer, "expects two inputs, given \(args.count)") }
+                return [try merge(layer, args) { $0 - $1 }]
+            case .multiply: return [try merge(layer, args) { $0 * $1 }]
+            case .maximum: return [try merge(layer, args) { max($0, $1) }]
+            case .minimum: return [try merge(layer, args) { min($0, $1) }]
+            case .average:
+                var s = try merge(layer, args) { $0 + $1 }
+                let n = Float(args.count)
+                for i in s.data.indices { s.data[i] /= n }
+                return [s]
+            }
+        case let k as ConcatOp:
             return [try concatenate(layer, args, axis: k.axis)]
 
-        case let k as MaxPooling2D:
-            if k.window.layout.channelsFirst { return [try pool(layer, k.window, args, average: false)] }
+        case let k as PoolingOp where k.spatialRank == 2:
+            let average = k.reduction == .average
+            if k.window.layout.channelsFirst { return [try pool(layer, k.window, args, average: average)] }
             let x = try single(layer, args)
-            return [backend.maxPool2d(x, window: try poolWindow(layer, k.window, x))]
-        case let k as AveragePooling2D:
-            if k.window.layout.channelsFirst { return [try pool(layer, k.window, args, average: true)] }
-            let x = try single(layer, args)
-            return [backend.averagePool2d(x, window: try poolWindow(layer, k.window, x))]
-        case let k as GlobalAveragePooling2D:
-            if k.reduction.layout.channelsFirst { return [try globalPoolND(layer, k.reduction, args, average: true)] }
-            return [try globalPool(layer, single(layer, args), k.reduction, average: true)]
-        case let k as GlobalMaxPooling2D:
-            if k.reduction.layout.channelsFirst { return [try globalPoolND(layer, k.reduction, args, average: false)] }
-            return [try globalPool(layer, single(layer, args), k.reduction, average: false)]
+            let window = try poolWindow(layer, k.window, x)
+            return [average ? backend.averagePool2d(x, window: window) : backend.maxPool2d(x, window: window)]
+        case let k as GlobalPoolingOp where k.spatialRank == 2:
+            let average = k.kind == .average
+            if k.reduction.layout.channelsFirst { return [try globalPoolND(layer, k.reduction, args, average: average)] }
+            return [try globalPool(layer, single(layer, args), k.reduction, average: average)]
 
-        case let k as Flatten:
+        case let k as FlattenOp:
             let x = try single(layer, args)
             if k.channelsFirst && x.shape.count > 2 { throw fail(layer, "not runnable yet: Flatten with channels_first") }
             return [Tensor(shape: [x.shape[0], x.count / max(x.shape[0], 1)], data: x.data)]
-        case let k as Reshape:
+        case let k as ReshapeOp:
             let x = try single(layer, args)
             let batch = x.shape[0]
             let per = x.count / max(batch, 1)
@@ -227,25 +216,22 @@ public struct Executor: Sendable {
             }
             guard target.reduce(1, *) == per else { throw fail(layer, "cannot reshape \(x.shape) to \(target)") }
             return [Tensor(shape: [batch] + target, data: x.data)]
-        case let k as ZeroPadding2D:
-            if k.padding.layout.channelsFirst { return [try reframe(layer, k.padding.layout, k.padding.amounts, args, sign: 1)] }
+        case let k as ZeroPaddingOp where k.layout.spatialRank == 2:
+            if k.layout.channelsFirst { return [try reframe(layer, k.layout, k.amounts, args, sign: 1)] }
             let x = try single(layer, args)
             try rank4(layer, x)
-            return [zeroPad(x, k.padding.amounts.pairs)]
+            return [zeroPad(x, k.amounts.pairs)]
 
-        case is Dropout, is SpatialDropout1D, is SpatialDropout2D, is SpatialDropout3D, is GaussianNoise,
-             is GaussianDropout, is AlphaDropout, is Identity, is ActivityRegularization, is StochasticDepth,
-             // The random augmentation layers pass images through unchanged at inference.
-             is RandomFlip, is RandomRotation, is RandomZoom, is RandomTranslation, is RandomContrast, is RandomBrightness:
+        case is PassthroughOp:
             return [try single(layer, args)]
 
         default:
             if let out = try runSequenceLayer(layer, args) { return out }
             if let out = try runSpatialLayer(layer, args) { return out }
             switch layer.kind {
-            case is ConvLSTM1D, is ConvLSTM2D, is ConvLSTM3D:
+            case is ConvLSTMOp:
                 throw fail(layer, "not runnable yet: the convolutional recurrent layers have no kernel")
-            case is RandomCrop:
+            case is RandomCropOp:
                 throw fail(layer, "not runnable yet: at inference Keras resizes the image and crops its centre to the target size, which Strata does not do")
             default:
                 throw fail(layer, "not runnable yet")
@@ -253,7 +239,7 @@ public struct Executor: Sendable {
         }
     }
 
-    private func batchNorm(_ layer: Layer, _ k: BatchNormalization, _ x: Tensor) throws -> Tensor {
+    private func batchNorm(_ layer: Layer, _ k: BatchNormOp, _ x: Tensor) throws -> Tensor {
         guard !k.renorm, !k.virtualBatch, k.axis.axes.count == 1,
               let axis = TensorShape(x.shape).normalizedAxis(k.axis.axes[0]) else {
             throw fail(layer, "not runnable yet: renorm, virtual batches or several axes")

@@ -48,7 +48,7 @@ public struct ForwardProfiler: Sendable {
         // Separate instrumented set: per-call durations, in execution order.
         let graph = runner.graph
         let fused = runner.fusedInto
-        let timedNodes = graph.executionOrder.filter { !(graph.layers[$0.layer].kind is InputLayer) }
+        let timedNodes = graph.executionOrder.filter { !(graph.layers[$0.layer].kind is InputOp) }
         let collector = Collector()
         for _ in 0..<runMs.count {
             _ = try runner.run(inputs, layerTimer: { node, d in collector.add(node, d) })

@@ -3,7 +3,7 @@ import Foundation
 import Kernels
 
 /// Model inputs that hold integer ids (token or category numbers) rather than values: those a
-/// lookup layer reads directly (Embedding: `input_dim`; CategoryEncoding: `num_tokens`).
+/// lookup node reads directly (its operator's `idInputRange`).
 /// Synthetic inputs for timing must be valid ids there, or the lookup refuses them.
 public enum IdInputs {
     /// For each graph input, the valid ids when every layer that reads it directly is a
@@ -15,15 +15,11 @@ public enum IdInputs {
             for layer in graph.layers {
                 for call in layer.calls where call.contains(where: { $0.layer == ref.layer && $0.call == ref.call && $0.tensor == ref.tensor }) {
                     let r: Range<Int>
-                    if let e = layer.kind as? Embedding {
-                        let low = (layer.config["mask_zero"]?.boolValue ?? false) ? 1 : 0
-                        guard low < e.inputDim else { return nil }
-                        r = low..<e.inputDim
-                    } else if layer.kind is UnsupportedLayer, layer.className == "CategoryEncoding",
-                              let n = layer.config["num_tokens"]?.intValue, n > 0 {
-                        r = 0..<n
-                    } else if let op = layer.kind as? OperationKind, op.shortName == "not_equal" {
-                        continue  // the mask Keras 3 records for an Embedding with mask_zero
+                    if let ids = layer.kind.idInputRange {
+                        guard !ids.isEmpty else { return nil }
+                        r = ids
+                    } else if let op = layer.kind as? TensorFunctionOp, op.function == "not_equal" {
+                        continue  // the padding mask recorded beside a lookup that masks id 0
                     } else {
                         return nil
                     }

@@ -45,8 +45,8 @@ extension Executor {
         return (mean, q / Float(max(row.count, 1)))
     }
 
-    func runLayerNormalization(_ layer: Layer, _ k: LayerNormalization, _ x: Tensor) throws -> Tensor {
-        let eps = Float(try layerConfig(layer).double("epsilon", default: 1e-3))
+    func runLayerNormalization(_ layer: Layer, _ k: LayerNormOp, _ x: Tensor) throws -> Tensor {
+        let eps = Float(k.epsilon)
         let useGamma = k.scale || k.rmsScaling, useBeta = k.center && !k.rmsScaling
         let w = try params(layer, (useGamma ? 1 : 0) + (useBeta ? 1 : 0))
         let gamma = useGamma ? w[0].data : nil
@@ -67,9 +67,8 @@ extension Executor {
         }
     }
 
-    func runRMSNormalization(_ layer: Layer, _ k: RMSNormalization, _ x: Tensor) throws -> Tensor {
-        let cfg = layerConfig(layer)
-        let eps = Float(try cfg.has("epsilon") ? cfg.double("epsilon", default: 1e-6) : 1e-6)
+    func runRMSNormalization(_ layer: Layer, _ k: RMSNormOp, _ x: Tensor) throws -> Tensor {
+        let eps = Float(k.epsilon)
         let w = try params(layer, 1)
         let scale = w[0].data
         let length = try reductionPermutation(layer, x, k.axis.axes).length
@@ -82,7 +81,7 @@ extension Executor {
         }
     }
 
-    func runUnitNormalization(_ layer: Layer, _ k: UnitNormalization, _ x: Tensor) throws -> Tensor {
+    func runUnitNormalization(_ layer: Layer, _ k: L2NormalizeOp, _ x: Tensor) throws -> Tensor {
         try unitNormalize(layer, x, axes: k.axis.axes)
     }
 
@@ -96,8 +95,8 @@ extension Executor {
         }
     }
 
-    func runGroupNormalization(_ layer: Layer, _ k: GroupNormalization, _ x: Tensor) throws -> Tensor {
-        let eps = Float(try layerConfig(layer).double("epsilon", default: 1e-3))
+    func runGroupNormalization(_ layer: Layer, _ k: GroupNormOp, _ x: Tensor) throws -> Tensor {
+        let eps = Float(k.epsilon)
         guard x.shape.count >= 2, let axis = TensorShape(x.shape.map { Optional($0) }).normalizedAxis(k.axis), axis > 0 else {
             throw fail(layer, "axis \(k.axis) does not name a channel axis of input \(x.shape)")
         }

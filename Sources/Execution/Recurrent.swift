@@ -6,30 +6,36 @@ import Kernels
 /// (recurrent gates). Same formulas as `ActivationFunctions.apply` (tests check they agree);
 /// nil for a name that is not element-wise or not known.
 public enum ScalarActivation {
-    public static func resolve(_ name: String?, dialect: String) -> ((Float) -> Float)? {
-        guard let name else { return { $0 } }
-        switch name {
-        case "linear": return { $0 }
-        case "relu": return { max($0, 0) }
-        case "relu6": return { min(max($0, 0), 6) }
-        case "sigmoid": return ActivationFunctions.sigmoid
-        case "tanh": return { tanhf($0) }
-        case "elu": return { $0 > 0 ? $0 : expf($0) - 1 }
-        case "selu":
+    public static func resolve(_ function: ActivationFunction) -> ((Float) -> Float)? {
+        switch function {
+        case .linear: return { $0 }
+        case .relu: return { max($0, 0) }
+        case .relu6: return { min(max($0, 0), 6) }
+        case .sigmoid: return ActivationFunctions.sigmoid
+        case .tanh: return { tanhf($0) }
+        case .elu(let alpha):
+            if alpha == 1 { return { $0 > 0 ? $0 : expf($0) - 1 } }
+            let a = Float(alpha)
+            return { $0 > 0 ? $0 : a * (expf($0) - 1) }
+        case .selu:
             let scale: Float = 1.0507009873554805, alpha: Float = 1.6732632423543772
             return { $0 > 0 ? scale * $0 : scale * alpha * (expf($0) - 1) }
-        case "softplus": return { max($0, 0) + log1pf(expf(-abs($0))) }
-        case "softsign": return { $0 / (1 + abs($0)) }
-        case "swish", "silu": return { $0 * ActivationFunctions.sigmoid($0) }
-        case "gelu": return { v in Float(0.5 * Double(v) * (1 + erf(Double(v) / 2.0.squareRoot()))) }
-        case "hard_sigmoid":
-            if dialect == "keras2" { return { min(max(0.2 * $0 + 0.5, 0), 1) } }
-            return { min(max($0 + 3, 0), 6) / 6 }
-        case "hard_swish", "hard_silu": return { $0 * min(max($0 + 3, 0), 6) / 6 }
-        case "leaky_relu": return { $0 >= 0 ? $0 : 0.2 * $0 }
-        case "exponential": return { expf($0) }
-        case "mish": return { $0 * tanhf(max($0, 0) + log1pf(expf(-abs($0)))) }
-        default: return nil
+        case .softplus: return { max($0, 0) + log1pf(expf(-abs($0))) }
+        case .softsign: return { $0 / (1 + abs($0)) }
+        case .swish: return { $0 * ActivationFunctions.sigmoid($0) }
+        case .gelu: return { v in Float(0.5 * Double(v) * (1 + erf(Double(v) / 2.0.squareRoot()))) }
+        case .hardSigmoid(let slope, let offset):
+            // The two forms files use, each computed the way its framework does.
+            if slope == 1.0 / 6 && offset == 0.5 { return { min(max($0 + 3, 0), 6) / 6 } }
+            let s = Float(slope), o = Float(offset)
+            return { min(max(s * $0 + o, 0), 1) }
+        case .hardSwish: return { $0 * min(max($0 + 3, 0), 6) / 6 }
+        case .leakyReLU(let slope):
+            let s = Float(slope)
+            return { $0 >= 0 ? $0 : s * $0 }
+        case .exponential: return { expf($0) }
+        case .mish: return { $0 * tanhf(max($0, 0) + log1pf(expf(-abs($0)))) }
+        case .softmax, .other: return nil
         }
     }
 }
@@ -52,9 +58,8 @@ struct RecurrentStep {
 
     var units: Int { cell.units }
 
-    /// `w` in Keras order (kernel, recurrent_kernel[, bias]); `config` is the layer's (or
-    /// cell's) config for `activation` and `recurrent_activation`.
-    init(cell: RecurrentCell, weights w: [Tensor], config: LayerConfig, dialect: String, fail: (String) -> ExecutionError) throws {
+    /// `w` in the canonical order (kernel, recurrent kernel[, bias]).
+    init(cell: RecurrentCell, weights w: [Tensor], fail: (String) -> ExecutionError) throws {
         self.cell = cell
         guard w.count == (cell.useBias ? 3 : 2) else { throw fail("expected \(cell.useBias ? 3 : 2) weight tensors for cell \"\(cell.name)\", found \(w.count)") }
         let width = cell.gateCount * cell.units
@@ -78,11 +83,10 @@ struct RecurrentStep {
             inputBias = nil
             recurrentBias = nil
         }
-        // Absent: Keras's defaults (tanh, sigmoid); saved as null: None, i.e. linear.
-        let act = try config.activationName("activation") ?? (config["activation"] != nil ? "linear" : "tanh")
-        let rec = try config.activationName("recurrent_activation") ?? (config["recurrent_activation"] != nil ? "linear" : "sigmoid")
-        guard let a = ScalarActivation.resolve(act, dialect: dialect) else { throw fail("not runnable yet: activation \"\(act)\"") }
-        guard let r = ScalarActivation.resolve(rec, dialect: dialect) else { throw fail("not runnable yet: recurrent_activation \"\(rec)\"") }
+        guard let a = ScalarActivation.resolve(cell.activation) else { throw fail("not runnable yet: activation \"\(cell.activation)\"") }
+        guard let r = ScalarActivation.resolve(cell.recurrentActivation) else {
+            throw fail("not runnable yet: recurrent_activation \"\(cell.recurrentActivation)\"")
+        }
         activation = a
         recurrentActivation = r
     }
@@ -214,19 +218,14 @@ struct RecurrentStep {
 }
 
 extension Executor {
-    /// The layer's config object with the file's dialect, for keys the decoded kind does not keep.
-    func layerConfig(_ layer: Layer) -> LayerConfig {
-        LayerConfig(object: layer.config, path: layer.path, layerName: layer.name, isKeras2: graph.source.dialect == "keras2")
-    }
-
     /// A SimpleRNN, LSTM or GRU call: `args` is the sequence then optional initial states.
     /// Returns the output (last step, or every step with `return_sequences`), then the
     /// states with `return_state`.
-    func runDenseRecurrent(_ layer: Layer, cell: RecurrentCell, options: RecurrentOptions, config: LayerConfig,
+    func runDenseRecurrent(_ layer: Layer, cell: RecurrentCell, options: RecurrentOptions,
                            weights w: [Tensor], args: [Tensor], backwards: Bool? = nil) throws -> [Tensor] {
         guard !options.timeMajor else { throw fail(layer, "not runnable yet: time_major") }
         guard let x = args.first else { throw fail(layer, "expects a sequence input, given none") }
-        let step = try RecurrentStep(cell: cell, weights: w, config: config, dialect: graph.source.dialect) { fail(layer, $0) }
+        let step = try RecurrentStep(cell: cell, weights: w) { fail(layer, $0) }
         let (sequence, states) = try step.run(x, initial: Array(args.dropFirst()), backwards: backwards ?? options.goBackwards,
                                               backend: backend) { fail(layer, $0) }
         let output = options.returnSequences ? sequence : states[0]
@@ -235,19 +234,9 @@ extension Executor {
 
     /// `keras.layers.RNN` over one cell or a `StackedRNNCells`: cell i+1 reads cell i's
     /// outputs; states come back cell by cell.
-    func runGenericRNN(_ layer: Layer, _ k: RNN, _ args: [Tensor]) throws -> [Tensor] {
+    func runGenericRNN(_ layer: Layer, _ k: StackedRecurrentOp, _ args: [Tensor]) throws -> [Tensor] {
         guard !k.options.timeMajor else { throw fail(layer, "not runnable yet: time_major") }
         guard var x = args.first else { throw fail(layer, "expects a sequence input, given none") }
-        let config = layerConfig(layer)
-        let cellObject = try config.nested("cell")
-        var cellConfigs: [JSONObject] = []
-        if k.stackName != nil {
-            let inner = cellObject["config"]?.objectValue
-            for v in inner?["cells"]?.arrayValue ?? [] { if let c = v["config"]?.objectValue { cellConfigs.append(c) } }
-        } else if let c = cellObject["config"]?.objectValue {
-            cellConfigs = [c]
-        }
-        guard cellConfigs.count == k.cells.count else { throw fail(layer, "cannot read the configs of its \(k.cells.count) cells") }
         let total = k.cells.reduce(0) { $0 + ($1.useBias ? 3 : 2) }
         let w = try params(layer, total)
         let initial = Array(args.dropFirst())
@@ -260,8 +249,7 @@ extension Executor {
         var last = x
         for (i, cell) in k.cells.enumerated() {
             let n = cell.useBias ? 3 : 2
-            let cfg = LayerConfig(object: cellConfigs[i], path: "\(layer.path).cell", layerName: layer.name, isKeras2: config.isKeras2)
-            let step = try RecurrentStep(cell: cell, weights: Array(w[wi..<(wi + n)]), config: cfg, dialect: graph.source.dialect) { fail(layer, $0) }
+            let step = try RecurrentStep(cell: cell, weights: Array(w[wi..<(wi + n)])) { fail(layer, $0) }
             let given = initial.isEmpty ? [] : Array(initial[si..<(si + cell.stateCount)])
             // Only the first cell reads backwards; the others read its outputs in that order.
             let (sequence, s) = try step.run(x, initial: given, backwards: i == 0 && k.options.goBackwards, backend: backend) { fail(layer, $0) }

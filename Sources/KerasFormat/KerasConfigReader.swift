@@ -145,7 +145,7 @@ public struct KerasConfigReader {
                     calls.append(refs)
                 }
             }
-            if layer.kind is InputLayer {
+            if layer.kind is InputOp {
                 if calls.isEmpty { calls = [[]] }
             } else if calls.isEmpty {
                 // A layer listed but never called in this model (rare): keep it with no calls.
@@ -166,7 +166,7 @@ public struct KerasConfigReader {
             }
             for calls in rawCalls { for refs in calls { for r in refs { note(r.layer, r.node) } } }
             for ref in try endpointRefs(cfg["output_layers"], path: join(path, "output_layers")) { note(ref.0, ref.1) }
-            for li in layers.indices where layers[li].kind is NestedModel && (usesLast[li] || !usesZero[li]) && layers[li].calls.count > 0 {
+            for li in layers.indices where layers[li].kind is SubgraphOp && (usesLast[li] || !usesZero[li]) && layers[li].calls.count > 0 {
                 offset[li] = 1
             }
         }
@@ -178,7 +178,7 @@ public struct KerasConfigReader {
             var call = r.1 - offset[li]
             // Keras 3 numbers a nested model's call from 0 in inbound nodes but may number it
             // from 1 in output_layers (the model's own construction node comes first).
-            if call == layers[li].calls.count, call > 0, layers[li].kind is NestedModel { call -= 1 }
+            if call == layers[li].calls.count, call > 0, layers[li].kind is SubgraphOp { call -= 1 }
             guard call >= 0, call < layers[li].calls.count else {
                 throw fail(refPath, "reference to call \(r.1) of layer \"\(r.0)\", which has only \(layers[li].calls.count) call(s)")
             }
@@ -337,7 +337,7 @@ public struct KerasConfigReader {
         }
         // The input: an explicit InputLayer, or one Keras would create from the first layer's
         // batch_input_shape / the model's build_input_shape.
-        if layers.first.map({ $0.kind is InputLayer }) != true {
+        if layers.first.map({ $0.kind is InputOp }) != true {
             var shape: [Int?]? = nil
             if let first = entries.first?["config"]?.objectValue {
                 let c = LayerConfig(object: first, path: join(path, "layers[0].config"), layerName: layers.first?.name ?? "")
@@ -354,7 +354,7 @@ public struct KerasConfigReader {
                 throw fail(path, "Sequential model \"\(name)\" has no input shape (no InputLayer, no batch_input_shape, no build_input_shape); its shapes cannot be known")
             }
             let inputName = name + "_input"
-            let input = Layer(name: inputName, className: "InputLayer", kind: InputLayer(shape: TensorShape(shape)), calls: [[]],
+            let input = Layer(name: inputName, className: "InputLayer", kind: InputOp(shape: TensorShape(shape)), calls: [[]],
                               path: path, listed: false)
             layers.insert(input, at: 0)
         } else {
@@ -437,43 +437,44 @@ public struct KerasConfigReader {
         // Mask tensors are left out of a call's inputs (they do not change shapes) but they
         // change values; the executor must see that a call had one.
         let masks = callMaskArguments(entry)
-        if !masks.isEmpty, cfgObject[Layer.callMasksKey] == nil {
-            cfgObject.append(Layer.callMasksKey, .array(masks.map { m in
-                .object(JSONObject([(key: "argument", value: .string(m.argument)), (key: "layer", value: .string(m.layer))]))
-            }))
-        }
         let config = LayerConfig(object: cfgObject, path: join(path, "config"), layerName: name, isKeras2: isKeras2)
         let registered = entry["registered_name"]?.stringValue
-        var kind: any LayerKind
+        var kind: any Operator
         var listed = true
         let module = entry["module"]?.stringValue ?? ""
         if module.hasPrefix("keras.src.ops") || module.hasPrefix("keras.ops") {
             // A Keras 3 operation node (x + 3.0): in the graph, not in model.layers.
-            kind = OperationKind(operation: className)
+            kind = named(KerasOperations.function(className, calls: [], config: cfgObject, isKeras2: isKeras2), className)
             listed = false
         } else if className == "Lambda" {
-            kind = UnsupportedLayer(className: className, declaredOutputShape: try config.shape("output_shape"))
+            kind = UnsupportedOp(className: className, declaredOutputShape: try config.shape("output_shape"))
         } else if Self.modelClasses.contains(className), cfgObject["layers"] != nil {
-            kind = NestedModel(graph: try readModel(entry, path: path))
+            kind = SubgraphOp(graph: try readModel(entry, path: path))
         } else if let type = LayerCatalog.kind(named: Self.applicationClass(className) ?? className) {
             do {
-                kind = try type.init(config: config)
+                kind = try type.decodeOperator(config)
             } catch let e as StrataError {
                 throw e.inFile(file)
             } catch let e as LayerError {
                 throw fail(join(path, "config"), "layer \"\(name)\" (\(className)): \(e.message)")
             }
         } else {
-            kind = UnsupportedLayer(className: registered.map { $0.contains(">") ? $0 : className } ?? className)
+            var unsupported = UnsupportedOp(className: registered.map { $0.contains(">") ? $0 : className } ?? className)
+            // A CategoryEncoding reads whole category ids below num_tokens.
+            if className == "CategoryEncoding", let n = cfgObject["num_tokens"]?.intValue, n > 0 {
+                unsupported.idRange = 0..<n
+                unsupported.categoryEncoding = (n, cfgObject["output_mode"]?.stringValue ?? "multi_hot")
+            }
+            kind = unsupported
         }
-        if var op = kind as? OperationKind {
+        if let op = kind as? TensorFunctionOp {
             // Constant arguments (x + 3.0) live only in the call; the forward pass needs them.
-            op.callArguments = entry["inbound_nodes"]?.arrayValue ?? []
-            op.config = cfgObject
-            kind = op
+            kind = named(KerasOperations.function(op.name, calls: entry["inbound_nodes"]?.arrayValue ?? [], config: cfgObject, isKeras2: isKeras2), op.sourceClass)
         }
-        return Layer(name: name, className: className, registeredName: registered, kind: kind,
+        var layer = Layer(name: name, className: className, registeredName: registered, kind: kind,
                      trainable: try config.bool("trainable", default: true),
                      dtype: config.dtypePolicy(), calls: [], path: path, listed: listed, config: cfgObject)
+        layer.callMasks = masks
+        return layer
     }
 }

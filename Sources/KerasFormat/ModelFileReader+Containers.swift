@@ -38,7 +38,7 @@ extension ModelFileReader {
 extension ModelGraph {
     /// True when some layer (at any depth) has a class Strata does not know.
     var containsUnsupported: Bool {
-        layers.contains { $0.kind is UnsupportedLayer || ($0.nestedGraph?.containsUnsupported ?? false) }
+        layers.contains { $0.kind is UnsupportedOp || ($0.nestedGraph?.containsUnsupported ?? false) }
     }
 
     /// Gives unsupported layers the weight tensors the weights file lists for them, so their
@@ -50,12 +50,12 @@ extension ModelGraph {
     private mutating func attach(_ saved: [KerasWeightIndex.Layer]) {
         for i in layers.indices {
             guard let entry = saved.first(where: { $0.name == layers[i].name }) else { continue }
-            if var u = layers[i].kind as? UnsupportedLayer {
+            if var u = layers[i].kind as? UnsupportedOp {
                 u.knownWeights = entry.allTensors.map { WeightSpec($0.name, $0.shape, trainable: true, dtype: $0.dtype) }
                 layers[i].kind = u
             } else if var nested = layers[i].nestedGraph {
                 nested.attach(entry.sublayers)
-                layers[i].kind = NestedModel(graph: nested)
+                layers[i].kind = SubgraphOp(graph: nested)
             }
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ModelKit
+import KerasFormat
 
 /// `strata layers`: the layer classes Strata understands.
 struct LayersCommand: OutputCommand {
@@ -12,7 +13,7 @@ struct LayersCommand: OutputCommand {
     enum CodingKeys: CodingKey {}
 
     func execute() throws {
-        let kinds = LayerCatalog.kinds.sorted { $0.className < $1.className }
+        let kinds = LayerCatalog.classes.sorted { $0.className < $1.className }
         let width = kinds.map { $0.className.count }.max() ?? 0
         var lines = ["\(kinds.count) layer classes (plus Functional and Sequential models used as layers):"]
         for k in kinds {

@@ -35,7 +35,7 @@ struct PredictInput {
         return zip(paths, graph.inputs).enumerated().map { i, pair in
             let layer = graph.layers[pair.1.layer]
             return PredictInput(path: pair.0, inputName: layer.name, index: i, count: graph.inputs.count, shape: shapes[i],
-                                dtype: (layer.kind as? InputLayer)?.dtype ?? .float32)
+                                dtype: (layer.kind as? InputOp)?.dtype ?? .float32)
         }
     }
 

@@ -31,7 +31,7 @@ import ModelKit
 
     @Test func everyCatalogClassHasAKerasFixture() {
         let found = Self.classesInFixtures()
-        let missing = LayerCatalog.kinds.filter { kind in
+        let missing = LayerCatalog.classes.filter { kind in
             !([kind.className] + kind.aliases).contains { found.contains($0) }
         }.map { $0.className }.sorted()
         #expect(missing.isEmpty, "catalog classes without a Keras-made fixture: \(missing)")

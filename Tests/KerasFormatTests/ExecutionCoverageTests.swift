@@ -74,7 +74,7 @@ import Execution
         var s = Set<String>()
         for l in g.layers {
             s.insert(l.className)
-            if let n = l.kind as? NestedModel { s.formUnion(classes(n.graph)) }
+            if let n = l.kind as? SubgraphOp { s.formUnion(classes(n.graph)) }
         }
         return s
     }
@@ -83,7 +83,7 @@ import Execution
         let found = try Self.classesWithKerasOutputs()
         var uncovered: [String] = []
         var refusedButRun: [String] = []
-        for kind in LayerCatalog.kinds {
+        for kind in LayerCatalog.classes {
             let names = [kind.className] + kind.aliases
             let covered = names.contains { found.contains($0) }
             if covered, Self.refused[kind.className] != nil { refusedButRun.append(kind.className) }

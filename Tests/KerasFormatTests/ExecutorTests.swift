@@ -111,7 +111,7 @@ enum ExecutionFixtures {
         var graph = try ModelFileReader.read(p)
         let weights = try ModelWeights.load(path: p, analysis: Analyzer.analyze(graph))
         let i = try #require(graph.layerIndex(named: "head"))
-        graph.layers[i].kind = UnsupportedLayer(className: "Mystery")
+        graph.layers[i].kind = UnsupportedOp(className: "Mystery")
         graph.layers[i].className = "Mystery"
         let inputs = try ExecutionFixtures.numbered("case_nested", "input")
         do {
@@ -125,7 +125,7 @@ enum ExecutionFixtures {
 
 @Suite struct ActivationFunctionTests {
     func values(_ name: String, _ xs: [Float], dialect: String = "keras3") throws -> [Float] {
-        try ActivationFunctions.apply(name, Tensor(shape: [xs.count], data: xs), dialect: dialect, context: "test").data
+        try ActivationFunctions.apply(Activations.function(name, isKeras2: dialect == "keras2"), Tensor(shape: [xs.count], data: xs), context: "test").data
     }
 
     func close(_ a: [Float], _ b: [Float]) -> Bool { zip(a, b).allSatisfy { abs($0 - $1) <= 1e-6 } && a.count == b.count }

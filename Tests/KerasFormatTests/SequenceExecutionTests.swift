@@ -150,7 +150,7 @@ enum SequenceFixtures {
         var graph = loaded.graph
         let weights = loaded.weights
         let i = try #require(graph.layerIndex(named: "embedding"))
-        graph.layers[i].kind = UnsupportedLayer(className: "StringLookup")
+        graph.layers[i].kind = UnsupportedOp(className: "StringLookup")
         graph.layers[i].className = "StringLookup"
         #expect {
             _ = try Executor(graph: graph, weights: weights.tensors).run(try SequenceFixtures.numbered("embedding_dense", "input"))
@@ -178,13 +178,14 @@ enum SequenceFixtures {
                      "gelu", "hard_sigmoid", "hard_swish", "hard_silu", "leaky_relu", "exponential", "mish"]
         for dialect in ["keras3", "keras2"] {
             for name in names {
-                let f = try #require(ScalarActivation.resolve(name, dialect: dialect), "\(name)")
-                let want = try ActivationFunctions.apply(name, Tensor(shape: [xs.count], data: xs), dialect: dialect, context: "test").data
+                let function = Activations.function(name, isKeras2: dialect == "keras2")
+                let f = try #require(ScalarActivation.resolve(function), "\(name)")
+                let want = try ActivationFunctions.apply(function, Tensor(shape: [xs.count], data: xs), context: "test").data
                 let got = xs.map { f($0) }
                 #expect(got == want, "\(name) (\(dialect))")
             }
         }
-        #expect(ScalarActivation.resolve("softmax", dialect: "keras3") == nil)
+        #expect(ScalarActivation.resolve(.softmax) == nil)
     }
 
     /// Timing inputs for id-reading inputs are valid ids, so text models run under `strata time`.

@@ -540,7 +540,7 @@ public final class HDF5File: @unchecked Sendable {
     private func withDataset<T>(_ path: String, _ body: (hid_t) throws -> T) throws -> T {
         try withObject(path) { oid in
             guard H5Iget_type(oid) == H5I_DATASET else {
-                throw StrataError(file: displayName, place: path, "expected a dataset, found a \(kindName(oid))")
+                throw StrataError(file: displayName, place: path, "expected a dataset, found a \(kindName(oid)) (the file is damaged)")
             }
             return try body(oid)
         }

@@ -16,7 +16,7 @@ public enum Analyzer {
 
     /// The input shapes the model declares, in input order (nil where unknown).
     public static func declaredInputShapes(_ graph: ModelGraph) -> [TensorShape?] {
-        graph.inputs.map { ref in (graph.layers[ref.layer].kind as? InputLayer)?.shape }
+        graph.inputs.map { ref in (graph.layers[ref.layer].kind as? InputOp)?.shape }
     }
 
     static func analyze(_ graph: ModelGraph, inputShapes: [TensorShape]?, parentTrainable: Bool) -> ModelAnalysis {
@@ -36,14 +36,14 @@ public enum Analyzer {
             let inbound: [[String]] = layer.calls.map { args in args.map { graph.layers[$0.layer].name } }
             var row = LayerRow(
                 name: layer.name, className: layer.className, category: layer.kind.category,
-                supported: !(layer.kind is UnsupportedLayer), outputShapes: callOuts.first ?? [],
+                supported: !(layer.kind is UnsupportedOp), outputShapes: callOuts.first ?? [],
                 callOutputShapes: callOuts, weights: [], params: 0, trainableParams: 0, nonTrainableParams: 0,
                 weightBytes: 0, macs: 0, outputBytes: nil, inboundPerCall: inbound, children: [], trainable: layer.trainable)
-            row.op = layer.kind.op
+            row.op = layer.kind.family
             row.inboundCallsPerCall = layer.calls.map { args in args.map(\.call) }
             row.inboundTensorsPerCall = layer.calls.map { args in args.map(\.tensor) }
 
-            if let nested = layer.kind as? NestedModel {
+            if let nested = layer.kind as? SubgraphOp {
                 row.modelInputs = nested.graph.inputs.map { nested.graph.layers[$0.layer].name }
                 row.modelOutputs = nested.graph.outputs.map { nested.graph.layers[$0.layer].name }
                 var macs: Int? = 0
@@ -68,7 +68,7 @@ public enum Analyzer {
             } else {
                 // Weights: built on the first call whose inputs are all known.
                 var built = false
-                for (ci, ins) in inference.inputs[li].enumerated() where ins.allSatisfy({ $0 != nil }) && !(layer.kind is UnsupportedLayer) {
+                for (ci, ins) in inference.inputs[li].enumerated() where ins.allSatisfy({ $0 != nil }) && !(layer.kind is UnsupportedOp) {
                     do {
                         row.weights = try layer.kind.weights(ins.compactMap { $0 }).map {
                             var w = $0
@@ -84,11 +84,11 @@ public enum Analyzer {
                     _ = ci
                     break
                 }
-                if !built, let u = layer.kind as? UnsupportedLayer, !u.knownWeights.isEmpty {
+                if !built, let u = layer.kind as? UnsupportedOp, !u.knownWeights.isEmpty {
                     row.weights = u.knownWeights.map { var w = $0; if !trainable { w.trainable = false }; return w }
                     built = true
                 }
-                if !built && !layer.calls.isEmpty && !(layer.kind is InputLayer) {
+                if !built && !layer.calls.isEmpty && !(layer.kind is InputOp) {
                     row.params = nil; row.trainableParams = nil; row.nonTrainableParams = nil; row.weightBytes = nil
                 } else {
                     let counts = row.weights.map(\.count)
@@ -110,7 +110,7 @@ public enum Analyzer {
             if layer.listed {
                 rowIndexOfLayer[li] = rows.count
                 rows.append(row)
-            } else if layer.kind is OperationKind {
+            } else if layer.kind is TensorFunctionOp {
                 row.isOperation = true
                 operations.append(row)
             }
@@ -150,7 +150,7 @@ public enum Analyzer {
         // Inline operations that join two tensors of the model (ConvNeXt's residual x + y)
         // are merge points too.
         for li in graph.layers.indices {
-            guard let op = graph.layers[li].kind as? OperationKind, let joining = OperationKind.mergeClass[op.shortName],
+            guard let op = graph.layers[li].kind as? TensorFunctionOp, let joining = op.joinsAs,
                   let args = graph.layers[li].calls.first, Set(args.map { NodeID(layer: $0.layer, call: $0.call) }).count >= 2 else { continue }
             merges.append(.init(layer: graph.layers[li].name, className: joining, inputs: args.map { graph.layers[$0.layer].name }))
         }
@@ -178,7 +178,7 @@ public enum Analyzer {
         // One warning per unsupported class, naming its layers.
         var unsupportedByClass: [(String, [String])] = []
         for layer in graph.layers {
-            guard let u = layer.kind as? UnsupportedLayer else { continue }
+            guard let u = layer.kind as? UnsupportedOp else { continue }
             if let i = unsupportedByClass.firstIndex(where: { $0.0 == u.savedClassName }) { unsupportedByClass[i].1.append(layer.name) } else { unsupportedByClass.append((u.savedClassName, [layer.name])) }
         }
         for (cls, names) in unsupportedByClass {
@@ -198,7 +198,7 @@ public enum Analyzer {
     static func sumKnown(_ values: [Int?]) -> Int? { checkedSum(values.map { $0 ?? 0 }) }
 
     static func outputDType(_ layer: Layer) -> DType {
-        if let input = layer.kind as? InputLayer { return input.dtype }
+        if let input = layer.kind as? InputOp { return input.dtype }
         return layer.dtype.computeDType
     }
 

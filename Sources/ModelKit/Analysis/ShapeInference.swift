@@ -46,7 +46,7 @@ public struct ShapeInference: Sendable {
                 ins.append(s)
             }
             result.inputs[node.layer][node.call] = ins
-            if let o = overrides[node], layer.kind is InputLayer {
+            if let o = overrides[node], layer.kind is InputOp {
                 result.outputs[node.layer][node.call] = [o]
                 continue
             }
@@ -59,14 +59,14 @@ public struct ShapeInference: Sendable {
             do {
                 result.outputs[node.layer][node.call] = try layer.kind.outputShapes(known)
             } catch {
-                if layer.kind is OperationKind {
+                if layer.kind is TensorFunctionOp {
                     if !recorded.isEmpty { result.outputs[node.layer][node.call] = recorded } else {
                         result.diagnostics.append(Diagnostic(.warning, "unknown-shape",
-                            "\(file): operation \"\(layer.name)\" (\((layer.kind as! OperationKind).operation)) has no shape rule and the file records no output shape; shapes after it are unknown"))
+                            "\(file): operation \"\(layer.name)\" (\((layer.kind as! TensorFunctionOp).name)) has no shape rule and the file records no output shape; shapes after it are unknown"))
                     }
                     continue
                 }
-                if let u = layer.kind as? UnsupportedLayer {
+                if let u = layer.kind as? UnsupportedOp {
                     if !recorded.isEmpty {
                         result.outputs[node.layer][node.call] = recorded
                     } else {

@@ -8,7 +8,7 @@ public struct Layer: Sendable {
     public var className: String
     /// `registered_name` when the file has one (custom layers: `my_package>MyLayer`).
     public var registeredName: String?
-    public var kind: any LayerKind
+    public var kind: any Operator
     public var trainable: Bool
     /// The layer's dtype policy.
     public var dtype: DType
@@ -21,11 +21,16 @@ public struct Layer: Sendable {
     /// Output shapes recorded in the file for each call, when the config has them (Keras 3
     /// records the shapes of tensors passed on), used for layers Strata cannot infer.
     public var recordedOutputShapes: [[TensorShape]]
-    /// The layer's `config` object as saved (keys in file order; call arguments that shape
-    /// outputs added). Kept for what the decoded kind does not hold, such as initializers.
+    /// The reader's own record of the node (a Keras layer's `config` object): opaque to the
+    /// core and the engine, read back only by the reader that wrote it (to initialise weights
+    /// a file does not hold).
     public var config: JSONObject
+    /// Mask tensors given to the first call, by argument name and producing layer. They are
+    /// not among `calls` (they do not change shapes) but they change values, so the engine
+    /// must see that a call had one.
+    public var callMasks: [(argument: String, layer: String)] = []
 
-    public init(name: String, className: String, registeredName: String? = nil, kind: any LayerKind, trainable: Bool = true,
+    public init(name: String, className: String, registeredName: String? = nil, kind: any Operator, trainable: Bool = true,
                 dtype: DType = .float32, calls: [[TensorRef]] = [], path: String = "", listed: Bool = true,
                 recordedOutputShapes: [[TensorShape]] = [], config: JSONObject = JSONObject()) {
         self.name = name
@@ -42,7 +47,7 @@ public struct Layer: Sendable {
     }
 
     /// The nested graph when this layer is a model used as a layer.
-    public var nestedGraph: ModelGraph? { (kind as? NestedModel)?.graph }
+    public var nestedGraph: ModelGraph? { (kind as? SubgraphOp)?.graph }
 }
 
 /// A reference to one output tensor: the `tensor`-th output of call `call` of layer `layer`

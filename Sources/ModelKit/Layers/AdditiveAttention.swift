@@ -7,32 +7,37 @@
 /// Weights: `scale (dim,)` when `use_scale` (the default).
 /// MACs: counted like `Attention`: Tq·Tv·dim for the scores plus Tq·Tv·dv for the sum.
 /// Upstream: keras/src/layers/attention/additive_attention.py.
-public struct AdditiveAttention: LayerKind {
-    public static let className = "AdditiveAttention"
-    public static let category = LayerCategory.kernel
-    public static let summary = "Lets each query position take a weighted average of the values, scoring each key with a small learned additive function; owns one scale vector."
+public struct AdditiveAttentionOp: Operator {
+    /// Each query position attends only to keys at or before it.
+    public var useCausalMask: Bool = false
+    /// The class or op type as the file names it, for messages and display.
+    public var sourceClass: String = ""
+    public var category: LayerCategory { .kernel }
+
 
     /// `use_scale`: learn a scale for the scores.
     public let useScale: Bool
     /// Call argument `return_attention_scores` (read from the config key the reader injects): adds the scores output.
     public var returnAttentionScores: Bool
 
-    public init(config: LayerConfig) throws {
-        useScale = try config.bool("use_scale", default: true)
-        returnAttentionScores = try config.bool("return_attention_scores", default: false)
-    }
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
-        try Attention.outputs(inputs, scores: returnAttentionScores, Self.className)
+        try DotAttentionOp.outputs(inputs, scores: returnAttentionScores, sourceClass)
     }
 
     public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] {
-        let (q, _, _) = try Attention.operands(inputs, Self.className)
+        let (q, _, _) = try DotAttentionOp.operands(inputs, sourceClass)
         guard useScale else { return [] }
-        return [WeightSpec("scale", [try AttentionOperands.featureSize(q, "query", Self.className)])]
+        return [WeightSpec("scale", [try AttentionOperands.featureSize(q, "query", sourceClass)])]
     }
 
     public func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int? {
-        Attention.attentionMACs(inputs, Self.className)
+        DotAttentionOp.attentionMACs(inputs, sourceClass)
+    }
+
+    /// Every property, as a reader sets them.
+    public init(useScale: Bool, returnAttentionScores: Bool) {
+        self.useScale = useScale
+        self.returnAttentionScores = returnAttentionScores
     }
 }

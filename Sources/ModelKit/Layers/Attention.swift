@@ -10,10 +10,13 @@
 /// MACs: the score product Tq·Tv·dim plus the weighted sum Tq·Tv·dv (the concat score mode is
 /// counted like the dot product).
 /// Upstream: keras/src/layers/attention/attention.py.
-public struct Attention: LayerKind {
-    public static let className = "Attention"
-    public static let category = LayerCategory.kernel
-    public static let summary = "Lets each query position take a weighted average of the values, weighted by how well the query matches each key; owns at most a learned scale."
+public struct DotAttentionOp: Operator {
+    /// Each query position attends only to keys at or before it.
+    public var useCausalMask: Bool = false
+    /// The class or op type as the file names it, for messages and display.
+    public var sourceClass: String = ""
+    public var category: LayerCategory { .kernel }
+
 
     /// `use_scale`: learn a scale for the scores.
     public let useScale: Bool
@@ -22,14 +25,6 @@ public struct Attention: LayerKind {
     /// Call argument `return_attention_scores` (read from the config key the reader injects): adds the scores output.
     public var returnAttentionScores: Bool
 
-    public init(config: LayerConfig) throws {
-        useScale = try config.bool("use_scale", default: false)
-        scoreMode = try config.string("score_mode", default: "dot")
-        guard ["dot", "concat"].contains(scoreMode) else {
-            throw config.error("score_mode", "expected \"dot\" or \"concat\", found \"\(scoreMode)\"")
-        }
-        returnAttentionScores = try config.bool("return_attention_scores", default: false)
-    }
 
     /// Query, value and key (the value when absent), each of rank 2 or more.
     static func operands(_ inputs: [TensorShape], _ layer: String) throws -> (query: TensorShape, value: TensorShape, key: TensorShape) {
@@ -54,11 +49,11 @@ public struct Attention: LayerKind {
     }
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
-        try Attention.outputs(inputs, scores: returnAttentionScores, Self.className)
+        try DotAttentionOp.outputs(inputs, scores: returnAttentionScores, sourceClass)
     }
 
     public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] {
-        _ = try Attention.operands(inputs, Self.className)
+        _ = try DotAttentionOp.operands(inputs, sourceClass)
         var w: [WeightSpec] = []
         if useScale { w.append(WeightSpec("scale", [])) }
         if scoreMode == "concat" { w.append(WeightSpec("concat_score_weight", [])) }
@@ -66,6 +61,13 @@ public struct Attention: LayerKind {
     }
 
     public func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int? {
-        Attention.attentionMACs(inputs, Self.className)
+        DotAttentionOp.attentionMACs(inputs, sourceClass)
+    }
+
+    /// Every property, as a reader sets them.
+    public init(useScale: Bool, scoreMode: String, returnAttentionScores: Bool) {
+        self.useScale = useScale
+        self.scoreMode = scoreMode
+        self.returnAttentionScores = returnAttentionScores
     }
 }

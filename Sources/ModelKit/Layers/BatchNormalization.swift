@@ -8,11 +8,11 @@
 /// several axes (Keras 2 only) give weights of the input's rank with 1 on the other axes,
 /// and Keras 2's `virtual_batch_size` adds a leading 1 to that shape.
 /// MACs: 1 per output element (by convention for normalization layers).
-public struct BatchNormalization: LayerKind {
-    public static let className = "BatchNormalization"
-    public static let aliases = ["SyncBatchNormalization", "BatchNormalizationV1", "BatchNormalizationV2"]
-    public static let category = LayerCategory.normalization
-    public static let summary = "Rescales each channel with statistics learned over training batches; owns 4 numbers per channel (scale and offset are trained, moving mean and variance are not)."
+public struct BatchNormOp: Operator {
+    /// The class or op type as the file names it, for messages and display.
+    public var sourceClass: String = ""
+    public var category: LayerCategory { .normalization }
+
 
     public let axis: NormalizationAxes
     public let center: Bool
@@ -22,25 +22,12 @@ public struct BatchNormalization: LayerKind {
     /// Added to the variance before its square root (default 0.001).
     public let epsilon: Double
 
-    public init(config: LayerConfig) throws {
-        axis = try NormalizationAxes(config: config)
-        center = try config.bool("center", default: true)
-        scale = try config.bool("scale", default: true)
-        renorm = try config.bool("renorm", default: false)
-        epsilon = try config.double("epsilon", default: 0.001)
-        if let v = try config.optionalInt("virtual_batch_size") {
-            guard v > 0 else { throw config.error("virtual_batch_size", "must be positive, found \(v)") }
-            virtualBatch = true
-        } else {
-            virtualBatch = false
-        }
-    }
 
-    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] { try axis.outputShapes(inputs, Self.className) }
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] { try axis.outputShapes(inputs, sourceClass) }
 
     /// Shape of each of the layer's weights.
     func parameterShape(_ input: TensorShape) throws -> [Int] {
-        let sizes = try axis.sizes(input, axes: axis.axes, Self.className)
+        let sizes = try axis.sizes(input, axes: axis.axes, sourceClass)
         if sizes.count == 1 && !virtualBatch { return sizes }
         var shape = Array(repeating: 1, count: input.rank)
         for (a, d) in zip(axis.axes, sizes) { shape[input.normalizedAxis(a)!] = d }
@@ -49,7 +36,7 @@ public struct BatchNormalization: LayerKind {
     }
 
     public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] {
-        let shape = try parameterShape(Shapes.single(inputs, Self.className))
+        let shape = try parameterShape(Shapes.single(inputs, sourceClass))
         var w: [WeightSpec] = []
         if scale { w.append(WeightSpec("gamma", shape)) }
         if center { w.append(WeightSpec("beta", shape)) }
@@ -65,5 +52,15 @@ public struct BatchNormalization: LayerKind {
 
     public func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int? {
         outputs.first?.elementCount(batch: 1)
+    }
+
+    /// Every property, as a reader sets them.
+    public init(axis: NormalizationAxes, center: Bool, scale: Bool, renorm: Bool, virtualBatch: Bool, epsilon: Double) {
+        self.axis = axis
+        self.center = center
+        self.scale = scale
+        self.renorm = renorm
+        self.virtualBatch = virtualBatch
+        self.epsilon = epsilon
     }
 }

@@ -4,16 +4,14 @@
 /// All inputs have the same rank and agree on every axis except `axis` (default -1; an
 /// unknown size agrees with anything). Output: the first input's shape with the sizes on
 /// `axis` summed (unknown if any is unknown). No weights. MACs: 0.
-public struct Concatenate: LayerKind {
-    public static let className = "Concatenate"
-    public static let category = LayerCategory.merge
-    public static let summary = "Joins its inputs side by side along one axis (usually the channels); no weights."
+public struct ConcatOp: Operator {
+    /// The class or op type as the file names it, for messages and display.
+    public var sourceClass: String = ""
+    public var category: LayerCategory { .merge }
+
 
     public let axis: Int
 
-    public init(config: LayerConfig) throws {
-        axis = try config.int("axis", default: -1)
-    }
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
         guard let first = inputs.first else { throw LayerError("Concatenate needs a list of inputs, found none") }
@@ -40,5 +38,10 @@ public struct Concatenate: LayerKind {
         }
         out[a] = total
         return [out]
+    }
+
+    /// Every property, as a reader sets them.
+    public init(axis: Int) {
+        self.axis = axis
     }
 }

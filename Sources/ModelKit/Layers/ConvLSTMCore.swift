@@ -8,7 +8,10 @@
 /// recurrent_kernel `(*kernel_size, filters, 4·filters)`, bias `(4·filters,)`.
 /// MACs: timesteps × output positions × kernel volume × (channels + filters) × 4·filters
 /// (the input convolution plus the recurrent one, which runs at stride 1 with same padding).
-public struct ConvLSTMCore: Sendable, Equatable {
+public struct ConvLSTMOp: Sendable, Equatable {
+    /// The class or op type as the file names it, for messages and display.
+    public var sourceClass: String = ""
+
     /// Spatial rank: 1, 2 or 3.
     public let rank: Int
     /// `filters`: output channels.
@@ -28,24 +31,6 @@ public struct ConvLSTMCore: Sendable, Equatable {
     /// The shared RNN options (`return_sequences`, `return_state`, ...).
     public let options: RecurrentOptions
 
-    public init(rank: Int, config: LayerConfig) throws {
-        self.rank = rank
-        filters = try config.positiveInt("filters")
-        kernelSize = try config.intTuple("kernel_size", count: rank)
-        strides = try config.intTuple("strides", count: rank, default: Array(repeating: 1, count: rank))
-        dilation = try config.intTuple("dilation_rate", count: rank, default: Array(repeating: 1, count: rank))
-        padding = try config.padding()
-        guard padding == "valid" || padding == "same" else {
-            throw config.error("padding", "ConvLSTM accepts \"valid\" or \"same\", found \"\(padding)\"")
-        }
-        if strides.contains(where: { $0 > 1 }) && dilation.contains(where: { $0 > 1 }) {
-            throw config.error("strides", "strides \(strides) > 1 cannot be combined with dilation_rate \(dilation) > 1")
-        }
-        channelsFirst = try config.channelsFirst()
-        useBias = try config.bool("use_bias", default: true)
-        options = try RecurrentOptions(config: config)
-        guard !options.timeMajor else { throw config.error("time_major", "ConvLSTM has no time-major form") }
-    }
 
     struct Geometry {
         var batch: Int?
@@ -100,4 +85,25 @@ public struct ConvLSTMCore: Sendable, Equatable {
               let perPosition = checkedProduct([volume, channels + filters, 4, filters]) else { return nil }
         return checkedProduct([steps, positions, perPosition])
     }
+
+    /// Every property, as a reader sets them.
+    public init(rank: Int, filters: Int, kernelSize: [Int], strides: [Int], dilation: [Int], padding: String, channelsFirst: Bool, useBias: Bool, options: RecurrentOptions) {
+        self.rank = rank
+        self.filters = filters
+        self.kernelSize = kernelSize
+        self.strides = strides
+        self.dilation = dilation
+        self.padding = padding
+        self.channelsFirst = channelsFirst
+        self.useBias = useBias
+        self.options = options
+    }
+}
+
+extension ConvLSTMOp: Operator {
+    public var family: String { "conv_lstm" }
+    public var category: LayerCategory { .kernel }
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] { try outputShapes(inputs, sourceClass) }
+    public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] { try weights(inputs, sourceClass) }
+    public func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int? { macs(inputs, sourceClass) }
 }

@@ -7,30 +7,19 @@
 /// `lora_kernel_b` `(rank, filters)` follow.
 ///
 /// MACs: output elements x (kernel volume x in_channels / groups), at batch 1.
-public struct Convolution: Sendable {
+public struct ConvolutionOp: Sendable {
+    /// The class or op type as the file names it, for messages and display.
+    public var sourceClass: String = ""
+
     public let geometry: ConvolutionGeometry
     public let filters: Int
     public let groups: Int
     public let useBias: Bool
     /// The activation name, nil for linear.
-    public let activation: String?
+    public let activation: ActivationFunction
     /// Keras 3 LoRA rank, nil when LoRA is off.
     public let loraRank: Int?
 
-    public init(config: LayerConfig, rank: Int, className: String) throws {
-        geometry = try ConvolutionGeometry(config: config, rank: rank, className: className, allowCausal: rank == 1)
-        filters = try config.positiveInt("filters")
-        groups = try config.int("groups", default: 1)
-        guard groups > 0 else { throw config.error("groups", "must be positive, found \(groups)") }
-        guard filters % groups == 0 else {
-            throw config.error("groups", "filters (\(filters)) must be divisible by groups (\(groups))")
-        }
-        useBias = try config.bool("use_bias", default: true)
-        activation = try Activations.validate(config)
-        let lora = try config.optionalInt("lora_rank")
-        if let lora, lora < 0 { throw config.error("lora_rank", "must be positive, found \(lora)") }
-        loraRank = (lora ?? 0) > 0 ? lora : nil
-    }
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
         let input = try Shapes.single(inputs, geometry.className)
@@ -67,4 +56,19 @@ public struct Convolution: Sendable {
               let volume = geometry.kernelVolume else { return nil }
         return checkedProduct([elements, volume, perGroup])
     }
+
+    /// Every property, as a reader sets them.
+    public init(geometry: ConvolutionGeometry, filters: Int, groups: Int, useBias: Bool, activation: ActivationFunction, loraRank: Int?) {
+        self.geometry = geometry
+        self.filters = filters
+        self.groups = groups
+        self.useBias = useBias
+        self.activation = activation
+        self.loraRank = loraRank
+    }
+}
+
+extension ConvolutionOp: Operator {
+    public var family: String { "convolution" }
+    public var category: LayerCategory { .kernel }
 }

@@ -18,29 +18,6 @@ public struct ConvolutionGeometry: Sendable, Equatable {
     /// The Keras class, for error messages.
     public let className: String
 
-    /// Decodes `kernel_size`, `strides`, `dilation_rate`, `padding` and `data_format`.
-    /// Zero or negative sizes, an unsupported padding and strides > 1 with dilation > 1 (which
-    /// Keras rejects) are errors naming the key and value.
-    public init(config: LayerConfig, rank: Int, className: String, allowCausal: Bool = false) throws {
-        self.rank = rank
-        self.className = className
-        let ones = Array(repeating: 1, count: rank)
-        kernelSize = try config.intTuple("kernel_size", count: rank)
-        strides = try config.intTuple("strides", count: rank, default: ones)
-        dilation = try config.intTuple("dilation_rate", count: rank, default: ones)
-        let p = try config.padding()
-        switch p {
-        case "valid", "same": break
-        case "causal" where allowCausal: break
-        default:
-            throw config.error("padding", "\(className) accepts padding \(allowCausal ? "\"valid\", \"same\" or \"causal\"" : "\"valid\" or \"same\""), found \"\(p)\"")
-        }
-        padding = p
-        channelsFirst = try config.channelsFirst()
-        if strides.contains(where: { $0 > 1 }) && dilation.contains(where: { $0 > 1 }) {
-            throw config.error("strides", "strides > 1 cannot be combined with dilation_rate > 1 (Keras rejects it), found strides=\(strides) and dilation_rate=\(dilation)")
-        }
-    }
 
     /// The layout Keras expects, for error messages: `(batch, height, width, channels)`.
     public var layoutDescription: String {
@@ -138,4 +115,15 @@ public struct ConvolutionGeometry: Sendable, Equatable {
 
     /// Product of the kernel sizes; nil on overflow.
     public var kernelVolume: Int? { checkedProduct(kernelSize) }
+
+    /// Every property, as a reader sets them.
+    public init(rank: Int, kernelSize: [Int], strides: [Int], dilation: [Int], padding: String, channelsFirst: Bool, className: String) {
+        self.rank = rank
+        self.kernelSize = kernelSize
+        self.strides = strides
+        self.dilation = dilation
+        self.padding = padding
+        self.channelsFirst = channelsFirst
+        self.className = className
+    }
 }

@@ -4,16 +4,14 @@
 ///
 /// Each known spatial size shrinks by `before + after` of its `cropping` entry, which must
 /// leave at least one item. No weights. MACs: 0 (cropping is counted as free, by convention).
-public struct Cropping: Sendable {
+public struct CroppingOp: Sendable {
+    /// The class or op type as the file names it, for messages and display.
+    public var sourceClass: String = ""
+
     public let layout: SpatialLayout
     /// The `cropping` amounts, one pair per spatial axis.
     public let amounts: EdgeAmounts
 
-    /// Reads `cropping` (`def` when absent); `layout` comes from the class (Cropping1D has no `data_format`).
-    public init(config: LayerConfig, layout: SpatialLayout, default def: [(Int, Int)]) throws {
-        self.layout = layout
-        amounts = try EdgeAmounts(config: config, key: "cropping", spatialRank: layout.spatialRank, default: def)
-    }
 
     public func outputShapes(_ inputs: [TensorShape], _ layer: String) throws -> [TensorShape] {
         let input = try Shapes.single(inputs, layer)
@@ -24,4 +22,16 @@ public struct Cropping: Sendable {
             return n - crop
         }]
     }
+
+    /// Every property, as a reader sets them.
+    public init(layout: SpatialLayout, amounts: EdgeAmounts) {
+        self.layout = layout
+        self.amounts = amounts
+    }
+}
+
+extension CroppingOp: Operator {
+    public var family: String { "crop" }
+    public var category: LayerCategory { .reshape }
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] { try outputShapes(inputs, sourceClass) }
 }

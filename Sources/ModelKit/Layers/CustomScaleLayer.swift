@@ -3,21 +3,24 @@
 ///
 /// Two inputs of compatible shapes (broadcast as in `ElementwiseMerge`); output their
 /// common shape. No weights. MACs: 0 (counted like an element-wise merge).
-public struct CustomScaleLayer: LayerKind {
-    public static let className = "CustomScaleLayer"
-    public static let category = LayerCategory.merge
-    public static let summary = "Adds a residual branch, multiplied by a fixed small scale, to the block's input (InceptionResNetV2); no weights."
+public struct ConstantScaleOp: Operator {
+    /// The class or op type as the file names it, for messages and display.
+    public var sourceClass: String = ""
+    public var category: LayerCategory { .merge }
+
 
     public let scale: Double
 
-    public init(config: LayerConfig) throws {
-        scale = try config.double("scale", default: 1)
-    }
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
         guard inputs.count == 2 else {
             throw LayerError("CustomScaleLayer must be called on 2 inputs, found \(inputs.count): \(inputs.map(\.description).joined(separator: ", "))")
         }
-        return [try ElementwiseMerge.outputShape(inputs, Self.className)]
+        return [try ElementwiseMerge.outputShape(inputs, sourceClass)]
+    }
+
+    /// Every property, as a reader sets them.
+    public init(scale: Double) {
+        self.scale = scale
     }
 }

@@ -5,38 +5,31 @@
 /// `use_bias`; with `lora_rank` (Keras 3) the kernel is frozen and `lora_kernel_a`
 /// `(in_features, rank)`, `lora_kernel_b` `(rank, units)` follow.
 /// MACs: input positions (all axes but the last, batch 1) x in_features x units.
-public struct Dense: LayerKind {
-    public static let className = "Dense"
-    public static let category = LayerCategory.kernel
-    public static let summary = "Connects every input feature to every output unit (a matrix multiply plus a bias); owns a kernel and a bias."
+public struct DenseOp: Operator {
+    /// The class or op type as the file names it, for messages and display.
+    public var sourceClass: String = ""
+    public var category: LayerCategory { .kernel }
+
 
     public let units: Int
     public let useBias: Bool
     /// The activation name, nil for linear.
-    public let activation: String?
+    public let activation: ActivationFunction
     /// Keras 3 LoRA rank, nil when LoRA is off.
     public let loraRank: Int?
 
-    public init(config: LayerConfig) throws {
-        units = try config.positiveInt("units")
-        useBias = try config.bool("use_bias", default: true)
-        activation = try Activations.validate(config)
-        let lora = try config.optionalInt("lora_rank")
-        if let lora, lora < 0 { throw config.error("lora_rank", "must be positive, found \(lora)") }
-        loraRank = (lora ?? 0) > 0 ? lora : nil
-    }
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
-        var shape = try Shapes.single(inputs, Self.className)
+        var shape = try Shapes.single(inputs, sourceClass)
         guard shape.rank >= 2 else { throw LayerError("Dense expects an input of rank 2 or more (batch, ..., features), found \(shape)") }
         shape.dims[shape.rank - 1] = units
         return [shape]
     }
 
     public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] {
-        let input = try Shapes.single(inputs, Self.className)
+        let input = try Shapes.single(inputs, sourceClass)
         _ = try outputShapes(inputs)
-        let features = try Shapes.known(input, axis: -1, Self.className)
+        let features = try Shapes.known(input, axis: -1, sourceClass)
         var out = [WeightSpec("kernel", [features, units], trainable: loraRank == nil)]
         if useBias { out.append(WeightSpec("bias", [units])) }
         if let r = loraRank {
@@ -50,5 +43,13 @@ public struct Dense: LayerKind {
         guard let input = inputs.first, input.rank >= 2, let features = input.dim(-1) else { return nil }
         guard let positions = TensorShape(Array(input.dims.dropLast())).elementCount(batch: 1) else { return nil }
         return checkedProduct([positions, features, units])
+    }
+
+    /// Every property, as a reader sets them.
+    public init(units: Int, useBias: Bool, activation: ActivationFunction, loraRank: Int?) {
+        self.units = units
+        self.useBias = useBias
+        self.activation = activation
+        self.loraRank = loraRank
     }
 }

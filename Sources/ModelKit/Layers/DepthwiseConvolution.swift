@@ -7,22 +7,17 @@
 /// `(in_channels * depth_multiplier,)` when `use_bias`.
 ///
 /// MACs: output elements x kernel volume, at batch 1.
-public struct DepthwiseConvolution: Sendable {
+public struct DepthwiseConvolutionOp: Sendable {
+    /// The class or op type as the file names it, for messages and display.
+    public var sourceClass: String = ""
+
     public let geometry: ConvolutionGeometry
     public let depthMultiplier: Int
     public let useBias: Bool
-    public let activation: String?
+    public let activation: ActivationFunction
     /// The kernel's weight name: `kernel` (Keras 3) or `depthwise_kernel` (Keras 2).
     public let kernelName: String
 
-    public init(config: LayerConfig, rank: Int, className: String) throws {
-        // Keras 2 allowed "causal" only for Conv1D and SeparableConv1D; Keras 3 nowhere here.
-        geometry = try ConvolutionGeometry(config: config, rank: rank, className: className)
-        depthMultiplier = try config.has("depth_multiplier") ? config.positiveInt("depth_multiplier") : 1
-        useBias = try config.bool("use_bias", default: true)
-        activation = try Activations.validate(config)
-        kernelName = config.isKeras2 ? "depthwise_kernel" : "kernel"
-    }
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
         let input = try Shapes.single(inputs, geometry.className)
@@ -48,4 +43,18 @@ public struct DepthwiseConvolution: Sendable {
               let volume = geometry.kernelVolume else { return nil }
         return checkedProduct([elements, volume])
     }
+
+    /// Every property, as a reader sets them.
+    public init(geometry: ConvolutionGeometry, depthMultiplier: Int, useBias: Bool, activation: ActivationFunction, kernelName: String) {
+        self.geometry = geometry
+        self.depthMultiplier = depthMultiplier
+        self.useBias = useBias
+        self.activation = activation
+        self.kernelName = kernelName
+    }
+}
+
+extension DepthwiseConvolutionOp: Operator {
+    public var family: String { "depthwise_convolution" }
+    public var category: LayerCategory { .kernel }
 }

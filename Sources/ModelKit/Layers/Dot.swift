@@ -6,29 +6,17 @@
 /// batch and contracted axis; a `(batch,)` result becomes `(batch, 1)`. `normalize=true`
 /// L2-normalizes both inputs first (cosine similarity). No weights.
 /// MACs: output elements × the contracted size (the matmul of `batch_dot`).
-public struct Dot: LayerKind {
-    public static let className = "Dot"
-    public static let category = LayerCategory.merge
-    public static let summary = "Multiplies two inputs as a dot product along chosen axes (normalize=True gives cosine similarity); no weights."
+public struct DotOp: Operator {
+    /// The class or op type as the file names it, for messages and display.
+    public var sourceClass: String = ""
+    public var category: LayerCategory { .merge }
+
 
     /// Either one axis for both inputs or one per input (Python-style negatives allowed).
     public let axes: [Int]
     public let sameAxisForBoth: Bool
     public let normalize: Bool
 
-    public init(config: LayerConfig) throws {
-        guard let v = config["axes"], !v.isNull else { throw config.error("axes", "missing key \"axes\"") }
-        if let i = v.intValue {
-            axes = [i]
-            sameAxisForBoth = true
-        } else if let a = v.arrayValue, a.count == 2, let x = a[0].intValue, let y = a[1].intValue {
-            axes = [x, y]
-            sameAxisForBoth = false
-        } else {
-            throw config.error("axes", "expected a whole number or a pair of whole numbers, found \(v.brief)")
-        }
-        normalize = try config.bool("normalize", default: false)
-    }
 
     /// The contracted axis of each input, made non-negative.
     func resolvedAxes(_ x: TensorShape, _ y: TensorShape) throws -> (Int, Int) {
@@ -64,5 +52,12 @@ public struct Dot: LayerKind {
         guard inputs.count == 2, let out = outputs.first, let (a, _) = try? resolvedAxes(inputs[0], inputs[1]),
               let k = inputs[0][a], let n = out.elementCount(batch: 1) else { return nil }
         return checkedProduct([n, k])
+    }
+
+    /// Every property, as a reader sets them.
+    public init(axes: [Int], sameAxisForBoth: Bool, normalize: Bool) {
+        self.axes = axes
+        self.sameAxisForBoth = sameAxisForBoth
+        self.normalize = normalize
     }
 }

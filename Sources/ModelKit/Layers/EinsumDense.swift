@@ -17,16 +17,20 @@
 ///
 /// MACs: the product of the sizes of all distinct letters and of the elided axes (the cost
 /// of the two-operand einsum), with the batch counted as 1.
-public struct EinsumDense: LayerKind {
-    public static let className = "EinsumDense"
-    public static let category = LayerCategory.kernel
-    public static let summary = "A generalised Dense layer: multiplies its input by a kernel along the axes an einsum equation names; owns a kernel and optionally a bias."
+public struct EinsumOp: Operator {
+    /// Whether a bias over some output axes broadcasts as NumPy does (true in the older
+    /// API); the current one adds such a bias differently, which the engine does not run.
+    public var biasBroadcastsAsNumPy: Bool = true
+    /// The class or op type as the file names it, for messages and display.
+    public var sourceClass: String = ""
+    public var category: LayerCategory { .kernel }
+
 
     public let equation: String
     /// Output shape without the batch axis, as configured (nil entries are unknown).
     public let partialOutputShape: [Int?]
     public let biasAxes: String?
-    public let activation: String?
+    public let activation: ActivationFunction
     public let loraRank: Int?
 
     /// The three letter groups of the equation and where the ellipsis is.
@@ -42,37 +46,9 @@ public struct EinsumDense: LayerKind {
     /// it unknown. True for Keras 2 configs.
     let fillsOpenAxesFromInput: Bool
 
-    public init(config: LayerConfig) throws {
-        equation = try config.string("equation")
-        guard let p = EinsumDense.parse(equation) else {
-            throw config.error("equation", "expected the form \"ab,bc->ac\", \"...b,bc->...c\" or \"ab...,bc->ac...\", found \"\(equation)\"")
-        }
-        parsed = p
-        fillsOpenAxesFromInput = config.isKeras2
-        if let i = config["output_shape"]?.intValue {
-            partialOutputShape = [i]
-        } else if let s = try config.shape("output_shape") {
-            partialOutputShape = s.map { $0 == -1 ? nil : $0 }
-        } else {
-            throw config.error("output_shape", "missing key \"output_shape\"")
-        }
-        if let bad = partialOutputShape.first(where: { ($0 ?? 1) <= 0 }) {
-            throw config.error("output_shape", "sizes must be positive, found \(bad!)")
-        }
-        biasAxes = try config.optionalString("bias_axes")
-        if let biasAxes {
-            for c in biasAxes where !p.output.contains(c) {
-                throw config.error("bias_axes", "bias axis \"\(c)\" is not in the output spec \"\(String(p.output))\" of equation \"\(equation)\"")
-            }
-        }
-        activation = try Activations.validate(config)
-        let lora = try config.optionalInt("lora_rank")
-        if let lora, lora < 0 { throw config.error("lora_rank", "must be positive, found \(lora)") }
-        loraRank = (lora ?? 0) > 0 ? lora : nil
-    }
 
     /// Matches Keras's three regular expressions (prefix matches, as `re.match`).
-    static func parse(_ equation: String) -> Parsed? {
+    public static func parse(_ equation: String) -> Parsed? {
         var chars: [Character] = []
         let source = Array(equation)
         var j = 0
@@ -212,7 +188,7 @@ public struct EinsumDense: LayerKind {
     }
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
-        let input = try Shapes.single(inputs, Self.className)
+        let input = try Shapes.single(inputs, sourceClass)
         let analysis = try analyze(input)
         var output = analysis.output
         if fillsOpenAxesFromInput {
@@ -225,7 +201,7 @@ public struct EinsumDense: LayerKind {
     }
 
     public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] {
-        let input = try Shapes.single(inputs, Self.className)
+        let input = try Shapes.single(inputs, sourceClass)
         let a = try analyze(input)
         func known(_ shape: [Int?], _ what: String) throws -> [Int] {
             let k = shape.compactMap { $0 }
@@ -251,5 +227,16 @@ public struct EinsumDense: LayerKind {
         let elidedAxes = parsed.leftElided ? Array(0..<a.elided) : Array((input.rank - a.elided)..<input.rank)
         for i in elidedAxes { factors.append(i == 0 ? (input.dims[0] ?? 1) : input.dims[i]) }
         return Shapes.product(factors)
+    }
+
+    /// Every property, as a reader sets them.
+    public init(equation: String, partialOutputShape: [Int?], biasAxes: String?, activation: ActivationFunction, loraRank: Int?, parsed: Parsed, fillsOpenAxesFromInput: Bool) {
+        self.equation = equation
+        self.partialOutputShape = partialOutputShape
+        self.biasAxes = biasAxes
+        self.activation = activation
+        self.loraRank = loraRank
+        self.parsed = parsed
+        self.fillsOpenAxesFromInput = fillsOpenAxesFromInput
     }
 }

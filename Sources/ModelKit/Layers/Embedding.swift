@@ -7,10 +7,11 @@
 /// (Keras 3 drops the key, so only Keras 2 configs use it).
 /// MACs: 0 (a table lookup, no multiplication).
 /// Upstream: keras/src/layers/core/embedding.py.
-public struct Embedding: LayerKind {
-    public static let className = "Embedding"
-    public static let category = LayerCategory.embedding
-    public static let summary = "Turns each integer id (a word, a token, a category) into a learned vector; owns one table with a row per id."
+public struct EmbeddingOp: Operator {
+    /// The class or op type as the file names it, for messages and display.
+    public var sourceClass: String = ""
+    public var category: LayerCategory { .embedding }
+
 
     /// `input_dim`: number of ids, the rows of the table.
     public let inputDim: Int
@@ -20,32 +21,16 @@ public struct Embedding: LayerKind {
     public let inputLength: [Int?]?
     /// `lora_rank` (Keras 3): rank of the low-rank adapter, nil without one.
     public let loraRank: Int?
-    let isKeras2: Bool
+    /// Whether `inputLength` is checked against the input and fills its unknown axes (the
+    /// older API did; the current one ignores the key).
+    public var checksInputLength: Bool
+    /// Whether id 0 is reserved as padding (masked), so valid ids start at 1.
+    public var maskZero: Bool = false
 
-    public init(config: LayerConfig) throws {
-        inputDim = try config.positiveInt("input_dim")
-        outputDim = try config.positiveInt("output_dim")
-        isKeras2 = config.isKeras2
-        if config.has("input_length") {
-            if let list = try? config.shape("input_length") {
-                inputLength = list
-            } else {
-                inputLength = [try config.int("input_length")]
-            }
-        } else {
-            inputLength = nil
-        }
-        if let r = try config.optionalInt("lora_rank") {
-            guard r > 0 else { throw config.error("lora_rank", "must be positive, found \(r)") }
-            loraRank = r
-        } else {
-            loraRank = nil
-        }
-    }
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
-        var dims = try Shapes.single(inputs, Self.className).dims
-        if isKeras2, let lengths = inputLength, dims.count == lengths.count + 1 {
+        var dims = try Shapes.single(inputs, sourceClass).dims
+        if checksInputLength, let lengths = inputLength, dims.count == lengths.count + 1 {
             for (i, l) in lengths.enumerated() {
                 guard let l else { continue }
                 if let d = dims[i + 1] {
@@ -68,4 +53,16 @@ public struct Embedding: LayerKind {
             WeightSpec("lora_embeddings_b", [r, outputDim]),
         ]
     }
+
+    /// Every property, as a reader sets them.
+    public init(inputDim: Int, outputDim: Int, inputLength: [Int?]?, loraRank: Int?, checksInputLength: Bool) {
+        self.inputDim = inputDim
+        self.outputDim = outputDim
+        self.inputLength = inputLength
+        self.loraRank = loraRank
+        self.checksInputLength = checksInputLength
+    }
+
+    /// The valid ids: `0..<inputDim`, from 1 when id 0 is masked.
+    public var idInputRange: Range<Int>? { (maskZero ? 1 : 0) < inputDim ? (maskZero ? 1 : 0)..<inputDim : 0..<0 }
 }

@@ -4,19 +4,17 @@
 /// Input `(batch, d1, ..., dn)`; output `(batch, d1 * ... * dn)`, `(batch, None)` when a
 /// dimension is unknown, `(batch, 1)` for a rank-1 input. `data_format` only changes the order
 /// of the values, not the shape. No weights. MACs: 0.
-public struct Flatten: LayerKind {
-    public static let className = "Flatten"
-    public static let category = LayerCategory.reshape
-    public static let summary = "Unrolls each sample into one long list of numbers (for example an image into a vector); no weights."
+public struct FlattenOp: Operator {
+    /// The class or op type as the file names it, for messages and display.
+    public var sourceClass: String = ""
+    public var category: LayerCategory { .reshape }
+
 
     public let channelsFirst: Bool
 
-    public init(config: LayerConfig) throws {
-        channelsFirst = try config.channelsFirst()
-    }
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
-        let input = try Shapes.single(inputs, Self.className)
+        let input = try Shapes.single(inputs, sourceClass)
         guard input.rank >= 1 else { throw LayerError("Flatten expects an input of rank 1 or more, found \(input)") }
         let rest = input.dims.dropFirst()
         if rest.contains(where: { $0 == nil }) { return [TensorShape([input[0], nil])] }
@@ -24,5 +22,10 @@ public struct Flatten: LayerKind {
             throw LayerError("Flatten output size overflows for input \(input)")
         }
         return [TensorShape([input[0], n])]
+    }
+
+    /// Every property, as a reader sets them.
+    public init(channelsFirst: Bool) {
+        self.channelsFirst = channelsFirst
     }
 }

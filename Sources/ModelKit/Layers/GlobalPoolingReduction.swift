@@ -5,10 +5,6 @@ public struct GlobalPoolingReduction: Sendable, Hashable {
     public let layout: SpatialLayout
     public let keepDims: Bool
 
-    public init(config: LayerConfig, spatialRank: Int) throws {
-        layout = try SpatialLayout(config: config, spatialRank: spatialRank)
-        keepDims = try config.bool("keepdims", default: false)
-    }
 
     /// `(batch, channels)`, or the input with spatial sizes 1 under `keepdims`.
     public func outputShape(_ input: TensorShape, _ layer: String) throws -> TensorShape {
@@ -20,5 +16,11 @@ public struct GlobalPoolingReduction: Sendable, Hashable {
             return out
         }
         return TensorShape([input[0], channels])
+    }
+
+    /// Every property, as a reader sets them.
+    public init(layout: SpatialLayout, keepDims: Bool) {
+        self.layout = layout
+        self.keepDims = keepDims
     }
 }

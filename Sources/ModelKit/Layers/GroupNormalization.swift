@@ -4,25 +4,19 @@
 /// into `groups` equal groups (`-1`: one group per channel, i.e. instance normalization);
 /// `groups` must divide the channels. Weights of shape `(C,)`: `gamma` (if `scale`), `beta`
 /// (if `center`), both trainable. MACs: 1 per output element (by convention).
-public struct GroupNormalization: LayerKind {
-    public static let className = "GroupNormalization"
-    public static let category = LayerCategory.normalization
-    public static let summary = "Normalizes groups of channels within each sample, then applies a learned scale and offset per channel."
+public struct GroupNormOp: Operator {
+    /// Added to the variance before the square root.
+    public var epsilon: Double = 1e-3
+    /// The class or op type as the file names it, for messages and display.
+    public var sourceClass: String = ""
+    public var category: LayerCategory { .normalization }
+
 
     public let groups: Int
     public let axis: Int
     public let center: Bool
     public let scale: Bool
 
-    public init(config: LayerConfig) throws {
-        groups = try config.int("groups", default: 32)
-        guard groups > 0 || groups == -1 else {
-            throw config.error("groups", "must be a positive number (or -1 for instance normalization), found \(groups)")
-        }
-        axis = try config.int("axis", default: -1)
-        center = try config.bool("center", default: true)
-        scale = try config.bool("scale", default: true)
-    }
 
     func channels(_ input: TensorShape) throws -> Int {
         guard input.normalizedAxis(axis) != nil else {
@@ -38,7 +32,7 @@ public struct GroupNormalization: LayerKind {
     }
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
-        let input = try Shapes.single(inputs, Self.className)
+        let input = try Shapes.single(inputs, sourceClass)
         guard input.normalizedAxis(axis) != nil else {
             throw LayerError("GroupNormalization axis \(axis) is out of bounds for input shape \(input)")
         }
@@ -47,7 +41,7 @@ public struct GroupNormalization: LayerKind {
     }
 
     public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] {
-        let c = try channels(Shapes.single(inputs, Self.className))
+        let c = try channels(Shapes.single(inputs, sourceClass))
         var w: [WeightSpec] = []
         if scale { w.append(WeightSpec("gamma", [c])) }
         if center { w.append(WeightSpec("beta", [c])) }
@@ -56,5 +50,13 @@ public struct GroupNormalization: LayerKind {
 
     public func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int? {
         outputs.first?.elementCount(batch: 1)
+    }
+
+    /// Every property, as a reader sets them.
+    public init(groups: Int, axis: Int, center: Bool, scale: Bool) {
+        self.groups = groups
+        self.axis = axis
+        self.center = center
+        self.scale = scale
     }
 }

@@ -8,11 +8,6 @@ public struct ImageSizeTarget: Sendable, Hashable {
     public let width: Int
     public let channelsFirst: Bool
 
-    public init(config: LayerConfig) throws {
-        height = try config.positiveInt("height")
-        width = try config.positiveInt("width")
-        channelsFirst = try config.channelsFirst()
-    }
 
     /// The input with its height and width replaced; rank 3 or 4 only.
     public func outputShape(_ input: TensorShape, _ layer: String) throws -> TensorShape {
@@ -24,5 +19,12 @@ public struct ImageSizeTarget: Sendable, Hashable {
         out[h] = height
         out[h + 1] = width
         return out
+    }
+
+    /// Every property, as a reader sets them.
+    public init(height: Int, width: Int, channelsFirst: Bool) {
+        self.height = height
+        self.width = width
+        self.channelsFirst = channelsFirst
     }
 }

@@ -5,19 +5,17 @@
 /// `(projection_dim,)`, created with `add_weight` and no name, so Keras 3 calls it `variable`
 /// (tf.keras 2: a `tf.Variable` named `Variable`). MACs: 1 per output element (one multiply
 /// each, counted like the scale of a normalization layer).
-public struct LayerScale: LayerKind {
-    public static let className = "LayerScale"
-    public static let category = LayerCategory.other
-    public static let summary = "Multiplies each channel by a learned factor, initially tiny (ConvNeXt); owns one number per channel."
+public struct LayerScaleOp: Operator {
+    /// The class or op type as the file names it, for messages and display.
+    public var sourceClass: String = ""
+    public var category: LayerCategory { .other }
+
 
     public let projectionDim: Int
 
-    public init(config: LayerConfig) throws {
-        projectionDim = try config.positiveInt("projection_dim")
-    }
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
-        let input = try Shapes.single(inputs, Self.className)
+        let input = try Shapes.single(inputs, sourceClass)
         guard input.rank >= 1 else { throw LayerError("LayerScale needs an input with a channel axis, found \(input)") }
         var out = input
         if let c = input.dim(-1) {
@@ -35,5 +33,10 @@ public struct LayerScale: LayerKind {
 
     public func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int? {
         outputs.first?.elementCount(batch: 1)
+    }
+
+    /// Every property, as a reader sets them.
+    public init(projectionDim: Int) {
+        self.projectionDim = projectionDim
     }
 }

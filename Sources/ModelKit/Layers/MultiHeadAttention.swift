@@ -17,10 +17,15 @@
 /// MACs: the four (five with the gate) projections, plus the score product
 /// (H·Tq·Tv·key_dim) and the weighted sum of values (H·Tq·Tv·value_dim).
 /// Upstream: keras/src/layers/attention/multi_head_attention.py.
-public struct MultiHeadAttention: LayerKind {
-    public static let className = "MultiHeadAttention"
-    public static let category = LayerCategory.kernel
-    public static let summary = "Lets every position of a sequence look at every position of another (or the same) sequence through several attention heads; owns query, key, value and output projections."
+public struct MultiHeadAttentionOp: Operator {
+    /// Each query position attends only to keys at or before it.
+    public var useCausalMask: Bool = false
+    /// Attention limited to a window of nearby positions (not run by the engine).
+    public var hasSlidingWindow: Bool = false
+    /// The class or op type as the file names it, for messages and display.
+    public var sourceClass: String = ""
+    public var category: LayerCategory { .kernel }
+
 
     /// `num_heads`.
     public let numHeads: Int
@@ -38,31 +43,10 @@ public struct MultiHeadAttention: LayerKind {
     public let attentionAxes: [Int]?
     /// Call argument `return_attention_scores` (read from the config key the reader injects): adds the scores output.
     public var returnAttentionScores: Bool
-    let isKeras2: Bool
+    /// Whether the scores output keeps the attention axes of query and key (`(batch, ...,
+    /// heads, *query axes, *key axes)`, the older API) rather than `(batch, heads, q, q)`.
+    public var scoresKeepAttentionAxes: Bool
 
-    public init(config: LayerConfig) throws {
-        numHeads = try config.positiveInt("num_heads")
-        keyDim = try config.positiveInt("key_dim")
-        if let v = try config.optionalInt("value_dim") {
-            guard v > 0 else { throw config.error("value_dim", "must be positive, found \(v)") }
-            valueDim = v
-        } else {
-            valueDim = keyDim
-        }
-        useBias = try config.bool("use_bias", default: true)
-        useGate = try config.bool("use_gate", default: false)
-        if let out = try config.intList("output_shape"), !out.isEmpty {
-            if let bad = out.first(where: { $0 <= 0 }) {
-                throw config.error("output_shape", "sizes must be positive, found \(bad)")
-            }
-            outputShape = out
-        } else {
-            outputShape = nil
-        }
-        attentionAxes = try config.intList("attention_axes")
-        returnAttentionScores = try config.bool("return_attention_scores", default: false)
-        isKeras2 = config.isKeras2
-    }
 
     struct Operands {
         var query: TensorShape
@@ -73,7 +57,7 @@ public struct MultiHeadAttention: LayerKind {
     }
 
     func operands(_ inputs: [TensorShape]) throws -> Operands {
-        let ops = try AttentionOperands(inputs, Self.className, callForm: "needs query and value inputs", minimumRank: 3,
+        let ops = try AttentionOperands(inputs, sourceClass, callForm: "needs query and value inputs", minimumRank: 3,
                                         rankHint: " (batch, positions..., features)")
         let query = ops.query, value = ops.value, key = ops.key
         guard Array(value.dims.dropFirst().dropLast()) == Array(key.dims.dropFirst().dropLast()) else {
@@ -103,7 +87,7 @@ public struct MultiHeadAttention: LayerKind {
         if let outputShape { out += outputShape.map { Optional($0) } } else { out.append(ops.query.dims.last ?? nil) }
         guard returnAttentionScores else { return [TensorShape(out)] }
         let scores: TensorShape
-        if isKeras2 {
+        if scoresKeepAttentionAxes {
             let q = ops.query, k = ops.key
             let nonAttention = (1..<(q.rank - 1)).filter { !ops.axes.contains($0) }
             scores = TensorShape([q[0]] + nonAttention.map { q[$0] } + [numHeads] + ops.axes.map { q[$0] } + ops.axes.map { k[$0] })
@@ -115,7 +99,7 @@ public struct MultiHeadAttention: LayerKind {
 
     public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] {
         let ops = try operands(inputs)
-        func features(_ s: TensorShape, _ what: String) throws -> Int { try AttentionOperands.featureSize(s, what, Self.className) }
+        func features(_ s: TensorShape, _ what: String) throws -> Int { try AttentionOperands.featureSize(s, what, sourceClass) }
         let dq = try features(ops.query, "query")
         let dk = try features(ops.key, "key")
         let dv = try features(ops.value, "value")
@@ -151,5 +135,18 @@ public struct MultiHeadAttention: LayerKind {
             checkedProduct([nq, numHeads, valueDim, outWidth]),
         ]
         return checkedSum(terms)
+    }
+
+    /// Every property, as a reader sets them.
+    public init(numHeads: Int, keyDim: Int, valueDim: Int, useBias: Bool, useGate: Bool, outputShape: [Int]?, attentionAxes: [Int]?, returnAttentionScores: Bool, scoresKeepAttentionAxes: Bool) {
+        self.numHeads = numHeads
+        self.keyDim = keyDim
+        self.valueDim = valueDim
+        self.useBias = useBias
+        self.useGate = useGate
+        self.outputShape = outputShape
+        self.attentionAxes = attentionAxes
+        self.returnAttentionScores = returnAttentionScores
+        self.scoresKeepAttentionAxes = scoresKeepAttentionAxes
     }
 }

@@ -8,33 +8,17 @@
 /// Keras's `count_params` counts all three (3 channels: 3 + 3 + 1 = 7). With `mean` and
 /// `variance` in the config it owns no weights.
 /// MACs: 1 per output element (by convention for normalization layers).
-public struct Normalization: LayerKind {
-    public static let className = "Normalization"
-    public static let category = LayerCategory.preprocessing
-    public static let summary = "Shifts and scales the input to mean 0 and variance 1 with fixed statistics (given, or computed once from data); those statistics are stored as non-trainable weights."
+public struct StandardizeOp: Operator {
+    /// The class or op type as the file names it, for messages and display.
+    public var sourceClass: String = ""
+    public var category: LayerCategory { .preprocessing }
+
 
     /// Axes that keep their own statistics (empty: one statistic overall).
     public let axes: [Int]
     /// True when `mean` and `variance` are given in the config (no weights then).
     public let hasGivenStatistics: Bool
 
-    public init(config: LayerConfig) throws {
-        if config.has("axis") {
-            guard let list = try? config.intList("axis") else {
-                throw config.error("axis", "expected a whole number, a list of whole numbers or null, found \(config["axis"]!.brief)")
-            }
-            axes = list
-        } else if config["axis"] == nil {
-            axes = [-1]
-        } else {
-            axes = []
-        }
-        let hasMean = config.has("mean"), hasVariance = config.has("variance")
-        guard hasMean == hasVariance else {
-            throw config.error(hasMean ? "variance" : "mean", "both \"mean\" and \"variance\" must be given, or neither")
-        }
-        hasGivenStatistics = hasMean
-    }
 
     func keptAxes(_ input: TensorShape) throws -> [Int] {
         try axes.map { a in
@@ -46,13 +30,13 @@ public struct Normalization: LayerKind {
     }
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
-        let input = try Shapes.single(inputs, Self.className)
+        let input = try Shapes.single(inputs, sourceClass)
         _ = try keptAxes(input)
         return [input]
     }
 
     public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] {
-        let input = try Shapes.single(inputs, Self.className)
+        let input = try Shapes.single(inputs, sourceClass)
         let kept = try keptAxes(input)
         if hasGivenStatistics { return [] }
         let shape = try kept.map { a in
@@ -70,5 +54,11 @@ public struct Normalization: LayerKind {
 
     public func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int? {
         outputs.first?.elementCount(batch: 1)
+    }
+
+    /// Every property, as a reader sets them.
+    public init(axes: [Int], hasGivenStatistics: Bool) {
+        self.axes = axes
+        self.hasGivenStatistics = hasGivenStatistics
     }
 }

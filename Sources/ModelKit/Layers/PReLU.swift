@@ -6,24 +6,22 @@
 /// the shape without batch, with Python indexing, so `shared_axes=[0]` or a negative axis land
 /// where Python puts them; we reproduce that. Every other axis must be known.
 /// Output shape: the input's. MACs 0.
-public struct PReLU: LayerKind {
-    public static let className = "PReLU"
-    public static let category = LayerCategory.activation
-    public static let summary = "A leaky ReLU whose slope for negative values is learned; owns one alpha per value (or per channel when axes are shared)."
+public struct PReLUOp: Operator {
+    /// The class or op type as the file names it, for messages and display.
+    public var sourceClass: String = ""
+    public var category: LayerCategory { .activation }
+
 
     /// Axes that share one alpha, nil when none.
     public let sharedAxes: [Int]?
 
-    public init(config: LayerConfig) throws {
-        sharedAxes = try config.intList("shared_axes")
-    }
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
-        [try Shapes.single(inputs, Self.className)]
+        [try Shapes.single(inputs, sourceClass)]
     }
 
     public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] {
-        let input = try Shapes.single(inputs, Self.className)
+        let input = try Shapes.single(inputs, sourceClass)
         guard input.rank >= 2 else { throw LayerError("PReLU expects an input with at least one axis after the batch, found \(input)") }
         var shape = Array(input.dims.dropFirst())
         for axis in sharedAxes ?? [] {
@@ -39,5 +37,10 @@ public struct PReLU: LayerKind {
             throw LayerError("PReLU needs every axis not in shared_axes to be known to create alpha; input \(input), shared_axes \(sharedAxes ?? [])")
         }
         return [WeightSpec("alpha", known)]
+    }
+
+    /// Every property, as a reader sets them.
+    public init(sharedAxes: [Int]?) {
+        self.sharedAxes = sharedAxes
     }
 }

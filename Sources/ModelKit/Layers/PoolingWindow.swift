@@ -11,16 +11,6 @@ public struct PoolingWindow: Sendable, Hashable {
     /// `valid` or `same`.
     public let padding: String
 
-    public init(config: LayerConfig, spatialRank: Int) throws {
-        layout = try SpatialLayout(config: config, spatialRank: spatialRank)
-        poolSize = try config.intTuple("pool_size", count: spatialRank, default: Array(repeating: 2, count: spatialRank))
-        strides = try config.intTuple("strides", count: spatialRank, default: poolSize)
-        let p = try config.padding()
-        guard p == "valid" || p == "same" else {
-            throw config.error("padding", "pooling takes \"valid\" or \"same\", found \"\(p)\"")
-        }
-        padding = p
-    }
 
     /// Output shape for one input, or a `LayerError` naming the shape and the window.
     public func outputShape(_ input: TensorShape, _ layer: String) throws -> TensorShape {
@@ -38,5 +28,13 @@ public struct PoolingWindow: Sendable, Hashable {
     /// Python's `//` for a positive divisor.
     static func floorDiv(_ a: Int, _ b: Int) -> Int {
         a >= 0 ? a / b : -((-a + b - 1) / b)
+    }
+
+    /// Every property, as a reader sets them.
+    public init(layout: SpatialLayout, poolSize: [Int], strides: [Int], padding: String) {
+        self.layout = layout
+        self.poolSize = poolSize
+        self.strides = strides
+        self.padding = padding
     }
 }

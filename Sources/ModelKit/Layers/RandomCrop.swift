@@ -4,18 +4,21 @@
 ///
 /// Output: the input image(s) with height and width set to `height` and `width` (see
 /// `ImageSizeTarget`), in training and at inference. No weights. MACs: 0.
-public struct RandomCrop: LayerKind {
-    public static let className = "RandomCrop"
-    public static let category = LayerCategory.preprocessing
-    public static let summary = "Cuts a window of fixed height and width out of each image (at random in training, the centre at inference); no weights."
+public struct RandomCropOp: Operator {
+    /// The class or op type as the file names it, for messages and display.
+    public var sourceClass: String = ""
+    public var category: LayerCategory { .preprocessing }
+
 
     public let target: ImageSizeTarget
 
-    public init(config: LayerConfig) throws {
-        target = try ImageSizeTarget(config: config)
-    }
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
-        [try target.outputShape(Shapes.single(inputs, Self.className), Self.className)]
+        [try target.outputShape(Shapes.single(inputs, sourceClass), sourceClass)]
+    }
+
+    /// Every property, as a reader sets them.
+    public init(target: ImageSizeTarget) {
+        self.target = target
     }
 }

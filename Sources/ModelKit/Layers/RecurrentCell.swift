@@ -24,12 +24,19 @@ public struct RecurrentCell: Sendable, Equatable {
     public let useBias: Bool
     /// The cell's own name, the middle part of its weight paths (`lstm_cell`).
     public let name: String
+    /// The output activation (the candidate's, for LSTM and GRU).
+    public var activation: ActivationFunction
+    /// The gates' activation (LSTM and GRU).
+    public var recurrentActivation: ActivationFunction
 
-    public init(gates: Gates, units: Int, useBias: Bool, name: String) {
+    public init(gates: Gates, units: Int, useBias: Bool, name: String,
+                activation: ActivationFunction = .tanh, recurrentActivation: ActivationFunction = .sigmoid) {
         self.gates = gates
         self.units = units
         self.useBias = useBias
         self.name = name
+        self.activation = activation
+        self.recurrentActivation = recurrentActivation
     }
 
     /// Gate count: the kernel's output width is `gateCount * units`.

@@ -22,13 +22,6 @@ public struct RecurrentOptions: Sendable, Equatable {
         self.timeMajor = timeMajor
     }
 
-    public init(config: LayerConfig) throws {
-        returnSequences = try config.bool("return_sequences", default: false)
-        returnState = try config.bool("return_state", default: false)
-        goBackwards = try config.bool("go_backwards", default: false)
-        stateful = try config.bool("stateful", default: false)
-        timeMajor = try config.bool("time_major", default: false)
-    }
 
     /// Splits the sequence input (the first argument; later arguments are initial states)
     /// into batch, timesteps and the per-step shape, checking its rank.

@@ -2,20 +2,23 @@
 /// (keras/src/layers/reshaping/repeat_vector.py).
 ///
 /// Input `(batch, features)`; output `(batch, n, features)`. No weights. MACs: 0.
-public struct RepeatVector: LayerKind {
-    public static let className = "RepeatVector"
-    public static let category = LayerCategory.reshape
-    public static let summary = "Copies each input vector n times to make a sequence (often before a recurrent decoder); no weights."
+public struct RepeatOp: Operator {
+    /// The class or op type as the file names it, for messages and display.
+    public var sourceClass: String = ""
+    public var category: LayerCategory { .reshape }
+
 
     public let n: Int
 
-    public init(config: LayerConfig) throws {
-        n = try config.positiveInt("n")
-    }
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
-        let input = try Shapes.single(inputs, Self.className)
-        try Shapes.require(input, rank: 2, Self.className)
+        let input = try Shapes.single(inputs, sourceClass)
+        try Shapes.require(input, rank: 2, sourceClass)
         return [TensorShape([input[0], n, input[1]])]
+    }
+
+    /// Every property, as a reader sets them.
+    public init(n: Int) {
+        self.n = n
     }
 }

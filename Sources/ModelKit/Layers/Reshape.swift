@@ -5,28 +5,20 @@
 /// `target_shape` excludes the batch and may hold one `-1`, which is inferred from the input
 /// size. Output `(batch, *target_shape)`; when an input dimension is unknown the `-1` stays
 /// unknown. No weights. MACs: 0.
-public struct Reshape: LayerKind {
-    public static let className = "Reshape"
-    public static let category = LayerCategory.reshape
-    public static let summary = "Rearranges each sample into a new shape holding the same number of values; no weights."
+public struct ReshapeOp: Operator {
+    /// The class or op type as the file names it, for messages and display.
+    public var sourceClass: String = ""
+    public var category: LayerCategory { .reshape }
+
 
     /// Target dimensions without the batch; `-1` for the one inferred dimension, nil for unknown.
     public let targetShape: [Int?]
 
-    public init(config: LayerConfig) throws {
-        guard let t = try config.shape("target_shape") else {
-            throw config.error("target_shape", "missing key \"target_shape\"")
-        }
-        guard t.filter({ $0 == -1 }).count <= 1 else {
-            throw config.error("target_shape", "at most one dimension can be -1, found \(Self.text(t))")
-        }
-        targetShape = t
-    }
 
-    static func text(_ dims: [Int?]) -> String { TensorShape(dims).description }
+    public static func text(_ dims: [Int?]) -> String { TensorShape(dims).description }
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
-        let input = try Shapes.single(inputs, Self.className)
+        let input = try Shapes.single(inputs, sourceClass)
         guard input.rank >= 1 else { throw LayerError("Reshape expects a batched input, found \(input)") }
         let rest = Array(input.dims.dropFirst())
         if rest.contains(where: { $0 == nil }) || targetShape.contains(where: { $0 == nil }) {
@@ -50,5 +42,10 @@ public struct Reshape: LayerKind {
             throw LayerError("Reshape cannot turn input \(input) (\(inputSize) values per sample, shape \(inputText)) into target_shape \(Self.text(targetShape)): \(inputSize) is not divisible by the known dimensions' product \(knownSize)")
         }
         return [TensorShape([input[0]] + targetShape.map { $0 == -1 ? inputSize / knownSize : $0 })]
+    }
+
+    /// Every property, as a reader sets them.
+    public init(targetShape: [Int?]) {
+        self.targetShape = targetShape
     }
 }

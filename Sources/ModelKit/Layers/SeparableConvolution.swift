@@ -9,21 +9,16 @@
 ///
 /// MACs at batch 1: depthwise part (output positions x in_channels x depth_multiplier x kernel
 /// volume) + pointwise part (output positions x in_channels x depth_multiplier x filters).
-public struct SeparableConvolution: Sendable {
+public struct SeparableConvolutionOp: Sendable {
+    /// The class or op type as the file names it, for messages and display.
+    public var sourceClass: String = ""
+
     public let geometry: ConvolutionGeometry
     public let filters: Int
     public let depthMultiplier: Int
     public let useBias: Bool
-    public let activation: String?
+    public let activation: ActivationFunction
 
-    public init(config: LayerConfig, rank: Int, className: String) throws {
-        // Keras 2 allowed causal padding for SeparableConv1D; Keras 3 does not.
-        geometry = try ConvolutionGeometry(config: config, rank: rank, className: className, allowCausal: rank == 1 && config.isKeras2)
-        filters = try config.positiveInt("filters")
-        depthMultiplier = try config.has("depth_multiplier") ? config.positiveInt("depth_multiplier") : 1
-        useBias = try config.bool("use_bias", default: true)
-        activation = try Activations.validate(config)
-    }
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
         let input = try Shapes.single(inputs, geometry.className)
@@ -56,4 +51,18 @@ public struct SeparableConvolution: Sendable {
               let pointwise = checkedProduct([positions, c, depthMultiplier, filters]) else { return nil }
         return checkedSum([depthwise, pointwise])
     }
+
+    /// Every property, as a reader sets them.
+    public init(geometry: ConvolutionGeometry, filters: Int, depthMultiplier: Int, useBias: Bool, activation: ActivationFunction) {
+        self.geometry = geometry
+        self.filters = filters
+        self.depthMultiplier = depthMultiplier
+        self.useBias = useBias
+        self.activation = activation
+    }
+}
+
+extension SeparableConvolutionOp: Operator {
+    public var family: String { "separable_convolution" }
+    public var category: LayerCategory { .kernel }
 }

@@ -2,23 +2,25 @@
 ///
 /// `axis` is an int or a list of ints (default -1). Output shape: the input's (an optional
 /// mask argument does not change it). No weights; MACs 0.
-public struct Softmax: LayerKind {
-    public static let className = "Softmax"
-    public static let category = LayerCategory.activation
-    public static let summary = "Turns scores into probabilities that sum to one along an axis; no weights."
+public struct SoftmaxOp: Operator {
+    /// The class or op type as the file names it, for messages and display.
+    public var sourceClass: String = ""
+    public var category: LayerCategory { .activation }
+
 
     public let axes: [Int]
 
-    public init(config: LayerConfig) throws {
-        axes = try config.intList("axis") ?? [-1]
-        guard !axes.isEmpty else { throw config.error("axis", "expected an axis, found an empty list") }
-    }
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
-        let input = try Shapes.single(inputs, Self.className)
+        let input = try Shapes.single(inputs, sourceClass)
         for a in axes where input.normalizedAxis(a) == nil {
             throw LayerError("Softmax axis \(a) is out of range for input \(input)")
         }
         return [input]
+    }
+
+    /// Every property, as a reader sets them.
+    public init(axes: [Int]) {
+        self.axes = axes
     }
 }

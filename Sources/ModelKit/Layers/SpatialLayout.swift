@@ -14,10 +14,6 @@ public struct SpatialLayout: Sendable, Hashable {
         self.channelsFirst = channelsFirst
     }
 
-    /// Reads `data_format` from the config (default `channels_last`).
-    public init(config: LayerConfig, spatialRank: Int) throws {
-        self.init(spatialRank: spatialRank, channelsFirst: try config.channelsFirst())
-    }
 
     /// Index of the first spatial axis in the full shape.
     public var firstSpatialAxis: Int { channelsFirst ? 2 : 1 }

@@ -2,19 +2,21 @@
 /// (tf_keras/src/layers/activation/thresholded_relu.py).
 ///
 /// `f(x) = x if x > theta else 0`. Output shape: the input's. No weights; MACs 0.
-public struct ThresholdedReLU: LayerKind {
-    public static let className = "ThresholdedReLU"
-    public static let category = LayerCategory.activation
-    public static let summary = "Keeps values above a threshold (theta) and sets the rest to zero; no weights."
+public struct ThresholdedReLUOp: Operator {
+    /// The class or op type as the file names it, for messages and display.
+    public var sourceClass: String = ""
+    public var category: LayerCategory { .activation }
+
 
     public let theta: Double
 
-    public init(config: LayerConfig) throws {
-        theta = try config.double("theta", default: 1.0)
-        guard theta >= 0 else { throw config.error("theta", "cannot be negative, found \(theta)") }
-    }
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
-        [try Shapes.single(inputs, Self.className)]
+        [try Shapes.single(inputs, sourceClass)]
+    }
+
+    /// Every property, as a reader sets them.
+    public init(theta: Double) {
+        self.theta = theta
     }
 }

@@ -6,10 +6,10 @@
 /// (`dense/kernel`), as Keras 3 paths them.
 /// MACs: timesteps × the inner layer's MACs for one step.
 /// Upstream: keras/src/layers/rnn/time_distributed.py.
-public struct TimeDistributed: LayerKind {
-    public static let className = "TimeDistributed"
-    public static let category = LayerCategory.kernel
-    public static let summary = "Applies the same inner layer separately to every step of a sequence (every frame of a clip); owns only the inner layer's weights, shared across steps."
+public struct TimeDistributedOp: Operator {
+    /// The class or op type as the file names it, for messages and display.
+    public var sourceClass: String = ""
+
 
     /// The wrapped layer's category (TimeDistributed(Dropout) is regularization, TimeDistributed(Dense) a kernel layer).
     public var category: LayerCategory { inner.kind.category }
@@ -17,12 +17,9 @@ public struct TimeDistributed: LayerKind {
     /// The layer applied at every timestep.
     public let inner: WrappedLayer
 
-    public init(config: LayerConfig) throws {
-        inner = try WrappedLayer(config, key: "layer")
-    }
 
     func childInput(_ inputs: [TensorShape]) throws -> (child: TensorShape, steps: Int?) {
-        let x = try Shapes.single(inputs, Self.className)
+        let x = try Shapes.single(inputs, sourceClass)
         guard x.rank >= 3 else {
             throw LayerError("TimeDistributed needs an input with at least 3 dimensions (batch, time, ...), found \(x)")
         }
@@ -47,5 +44,10 @@ public struct TimeDistributed: LayerKind {
               let outs = try? inner.kind.outputShapes([child]),
               let perStep = inner.kind.macs([child], outs) else { return nil }
         return checkedProduct([steps, perStep])
+    }
+
+    /// Every property, as a reader sets them.
+    public init(inner: WrappedLayer) {
+        self.inner = inner
     }
 }

@@ -7,29 +7,17 @@
 ///
 /// MACs: input elements x kernel volume x filters, at batch 1 (every input value is scattered
 /// through the whole kernel into every output channel).
-public struct TransposedConvolution: Sendable {
+public struct TransposedConvolutionOp: Sendable {
+    /// The class or op type as the file names it, for messages and display.
+    public var sourceClass: String = ""
+
     public let geometry: ConvolutionGeometry
     public let filters: Int
     /// Extra length added on one side of each spatial axis, nil for Keras's default.
     public let outputPadding: [Int]?
     public let useBias: Bool
-    public let activation: String?
+    public let activation: ActivationFunction
 
-    public init(config: LayerConfig, rank: Int, className: String) throws {
-        geometry = try ConvolutionGeometry(config: config, rank: rank, className: className)
-        filters = try config.positiveInt("filters")
-        if config.has("output_padding") {
-            let op = try config.intTuple("output_padding", count: rank, minimum: 0)
-            for (axis, (p, s)) in zip(op, geometry.strides).enumerated() where p >= s {
-                throw config.error("output_padding", "must be less than strides on every axis; axis \(axis) has output_padding \(p) and strides \(s) (output_padding=\(op), strides=\(geometry.strides))")
-            }
-            outputPadding = op
-        } else {
-            outputPadding = nil
-        }
-        useBias = try config.bool("use_bias", default: true)
-        activation = try Activations.validate(config)
-    }
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
         let input = try Shapes.single(inputs, geometry.className)
@@ -50,4 +38,18 @@ public struct TransposedConvolution: Sendable {
               let volume = geometry.kernelVolume else { return nil }
         return checkedProduct([elements, volume, filters])
     }
+
+    /// Every property, as a reader sets them.
+    public init(geometry: ConvolutionGeometry, filters: Int, outputPadding: [Int]?, useBias: Bool, activation: ActivationFunction) {
+        self.geometry = geometry
+        self.filters = filters
+        self.outputPadding = outputPadding
+        self.useBias = useBias
+        self.activation = activation
+    }
+}
+
+extension TransposedConvolutionOp: Operator {
+    public var family: String { "transposed_convolution" }
+    public var category: LayerCategory { .kernel }
 }

@@ -4,21 +4,16 @@
 ///
 /// `size`: one repeat factor per spatial axis (default 2 each); each known spatial size is
 /// multiplied by its entry, an error on overflow. No weights. MACs: 0 (counted as free, by convention).
-public struct UpSampling: Sendable {
+public struct UpSamplingOp: Sendable {
+    /// The class or op type as the file names it, for messages and display.
+    public var sourceClass: String = ""
+
     public let layout: SpatialLayout
     /// Repeat factor per spatial axis.
     public let size: [Int]
     /// `nearest` (always, except UpSampling2D, which also allows `bilinear` and others).
     public let interpolation: String
 
-    /// Reads `size`, then `interpolation` when `readsInterpolation` (only UpSampling2D has it);
-    /// `layout` comes from the class (UpSampling1D has no `data_format`).
-    public init(config: LayerConfig, layout: SpatialLayout, readsInterpolation: Bool) throws {
-        self.layout = layout
-        let rank = layout.spatialRank
-        size = try config.intTuple("size", count: rank, default: Array(repeating: 2, count: rank))
-        interpolation = readsInterpolation ? try config.string("interpolation", default: "nearest").lowercased() : "nearest"
-    }
 
     public func outputShapes(_ inputs: [TensorShape], _ layer: String) throws -> [TensorShape] {
         let input = try Shapes.single(inputs, layer)
@@ -28,4 +23,17 @@ public struct UpSampling: Sendable {
             return p
         }]
     }
+
+    /// Every property, as a reader sets them.
+    public init(layout: SpatialLayout, size: [Int], interpolation: String) {
+        self.layout = layout
+        self.size = size
+        self.interpolation = interpolation
+    }
+}
+
+extension UpSamplingOp: Operator {
+    public var family: String { "upsample" }
+    public var category: LayerCategory { .reshape }
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] { try outputShapes(inputs, sourceClass) }
 }

@@ -4,16 +4,14 @@
 ///
 /// Each known spatial size grows by `before + after` of its `padding` entry, an error on
 /// overflow. No weights. MACs: 0 (padding is counted as free, by convention).
-public struct ZeroPadding: Sendable {
+public struct ZeroPaddingOp: Sendable {
+    /// The class or op type as the file names it, for messages and display.
+    public var sourceClass: String = ""
+
     public let layout: SpatialLayout
     /// The `padding` amounts, one pair per spatial axis.
     public let amounts: EdgeAmounts
 
-    /// Reads `data_format` and `padding` (`def` when absent).
-    public init(config: LayerConfig, spatialRank: Int, default def: [(Int, Int)]) throws {
-        layout = try SpatialLayout(config: config, spatialRank: spatialRank)
-        amounts = try EdgeAmounts(config: config, key: "padding", spatialRank: spatialRank, default: def)
-    }
 
     public func outputShapes(_ inputs: [TensorShape], _ layer: String) throws -> [TensorShape] {
         let input = try Shapes.single(inputs, layer)
@@ -24,4 +22,16 @@ public struct ZeroPadding: Sendable {
             return sum
         }]
     }
+
+    /// Every property, as a reader sets them.
+    public init(layout: SpatialLayout, amounts: EdgeAmounts) {
+        self.layout = layout
+        self.amounts = amounts
+    }
+}
+
+extension ZeroPaddingOp: Operator {
+    public var family: String { "pad" }
+    public var category: LayerCategory { .reshape }
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] { try outputShapes(inputs, sourceClass) }
 }

@@ -108,7 +108,8 @@ struct ModelJob {
             let reason: String
             switch error {
             case let e as ExecutionError: reason = e.message
-            case let e as StrataError: reason = e.message
+            // The place in the file (an HDF5 path) but not the file: the index names it already.
+            case let e as StrataError: reason = e.place.map { $0.isEmpty ? e.message : "\($0): \(e.message)" } ?? e.message
             default: reason = String(describing: error)
             }
             doc.timingUnavailable = reason

@@ -1,0 +1,17 @@
+import ModelKit
+
+extension InputOp {
+    public init(config: LayerConfig) throws {
+        var shape: TensorShape
+        var dtype: DType
+        if let b = try config.shape("batch_shape") ?? config.shape("batch_input_shape") {
+            shape = TensorShape(b.map { $0 == -1 ? nil : $0 })
+        } else if let s = try config.shape("shape") {
+            shape = TensorShape([nil] + s.map { $0 == -1 ? nil : $0 })
+        } else {
+            throw config.error(nil, "an InputLayer needs \"batch_shape\" (Keras 3) or \"batch_input_shape\" (Keras 2)")
+        }
+        dtype = config.dtypePolicy()
+        self.init(shape: shape, dtype: dtype)
+    }
+}

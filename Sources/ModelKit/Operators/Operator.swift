@@ -1,0 +1,129 @@
+/// What a node computes, as far as analysis needs: the shapes it produces, the weight
+/// tensors it owns and the multiply-accumulates one application costs.
+///
+/// One rank-generic family per type in `Operators/` and `Layers/` (a convolution of any
+/// spatial rank, pooling, dense, normalisation, element-wise merge, ...). A reader maps each
+/// of its format's classes or op types onto one of these and fills `sourceClass` with the
+/// file's own name for it, which messages and the report show. Nothing here knows a format.
+public protocol Operator: Sendable {
+    /// The class or op type the file names this node with (`Conv2D`, `Conv`): display and
+    /// messages only, set by the reader.
+    var sourceClass: String { get set }
+
+    /// The family id the report and counts branch on (`convolution`, `batch_normalization`,
+    /// `add`, `concatenate`, `input`, `model`, ...).
+    var family: String { get }
+
+    /// What kind of work the node does; drives counts and the explanation.
+    var category: LayerCategory { get }
+
+    /// Output shapes for one application with these input shapes (all tensor arguments,
+    /// flattened in call order). Throws `LayerError` when the inputs do not fit.
+    func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape]
+
+    /// The weight tensors the node creates when built on these inputs (its first call).
+    func weights(_ inputs: [TensorShape]) throws -> [WeightSpec]
+
+    /// Multiply-accumulates of one application at batch 1; nil when a dimension is unknown.
+    func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int?
+
+    /// When the node reads its first input as integer ids (a lookup table), the valid ids;
+    /// synthetic inputs for timing must stay in this range. nil for value inputs.
+    var idInputRange: Range<Int>? { get }
+}
+
+extension Operator {
+    public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] { [] }
+    public func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int? { 0 }
+    public var idInputRange: Range<Int>? { nil }
+    /// By default the type's name without `Op`, in snake case (`DenseOp` -> `dense`).
+    public var family: String { OperatorID.snakeCase(String(describing: Self.self)) }
+}
+
+/// A coarse family of layers, used for the layer counts and the plain-language explanation.
+public enum LayerCategory: String, Sendable, CaseIterable {
+    /// Owns a kernel: Dense, convolutions, recurrent and attention projections.
+    case kernel
+    case normalization
+    case activation
+    case merge
+    case pooling
+    case reshape
+    case input
+    case regularization
+    case preprocessing
+    case embedding
+    case model
+    case other
+}
+
+/// Helpers shared by layer kinds.
+public enum Shapes {
+    /// The single input of a one-input layer, or a `LayerError`.
+    public static func single(_ inputs: [TensorShape], _ layer: String) throws -> TensorShape {
+        guard let first = inputs.first else { throw LayerError("\(layer) needs an input, found none") }
+        return first
+    }
+
+    /// Requires rank `rank`, naming the shape otherwise.
+    public static func require(_ shape: TensorShape, rank: Int, _ what: String) throws {
+        guard shape.rank == rank else { throw LayerError("\(what) expects an input of rank \(rank), found \(shape)") }
+    }
+
+    /// Requires a known dimension on `axis`.
+    public static func known(_ shape: TensorShape, axis: Int, _ what: String) throws -> Int {
+        guard let d = shape.dim(axis) else { throw LayerError("\(what) needs a known size on axis \(axis) of input \(shape)") }
+        return d
+    }
+
+    /// Output length of a convolution or pooling window along one axis
+    /// (keras/src/ops/operation_utils.py, compute_conv_output_shape / compute_pooling_output_shape).
+    public static func windowOutput(_ length: Int?, kernel: Int, stride: Int, dilation: Int = 1, padding: String) -> Int? {
+        guard let length else { return nil }
+        let effective = (kernel - 1) * dilation + 1
+        switch padding {
+        case "same", "causal": return (length + stride - 1) / stride
+        default:
+            let out = (length - effective) / stride + 1
+            return length >= effective ? out : 0
+        }
+    }
+
+    /// Output length of a transposed convolution along one axis
+    /// (keras/src/ops/operation_utils.py, compute_conv_transpose_output_shape).
+    public static func transposeOutput(_ length: Int?, kernel: Int, stride: Int, dilation: Int = 1, padding: String, outputPadding: Int?) -> Int? {
+        guard let length else { return nil }
+        let k = (kernel - 1) * dilation + 1
+        if let op = outputPadding {
+            let pad = padding == "same" ? k / 2 : 0
+            return (length - 1) * stride + k - 2 * pad + op
+        }
+        return padding == "same" ? length * stride : length * stride + max(k - stride, 0)
+    }
+
+    /// Sum of optional ints (nil when any is nil).
+    public static func product(_ values: [Int?]) -> Int? {
+        var n = 1
+        for v in values {
+            guard let v else { return nil }
+            let (p, o) = n.multipliedReportingOverflow(by: v)
+            if o { return nil }
+            n = p
+        }
+        return n
+    }
+}
+
+enum OperatorID {
+    /// `BatchNormOp` -> `batch_norm`.
+    static func snakeCase(_ typeName: String) -> String {
+        let base = typeName.hasSuffix("Op") ? String(typeName.dropLast(2)) : typeName
+        var out = ""
+        let chars = Array(base)
+        for (i, ch) in chars.enumerated() {
+            if ch.isUppercase && i > 0 && (chars[i - 1].isLowercase || (i + 1 < chars.count && chars[i + 1].isLowercase)) { out += "_" }
+            out += ch.lowercased()
+        }
+        return out
+    }
+}

@@ -1,0 +1,29 @@
+/// A Functional or Sequential model used as a layer of another model. Its shapes come from
+/// running shape inference over its own graph with the call's input shapes.
+public struct SubgraphOp: Operator {
+    /// The class or op type as the file names it, for messages and display.
+    public var sourceClass: String = ""
+    public var category: LayerCategory { .model }
+    public var family: String { "model" }
+
+
+    public let graph: ModelGraph
+
+    public init(graph: ModelGraph) { self.graph = graph }
+
+
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
+        let result = ShapeInference.run(graph, inputShapes: inputs)
+        if let firstError = result.diagnostics.first(where: { $0.severity == .error }) {
+            throw LayerError("inside nested model \"\(graph.name)\": \(firstError.message)")
+        }
+        var shapes: [TensorShape] = []
+        for ref in graph.outputs {
+            guard let s = result.shape(of: ref) else {
+                throw LayerError("the output of nested model \"\(graph.name)\" from layer \"\(graph.layers[ref.layer].name)\" has an unknown shape")
+            }
+            shapes.append(s)
+        }
+        return shapes
+    }
+}

@@ -1,0 +1,44 @@
+/// A layer whose class Strata does not know (a custom layer, a `Lambda`). It is kept in the
+/// graph so the rest of the model is still read, drawn and counted; its output shapes come
+/// from the file where Keras recorded them, and its weights from the weights file if any.
+public struct UnsupportedOp: Operator {
+    /// The class or op type as the file names it, for messages and display.
+    public var sourceClass: String = ""
+    public var category: LayerCategory { .other }
+    public var family: String { "unsupported" }
+
+
+    public let savedClassName: String
+    /// Weight tensors found in the weights file for this layer, when the file has them.
+    public var knownWeights: [WeightSpec]
+    /// The output shape the config declares without the batch axis (a `Lambda`'s
+    /// `output_shape`), when it does.
+    public var declaredOutputShape: [Int?]?
+    /// When the reader knows the unsupported node reads integer ids in a range (a category
+    /// encoding of n tokens), that range.
+    public var idRange: Range<Int>?
+    public var idInputRange: Range<Int>? { idRange }
+    /// When the reader knows the node turns ids into one-hot, multi-hot or count vectors
+    /// over `numTokens` categories, how (the engine can then run it though analysis cannot
+    /// count it).
+    public var categoryEncoding: (numTokens: Int, outputMode: String)?
+
+    public init(className: String, knownWeights: [WeightSpec] = [], declaredOutputShape: [Int?]? = nil) {
+        self.savedClassName = className
+        self.knownWeights = knownWeights
+        self.declaredOutputShape = declaredOutputShape
+    }
+
+
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
+        if let declared = declaredOutputShape {
+            let batch = inputs.first?.dims.first ?? nil
+            return [TensorShape([batch] + declared)]
+        }
+        throw LayerError("shape of unsupported layer class \"\(savedClassName)\" is not known")
+    }
+
+    public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] { knownWeights }
+
+    public func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int? { nil }
+}
