@@ -57,7 +57,15 @@ public struct ShapeInference: Sendable {
             }
             let known = ins.compactMap { $0 }
             do {
-                result.outputs[node.layer][node.call] = try layer.kind.outputShapes(known)
+                var outs = try layer.kind.outputShapes(known)
+                // A named batch axis keeps its name through the node.
+                if let name = known.first?.symbol(0) {
+                    for i in outs.indices where outs[i].rank > 0 && outs[i].dims[0] == nil && outs[i].symbol(0) == nil {
+                        if outs[i].symbols.isEmpty { outs[i].symbols = Array(repeating: nil, count: outs[i].rank) }
+                        outs[i].symbols[0] = name
+                    }
+                }
+                result.outputs[node.layer][node.call] = outs
             } catch {
                 if layer.kind is TensorFunctionOp {
                     if !recorded.isEmpty { result.outputs[node.layer][node.call] = recorded } else {

@@ -1,11 +1,59 @@
-/// The shape of one tensor as Keras reports it: one entry per axis, `nil` for a dimension
-/// that is unknown until run time (almost always the batch).
+/// One dimension of a tensor: a known size, a size named by the file but unknown until run
+/// time (`N`, `batch_size`), or unknown.
+public enum Dim: Hashable, Sendable, CustomStringConvertible {
+    case known(Int)
+    case symbolic(String)
+    case unknown
+
+    public var value: Int? { if case .known(let n) = self { return n }; return nil }
+
+    public var description: String {
+        switch self {
+        case .known(let n): return String(n)
+        case .symbolic(let name): return name
+        case .unknown: return "?"
+        }
+    }
+}
+
+/// The shape of one tensor: one entry per axis, `nil` for a dimension that is unknown until
+/// run time (almost always the batch). An unknown dimension may carry the name the file gives
+/// it (`symbols`); shape rules work on the sizes, and the name follows the batch axis.
 ///
-/// Prints the way `model.summary()` does: `(None, 32, 32, 16)`.
+/// `description` prints the way Keras's `model.summary()` does, `(None, 32, 32, 16)`;
+/// `formatted(unknown:)` prints names and the format's own spelling of an unknown size.
 public struct TensorShape: Hashable, Sendable, CustomStringConvertible {
     public var dims: [Int?]
+    /// Names of unknown dimensions by axis (empty when the file names none).
+    public var symbols: [String?] = []
 
     public init(_ dims: [Int?]) { self.dims = dims }
+
+    /// A shape from dimensions that may be symbolic.
+    public init(dimensions: [Dim]) {
+        dims = dimensions.map(\.value)
+        let names = dimensions.map { d -> String? in if case .symbolic(let n) = d { return n }; return nil }
+        symbols = names.contains { $0 != nil } ? names : []
+    }
+
+    /// Each axis as a `Dim`.
+    public var dimensions: [Dim] {
+        dims.enumerated().map { i, d in
+            if let d { return .known(d) }
+            if i < symbols.count, let name = symbols[i] { return .symbolic(name) }
+            return .unknown
+        }
+    }
+
+    /// The name of the unknown dimension on `axis`, if the file gave it one.
+    public func symbol(_ axis: Int) -> String? { axis < symbols.count ? symbols[axis] : nil }
+
+    /// Printed with symbolic names and `unknown` for unnamed unknown sizes: `(N, 3, 224, 224)`.
+    public func formatted(unknown: String) -> String {
+        let parts = dimensions.map { d -> String in if case .unknown = d { return unknown }; return d.description }
+        if parts.count == 1 { return "(\(parts[0]),)" }
+        return "(" + parts.joined(separator: ", ") + ")"
+    }
 
     /// A shape with an unknown batch axis in front of known dimensions.
     public static func batched(_ dims: [Int]) -> TensorShape { TensorShape([nil] + dims.map { $0 }) }

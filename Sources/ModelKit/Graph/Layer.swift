@@ -1,13 +1,15 @@
-/// One Keras layer object: its name, class, decoded kind and every call of it in the model.
-///
-/// A layer applied twice (shared) is one `Layer` with two calls; a nested model is a layer
-/// whose kind is `NestedModel`.
+/// One node group of the graph: an operator applied by one or more calls. A format whose
+/// layer objects are called several times (shared layers) has one `Layer` with several
+/// calls, which is what the layer counts count; a format whose nodes are applied once has
+/// one call per `Layer`. A nested model or control-flow body is a layer whose operator is a
+/// `SubgraphOp`.
 public struct Layer: Sendable {
     public var name: String
-    /// The class name as saved (`Conv2D`, `Functional`).
+    /// The class or op type as the file names it (`Conv2D`, `Conv`): display only.
     public var className: String
     /// `registered_name` when the file has one (custom layers: `my_package>MyLayer`).
     public var registeredName: String?
+    /// What the node computes.
     public var kind: any Operator
     public var trainable: Bool
     /// The layer's dtype policy.
@@ -29,6 +31,9 @@ public struct Layer: Sendable {
     /// not among `calls` (they do not change shapes) but they change values, so the engine
     /// must see that a call had one.
     public var callMasks: [(argument: String, layer: String)] = []
+    /// The graph initializers that are this node's weights, in the operator's weight order
+    /// (empty when the weights come from a reader's weight store instead).
+    public var initializerNames: [String] = []
 
     public init(name: String, className: String, registeredName: String? = nil, kind: any Operator, trainable: Bool = true,
                 dtype: DType = .float32, calls: [[TensorRef]] = [], path: String = "", listed: Bool = true,

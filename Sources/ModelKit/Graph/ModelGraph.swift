@@ -2,10 +2,11 @@
 public struct SourceInfo: Sendable, Hashable {
     /// The file as the user named it.
     public var file: String
-    /// `keras3-json`, `keras2-json`, `keras-archive`, `keras2-h5`.
+    /// The reader's name for the container (`keras-json`, `keras-archive`, `keras2-h5`, `onnx`).
     public var format: String
-    /// `keras3` or `keras2`.
+    /// The reader's name for the version of the format's conventions the file follows.
     public var dialect: String
+    /// The version of the tool that wrote the file, as the file states it.
     public var kerasVersion: String?
     public var backend: String?
     /// How the format's own tools count, in the reader's words.
@@ -22,11 +23,13 @@ public struct SourceInfo: Sendable, Hashable {
     }
 }
 
-/// The intermediate representation every reader produces: layers in Keras's `model.layers`
-/// order, each with its calls, plus the model's input and output tensors.
+/// The format-neutral graph every reader produces: node groups (`Layer`) in the file's own
+/// order, each applying an operator by one or more calls; the tensors between them (named
+/// by `name(of:)`, with shapes from `ShapeInference`); initializers; nested graphs as
+/// `SubgraphOp` nodes; and the graph's input and output tensors.
 ///
 /// Node order: `executionOrder` is a topological order of all calls (a layer's call may run
-/// after later-listed layers when the model reuses it).
+/// after later-listed layers when the graph reuses it).
 public struct ModelGraph: Sendable {
     public var name: String
     /// `Functional`, `Sequential` or `Model`.
@@ -37,6 +40,10 @@ public struct ModelGraph: Sendable {
     public var executionOrder: [NodeID]
     public var source: SourceInfo
     public var trainable: Bool
+    /// Names the file gives to tensors (ONNX value names), by producing call output.
+    public var tensorNames: [TensorRef: String] = [:]
+    /// Weight tensors the file holds by name, read lazily (ONNX initializers).
+    public var initializers: [String: Initializer] = [:]
 
     public init(name: String, className: String, layers: [Layer], inputs: [TensorRef], outputs: [TensorRef],
                 executionOrder: [NodeID], source: SourceInfo, trainable: Bool = true) {

@@ -30,12 +30,16 @@ public protocol Operator: Sendable {
     /// When the node reads its first input as integer ids (a lookup table), the valid ids;
     /// synthetic inputs for timing must stay in this range. nil for value inputs.
     var idInputRange: Range<Int>? { get }
+
+    /// Graphs the node runs inside itself (a nested model; a loop or branch body).
+    var subgraphs: [ModelGraph] { get }
 }
 
 extension Operator {
     public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] { [] }
     public func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int? { 0 }
     public var idInputRange: Range<Int>? { nil }
+    public var subgraphs: [ModelGraph] { [] }
     /// By default the type's name without `Op`, in snake case (`DenseOp` -> `dense`).
     public var family: String { OperatorID.snakeCase(String(describing: Self.self)) }
 }

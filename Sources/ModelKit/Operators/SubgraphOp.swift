@@ -5,6 +5,7 @@ public struct SubgraphOp: Operator {
     public var sourceClass: String = ""
     public var category: LayerCategory { .model }
     public var family: String { "model" }
+    public var subgraphs: [ModelGraph] { [graph] }
 
 
     public let graph: ModelGraph
