@@ -19,8 +19,9 @@ public enum Analyzer {
         graph.inputs.map { ref in (graph.layers[ref.layer].kind as? InputOp)?.shape }
     }
 
-    static func analyze(_ graph: ModelGraph, inputShapes: [TensorShape]?, parentTrainable: Bool) -> ModelAnalysis {
-        let inference = ShapeInference.run(graph, inputShapes: inputShapes)
+    static func analyze(_ graph: ModelGraph, inputShapes: [TensorShape]?, parentTrainable: Bool,
+                        inference given: ShapeInference? = nil) -> ModelAnalysis {
+        let inference = given ?? ShapeInference.run(graph, inputShapes: inputShapes)
         var diagnostics = inference.diagnostics
         let file = graph.source.file
 
@@ -50,7 +51,9 @@ public enum Analyzer {
                 for (ci, _) in layer.calls.enumerated() {
                     let ins = inference.inputs[li][ci]
                     let known = ins.allSatisfy { $0 != nil } ? ins.compactMap { $0 } : nil
-                    let sub = analyze(nested.graph, inputShapes: known, parentTrainable: trainable)
+                    // The nested graph's shapes were inferred with the outer graph's; reuse them.
+                    let sub = analyze(nested.graph, inputShapes: known, parentTrainable: trainable,
+                                      inference: known == nil ? nil : inference.nested[NodeID(layer: li, call: ci)])
                     if ci == 0 {
                         row.children = sub.rows
                         row.operations = sub.operations
@@ -114,7 +117,7 @@ public enum Analyzer {
                 row.isOperation = true
                 operations.append(row)
             }
-            // A Sequential's hidden InputLayer gets no row, as in Keras's model.layers.
+            // A node the format does not list (a hidden input) gets no row.
         }
 
         // Totals.

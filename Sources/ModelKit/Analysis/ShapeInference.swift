@@ -8,6 +8,9 @@ public struct ShapeInference: Sendable {
     /// Output shapes of each call; nil when unknown.
     public var outputs: [[[TensorShape]?]]
     public var diagnostics: [Diagnostic]
+    /// For each call of a nested graph, the inference of that graph on the call's inputs:
+    /// made once here, reused by the analysis of the nested graph.
+    public var nested: [NodeID: ShapeInference] = [:]
 
     public func shape(of ref: TensorRef) -> TensorShape? {
         guard ref.layer < outputs.count, ref.call < outputs[ref.layer].count,
@@ -57,7 +60,14 @@ public struct ShapeInference: Sendable {
             }
             let known = ins.compactMap { $0 }
             do {
-                var outs = try layer.kind.outputShapes(known)
+                var outs: [TensorShape]
+                if let sub = layer.kind as? SubgraphOp {
+                    let inner = ShapeInference.run(sub.graph, inputShapes: known)
+                    result.nested[node] = inner
+                    outs = try sub.outputs(of: inner)
+                } else {
+                    outs = try layer.kind.outputShapes(known)
+                }
                 // A named batch axis keeps its name through the node.
                 if let name = known.first?.symbol(0) {
                     for i in outs.indices where outs[i].rank > 0 && outs[i].dims[0] == nil && outs[i].symbol(0) == nil {

@@ -2,15 +2,15 @@
 /// supplies: the report states them beside the figures instead of assuming one format's
 /// habits. Every text here comes from the reader of the model's format.
 public struct CountingConventions: Sendable, Hashable, Codable {
-    /// The format as users name it (`Keras`, `ONNX`).
+    /// The format as users name it (`ONNX`).
     public var formatName: String
     /// What one entry of the graph's top-level list is called in the format's tools, with its
-    /// definition: `Keras layers (entries of model.layers)`, `nodes of the ONNX graph`.
+    /// definition (`nodes of the ONNX graph`).
     public var layerCountLabel: String
     /// One or two sentences on how parameters are counted (which tensors count, which are
     /// trainable), printed under the totals.
     public var parameterNote: String
-    /// How the format's tools print an unknown dimension (`None` for Keras, `?` elsewhere).
+    /// How the format's tools print an unknown dimension (`None`, `?`).
     public var unknownDimension: String
 
     public init(formatName: String, layerCountLabel: String, parameterNote: String, unknownDimension: String) {

@@ -1,4 +1,4 @@
-/// A Keras dtype name (`float32`, `int32`, ...) and its size in bytes.
+/// An element type by its conventional name (`float32`, `int32`, ...) and its size in bytes.
 public struct DType: Hashable, Sendable, CustomStringConvertible {
     public let name: String
 

@@ -20,8 +20,8 @@ public enum Dim: Hashable, Sendable, CustomStringConvertible {
 /// run time (almost always the batch). An unknown dimension may carry the name the file gives
 /// it (`symbols`); shape rules work on the sizes, and the name follows the batch axis.
 ///
-/// `description` prints the way Keras's `model.summary()` does, `(None, 32, 32, 16)`;
-/// `formatted(unknown:)` prints names and the format's own spelling of an unknown size.
+/// `description` prints an unknown size as `None`, `(None, 32, 32, 16)`, as the first
+/// format Strata read does; `formatted(unknown:)` prints names and the format's own spelling.
 public struct TensorShape: Hashable, Sendable, CustomStringConvertible {
     public var dims: [Int?]
     /// Names of unknown dimensions by axis (empty when the file names none).

@@ -1,4 +1,4 @@
-/// One weight tensor of a layer: its Keras name (`kernel`, `moving_mean`, ...), shape and
+/// One weight tensor of a layer: its name as the format reports it (`kernel`, `moving_mean`), shape and
 /// whether the optimizer trains it.
 public struct WeightSpec: Hashable, Sendable {
     public var name: String

@@ -18,12 +18,13 @@ public struct Layer: Sendable {
     public var calls: [[TensorRef]]
     /// Where the layer is in its file, e.g. `config.layers[3]`.
     public var path: String
-    /// False for the InputLayer that Keras hides from a Sequential's `model.layers`.
+    /// False for a node the format's own tools do not list (an input the format hides): it
+    /// gets no row and is not counted.
     public var listed: Bool
-    /// Output shapes recorded in the file for each call, when the config has them (Keras 3
+    /// Output shapes recorded in the file for each call, when the file has them (some formats
     /// records the shapes of tensors passed on), used for layers Strata cannot infer.
     public var recordedOutputShapes: [[TensorShape]]
-    /// The reader's own record of the node (a Keras layer's `config` object): opaque to the
+    /// The reader's own record of the node (the saved configuration object): opaque to the
     /// core and the engine, read back only by the reader that wrote it (to initialise weights
     /// a file does not hold).
     public var config: JSONObject

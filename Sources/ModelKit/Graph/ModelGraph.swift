@@ -2,7 +2,8 @@
 public struct SourceInfo: Sendable, Hashable {
     /// The file as the user named it.
     public var file: String
-    /// The reader's name for the container (`keras-json`, `keras-archive`, `keras2-h5`, `onnx`).
+    /// The reader's name for the container the file is (`onnx`, or a name per container of
+    /// the same format).
     public var format: String
     /// The reader's name for the version of the format's conventions the file follows.
     public var dialect: String
@@ -32,7 +33,7 @@ public struct SourceInfo: Sendable, Hashable {
 /// after later-listed layers when the graph reuses it).
 public struct ModelGraph: Sendable {
     public var name: String
-    /// `Functional`, `Sequential` or `Model`.
+    /// The graph's own class as the file names it, for display.
     public var className: String
     public var layers: [Layer]
     public var inputs: [TensorRef]

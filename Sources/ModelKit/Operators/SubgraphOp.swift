@@ -14,7 +14,12 @@ public struct SubgraphOp: Operator {
 
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
-        let result = ShapeInference.run(graph, inputShapes: inputs)
+        try outputs(of: ShapeInference.run(graph, inputShapes: inputs))
+    }
+
+    /// The graph's output shapes under `result`, the inner graph's inference for one call;
+    /// an error naming the first problem inside.
+    public func outputs(of result: ShapeInference) throws -> [TensorShape] {
         if let firstError = result.diagnostics.first(where: { $0.severity == .error }) {
             throw LayerError("inside nested model \"\(graph.name)\": \(firstError.message)")
         }

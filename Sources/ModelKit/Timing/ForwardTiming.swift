@@ -15,11 +15,11 @@ public struct ForwardTiming: Sendable, Equatable {
         /// The layer's name; a layer called more than once gets one entry per call, the
         /// calls after the first named `name (call 2)`, `name (call 3)`, ...
         public var name: String
-        /// The layer's Keras class name.
+        /// The layer's class or op type as the file names it.
         public var className: String
         /// The median over the instrumented runs of this call's time, in milliseconds.
         public var medianMs: Double
-        /// When the call ran inside another layer's step (a BatchNormalization folded into
+        /// When the call ran inside another layer's step (a batch normalization folded into
         /// its convolution, an activation or Add fused as a post-op), that layer's name; its
         /// time is part of that layer's and `medianMs` is 0.
         public var fusedInto: String?
