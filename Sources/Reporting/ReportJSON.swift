@@ -36,7 +36,7 @@ public enum ReportJSON {
         ])))
         let c = a.counts
         top.append(("layer_counts", .obj([
-            ("keras_layers", .int(c.kerasLayers)),
+            ("keras_layers", .int(c.topLevelLayers)),
             ("with_weights", .int(c.withWeights)),
             ("with_kernel", .int(c.withKernel)),
             ("depth", .int(c.depth)),

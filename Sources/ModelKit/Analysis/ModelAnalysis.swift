@@ -16,8 +16,9 @@ public struct ModelAnalysis: Sendable {
 
     /// The four honest answers to "how many layers?" (DESIGN.md, counting conventions).
     public struct LayerCounts: Sendable, Equatable {
-        /// Entries of Keras's `model.layers`.
-        public var kerasLayers: Int
+        /// Entries of the graph's top-level list (Keras: `model.layers`; the reader's
+        /// `conventions.layerCountLabel` says what they are).
+        public var topLevelLayers: Int
         /// Entries that own at least one weight.
         public var withWeights: Int
         /// Layers with a kernel (Dense, convolutions, recurrent, attention), nested models opened.
@@ -25,8 +26,8 @@ public struct ModelAnalysis: Sendable {
         /// The most kernel layers on any path from an input to an output.
         public var depth: Int
 
-        public init(kerasLayers: Int, withWeights: Int, withKernel: Int, depth: Int) {
-            self.kerasLayers = kerasLayers
+        public init(topLevelLayers: Int, withWeights: Int, withKernel: Int, depth: Int) {
+            self.topLevelLayers = topLevelLayers
             self.withWeights = withWeights
             self.withKernel = withKernel
             self.depth = depth
@@ -36,8 +37,19 @@ public struct ModelAnalysis: Sendable {
     /// A layer that joins branches (Add, Concatenate, Multiply, ...).
     public struct MergePoint: Sendable, Equatable {
         public var layer: String
+        /// The operator family of the join (`add`, `concatenate`, `multiply`, ...): what
+        /// wording branches on.
+        public var op: String
+        /// The class or op type as the file names it (`Add`), for display only.
         public var className: String
         public var inputs: [String]
+
+        public init(layer: String, op: String, className: String, inputs: [String]) {
+            self.layer = layer
+            self.op = op
+            self.className = className
+            self.inputs = inputs
+        }
     }
 
     /// A run of kernel layers (convolutions) that work at one spatial resolution.

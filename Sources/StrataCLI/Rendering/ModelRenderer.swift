@@ -42,7 +42,7 @@ public struct ModelRenderer: Sendable {
             let metadata = PDFMetadata(
                 title: "\(doc.displayName): Strata report",
                 subject: "Layers, shapes, parameters and cost of \(a.modelName) (\(a.source.file))",
-                keywords: ["Keras", a.modelClass, a.source.format],
+                keywords: [a.source.conventions.formatName, a.modelClass, a.source.format],
                 creator: "Strata \(doc.strataVersion)",
                 date: doc.generatedAt ?? "1970-01-01T00:00:00Z")
             files.append(("report.pdf", try PDFWriter.data(pages: pages, metadata: metadata)))
