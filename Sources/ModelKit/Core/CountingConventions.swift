@@ -2,6 +2,9 @@
 /// supplies: the report states them beside the figures instead of assuming one format's
 /// habits. Every text here comes from the reader of the model's format; the report adds
 /// only figures and format-neutral words around them.
+///
+/// Encodes with snake_case keys (`format_name`, `layer_count_label`, ...); a sentence the
+/// format does not have is `null`.
 public struct CountingConventions: Sendable, Hashable, Codable {
     /// The format as users name it (`Keras`, `ONNX`).
     public var formatName: String
@@ -60,4 +63,34 @@ public struct CountingConventions: Sendable, Hashable, Codable {
     public static let unspecified = CountingConventions(
         formatName: "graph", layerCountLabel: "layers (entries of the graph)",
         parameterNote: "Parameters are the elements of every weight tensor.", unknownDimension: "?")
+
+    enum CodingKeys: String, CodingKey {
+        case formatName = "format_name"
+        case layerCountLabel = "layer_count_label"
+        case layerCountDefinition = "layer_count_definition"
+        case layerTermNote = "layer_term_note"
+        case unlistedInputNote = "unlisted_input_note"
+        case parameterNote = "parameter_note"
+        case parameterShortNote = "parameter_short_note"
+        case nonTrainableNote = "non_trainable_note"
+        case batchNormalizationNote = "batch_normalization_note"
+        case batchNormalizationComparison = "batch_normalization_comparison"
+        case unknownDimension = "unknown_dimension"
+    }
+
+    /// Every key is written, a missing sentence as `null`.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(formatName, forKey: .formatName)
+        try c.encode(layerCountLabel, forKey: .layerCountLabel)
+        try c.encode(layerCountDefinition, forKey: .layerCountDefinition)
+        try c.encode(layerTermNote, forKey: .layerTermNote)
+        try c.encode(unlistedInputNote, forKey: .unlistedInputNote)
+        try c.encode(parameterNote, forKey: .parameterNote)
+        try c.encode(parameterShortNote, forKey: .parameterShortNote)
+        try c.encode(nonTrainableNote, forKey: .nonTrainableNote)
+        try c.encode(batchNormalizationNote, forKey: .batchNormalizationNote)
+        try c.encode(batchNormalizationComparison, forKey: .batchNormalizationComparison)
+        try c.encode(unknownDimension, forKey: .unknownDimension)
+    }
 }

@@ -1,11 +1,21 @@
 /// The shape of one tensor as Keras reports it: one entry per axis, `nil` for a dimension
 /// that is unknown until run time (almost always the batch).
 ///
-/// Prints the way `model.summary()` does: `(None, 32, 32, 16)`.
-public struct TensorShape: Hashable, Sendable, CustomStringConvertible {
+/// Prints the way `model.summary()` does: `(None, 32, 32, 16)`. Encodes as a list of
+/// integers with `null` for an unknown dimension: `[null, 32, 32, 16]`.
+public struct TensorShape: Hashable, Sendable, CustomStringConvertible, Codable {
     public var dims: [Int?]
 
     public init(_ dims: [Int?]) { self.dims = dims }
+
+    public init(from decoder: any Decoder) throws {
+        dims = try decoder.singleValueContainer().decode([Int?].self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(dims)
+    }
 
     /// A shape with an unknown batch axis in front of known dimensions.
     public static func batched(_ dims: [Int]) -> TensorShape { TensorShape([nil] + dims.map { $0 }) }

@@ -7,7 +7,7 @@ public enum ReportFormat: String, CaseIterable, Sendable, Hashable, Comparable {
     case svg
     /// `report.md`, the wiki page.
     case md
-    /// `report.json`, schema `strata-report/1`.
+    /// `report.json`, schema `strata-report/2`.
     case json
 
     /// The names in their canonical order, for messages: `pdf, svg, md, json`.
