@@ -156,7 +156,7 @@ public struct BatchRunner: Sendable {
         let index = BatchIndex(runDate: settings.runDate, strataVersion: StrataVersion.current, entries: entries,
                                regressions: regressions, unavailable: [],
                                skipped: discovery.skipped.map { .init(file: $0.id, reason: $0.reason) })
-        if settings.formats.contains("md") {
+        if settings.formats.contains(.md) {
             try publisher.writeFile(Data(try MarkdownIndex.render(index, templatesFolder: settings.templates).utf8), to: "index.md")
         }
         try publisher.writeFile(Data(IndexJSON.render(index).utf8), to: "index.json")

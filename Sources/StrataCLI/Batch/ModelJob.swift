@@ -117,19 +117,9 @@ struct ModelJob {
     /// Renders the report's files into the staging folder.
     func render(_ doc: ReportDocument) throws -> WorkerProtocol.Result {
         var files: [(name: String, data: Data)] = []
-        var formats = Set<ModelRenderer.Format>()
-        if job.formats.contains("pdf") { formats.insert(.pdf) }
-        if job.formats.contains("svg") { formats.insert(.svg) }
-        if !formats.isEmpty {
-            WorkStage.enter("rendering the PDF and SVG pictures")
-            files += try ModelRenderer(formats: formats).render(doc).files
-        }
-        if job.formats.contains("md") {
-            WorkStage.enter("writing Markdown")
-            files.append(("report.md", Data(try MarkdownReport.render(doc, templatesFolder: job.templates).utf8)))
-        }
-        if job.formats.contains("json") {
-            files.append(("report.json", Data(ReportJSON.render(doc).utf8)))
+        for renderer in ReportRenderers.renderers(for: job.formats, templates: job.templates) {
+            WorkStage.enter(renderer.stage)
+            files += try renderer.render(doc)
         }
         WorkStage.enter("writing the report's files")
         try ReportPublisher.writeStaged(files, into: job.stagingFolder)

@@ -58,7 +58,8 @@ struct ModelResultStore {
     /// changes what a model's report says, in a fixed order, and the templates' contents.
     static func configurationBase(_ s: BatchSettings) -> String {
         [
-            "formats=\(s.formats.sorted().joined(separator: ","))",
+            // Names sorted as text, as they were when formats were strings, so keys stay the same.
+            "formats=\(s.formats.map(\.rawValue).sorted().joined(separator: ","))",
             "forward=\(s.forward)", "threads=\(s.forwardThreads)", "warmup=\(s.warmup)", "runs=\(s.runs)",
             "budget=\(s.budgetSeconds.map { String($0) } ?? "none")", "memory=\(s.memoryLimit.map(String.init) ?? "default")",
             "seed=\(s.seed)", "templates=\(templatesDigest(s.templates))",

@@ -37,7 +37,8 @@ public enum WorkerProtocol {
         public var previousExists: Bool
         /// The change since the previous run, from the batch's history (nil: no history).
         public var change: ModelChange?
-        public var formats: [String]
+        /// The report's formats, canonical order.
+        public var formats: [ReportFormat]
         public var templates: String?
         public var runDate: String
         /// Open input dimensions given for this model ("224,224,3" per input), if any.
