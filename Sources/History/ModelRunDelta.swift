@@ -1,3 +1,5 @@
+import ModelKit
+
 /// The change of one model between a previous run and this one. A figure is nil when either
 /// side lacks it (a failed run has no parameter count; an untimed run has no latency).
 public struct ModelRunDelta: Sendable, Hashable {

@@ -1,75 +1,78 @@
 import GRDB
+import ModelKit
 
-/// One model in one run (a row of `model_runs`). Figures a failed model could not give are nil;
-/// latency figures are nil when the model was not timed (no forward pass), never made up.
-public struct ModelRunRecord: Sendable, Hashable, Codable, FetchableRecord, MutablePersistableRecord {
+/// One model in one run (a row of `model_runs`): the run's `ModelRunSummary` with the row's
+/// ids. Its fields read as the record's own (`record.params`). The columns are the schema's
+/// since v1: `model_id`, `name` (the summary's `modelName`), `file`, `content_hash`, `status`,
+/// `params`, `trainable_params`, `non_trainable_params`, `macs`, `latency_median_ms`,
+/// `latency_p90_ms`, `latency_spread_ms`, `error`.
+@dynamicMemberLookup
+public struct ModelRunRecord: Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "model_runs"
 
     /// Row id in this database (nil until recorded).
     public var id: Int64?
     /// The run this belongs to (set by `HistoryStore.record`).
     public var runId: Int64?
-    /// Stable model id: the model file's path relative to its input folder.
-    public var modelId: String
-    /// The model's name as its file gives it.
-    public var name: String
-    /// The model file's path as the run saw it.
-    public var file: String
-    /// Lowercase hexadecimal SHA-256 of the model file's bytes (`SHA256.hexDigest(ofFileAt:)`),
-    /// nil when the file could not be read.
-    public var contentHash: String?
-    public var status: ModelRunStatus
-    /// Total parameters (trainable + non-trainable), Keras's count.
-    public var params: Int?
-    public var trainableParams: Int?
-    public var nonTrainableParams: Int?
-    /// Multiply-accumulates of one forward pass.
-    public var macs: Int?
-    /// Median forward-pass latency in milliseconds, nil when not timed.
-    public var latencyMedianMs: Double?
-    /// 90th percentile forward-pass latency in milliseconds, nil when not timed.
-    public var latencyP90Ms: Double?
-    /// Spread of the timed runs in milliseconds (as the timing reports it), nil when not timed.
-    public var latencySpreadMs: Double?
-    /// The error that made the model fail, nil when it was reported.
-    public var error: String?
+    /// The model's figures in this run.
+    public var summary: ModelRunSummary
 
     /// A model-run not yet recorded.
-    public init(id: Int64? = nil, runId: Int64? = nil, modelId: String, name: String, file: String,
-                contentHash: String?, status: ModelRunStatus, params: Int? = nil, trainableParams: Int? = nil,
-                nonTrainableParams: Int? = nil, macs: Int? = nil, latencyMedianMs: Double? = nil,
-                latencyP90Ms: Double? = nil, latencySpreadMs: Double? = nil, error: String? = nil) {
+    public init(id: Int64? = nil, runId: Int64? = nil, summary: ModelRunSummary) {
         self.id = id
         self.runId = runId
-        self.modelId = modelId
-        self.name = name
-        self.file = file
-        self.contentHash = contentHash
-        self.status = status
-        self.params = params
-        self.trainableParams = trainableParams
-        self.nonTrainableParams = nonTrainableParams
-        self.macs = macs
-        self.latencyMedianMs = latencyMedianMs
-        self.latencyP90Ms = latencyP90Ms
-        self.latencySpreadMs = latencySpreadMs
-        self.error = error
+        self.summary = summary
     }
 
-    enum CodingKeys: String, CodingKey {
-        case id
-        case runId = "run_id"
-        case modelId = "model_id"
-        case name, file
-        case contentHash = "content_hash"
-        case status, params
-        case trainableParams = "trainable_params"
-        case nonTrainableParams = "non_trainable_params"
-        case macs
-        case latencyMedianMs = "latency_median_ms"
-        case latencyP90Ms = "latency_p90_ms"
-        case latencySpreadMs = "latency_spread_ms"
-        case error
+    public subscript<Value>(dynamicMember field: WritableKeyPath<ModelRunSummary, Value>) -> Value {
+        get { summary[keyPath: field] }
+        set { summary[keyPath: field] = newValue }
+    }
+
+    /// The columns of `model_runs`.
+    enum ColumnName {
+        static let id = "id", runId = "run_id", modelId = "model_id", name = "name", file = "file"
+        static let contentHash = "content_hash", status = "status", params = "params"
+        static let trainableParams = "trainable_params", nonTrainableParams = "non_trainable_params", macs = "macs"
+        static let latencyMedianMs = "latency_median_ms", latencyP90Ms = "latency_p90_ms", latencySpreadMs = "latency_spread_ms"
+        static let error = "error"
+    }
+
+    public init(row: Row) throws {
+        let raw: String = try row.decode(forColumn: ColumnName.status)
+        guard let status = ModelRunStatus(rawValue: raw) else {
+            throw StrataError(place: "model_runs.status", "unknown status \"\(raw)\"; expected \(ModelRunStatus.allCases.map(\.rawValue).joined(separator: " or "))")
+        }
+        id = try row.decode(forColumn: ColumnName.id)
+        runId = try row.decode(forColumn: ColumnName.runId)
+        summary = ModelRunSummary(
+            modelId: try row.decode(forColumn: ColumnName.modelId), modelName: try row.decode(forColumn: ColumnName.name),
+            file: try row.decode(forColumn: ColumnName.file), contentHash: try row.decode(forColumn: ColumnName.contentHash),
+            status: status, params: try row.decode(forColumn: ColumnName.params),
+            trainableParams: try row.decode(forColumn: ColumnName.trainableParams),
+            nonTrainableParams: try row.decode(forColumn: ColumnName.nonTrainableParams), macs: try row.decode(forColumn: ColumnName.macs),
+            latencyMedianMs: try row.decode(forColumn: ColumnName.latencyMedianMs),
+            latencyP90Ms: try row.decode(forColumn: ColumnName.latencyP90Ms),
+            latencySpreadMs: try row.decode(forColumn: ColumnName.latencySpreadMs), error: try row.decode(forColumn: ColumnName.error))
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        let s = summary
+        container[ColumnName.id] = id
+        container[ColumnName.runId] = runId
+        container[ColumnName.modelId] = s.modelId
+        container[ColumnName.name] = s.modelName
+        container[ColumnName.file] = s.file
+        container[ColumnName.contentHash] = s.contentHash
+        container[ColumnName.status] = s.status.rawValue
+        container[ColumnName.params] = s.params
+        container[ColumnName.trainableParams] = s.trainableParams
+        container[ColumnName.nonTrainableParams] = s.nonTrainableParams
+        container[ColumnName.macs] = s.macs
+        container[ColumnName.latencyMedianMs] = s.latencyMedianMs
+        container[ColumnName.latencyP90Ms] = s.latencyP90Ms
+        container[ColumnName.latencySpreadMs] = s.latencySpreadMs
+        container[ColumnName.error] = s.error
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {

@@ -1,8 +1,10 @@
 import ModelKit
 
-/// The plain-language explanation of a model, generated from its figures: what Keras's
-/// "layers" are, which carry weights, how deep the model is in the papers' sense, how
-/// BatchNormalization is counted, its structure and cost. Works for any model.
+/// The plain-language explanation of a model, generated from its figures: what its format's
+/// "layers" are, which carry weights, how deep the model is in the papers' sense, how batch
+/// normalization is counted, its structure and cost. Works for any model: it branches on
+/// operator families (`LayerRow.op`, `MergePoint.op`) and the graph, and the format's own
+/// words come from its reader (`SourceInfo.conventions`).
 public enum Explanation {
     /// Classes with how many rows of each, most frequent first, ties by name.
     static func classTally(_ rows: [LayerRow]) -> [(String, Int)] {
@@ -20,6 +22,19 @@ public enum Explanation {
         return Formatting.list(parts)
     }
 
+    /// "a" or "an" before a word, by its first letter.
+    static func article(_ word: String) -> String {
+        guard let first = word.lowercased().first else { return "a" }
+        return "aeiou".contains(first) ? "an" : "a"
+    }
+
+    /// True when a model input is not among the listed rows (Keras's Sequential keeps its
+    /// InputLayer out of model.layers).
+    static func hasUnlistedInput(_ a: ModelAnalysis) -> Bool {
+        let listed = Set(a.rows.map(\.name))
+        return a.inputs.contains { !listed.contains($0.layer) }
+    }
+
     /// Paragraphs of explanation, each one plain sentence group.
     public static func paragraphs(_ a: ModelAnalysis) -> [String] {
         var out: [String] = []
@@ -27,11 +42,15 @@ public enum Explanation {
         let weighted = rows.filter { ($0.params ?? 0) > 0 }
         let weightless = rows.filter { ($0.params ?? 0) == 0 && $0.params != nil }
         let c = a.counts
+        let conventions = a.source.conventions
+        let format = conventions.formatName
 
         // 1. What the layer count means.
-        var p1 = "Keras lists \(Formatting.plural(c.kerasLayers, "layer")) for this model"
-        if a.modelClass == "Sequential" { p1 += " (a Sequential model does not list its input)" }
-        p1 += ". A Keras \"layer\" is any step of the computation, not a layer in the textbook sense. "
+        var p1 = "\(format) lists \(Formatting.plural(c.topLevelLayers, "layer")) for this model"
+        if let note = conventions.unlistedInputNote, hasUnlistedInput(a) { p1 += " (\(note))" }
+        p1 += "."
+        if let note = conventions.layerTermNote { p1 += " " + note }
+        p1 += " "
         if weighted.isEmpty {
             p1 += "None of them owns weights."
         } else {
@@ -62,20 +81,23 @@ public enum Explanation {
             out.append(p2)
         }
 
-        // 3. BatchNormalization convention.
-        let bns = leaves.filter { $0.className == "BatchNormalization" || $0.className == "SyncBatchNormalization" }
-        if !bns.isEmpty {
+        // 3. Batch normalization, as the format counts it.
+        let bns = leaves.filter { $0.op == "batch_normalization" }
+        if !bns.isEmpty, let note = conventions.batchNormalizationNote {
             let bnNon = bns.reduce(0) { $0 + ($1.nonTrainableParams ?? 0) }
             let bnTrain = bns.reduce(0) { $0 + ($1.trainableParams ?? 0) }
-            var p3 = "BatchNormalization layers do carry weights (a common misreading says they have none): Keras keeps 4 numbers per channel. gamma (scale) and beta (offset) are learned like any weight (trainable); the moving mean and moving variance are updated from the data during training but not by the optimizer, so Keras counts them as non-trainable."
-            p3 += " Here " + (bns.count == 1 ? "the BatchNormalization layer holds" : "the \(bns.count) BatchNormalization layers hold") + " \(Formatting.count(bnTrain)) trainable and \(Formatting.count(bnNon)) non-trainable parameters"
+            // The layers' class as the file names it, when they share one.
+            let kind = Set(bns.map(\.className)).count == 1 ? bns[0].className : "batch normalization"
+            var p3 = note
+            p3 += " Here " + (bns.count == 1 ? "the \(kind) layer holds" : "the \(bns.count) \(kind) layers hold") + " \(Formatting.count(bnTrain)) trainable and \(Formatting.count(bnNon)) non-trainable parameters"
             if let non = a.totals.nonTrainableParams, non == bnNon, non > 0 {
                 p3 += ", which is every non-trainable parameter of the model"
             }
-            p3 += ". Tools that follow PyTorch's convention count 2 per channel (the running statistics are buffers there, not parameters), so their totals are smaller."
+            p3 += "."
+            if let comparison = conventions.batchNormalizationComparison { p3 += " " + comparison }
             out.append(p3)
         }
-        let frozen = leaves.filter { !$0.trainable && ($0.params ?? 0) > 0 && $0.className != "BatchNormalization" }
+        let frozen = leaves.filter { !$0.trainable && ($0.params ?? 0) > 0 && $0.op != "batch_normalization" }
         if !frozen.isEmpty {
             out.append("\(Formatting.plural(frozen.count, "layer")) with weights \(frozen.count == 1 ? "is" : "are") frozen (trainable=False): \(Formatting.list(frozen.prefix(5).map(\.name)))\(frozen.count > 5 ? " and others" : ""); their weights count as non-trainable.")
         }
@@ -90,24 +112,27 @@ public enum Explanation {
             var counts: [String: Int] = [:]
             for m in a.merges { counts[m.className, default: 0] += 1 }
             let tally = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) }
-            let adds = a.merges.filter { $0.className == "Add" }.count
             let inline = Set(a.operations.map(\.name))
             let inlineCount = a.merges.filter { inline.contains($0.layer) }.count
             let noun = inlineCount == a.merges.count ? "operation" : inlineCount == 0 ? "layer" : "place"
             var m = "\(Formatting.plural(a.merges.count, noun)) join\(a.merges.count == 1 ? "s" : "") branches (\(tallyText(tally)))"
             if inlineCount > 0 {
-                m += "; \(inlineCount == a.merges.count ? (inlineCount == 1 ? "it is" : "all are") : "\(inlineCount) of them are") written inline in the model code (x + y), so Keras does not list \(inlineCount == 1 ? "it" : "them") among its layers"
+                m += "; \(inlineCount == a.merges.count ? (inlineCount == 1 ? "it is" : "all are") : "\(inlineCount) of them are") written inline in the model code (x + y), so \(format) does not list \(inlineCount == 1 ? "it" : "them") among its layers"
+            }
+            // Each join's role, named by the class of its first occurrence as the file names it.
+            func named(_ op: String) -> String? {
+                a.merges.first { $0.op == op }.map { "\(article($0.className)) \($0.className)" }
             }
             var roles: [String] = []
-            if adds > 0 { roles.append("an Add sums branches of the same shape, typically a skip connection where a block's input is added back to its output (a residual block)") }
-            if a.merges.contains(where: { $0.className == "Concatenate" }) { roles.append("a Concatenate puts parallel branches side by side along the channels") }
-            if a.merges.contains(where: { $0.className == "Multiply" }) { roles.append("a Multiply scales one branch by another, typically a learned gate (squeeze-and-excitation)") }
+            if let add = named("add") { roles.append("\(add) sums branches of the same shape, typically a skip connection where a block's input is added back to its output (a residual block)") }
+            if let concatenate = named("concatenate") { roles.append("\(concatenate) puts parallel branches side by side along the channels") }
+            if let multiply = named("multiply") { roles.append("\(multiply) scales one branch by another, typically a learned gate (squeeze-and-excitation)") }
             if !roles.isEmpty { m += ": " + roles.joined(separator: "; ") }
             structure.append(m + ".")
         }
         let nested = rows.filter { !$0.children.isEmpty }
         if !nested.isEmpty {
-            structure.append("\(Formatting.plural(nested.count, "layer")) \(nested.count == 1 ? "is a whole model" : "are whole models") used as one layer (\(Formatting.list(nested.prefix(4).map { "\($0.name): \($0.children.count) layers inside" }))); Keras counts each as one layer, their weights included.")
+            structure.append("\(Formatting.plural(nested.count, "layer")) \(nested.count == 1 ? "is a whole model" : "are whole models") used as one layer (\(Formatting.list(nested.prefix(4).map { "\($0.name): \($0.children.count) layers inside" }))); \(format) counts each as one layer, their weights included.")
         }
         let shared = rows.filter { $0.calls > 1 }
         if !shared.isEmpty {

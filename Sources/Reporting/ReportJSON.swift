@@ -1,52 +1,27 @@
 import ModelKit
 
-/// The machine-readable report, schema `strata-report/1` (documented in the README). The
-/// batch report adds `timing` and `history` to the same object.
+/// The machine-readable report, schema `strata-report/2` (documented in the README): the
+/// run's facts, the analysis in its own Codable encoding (format-neutral keys, see
+/// `ModelAnalysis+Codable.swift`), the explanation, and in the batch `timing` and `history`.
+///
+/// Schema 2 replaced schema 1's hand-built analysis keys: `keras_version` is `format_version`,
+/// `layer_counts.keras_layers` is `top_level_layers`, `class_name` is `source_class`; rows and
+/// merges gained `op`, the model its reader's `conventions`.
 public enum ReportJSON {
-    public static let schema = "strata-report/1"
+    public static let schema = "strata-report/2"
 
-    /// The report object. A timed model carries `timing` (`available: true` and the keys of
-    /// `strata time --json`); a model whose forward pass was asked for but could not run
-    /// carries `timing` with `available: false` and the reason. A batch report also carries
-    /// `history` (the change since the previous run).
+    /// The report object: `schema`, `strata_version`, `generated_at` (when given), the
+    /// analysis's keys, `explanation`. A timed model carries `timing` (`available: true` and
+    /// the keys of `strata time --json`); a model whose forward pass was asked for but could
+    /// not run carries `timing` with `available: false` and the reason. A batch report also
+    /// carries `history` (the change since the previous run).
     public static func value(_ doc: ReportDocument) -> JSONValue {
         let a = doc.analysis
         var top: [(String, JSONValue)] = [("schema", .string(schema))]
         top.append(("strata_version", .string(doc.strataVersion)))
         if let date = doc.generatedAt { top.append(("generated_at", .string(date))) }
-        top.append(("model", .obj([
-            ("name", .string(a.modelName)),
-            ("class_name", .string(a.modelClass)),
-            ("file", .string(a.source.file)),
-            ("format", .string(a.source.format)),
-            ("dialect", .string(a.source.dialect)),
-            ("keras_version", .str(a.source.kerasVersion)),
-        ])))
-        top.append(("inputs", .array(a.inputs.map { .obj([("layer", .string($0.layer)), ("shape", .shape($0.shape))]) })))
-        top.append(("outputs", .array(a.outputs.map { .obj([("layer", .string($0.layer)), ("shape", .shape($0.shape))]) })))
-        let t = a.totals
-        top.append(("totals", .obj([
-            ("params", .int(t.params)),
-            ("trainable_params", .int(t.trainableParams)),
-            ("non_trainable_params", .int(t.nonTrainableParams)),
-            ("macs", .int(t.macs)),
-            ("weight_bytes", .int(t.weightBytes)),
-            ("peak_activation_bytes", .int(t.peakActivationBytes)),
-            ("layers_with_unknown_params", .array(t.layersWithUnknownParams.map { .string($0) })),
-        ])))
-        let c = a.counts
-        top.append(("layer_counts", .obj([
-            ("keras_layers", .int(c.kerasLayers)),
-            ("with_weights", .int(c.withWeights)),
-            ("with_kernel", .int(c.withKernel)),
-            ("depth", .int(c.depth)),
-        ])))
-        top.append(("structure", .obj([
-            ("merges", .array(a.merges.map { .obj([("layer", .string($0.layer)), ("class_name", .string($0.className)), ("inputs", .array($0.inputs.map { .string($0) }))]) })),
-            ("resolution_stages", .array(a.stages.map { .obj([("resolution", .array($0.resolution.map { .int($0) })), ("max_channels", .int($0.maxChannels)), ("layers", .int($0.layers))]) })),
-        ])))
+        top += analysisFields(a)
         top.append(("explanation", .array(Explanation.paragraphs(a).map { .string($0) })))
-        top.append(("layers", .array(a.rows.map(layer))))
         if let timing = doc.timing {
             top.append(("timing", .obj([("available", .bool(true))] + TimingJSON.fields(timing, model: a.source.file))))
         } else if let reason = doc.timingUnavailable {
@@ -65,27 +40,17 @@ public enum ReportJSON {
                 ("latency_trend_ms", .array(c.latencyTrendMs.map { .number($0) })),
             ])))
         }
-        top.append(("diagnostics", .array(a.diagnostics.map { .obj([("severity", .string($0.severity.rawValue)), ("id", .string($0.id)), ("message", .string($0.message))]) })))
         return .obj(top)
     }
 
-    static func layer(_ r: LayerRow) -> JSONValue {
-        var pairs: [(String, JSONValue)] = [
-            ("name", .string(r.name)),
-            ("class_name", .string(r.className)),
-            ("supported", .bool(r.supported)),
-            ("output_shape", .array(r.outputShapes.map { .shape($0) })),
-            ("params", .int(r.params)),
-            ("trainable_params", .int(r.trainableParams)),
-            ("non_trainable_params", .int(r.nonTrainableParams)),
-            ("macs", .int(r.macs)),
-            ("output_bytes", .int(r.outputBytes)),
-            ("calls", .int(r.calls)),
-            ("inbound", .array(r.inbound.map { .string($0) })),
-            ("weights", .array(r.weights.map { .obj([("name", .string($0.name)), ("shape", .array($0.shape.map { .int($0) })), ("trainable", .bool($0.trainable)), ("dtype", .string($0.dtype.name))]) })),
-        ]
-        if !r.children.isEmpty { pairs.append(("layers", .array(r.children.map(layer)))) }
-        return .obj(pairs)
+    /// The analysis's own encoding, key by key in its order.
+    static func analysisFields(_ a: ModelAnalysis) -> [(String, JSONValue)] {
+        // JSONValueEncoder never fails by itself and the analysis's encode(to:) throws only
+        // what the encoder throws, so an error here is a bug, not bad input.
+        let encoded: JSONValue
+        do { encoded = try JSONValueEncoder().encode(a) } catch { preconditionFailure("the analysis could not be encoded: \(error)") }
+        guard case .object(let object) = encoded else { preconditionFailure("the analysis encoded as \(encoded.typeName), not an object") }
+        return object.entries.map { ($0.key, $0.value) }
     }
 
     public static func render(_ doc: ReportDocument) -> String {

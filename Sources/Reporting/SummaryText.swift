@@ -65,7 +65,7 @@ public enum SummaryText {
             } + l.weights
         }
         var out: [String] = []
-        let title = "Model: \"\(a.modelName)\" (\(a.modelClass)) from \(a.source.file) [\(a.source.format), \(a.source.dialect)\(a.source.kerasVersion.map { ", Keras \($0)" } ?? "")]"
+        let title = "Model: \"\(a.modelName)\" (\(a.modelClass)) from \(a.source.file) [\(a.source.format), \(a.source.dialect)\(a.source.kerasVersion.map { ", \(a.source.conventions.formatName) \($0)" } ?? "")]"
         out.append(title)
         out.append(String(repeating: "=", count: total))
         out += render(header)
@@ -92,7 +92,7 @@ public enum SummaryText {
         out.append("")
         let c = a.counts
         out.append("How many layers? Four honest answers:")
-        out.append("  \(lpadNum(c.kerasLayers))  Keras layers (entries of model.layers)")
+        out.append("  \(lpadNum(c.topLevelLayers))  \(a.source.conventions.layerCountLabel)")
         out.append("  \(lpadNum(c.withWeights))  layers that own weights")
         out.append("  \(lpadNum(c.withKernel))  layers with a kernel (Dense, convolutions, recurrent, attention; nested models opened)")
         out.append("  \(lpadNum(c.depth))  depth: the most kernel layers on any path from input to output")

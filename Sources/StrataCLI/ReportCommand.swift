@@ -134,7 +134,7 @@ struct ReportCommand: OutputCommand {
         }
         let cores = ProcessInfo.processInfo.activeProcessorCount
         return BatchSettings(
-            inputs: config.inputs, output: config.output, formats: Set(config.formats.map(\.rawValue)),
+            inputs: config.inputs, output: config.output, formats: Set(config.formats),
             forward: config.forward.enabled, forwardThreads: config.forward.resolvedThreads(coreCount: cores),
             warmup: config.forward.warmup, runs: config.forward.runs, budgetSeconds: config.forward.budgetSeconds,
             memoryLimit: config.forward.memoryLimit, seed: UInt64(max(0, config.forward.seed)),

@@ -1,4 +1,5 @@
 import History
+import ModelKit
 
 /// Hand-made runs and model-runs for the history tests.
 enum Samples {
@@ -8,14 +9,15 @@ enum Samples {
 
     static func model(_ id: String, params: Int = 1000, macs: Int = 50_000, latency: Double? = nil,
                       hash: String = "aa") -> ModelRunRecord {
-        ModelRunRecord(modelId: id, name: id.replacingOccurrences(of: ".json", with: ""), file: "Examples/\(id)",
-                       contentHash: hash, status: .ok, params: params, trainableParams: params - 100,
-                       nonTrainableParams: 100, macs: macs, latencyMedianMs: latency,
-                       latencyP90Ms: latency.map { $0 + 1 }, latencySpreadMs: latency.map { _ in 0.5 })
+        ModelRunRecord(summary: ModelRunSummary(
+            modelId: id, modelName: id.replacingOccurrences(of: ".json", with: ""), file: "Examples/\(id)",
+            contentHash: hash, status: .ok, params: params, trainableParams: params - 100,
+            nonTrainableParams: 100, macs: macs, latencyMedianMs: latency,
+            latencyP90Ms: latency.map { $0 + 1 }, latencySpreadMs: latency.map { _ in 0.5 }))
     }
 
     static func failed(_ id: String, error: String = "Examples/x.json: line 3: unexpected end") -> ModelRunRecord {
-        ModelRunRecord(modelId: id, name: id, file: "Examples/\(id)", contentHash: nil, status: .failed, error: error)
+        ModelRunRecord(summary: .failed(modelId: id, file: "Examples/\(id)", contentHash: nil, error: error))
     }
 
     /// The record without its database ids, to compare what went in with what came out.

@@ -15,7 +15,7 @@ import ModelKit
                       "reference/seed_resnet8/model.keras", "reference/seed_resnet8/model_keras2.h5"])
     func seedLayerCounts(_ file: String) throws {
         let a = try Self.analyze(file)
-        #expect(a.counts == .init(kerasLayers: 30, withWeights: 17, withKernel: 10, depth: 8))
+        #expect(a.counts == .init(topLevelLayers: 30, withWeights: 17, withKernel: 10, depth: 8))
         #expect(a.totals.params == 78_666)
         #expect(a.totals.trainableParams == 78_186)
         #expect(a.totals.nonTrainableParams == 480)
@@ -72,7 +72,7 @@ import ModelKit
         #expect(a.totals.peakActivationBytes == 24 * 4)
         #expect(a.totals.params == 8 * 16 + 16 + 16 * 4 + 4)
         #expect(a.totals.macs == 8 * 16 + 16 * 4)
-        #expect(a.counts == .init(kerasLayers: 2, withWeights: 2, withKernel: 2, depth: 2))
+        #expect(a.counts == .init(topLevelLayers: 2, withWeights: 2, withKernel: 2, depth: 2))
     }
 
     /// A nested model counts as one Keras layer whose rows are beneath it; its kernels count

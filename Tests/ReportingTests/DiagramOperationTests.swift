@@ -17,7 +17,7 @@ import ModelKit
         #expect(a.operations.map(\.name) == truthOps)
         #expect(a.operations.allSatisfy { $0.isOperation && $0.className == "Add" })
         #expect(a.merges.filter { $0.className == "Add" }.count == 18)
-        #expect(a.counts.kerasLayers == truth["layer_count"]?.intValue)
+        #expect(a.counts.topLevelLayers == truth["layer_count"]?.intValue)
 
         let d = DiagramTests.layout().diagram(a)
         let leafRows = a.leafRows.count

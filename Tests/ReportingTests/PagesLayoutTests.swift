@@ -57,7 +57,7 @@ import ModelKit
         let doc = try PagesFixtures.document(PagesFixtures.seed, as: "m.keras")
         let terminal = SummaryText.render(doc)
         let page = SummaryPage.layout(doc, measurer: m).flatMap(\.texts).joined(separator: " ")
-        let counts = SummaryPage.layerCounts(doc.analysis.counts)
+        let counts = SummaryPage.layerCounts(doc.analysis)
         #expect(counts.map(\.count) == [30, 17, 10, 8])
         for (_, definition) in counts {
             #expect(terminal.contains(definition), "\(definition)")

@@ -153,7 +153,8 @@ import ModelKit
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let store = try HistoryStore.open(path: out + "/history.sqlite").store
         let models0 = ["resnet8.keras", "nested.json", "lambda.json", "open.json"].map {
-            ModelRunRecord(modelId: $0, name: $0, file: $0, contentHash: nil, status: .ok, latencyMedianMs: $0 == "resnet8.keras" ? 0.001 : nil)
+            ModelRunRecord(summary: ModelRunSummary(modelId: $0, modelName: $0, file: $0, contentHash: nil, status: .ok,
+                                                    latencyMedianMs: $0 == "resnet8.keras" ? 0.001 : nil))
         }
         _ = try store.record(run: RunRecord(runDate: "2025-12-31T00:00:00Z", strataVersion: "test"), models: models0)
         let r = run(["report", models, "--out", out, "--config", config, "--date", "2026-01-01T00:00:00Z", "--format", "json,md", "--fail-on-regression"])

@@ -141,21 +141,22 @@ public enum Analyzer {
             rows.reduce(0) { $0 + ($1.children.isEmpty ? ($1.category == .kernel ? 1 : 0) : kernelCount($1.children)) }
         }
         let counts = ModelAnalysis.LayerCounts(
-            kerasLayers: rows.count,
+            topLevelLayers: rows.count,
             withWeights: rows.filter { ($0.params ?? 0) > 0 }.count,
             withKernel: kernelCount(rows),
             depth: depthResult)
 
         var merges: [ModelAnalysis.MergePoint] = []
         for row in rows where row.category == .merge {
-            merges.append(.init(layer: row.name, className: row.className, inputs: row.inboundPerCall.first ?? []))
+            merges.append(.init(layer: row.name, op: row.op, className: row.className, inputs: row.inboundPerCall.first ?? []))
         }
         // Inline operations that join two tensors of the model (ConvNeXt's residual x + y)
         // are merge points too.
         for li in graph.layers.indices {
             guard let op = graph.layers[li].kind as? TensorFunctionOp, let joining = op.joinsAs,
                   let args = graph.layers[li].calls.first, Set(args.map { NodeID(layer: $0.layer, call: $0.call) }).count >= 2 else { continue }
-            merges.append(.init(layer: graph.layers[li].name, className: joining, inputs: args.map { graph.layers[$0.layer].name }))
+            merges.append(.init(layer: graph.layers[li].name, op: joining.lowercased(), className: joining,
+                                inputs: args.map { graph.layers[$0.layer].name }))
         }
 
         var stages: [ModelAnalysis.ResolutionStage] = []

@@ -1,5 +1,6 @@
-/// One row of the analysis: one entry of Keras's `model.layers`.
-public struct LayerRow: Sendable {
+/// One row of the analysis: one entry of the graph's top-level list (Keras's `model.layers`).
+/// Codable with format-neutral keys (`LayerRow+Codable.swift`).
+public struct LayerRow: Sendable, Equatable {
     public var name: String
     /// The class or op type as the file names it (`Conv2D`, `Conv`), for display only.
     public var className: String

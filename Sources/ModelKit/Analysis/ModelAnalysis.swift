@@ -1,7 +1,10 @@
 /// Everything Strata knows about a model after analysis: one row per layer, totals,
 /// structure and diagnostics. Data only; renderers turn it into text.
-public struct ModelAnalysis: Sendable {
-    public struct Totals: Sendable, Equatable {
+///
+/// Codable with format-neutral snake_case keys (`ModelAnalysis+Codable.swift`); `report.json`
+/// is this encoding plus the run's facts.
+public struct ModelAnalysis: Sendable, Equatable {
+    public struct Totals: Sendable, Equatable, Codable {
         public var params: Int?
         public var trainableParams: Int?
         public var nonTrainableParams: Int?
@@ -12,12 +15,35 @@ public struct ModelAnalysis: Sendable {
         /// Layers whose parameters could not be counted (unsupported, nothing in the file);
         /// the totals leave them out.
         public var layersWithUnknownParams: [String] = []
+
+        enum CodingKeys: String, CodingKey {
+            case params
+            case trainableParams = "trainable_params"
+            case nonTrainableParams = "non_trainable_params"
+            case macs
+            case weightBytes = "weight_bytes"
+            case peakActivationBytes = "peak_activation_bytes"
+            case layersWithUnknownParams = "layers_with_unknown_params"
+        }
+
+        /// Every key is written; an unknown figure is `null`.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(params, forKey: .params)
+            try c.encode(trainableParams, forKey: .trainableParams)
+            try c.encode(nonTrainableParams, forKey: .nonTrainableParams)
+            try c.encode(macs, forKey: .macs)
+            try c.encode(weightBytes, forKey: .weightBytes)
+            try c.encode(peakActivationBytes, forKey: .peakActivationBytes)
+            try c.encode(layersWithUnknownParams, forKey: .layersWithUnknownParams)
+        }
     }
 
     /// The four honest answers to "how many layers?" (DESIGN.md, counting conventions).
-    public struct LayerCounts: Sendable, Equatable {
-        /// Entries of Keras's `model.layers`.
-        public var kerasLayers: Int
+    public struct LayerCounts: Sendable, Equatable, Codable {
+        /// Entries of the graph's top-level list (Keras: `model.layers`; the reader's
+        /// `conventions.layerCountLabel` says what they are).
+        public var topLevelLayers: Int
         /// Entries that own at least one weight.
         public var withWeights: Int
         /// Layers with a kernel (Dense, convolutions, recurrent, attention), nested models opened.
@@ -25,33 +51,72 @@ public struct ModelAnalysis: Sendable {
         /// The most kernel layers on any path from an input to an output.
         public var depth: Int
 
-        public init(kerasLayers: Int, withWeights: Int, withKernel: Int, depth: Int) {
-            self.kerasLayers = kerasLayers
+        public init(topLevelLayers: Int, withWeights: Int, withKernel: Int, depth: Int) {
+            self.topLevelLayers = topLevelLayers
             self.withWeights = withWeights
             self.withKernel = withKernel
             self.depth = depth
         }
+
+        enum CodingKeys: String, CodingKey {
+            case topLevelLayers = "top_level_layers"
+            case withWeights = "with_weights"
+            case withKernel = "with_kernel"
+            case depth
+        }
     }
 
     /// A layer that joins branches (Add, Concatenate, Multiply, ...).
-    public struct MergePoint: Sendable, Equatable {
+    public struct MergePoint: Sendable, Equatable, Codable {
         public var layer: String
+        /// The operator family of the join (`add`, `concatenate`, `multiply`, ...): what
+        /// wording branches on.
+        public var op: String
+        /// The class or op type as the file names it (`Add`), for display only.
         public var className: String
         public var inputs: [String]
+
+        public init(layer: String, op: String, className: String, inputs: [String]) {
+            self.layer = layer
+            self.op = op
+            self.className = className
+            self.inputs = inputs
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case layer, op
+            case className = "source_class"
+            case inputs
+        }
     }
 
     /// A run of kernel layers (convolutions) that work at one spatial resolution.
-    public struct ResolutionStage: Sendable, Equatable {
+    public struct ResolutionStage: Sendable, Equatable, Codable {
         /// Spatial dims (H, W) or (L) as printed, e.g. `32x32`.
         public var resolution: [Int]
         public var maxChannels: Int
         /// Kernel layers at this resolution.
         public var layers: Int
+
+        enum CodingKeys: String, CodingKey {
+            case resolution
+            case maxChannels = "max_channels"
+            case layers
+        }
     }
 
-    public struct Endpoint: Sendable, Equatable {
+    public struct Endpoint: Sendable, Equatable, Codable {
         public var layer: String
         public var shape: TensorShape?
+
+        enum CodingKeys: String, CodingKey { case layer, shape }
+
+        /// Both keys are written; an unknown shape is `null`.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(layer, forKey: .layer)
+            try c.encode(shape, forKey: .shape)
+        }
     }
 
     public var modelName: String

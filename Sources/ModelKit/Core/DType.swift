@@ -1,8 +1,17 @@
-/// An element type by its conventional name (`float32`, `int32`, ...) and its size in bytes.
-public struct DType: Hashable, Sendable, CustomStringConvertible {
+/// A Keras dtype name (`float32`, `int32`, ...) and its size in bytes. Encodes as its name.
+public struct DType: Hashable, Sendable, CustomStringConvertible, Codable {
     public let name: String
 
     public init(_ name: String) { self.name = name }
+
+    public init(from decoder: any Decoder) throws {
+        name = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(name)
+    }
 
     public static let float32 = DType("float32")
 

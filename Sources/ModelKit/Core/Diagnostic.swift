@@ -1,7 +1,7 @@
 /// A finding about a model that does not stop the read: an unsupported layer, a shape that
-/// could not be inferred, a weight that is NaN.
-public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
-    public enum Severity: String, Sendable, Hashable, Comparable {
+/// could not be inferred, a weight that is NaN. Encodes as `{severity, id, message}`.
+public struct Diagnostic: Hashable, Sendable, CustomStringConvertible, Codable {
+    public enum Severity: String, Sendable, Hashable, Comparable, Codable {
         case info, warning, error
         public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
         var rank: Int { self == .info ? 0 : self == .warning ? 1 : 2 }

@@ -22,7 +22,9 @@ public enum Dim: Hashable, Sendable, CustomStringConvertible {
 ///
 /// `description` prints an unknown size as `None`, `(None, 32, 32, 16)`, as the first
 /// format Strata read does; `formatted(unknown:)` prints names and the format's own spelling.
-public struct TensorShape: Hashable, Sendable, CustomStringConvertible {
+/// Encodes as a list with `null` for an unknown size and the name for a symbolic one:
+/// `[null, 32, 32, 16]`, `["N", 3, 224, 224]`.
+public struct TensorShape: Hashable, Sendable, CustomStringConvertible, Codable {
     public var dims: [Int?]
     /// Names of unknown dimensions by axis (empty when the file names none).
     public var symbols: [String?] = []
@@ -42,6 +44,31 @@ public struct TensorShape: Hashable, Sendable, CustomStringConvertible {
             if let d { return .known(d) }
             if i < symbols.count, let name = symbols[i] { return .symbolic(name) }
             return .unknown
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        var c = try decoder.unkeyedContainer()
+        var dims: [Int?] = [], names: [String?] = []
+        while !c.isAtEnd {
+            if try c.decodeNil() { dims.append(nil); names.append(nil) } else if let n = try? c.decode(Int.self) {
+                dims.append(n); names.append(nil)
+            } else {
+                dims.append(nil); names.append(try c.decode(String.self))
+            }
+        }
+        self.dims = dims
+        symbols = names.contains { $0 != nil } ? names : []
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.unkeyedContainer()
+        for d in dimensions {
+            switch d {
+            case .known(let n): try c.encode(n)
+            case .symbolic(let name): try c.encode(name)
+            case .unknown: try c.encodeNil()
+            }
         }
     }
 

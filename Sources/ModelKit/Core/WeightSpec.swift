@@ -1,6 +1,6 @@
-/// One weight tensor of a layer: its name as the format reports it (`kernel`, `moving_mean`), shape and
-/// whether the optimizer trains it.
-public struct WeightSpec: Hashable, Sendable {
+/// One weight tensor of a layer: its name as the format reports it (`kernel`, `moving_mean`),
+/// shape and whether the optimizer trains it. Encodes as `{name, shape, trainable, dtype}`.
+public struct WeightSpec: Hashable, Sendable, Codable {
     public var name: String
     public var shape: [Int]
     public var trainable: Bool

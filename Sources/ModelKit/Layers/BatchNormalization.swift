@@ -12,6 +12,7 @@ public struct BatchNormOp: Operator {
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
     public var category: LayerCategory { .normalization }
+    public var family: String { "batch_normalization" }
 
 
     public let axis: NormalizationAxes

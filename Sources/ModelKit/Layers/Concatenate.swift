@@ -8,6 +8,7 @@ public struct ConcatOp: Operator {
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
     public var category: LayerCategory { .merge }
+    public var family: String { "concatenate" }
 
 
     public let axis: Int

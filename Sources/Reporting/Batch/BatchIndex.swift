@@ -1,41 +1,58 @@
+import ModelKit
+
 /// What the index of a batch run shows: one entry per model, regressions, failures.
 /// Built by the batch pipeline; rendered to `index.md` (template) and `index.json`.
 public struct BatchIndex: Sendable {
-    /// One model of the run.
+    /// One model of the run: its `ModelRunSummary` and what the index adds (its report
+    /// folder, whether an earlier report is kept, why it was not timed, the change since the
+    /// previous run).
     public struct Entry: Sendable, Codable {
         public enum Status: String, Sendable, Codable { case ok, failed, stale }
-        /// Stable id from the model's path relative to its input folder (`vision/resnet8.keras`).
-        public var id: String
+        /// The model's figures in this run.
+        public var summary: ModelRunSummary
+        /// What the index shows for the model (the nightly batch shows its id).
+        public var name: String
         /// Folder of its report, relative to the output folder.
         public var reportFolder: String
-        public var name: String
-        public var file: String
-        public var status: Status
-        public var params: Int?
-        public var macs: Int?
-        /// Latency median in ms when timed; nil when the forward pass did not run.
-        public var latencyMs: Double?
+        /// True when the model failed and its previous report is kept (stale).
+        public var keepsPreviousReport: Bool
         /// Why a reported model was not timed although the run asked for the forward pass
         /// (a layer that cannot run, open input dimensions); nil when timed or not asked.
         public var notTimed: String?
         public var change: ModelChange?
-        /// The error of this run (failed, or stale: the previous report is kept).
-        public var error: String?
 
-        public init(id: String, reportFolder: String, name: String, file: String, status: Status, params: Int? = nil,
-                    macs: Int? = nil, latencyMs: Double? = nil, notTimed: String? = nil, change: ModelChange? = nil, error: String? = nil) {
-            self.id = id
-            self.reportFolder = reportFolder
+        public init(summary: ModelRunSummary, name: String, reportFolder: String, keepsPreviousReport: Bool = false,
+                    notTimed: String? = nil, change: ModelChange? = nil) {
+            self.summary = summary
             self.name = name
-            self.file = file
-            self.status = status
-            self.params = params
-            self.macs = macs
-            self.latencyMs = latencyMs
+            self.reportFolder = reportFolder
+            self.keepsPreviousReport = keepsPreviousReport
             self.notTimed = notTimed
             self.change = change
-            self.error = error
         }
+
+        /// An entry from the figures the index shows (`index.json`'s keys): the summary holds
+        /// no more than they say, its model name is the index's name and a stale entry is a
+        /// failed one that keeps its previous report.
+        public init(id: String, reportFolder: String, name: String, file: String, status: Status, params: Int? = nil,
+                    macs: Int? = nil, latencyMs: Double? = nil, notTimed: String? = nil, change: ModelChange? = nil, error: String? = nil) {
+            self.init(summary: ModelRunSummary(modelId: id, modelName: name, file: file, contentHash: nil,
+                                               status: status == .ok ? .ok : .failed, params: params, macs: macs,
+                                               latencyMedianMs: latencyMs, error: error),
+                      name: name, reportFolder: reportFolder, keepsPreviousReport: status == .stale, notTimed: notTimed, change: change)
+        }
+
+        /// Stable id from the model's path relative to its input folder (`vision/resnet8.keras`).
+        public var id: String { summary.modelId }
+        public var file: String { summary.file }
+        /// Reported (ok), failed without a report, or failed with the previous report kept (stale).
+        public var status: Status { summary.status == .ok ? .ok : keepsPreviousReport ? .stale : .failed }
+        public var params: Int? { summary.params }
+        public var macs: Int? { summary.macs }
+        /// Latency median in ms when timed; nil when the forward pass did not run.
+        public var latencyMs: Double? { summary.latencyMedianMs }
+        /// The error of this run (failed, or stale: the previous report is kept).
+        public var error: String? { summary.error }
     }
 
     /// A change beyond a configured threshold (latency up by more than X %, parameter

@@ -1,3 +1,5 @@
+import ModelKit
+
 /// How a model changed since its previous run in the history (the nightly batch's deltas).
 public struct ModelChange: Sendable, Hashable, Codable {
     /// Run date of the previous run of this model, nil when this is its first run.
@@ -19,6 +21,16 @@ public struct ModelChange: Sendable, Hashable, Codable {
         self.previousLatencyMs = previousLatencyMs
         self.contentChanged = contentChanged
         self.latencyTrendMs = latencyTrendMs
+    }
+
+    /// The change since `previous`, the model's latest recorded run, dated `runDate`.
+    /// `contentHash` is this run's hash of the model file: the content changed when both runs
+    /// hashed the file and the hashes differ.
+    public init(since previous: ModelRunSummary, runDate: String, contentHash: String?, latencyTrendMs: [Double]) {
+        self.init(previousRunDate: runDate, previousParams: previous.params, previousMACs: previous.macs,
+                  previousLatencyMs: previous.latencyMedianMs,
+                  contentChanged: contentHash != nil && previous.contentHash != nil && contentHash != previous.contentHash,
+                  latencyTrendMs: latencyTrendMs)
     }
 
     /// True when there is no previous run.

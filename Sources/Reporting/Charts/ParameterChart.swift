@@ -63,7 +63,7 @@ public enum ParameterChart {
         if weighted > bars.count {
             s += ", the \(weighted - bars.count + 1) smallest folded into the last bar"
         }
-        s += ". Trainable and non-trainable parameters are stacked; the bars sum to the model's \(Formatting.count(a.totals.params)) parameters (Keras's count)."
+        s += ". Trainable and non-trainable parameters are stacked; the bars sum to the model's \(Formatting.count(a.totals.params)) parameters (\(a.source.conventions.formatName)'s count)."
         if !a.totals.layersWithUnknownParams.isEmpty {
             s += " Not counted (unknown): \(Formatting.list(a.totals.layersWithUnknownParams.prefix(4).map { $0 }))\(a.totals.layersWithUnknownParams.count > 4 ? " and others" : "")."
         }

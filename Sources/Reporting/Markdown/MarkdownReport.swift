@@ -27,7 +27,10 @@ public enum MarkdownReport {
         c["file"] = e(a.source.file)
         c["format"] = e(a.source.format)
         c["dialect"] = e(a.source.dialect)
-        c["kerasVersion"] = a.source.kerasVersion.map(e) ?? "unknown"
+        c["formatName"] = e(a.source.conventions.formatName)
+        c["formatVersion"] = a.source.kerasVersion.map(e) ?? "unknown"
+        // Kept for templates written before formatVersion: the same text.
+        c["kerasVersion"] = c["formatVersion"]
         c["runDate"] = doc.generatedAt.map(e) ?? "not recorded"
         c["strataVersion"] = e(doc.strataVersion)
 
@@ -58,7 +61,7 @@ public enum MarkdownReport {
 
         let n = a.counts
         c["counts"] = [
-            (n.kerasLayers, "Keras layers: the entries of model.layers"),
+            (n.topLevelLayers, a.source.conventions.layerCountDefinition),
             (n.withWeights, "layers that own weights"),
             (n.withKernel, "layers with a kernel (Dense, convolutions, recurrent, attention; nested models opened)"),
             (n.depth, "depth: the most kernel layers on any path from an input to an output, as papers count"),

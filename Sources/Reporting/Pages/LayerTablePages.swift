@@ -2,7 +2,7 @@ import ModelKit
 
 /// The layer table over as many pages as it needs: one row per layer (nested models' layers
 /// indented beneath their model), the header repeated on every page, "k of n" in each page's
-/// heading, and on the last page the totals and the Keras counting convention. Long texts
+/// heading, and on the last page the totals and the format's counting convention. Long texts
 /// are cut with "…" by measured width; the diagram pages carry the full names.
 public enum LayerTablePages {
     /// One table row as text.
@@ -42,9 +42,10 @@ public enum LayerTablePages {
         return walk(a.rows, prefix: "", depth: 0)
     }
 
-    /// The sentences under the totals: Keras's counting convention and what the columns mean.
+    /// The sentences under the totals: the format's counting convention (its reader's
+    /// `parameterNote`) and what the columns mean.
     public static func conventionNote(_ a: ModelAnalysis) -> String {
-        var s = "Parameters are counted as Keras counts them. BatchNormalization keeps 4 numbers per channel: gamma and beta are trainable, and the moving mean and moving variance are non-trainable moving statistics. PyTorch-style tools count 2 per channel (the running statistics are buffers there, not parameters), which is why these totals differ from torchvision's."
+        var s = a.source.conventions.parameterNote
         s += " MACs are multiply-accumulates at batch 1 over all calls of a layer (FLOPs ≈ 2 × MACs); ? marks a figure Strata could not determine."
         if !a.totals.layersWithUnknownParams.isEmpty {
             s += " The totals leave out \(Formatting.plural(a.totals.layersWithUnknownParams.count, "layer")) of unknown size."

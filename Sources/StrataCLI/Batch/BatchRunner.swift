@@ -68,7 +68,6 @@ public struct BatchRunner: Sendable {
 
         let progress = BatchProgress(total: models.count, sink: sink, live: live)
         var entries: [BatchIndex.Entry] = []
-        var records: [ModelRunRecord] = []
         var workers = Workers()
         var queue = models.makeIterator()
         // What each running model's report is made from, stored with its result once published.
@@ -84,8 +83,7 @@ public struct BatchRunner: Sendable {
                 let key = hash.map { ModelResultStore.Key(contentHash: $0, strataVersion: StrataVersion.current,
                                                           configuration: ModelResultStore.configurationKey(base: configurationBase, inputShapes: settings.inputShapes[found.id])) }
                 if let key, previousExists, let reused = reuse(store.load(folder), key: key, folder: folder, change: change) {
-                    entries.append(reused.entry)
-                    records.append(reused.record)
+                    entries.append(reused)
                     workers.reused += 1
                     progress.finished(found.id, ok: true, detail: "unchanged since its last report; reused it")
                     continue
@@ -118,7 +116,7 @@ public struct BatchRunner: Sendable {
                         if let key {
                             var entry = result.entry
                             entry.change = nil
-                            store.save(.init(schema: ModelResultStore.schema, key: key, entry: entry, record: result.record, files: result.files), job.reportFolder)
+                            store.save(.init(schema: ModelResultStore.schema, key: key, entry: entry, files: result.files), job.reportFolder)
                         }
                     } catch {
                         result = ModelJob.failure(job, error: error)
@@ -132,7 +130,6 @@ public struct BatchRunner: Sendable {
                     progress.finished(job.id, ok: false, detail: result.entry.error ?? "failed")
                 }
                 entries.append(result.entry)
-                records.append(result.record)
             }
         })
         progress.end()
@@ -159,11 +156,11 @@ public struct BatchRunner: Sendable {
         let index = BatchIndex(runDate: settings.runDate, strataVersion: StrataVersion.current, entries: entries,
                                regressions: regressions, unavailable: [],
                                skipped: discovery.skipped.map { .init(file: $0.id, reason: $0.reason) })
-        if settings.formats.contains("md") {
+        if settings.formats.contains(.md) {
             try publisher.writeFile(Data(try MarkdownIndex.render(index, templatesFolder: settings.templates).utf8), to: "index.md")
         }
         try publisher.writeFile(Data(IndexJSON.render(index).utf8), to: "index.json")
-        history?.record(runDate: settings.runDate, shard: settings.shard.map { "\($0.k)/\($0.n)" }, records)
+        history?.record(runDate: settings.runDate, shard: settings.shard.map { "\($0.k)/\($0.n)" }, entries.map(\.summary))
 
         let failed = entries.filter { $0.status != .ok }
         problems += failed.map { "\($0.id): \($0.error ?? "failed")" }
@@ -176,9 +173,8 @@ public struct BatchRunner: Sendable {
     /// The previous report of a model, when it can stand for this run: same content, Strata
     /// version and configuration, its report folder in place, and no forward pass to run
     /// again (`--no-forward`, or `forward.retime: changed`). Its index entry gets this run's
-    /// change; its history record is recorded again for this run.
-    func reuse(_ stored: ModelResultStore.Stored?, key: ModelResultStore.Key, folder: String, change: ModelChange?)
-        -> (entry: BatchIndex.Entry, record: ModelRunRecord)? {
+    /// change; its summary is recorded again for this run.
+    func reuse(_ stored: ModelResultStore.Stored?, key: ModelResultStore.Key, folder: String, change: ModelChange?) -> BatchIndex.Entry? {
         guard !settings.force, let stored, stored.key == key, stored.entry.status == .ok,
               !settings.forward || settings.retime == .changed else { return nil }
         let fm = FileManager.default
@@ -190,10 +186,7 @@ public struct BatchRunner: Sendable {
             c.latencyTrendMs = Array((c.latencyTrendMs + [latency]).suffix(Self.trendRuns))
             entry.change = c
         }
-        var record = stored.record
-        record.id = nil
-        record.runId = nil
-        return (entry, record)
+        return entry
     }
 
     /// A latency median up by more than the configured percentage since the previous timed run.

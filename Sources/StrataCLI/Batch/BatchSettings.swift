@@ -1,9 +1,11 @@
+import Reporting
+
 /// Everything one batch run needs, resolved from the configuration and the command line.
 public struct BatchSettings: Sendable {
     public var inputs: [String]
     public var output: String
-    /// Requested formats: pdf, svg, md, json.
-    public var formats: Set<String>
+    /// Requested formats of each model's report (`index.md` is written with `md`).
+    public var formats: Set<ReportFormat>
     /// Whether the timed forward pass runs (one model at a time, after reading and analysis).
     public var forward: Bool
     /// Threads, warm-up runs, timed runs and the weight seed of the forward pass.
@@ -43,7 +45,7 @@ public struct BatchSettings: Sendable {
     /// When unchanged models are timed again.
     public enum Retime: String, Sendable, Codable, CaseIterable { case always, changed }
 
-    public init(inputs: [String], output: String, formats: Set<String> = ["pdf", "svg", "md", "json"], forward: Bool = true,
+    public init(inputs: [String], output: String, formats: Set<ReportFormat> = Set(ReportFormat.allCases), forward: Bool = true,
                 forwardThreads: Int = 2, warmup: Int = 5, runs: Int = 30, budgetSeconds: Double? = nil, memoryLimit: Int? = nil, seed: UInt64 = 0, jobs: Int = 2, shard: (k: Int, n: Int)? = nil, historyPath: String? = nil, templates: String? = nil,
                 runDate: String, latencyIncreasePercent: Double = 10, failOnParamChange: Bool = true,
                 failOnMissingModel: Bool = true, failOnRegression: Bool = false, inputShapes: [String: [String]] = [:],

@@ -32,17 +32,16 @@ final class HistoryAccess: @unchecked Sendable {
         guard let store else { return nil }
         guard let latest = try? store.latest(modelId: id) else { return ModelChange() }
         let (previous, run) = latest
-        return ModelChange(previousRunDate: run.runDate, previousParams: previous.params, previousMACs: previous.macs,
-                           previousLatencyMs: previous.latencyMedianMs,
-                           contentChanged: contentHash != nil && previous.contentHash != nil && contentHash != previous.contentHash,
+        return ModelChange(since: previous.summary, runDate: run.runDate, contentHash: contentHash,
                            latencyTrendMs: (try? store.latencyTrend(modelId: id, limit: BatchRunner.trendRuns - 1)) ?? [])
     }
 
-    /// Records this run.
-    func record(runDate: String, shard: String?, _ models: [ModelRunRecord]) {
+    /// Records this run: one history record per model's summary.
+    func record(runDate: String, shard: String?, _ models: [ModelRunSummary]) {
         guard let store else { return }
         do {
-            _ = try store.record(run: RunRecord(runDate: runDate, strataVersion: StrataVersion.current, shard: shard), models: models)
+            _ = try store.record(run: RunRecord(runDate: runDate, strataVersion: StrataVersion.current, shard: shard),
+                                 models: models.map { ModelRunRecord(summary: $0) })
         } catch {
             sink.error("strata: warning: this run could not be recorded in the history: \(error)")
         }

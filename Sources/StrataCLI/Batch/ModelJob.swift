@@ -50,10 +50,8 @@ struct ModelJob {
         } catch {
             return Self.failure(job, error: error)
         }
-        let entry = BatchIndex.Entry(id: job.id, reportFolder: job.reportFolder, name: job.id, file: job.id, status: .ok,
-                                     params: doc.analysis.totals.params, macs: doc.analysis.totals.macs)
-        let record = ModelRunRecord(modelId: job.id, name: doc.analysis.modelName, file: job.id, contentHash: job.contentHash, status: .ok)
-        return WorkerProtocol.Result(entry: entry, record: record, files: [])
+        let summary = ModelRunSummary(modelId: job.id, file: job.id, contentHash: job.contentHash, analysis: doc.analysis, timing: nil)
+        return WorkerProtocol.Result(entry: BatchIndex.Entry(summary: summary, name: job.id, reportFolder: job.reportFolder), files: [])
     }
 
     func log(_ text: String, always: Bool = false) { emit(.init(.log, text: text, always: always)) }
@@ -119,43 +117,24 @@ struct ModelJob {
 
     /// Renders the report's files into the staging folder.
     func render(_ doc: ReportDocument) throws -> WorkerProtocol.Result {
-        let analysis = doc.analysis
         var files: [(name: String, data: Data)] = []
-        var formats = Set<ModelRenderer.Format>()
-        if job.formats.contains("pdf") { formats.insert(.pdf) }
-        if job.formats.contains("svg") { formats.insert(.svg) }
-        if !formats.isEmpty {
-            WorkStage.enter("rendering the PDF and SVG pictures")
-            files += try ModelRenderer(formats: formats).render(doc).files
-        }
-        if job.formats.contains("md") {
-            WorkStage.enter("writing Markdown")
-            files.append(("report.md", Data(try MarkdownReport.render(doc, templatesFolder: job.templates).utf8)))
-        }
-        if job.formats.contains("json") {
-            files.append(("report.json", Data(ReportJSON.render(doc).utf8)))
+        for renderer in ReportRenderers.renderers(for: job.formats, templates: job.templates) {
+            WorkStage.enter(renderer.stage)
+            files += try renderer.render(doc)
         }
         WorkStage.enter("writing the report's files")
         try ReportPublisher.writeStaged(files, into: job.stagingFolder)
-        let entry = BatchIndex.Entry(id: job.id, reportFolder: job.reportFolder, name: job.id, file: job.id, status: .ok,
-                                     params: analysis.totals.params, macs: analysis.totals.macs, latencyMs: doc.timing?.medianMs,
+        let summary = ModelRunSummary(modelId: job.id, file: job.id, contentHash: job.contentHash, analysis: doc.analysis, timing: doc.timing)
+        let entry = BatchIndex.Entry(summary: summary, name: job.id, reportFolder: job.reportFolder,
                                      notTimed: job.forward && doc.timing == nil ? doc.timingUnavailable : nil, change: doc.change)
-        let totals = analysis.totals
-        let record = ModelRunRecord(modelId: job.id, name: analysis.modelName, file: job.id, contentHash: job.contentHash, status: .ok,
-                                    params: totals.params, trainableParams: totals.trainableParams,
-                                    nonTrainableParams: totals.nonTrainableParams, macs: totals.macs,
-                                    latencyMedianMs: doc.timing?.medianMs, latencyP90Ms: doc.timing?.p90Ms,
-                                    latencySpreadMs: doc.timing?.spreadMs)
-        return WorkerProtocol.Result(entry: entry, record: record, files: files.map(\.name))
+        return WorkerProtocol.Result(entry: entry, files: files.map(\.name))
     }
 
     /// The result of a model that failed: stale when an earlier report is kept, else failed.
     static func failure(_ job: WorkerProtocol.Job, message: String) -> WorkerProtocol.Result {
-        let entry = BatchIndex.Entry(id: job.id, reportFolder: job.reportFolder, name: job.id, file: job.id,
-                                     status: job.previousExists ? .stale : .failed, error: message)
-        let record = ModelRunRecord(modelId: job.id, name: job.id, file: job.id, contentHash: job.contentHash, status: .failed,
-                                    error: message)
-        return WorkerProtocol.Result(entry: entry, record: record, files: [])
+        let summary = ModelRunSummary.failed(modelId: job.id, file: job.id, contentHash: job.contentHash, error: message)
+        let entry = BatchIndex.Entry(summary: summary, name: job.id, reportFolder: job.reportFolder, keepsPreviousReport: job.previousExists)
+        return WorkerProtocol.Result(entry: entry, files: [])
     }
 
     static func failure(_ job: WorkerProtocol.Job, error: Error) -> WorkerProtocol.Result {

@@ -5,11 +5,14 @@ import Reporting
 
 /// The batch's per-model results on disk, `<output>/.strata-results/<report folder>.json`:
 /// what each model's last successful report was made from (its content hash, the Strata
-/// version, the effective configuration) and what it found (its index entry and history
-/// record). The next run reuses the published report of a model whose key is unchanged
-/// instead of reading, analysing and rendering it again.
+/// version, the effective configuration) and what it found (its index entry, whose summary
+/// the history records). The next run reuses the published report of a model whose key is
+/// unchanged instead of reading, analysing and rendering it again.
+///
+/// Schema 2 keeps one entry with the model's summary (schema 1 kept an index entry and a
+/// history record side by side); a stored result of another schema is not reused.
 struct ModelResultStore {
-    static let schema = "strata-model-result/1"
+    static let schema = "strata-model-result/2"
     let folder: String
 
     init(output: String) { folder = (output as NSString).appendingPathComponent(".strata-results") }
@@ -26,7 +29,6 @@ struct ModelResultStore {
         var schema: String
         var key: Key
         var entry: BatchIndex.Entry
-        var record: ModelRunRecord
         var files: [String]
     }
 
@@ -56,7 +58,8 @@ struct ModelResultStore {
     /// changes what a model's report says, in a fixed order, and the templates' contents.
     static func configurationBase(_ s: BatchSettings) -> String {
         [
-            "formats=\(s.formats.sorted().joined(separator: ","))",
+            // Names sorted as text, as they were when formats were strings, so keys stay the same.
+            "formats=\(s.formats.map(\.rawValue).sorted().joined(separator: ","))",
             "forward=\(s.forward)", "threads=\(s.forwardThreads)", "warmup=\(s.warmup)", "runs=\(s.runs)",
             "budget=\(s.budgetSeconds.map { String($0) } ?? "none")", "memory=\(s.memoryLimit.map(String.init) ?? "default")",
             "seed=\(s.seed)", "templates=\(templatesDigest(s.templates))",

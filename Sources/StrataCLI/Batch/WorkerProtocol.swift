@@ -1,5 +1,4 @@
 import Foundation
-import History
 import Reporting
 
 /// What the batch and its workers say to each other. A worker is the same binary run as
@@ -12,13 +11,16 @@ import Reporting
 /// - `ready_to_time` once read and analysed when the job asks for the forward pass; it then
 ///   waits for a `go` line on standard input, which the batch sends when no other worker
 ///   runs, so timed passes never overlap with anything;
-/// - `result` last: the model's index entry and history record; its files are complete in
+/// - `result` last: the model's index entry (its `ModelRunSummary`, which the batch also
+///   records in the history); its files are complete in
 ///   the staging folder the job named. A worker that dies before `result` and exit code 0
 ///   has produced nothing: the batch removes its staging folder.
 ///
 /// Every message carries `v`, the protocol version; a batch refuses other versions.
+/// Version 2: the result carries one entry with the model's summary (version 1 carried an
+/// index entry and a history record side by side).
 public enum WorkerProtocol {
-    public static let version = 1
+    public static let version = 2
 
     /// One model's work, as the batch hands it to a worker.
     public struct Job: Codable, Sendable {
@@ -35,7 +37,8 @@ public enum WorkerProtocol {
         public var previousExists: Bool
         /// The change since the previous run, from the batch's history (nil: no history).
         public var change: ModelChange?
-        public var formats: [String]
+        /// The report's formats, canonical order.
+        public var formats: [ReportFormat]
         public var templates: String?
         public var runDate: String
         /// Open input dimensions given for this model ("224,224,3" per input), if any.
@@ -67,8 +70,8 @@ public enum WorkerProtocol {
 
     /// The outcome a worker sends last.
     public struct Result: Codable, Sendable {
+        /// The model's index entry; its summary is what the history records.
         public var entry: BatchIndex.Entry
-        public var record: ModelRunRecord
         /// Files written into the job's staging folder (empty for a failed model).
         public var files: [String]
     }

@@ -1,5 +1,6 @@
 import Foundation
 import ModelKit
+import Reporting
 import Yams
 
 /// Reads a `StrataConfig` from YAML. Every key is optional (absent means its default); an

@@ -1,5 +1,6 @@
 import Foundation
 import ModelKit
+import Reporting
 
 /// The `strata report` options that override the configuration file: folders, `--out`,
 /// `--format`, `--no-forward`, `--threads`, `--jobs`. Nil (or no folders) leaves the file's value.

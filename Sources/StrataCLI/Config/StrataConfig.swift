@@ -1,3 +1,5 @@
+import Reporting
+
 /// The nightly batch's configuration (`config/strata.yml`), every key with a default.
 ///
 /// Paths are kept as written; relative ones are relative to the working directory.

@@ -14,6 +14,9 @@ public struct ModelRenderer: Sendable {
     public var formats: Set<Format>
     public var diagram: DiagramOptions
     public var measurer: any TextMeasurer
+    /// The last diagram laid out, shared by copies of this renderer: the PDF and the SVG
+    /// renderers of one report lay the diagram out once.
+    let drawings = DiagramDrawings()
 
     public init(formats: Set<Format> = [.pdf, .svg], diagram: DiagramOptions = DiagramOptions(), measurer: any TextMeasurer = PangoTextMeasurer()) {
         self.formats = formats
@@ -33,7 +36,7 @@ public struct ModelRenderer: Sendable {
     public func render(_ doc: ReportDocument) throws -> Output {
         let a = doc.analysis
         let layout = DiagramLayout(measurer: measurer, engine: GraphvizLayoutEngine(), options: diagram)
-        let drawing = layout.diagram(a)
+        let drawing = drawings.drawing(of: a) { layout.diagram(a) }
         var files: [(String, Data)] = []
         var pageCount = 0
         if formats.contains(.pdf) {
@@ -42,10 +45,14 @@ public struct ModelRenderer: Sendable {
             let metadata = PDFMetadata(
                 title: "\(doc.displayName): Strata report",
                 subject: "Layers, shapes, parameters and cost of \(a.modelName) (\(a.source.file))",
-                keywords: ["Keras", a.modelClass, a.source.format],
+                keywords: [a.source.conventions.formatName, a.modelClass, a.source.format],
                 creator: "Strata \(doc.strataVersion)",
                 date: doc.generatedAt ?? "1970-01-01T00:00:00Z")
             files.append(("report.pdf", try PDFWriter.data(pages: pages, metadata: metadata)))
+        }
+        // The standalone pictures, for the SVG and PNG files only.
+        guard formats.contains(.svg) || formats.contains(.png) else {
+            return Output(files: files, diagnostics: drawing.diagnostics, pageCount: pageCount)
         }
         let diagramScene = layout.scene(drawing)
         let paramsScene = ParameterChart.standalone(a, measurer: measurer)

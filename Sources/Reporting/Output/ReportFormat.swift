@@ -1,13 +1,14 @@
-/// An output format of the nightly batch, as `formats:` in the configuration and `--format`
-/// on the command line name it.
-public enum ReportFormat: String, CaseIterable, Sendable, Hashable, Comparable {
+/// An output format of a model's report, as `formats:` in the configuration and `--format`
+/// on the command line name it (its raw value). Each has one `ReportRenderer`; adding a
+/// format is one case here and one renderer, and the compiler names every switch to update.
+public enum ReportFormat: String, CaseIterable, Sendable, Hashable, Comparable, Codable {
     /// `report.pdf`, the printable report.
     case pdf
     /// `diagram.svg`, `params.svg`, `latency.svg`, the pictures.
     case svg
-    /// `report.md`, the wiki page.
+    /// `report.md`, the wiki page (and the batch's `index.md`).
     case md
-    /// `report.json`, schema `strata-report/1`.
+    /// `report.json`, schema `strata-report/2` (`ReportJSON.schema`).
     case json
 
     /// The names in their canonical order, for messages: `pdf, svg, md, json`.

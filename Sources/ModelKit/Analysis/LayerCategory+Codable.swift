@@ -1,0 +1,2 @@
+/// A category encodes as its name (`kernel`, `normalization`, ...).
+extension LayerCategory: Codable {}
