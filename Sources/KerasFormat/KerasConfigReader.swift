@@ -63,7 +63,7 @@ public struct KerasConfigReader {
     private var dialect: String { isKeras2 ? "keras2" : "keras3" }
 
     private var source: SourceInfo {
-        SourceInfo(file: file, format: format, dialect: dialect, kerasVersion: kerasVersion, backend: backend, conventions: .keras)
+        SourceInfo(file: file, format: format, dialect: dialect, formatVersion: kerasVersion, backend: backend, conventions: .keras)
     }
 
     private func fail(_ path: String, _ message: String) -> StrataError {

@@ -65,7 +65,7 @@ public enum SummaryText {
             } + l.weights
         }
         var out: [String] = []
-        let title = "Model: \"\(a.modelName)\" (\(a.modelClass)) from \(a.source.file) [\(a.source.format), \(a.source.dialect)\(a.source.kerasVersion.map { ", \(a.source.conventions.formatName) \($0)" } ?? "")]"
+        let title = "Model: \"\(a.modelName)\" (\(a.modelClass)) from \(a.source.file) [\(a.source.format), \(a.source.dialect)\(a.source.formatVersion.map { ", \(a.source.conventions.formatName) \($0)" } ?? "")]"
         out.append(title)
         out.append(String(repeating: "=", count: total))
         out += render(header)

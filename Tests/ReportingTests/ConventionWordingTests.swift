@@ -20,7 +20,7 @@ import ModelKit
     static func seedAsAcme() throws -> ReportDocument {
         var doc = try MarkdownReportTests.seed()
         doc.analysis.source.conventions = acme
-        doc.analysis.source.kerasVersion = "7.1"
+        doc.analysis.source.formatVersion = "7.1"
         return doc
     }
 

@@ -1,4 +1,5 @@
-/// One row of the analysis: one entry of the graph's top-level list (Keras's `model.layers`).
+/// One row of the analysis: one entry of the graph's top-level list (the layers the
+/// format's own tools list).
 /// Codable with format-neutral keys (`LayerRow+Codable.swift`).
 public struct LayerRow: Sendable, Equatable {
     public var name: String
@@ -13,7 +14,7 @@ public struct LayerRow: Sendable, Equatable {
     public var outputShapes: [TensorShape?]
     /// Output shapes of every call.
     public var callOutputShapes: [[TensorShape?]]
-    /// Weight tensors with the trainable flag as Keras reports it (a frozen layer's are all
+    /// Weight tensors with the trainable flag as the format reports it (a frozen layer's are all
     /// non-trainable). Empty for a nested model: its rows hold them.
     public var weights: [WeightSpec]
     /// Parameter counts; nil when a size overflows or is unknown.
@@ -41,7 +42,7 @@ public struct LayerRow: Sendable, Equatable {
     public var modelInputs: [String] = []
     public var modelOutputs: [String] = []
     public var trainable: Bool
-    /// True for an operation node (Keras 3 `x + y` written inline): drawn in the diagram,
+    /// True for an operation node (`x + y` written inline in model code): drawn in the diagram,
     /// not an entry of `model.layers`, so not in tables or counts.
     public var isOperation: Bool = false
     /// A nested model's operation nodes (its `children` hold its layers).

@@ -8,7 +8,7 @@
 /// - `structure`: `merges` and `resolution_stages`;
 /// - `layers` (the rows, `LayerRow+Codable.swift`), `operations`, `diagnostics`.
 ///
-/// Keys are format-neutral: nothing here is named after Keras.
+/// Keys are format-neutral: nothing here is named after one format.
 extension ModelAnalysis: Codable {
     enum CodingKeys: String, CodingKey {
         case model, inputs, outputs, totals

@@ -41,7 +41,7 @@ public struct ModelAnalysis: Sendable, Equatable {
 
     /// The four honest answers to "how many layers?" (DESIGN.md, counting conventions).
     public struct LayerCounts: Sendable, Equatable, Codable {
-        /// Entries of the graph's top-level list (Keras: `model.layers`; the reader's
+        /// Entries of the graph's top-level list (the reader's
         /// `conventions.layerCountLabel` says what they are).
         public var topLevelLayers: Int
         /// Entries that own at least one weight.
@@ -130,7 +130,7 @@ public struct ModelAnalysis: Sendable, Equatable {
     public var merges: [MergePoint]
     public var stages: [ResolutionStage]
     public var diagnostics: [Diagnostic]
-    /// Operation nodes of the graph (Keras 3 inline `x + y`, `ops.multiply`): not Keras
+    /// Operation nodes of the graph (inline `x + y`, `multiply(x, y)`): not listed
     /// layers, so not in `rows`, but part of the data flow the diagram draws.
     public var operations: [LayerRow] = []
 

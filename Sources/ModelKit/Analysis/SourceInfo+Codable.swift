@@ -1,5 +1,5 @@
 /// Where a model came from, as `report.json` carries it: `file`, `format`, `dialect`,
-/// `format_version` (the version of the tool that wrote the file, e.g. Keras's), `backend`
+/// `format_version` (the version of the tool that wrote the file), `backend`
 /// and the reader's `conventions`. Every key is written, `null` when the file does not say.
 extension SourceInfo: Codable {
     enum CodingKeys: String, CodingKey {
@@ -13,7 +13,7 @@ extension SourceInfo: Codable {
         try c.encode(file, forKey: .file)
         try c.encode(format, forKey: .format)
         try c.encode(dialect, forKey: .dialect)
-        try c.encode(kerasVersion, forKey: .formatVersion)
+        try c.encode(formatVersion, forKey: .formatVersion)
         try c.encode(backend, forKey: .backend)
         try c.encode(conventions, forKey: .conventions)
     }
@@ -22,7 +22,7 @@ extension SourceInfo: Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(file: try c.decode(String.self, forKey: .file), format: try c.decode(String.self, forKey: .format),
                   dialect: try c.decode(String.self, forKey: .dialect),
-                  kerasVersion: try c.decodeIfPresent(String.self, forKey: .formatVersion),
+                  formatVersion: try c.decodeIfPresent(String.self, forKey: .formatVersion),
                   backend: try c.decodeIfPresent(String.self, forKey: .backend),
                   conventions: try c.decode(CountingConventions.self, forKey: .conventions))
     }

@@ -6,37 +6,36 @@
 /// Encodes with snake_case keys (`format_name`, `layer_count_label`, ...); a sentence the
 /// format does not have is `null`.
 public struct CountingConventions: Sendable, Hashable, Codable {
-    /// The format as users name it (`Keras`, `ONNX`).
+    /// The format as users name it (`ONNX`).
     public var formatName: String
     /// What one entry of the graph's top-level list is called in the format's tools, with its
-    /// definition: `Keras layers (entries of model.layers)`, `nodes of the ONNX graph`.
+    /// definition (`nodes of the ONNX graph`).
     public var layerCountLabel: String
-    /// The same count defined as a sentence fragment for a table of definitions:
-    /// `Keras layers: the entries of model.layers`.
+    /// The same count defined as a sentence fragment for a table of definitions
+    /// (`nodes: the entries of graph.node`).
     public var layerCountDefinition: String
-    /// One sentence on what the format calls a layer, printed after the count:
-    /// `A Keras "layer" is any step of the computation, not a layer in the textbook sense.`
-    /// Nil: nothing to add.
+    /// One sentence on what the format calls a layer, printed after the count (that it is
+    /// any step of the computation, not a layer in the textbook sense). Nil: nothing to add.
     public var layerTermNote: String?
     /// Said in brackets after the layer count when a model input is not among the listed
-    /// layers (the graph says so, not the model's class): `a Sequential model does not
-    /// list its input`. Nil: nothing said.
+    /// layers (the graph says so, not the model's class): why the format hides it. Nil:
+    /// nothing said.
     public var unlistedInputNote: String?
     /// One or two sentences on how parameters are counted (which tensors count, which are
     /// trainable), printed under the totals.
     public var parameterNote: String
-    /// The same in a few words, beside the parameter total: `Keras's count: BatchNormalization
-    /// holds 4 per channel`.
+    /// The same in a few words, beside the parameter total (how many numbers a batch
+    /// normalization holds per channel in this count).
     public var parameterShortNote: String
-    /// What the non-trainable parameters are, beside their total: `kept out of the optimizer:
-    /// BatchNormalization moving statistics, frozen layers`.
+    /// What the non-trainable parameters are, beside their total (moving statistics, frozen
+    /// layers).
     public var nonTrainableNote: String
     /// How the format counts a batch normalization's numbers, printed before the model's own
     /// batch-normalization figures when it has such layers. Nil: no such paragraph.
     public var batchNormalizationNote: String?
     /// How other tools count the same, printed after those figures. Nil: nothing said.
     public var batchNormalizationComparison: String?
-    /// How the format's tools print an unknown dimension (`None` for Keras, `?` elsewhere).
+    /// How the format's tools print an unknown dimension (`None`, `?`).
     public var unknownDimension: String
 
     /// The conventions of a format; the sentences it does not give default to plain

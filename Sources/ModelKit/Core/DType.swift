@@ -1,4 +1,4 @@
-/// A Keras dtype name (`float32`, `int32`, ...) and its size in bytes. Encodes as its name.
+/// An element type by its conventional name (`float32`, `int32`, ...) and its size in bytes. Encodes as its name.
 public struct DType: Hashable, Sendable, CustomStringConvertible, Codable {
     public let name: String
 

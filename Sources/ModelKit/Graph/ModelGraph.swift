@@ -8,17 +8,17 @@ public struct SourceInfo: Sendable, Hashable {
     /// The reader's name for the version of the format's conventions the file follows.
     public var dialect: String
     /// The version of the tool that wrote the file, as the file states it.
-    public var kerasVersion: String?
+    public var formatVersion: String?
     public var backend: String?
     /// How the format's own tools count, in the reader's words.
     public var conventions: CountingConventions
 
-    public init(file: String, format: String, dialect: String, kerasVersion: String? = nil, backend: String? = nil,
+    public init(file: String, format: String, dialect: String, formatVersion: String? = nil, backend: String? = nil,
                 conventions: CountingConventions = .unspecified) {
         self.file = file
         self.format = format
         self.dialect = dialect
-        self.kerasVersion = kerasVersion
+        self.formatVersion = formatVersion
         self.backend = backend
         self.conventions = conventions
     }

@@ -6,9 +6,9 @@
 /// Codable with snake_case keys, the history's column names where it has them.
 public struct ModelRunSummary: Sendable, Hashable, Codable {
     /// Stable model id: the model file's path relative to its input folder
-    /// (`vision/resnet8.keras`).
+    /// (`vision/resnet8.onnx`).
     public var modelId: String
-    /// The model's name as its file gives it (`resnet8`, or Keras's default `functional`);
+    /// The model's name as its file gives it (`resnet8`, or a default name the writing tool gave);
     /// the model id when the file could not be read.
     public var modelName: String
     /// The model file as the run names it.

@@ -28,7 +28,7 @@ public enum MarkdownReport {
         c["format"] = e(a.source.format)
         c["dialect"] = e(a.source.dialect)
         c["formatName"] = e(a.source.conventions.formatName)
-        c["formatVersion"] = a.source.kerasVersion.map(e) ?? "unknown"
+        c["formatVersion"] = a.source.formatVersion.map(e) ?? "unknown"
         // Kept for templates written before formatVersion: the same text.
         c["kerasVersion"] = c["formatVersion"]
         c["runDate"] = doc.generatedAt.map(e) ?? "not recorded"
