@@ -3,7 +3,10 @@ import ModelKit
 extension ModelFileReader {
     /// `.keras` archives: `config.json` and `metadata.json` from the zip; the weights file is
     /// opened only when a layer Strata does not know needs its weights counted.
-    static func readArchive(_ path: String) throws -> ModelGraph {
+    static func readArchive(_ path: String) throws -> ModelGraph { try openArchive(path).graph }
+
+    /// The archive's graph, the archive, and its weights file when reading already opened it.
+    static func openArchive(_ path: String) throws -> (graph: ModelGraph, archive: KerasArchive, weights: (file: HDF5File, index: KerasWeightIndex)?) {
         let archive = try KerasArchive(path: path)
         let json: JSONValue
         do { json = try JSONParser.parse(archive.configBytes) } catch let e as StrataError {
@@ -11,16 +14,22 @@ extension ModelFileReader {
         }
         var reader = KerasConfigReader(file: path, format: "keras-archive")
         var graph = try reader.read(json, versionHint: archive.kerasVersion)
+        var opened: (file: HDF5File, index: KerasWeightIndex)?
         if archive.hasWeights, graph.containsUnsupported {
-            let index = try KerasWeightIndex(file: try archive.weightsFile())
+            let file = try archive.weightsFile()
+            let index = try KerasWeightIndex(file: file)
             graph.attachUnsupportedWeights(index)
+            opened = (file, index)
         }
-        return graph
+        return (graph, archive, opened)
     }
 
     /// Keras 2 full-model `.h5`: the root `model_config` attribute (and the saved weights for
     /// layers Strata does not know).
-    static func readH5(_ path: String) throws -> ModelGraph {
+    static func readH5(_ path: String) throws -> ModelGraph { try openH5(path).graph }
+
+    /// The `.h5` file's graph and the file, left open for its weights.
+    static func openH5(_ path: String) throws -> (graph: ModelGraph, h5: KerasH5) {
         let h5 = try KerasH5(path: path)
         let json: JSONValue
         do { json = try JSONParser.parse(h5.modelConfigBytes) } catch let e as StrataError {
@@ -31,7 +40,7 @@ extension ModelFileReader {
         if graph.containsUnsupported, let index = try? KerasWeightIndex(file: h5.file) {
             graph.attachUnsupportedWeights(index)
         }
-        return graph
+        return (graph, h5)
     }
 }
 

@@ -74,6 +74,32 @@ public enum ModelFileReader {
         }
     }
 
+    /// What a file was opened as, kept for reading its weights without opening it again.
+    enum Container {
+        case json
+        case archive(KerasArchive, (file: HDF5File, index: KerasWeightIndex)?)
+        case hdf5(KerasH5)
+    }
+
+    /// Reads a model file once: its graph and the opened container.
+    static func readContainer(_ path: String) throws -> (ModelGraph, Container) {
+        switch try detect(path) {
+        case .json:
+            WorkStage.enter("reading the model config")
+            let json = try readJSONFile(path)
+            var reader = KerasConfigReader(file: path, format: "keras-json")
+            return (try reader.read(json), .json)
+        case .kerasArchive:
+            WorkStage.enter("reading the .keras archive")
+            let opened = try openArchive(path)
+            return (opened.graph, .archive(opened.archive, opened.weights))
+        case .hdf5:
+            WorkStage.enter("reading the HDF5 file")
+            let opened = try openH5(path)
+            return (opened.graph, .hdf5(opened.h5))
+        }
+    }
+
     /// Reads and decodes a model file of any supported format.
     public static func read(_ path: String) throws -> ModelGraph {
         switch try detect(path) {

@@ -1,7 +1,6 @@
 import Foundation
 import Kernels
 import Execution
-import KerasFormat
 import ModelKit
 
 /// What `strata predict` and `strata time` need to run a model: its weights (from the file,
@@ -11,12 +10,10 @@ enum ModelRunSetup {
     /// The seed used for models whose file holds no weights.
     static let weightSeed: UInt64 = 0
 
-    /// Weights for `graph`, and whether they were initialised from the seed.
-    static func weights(file: String, graph: ModelGraph, analysis: ModelAnalysis, seed: UInt64 = weightSeed) throws -> (weights: ModelWeights, seeded: Bool) {
-        if try ModelFileReader.detect(file) == .json {
-            return (try ModelWeights.initialized(graph: graph, analysis: analysis, seed: seed), true)
-        }
-        return (try ModelWeights.load(path: file, analysis: analysis), false)
+    /// The opened model's weights (`seeded` when the file holds none and they were
+    /// initialised from `seed`).
+    static func weights(_ model: any OpenedModel, analysis: ModelAnalysis, seed: UInt64 = weightSeed) throws -> WeightSet {
+        try model.weights(analysis: analysis, seed: seed)
     }
 
     /// The note printed when weights were initialised rather than read.
@@ -42,7 +39,7 @@ enum ModelRunSetup {
     /// consumed: once the plan has packed them, the Keras-layout copies are released before
     /// the runs, so the peak memory measured is the plan's (about 100 MB less on ResNet50).
     /// Callers pass `consume weights`.
-    static func time(graph: ModelGraph, weights: consuming ModelWeights, inputs: [Tensor], profiler: ForwardProfiler,
+    static func time(graph: ModelGraph, weights: consuming WeightSet, inputs: [Tensor], profiler: ForwardProfiler,
                      threads: Int, memoryLimit: Int?) throws -> ForwardTiming {
         WorkStage.enter("building the execution plan")
         let (runner, buildMs) = try makeRunner(graph: graph, weights: (consume weights).tensors, inputShapes: inputs.map(\.shape),

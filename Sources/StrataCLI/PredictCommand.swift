@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import KerasFormat
 import Kernels
 import Execution
 import ModelKit
@@ -51,13 +50,13 @@ struct PredictCommand: OutputCommand {
 
     func execute() throws {
         let graph: ModelGraph
-        let weights: ModelWeights
+        let weights: WeightSet
         do {
-            graph = try ModelFileReader.read(file)
-            let loaded = try ModelRunSetup.weights(file: file, graph: graph, analysis: Analyzer.analyze(graph))
-            weights = loaded.weights
-            if loaded.seeded { sink.error(ModelRunSetup.seededNote(file)) }
-            for d in loaded.weights.diagnostics { sink.error("strata: warning: \(d.message)") }
+            let model = try FormatRegistry.standard.open(file)
+            graph = model.graph
+            weights = try ModelRunSetup.weights(model, analysis: Analyzer.analyze(graph))
+            if weights.seeded { sink.error(ModelRunSetup.seededNote(file)) }
+            for d in weights.diagnostics { sink.error("strata: warning: \(d.message)") }
         } catch let e as StrataError {
             throw CommandFailure("strata: error: \(e.inFile(file))")
         }

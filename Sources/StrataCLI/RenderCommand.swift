@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import KerasFormat
 import ModelKit
 import Reporting
 
@@ -71,7 +70,7 @@ struct RenderCommand: OutputCommand {
 
     func execute() throws {
         let graph: ModelGraph
-        do { graph = try ModelFileReader.read(file) } catch let e as StrataError {
+        do { graph = try FormatRegistry.standard.open(file).graph } catch let e as StrataError {
             throw CommandFailure("strata: error: \(e.inFile(file))")
         }
         let analysis = Analyzer.analyze(graph)

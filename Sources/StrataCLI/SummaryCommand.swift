@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import KerasFormat
 import ModelKit
 import Reporting
 
@@ -49,7 +48,7 @@ struct SummaryCommand: OutputCommand {
     func execute() throws {
         let graph: ModelGraph
         do {
-            graph = try ModelFileReader.read(file)
+            graph = try FormatRegistry.standard.open(file).graph
         } catch let e as StrataError {
             throw CommandFailure("strata: error: \(e.inFile(file))")
         }

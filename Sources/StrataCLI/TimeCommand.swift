@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import KerasFormat
 import Kernels
 import Execution
 import ModelKit
@@ -74,12 +73,13 @@ struct TimeCommand: OutputCommand {
     }
 
     func execute() throws {
-        let graph: ModelGraph
+        let model: any OpenedModel
         do {
-            graph = try ModelFileReader.read(file)
+            model = try FormatRegistry.standard.open(file)
         } catch let e as StrataError {
             throw CommandFailure("strata: error: \(e.inFile(file))")
         }
+        let graph = model.graph
         var shapes: [TensorShape?] = Analyzer.declaredInputShapes(graph)
         if !inputShapes.isEmpty {
             do { shapes = try InputShapes.fill(graph, inputShapes) } catch let e as StrataError {
@@ -90,13 +90,12 @@ struct TimeCommand: OutputCommand {
         do { inputs = try ModelRunSetup.timingInputs(graph, shapes: shapes) } catch let e as ExecutionError {
             throw CommandFailure("strata: error: \(file): \(e.message); give the sizes with --input-shape (without the batch, e.g. --input-shape 224,224,3), once per input", code: 2)
         }
-        let weights: ModelWeights
+        let weights: WeightSet
         do {
             let analysis = inputShapes.isEmpty ? Analyzer.analyze(graph) : Analyzer.analyze(graph, inputShapes: shapes.map { $0! })
-            let loaded = try ModelRunSetup.weights(file: file, graph: graph, analysis: analysis)
-            weights = loaded.weights
-            if loaded.seeded { sink.error(ModelRunSetup.seededNote(file)) }
-            for d in loaded.weights.diagnostics { sink.error("strata: warning: \(d.message)") }
+            weights = try ModelRunSetup.weights(model, analysis: analysis)
+            if weights.seeded { sink.error(ModelRunSetup.seededNote(file)) }
+            for d in weights.diagnostics { sink.error("strata: warning: \(d.message)") }
         } catch let e as StrataError {
             throw CommandFailure("strata: error: \(e.inFile(file))")
         }

@@ -67,6 +67,12 @@ public struct ModelWeights: Sendable {
             file = try HDF5File(path: path)
             index = try KerasWeightIndex(file: file)
         }
+        return try load(file: file, index: index, path: path, analysis: analysis)
+    }
+
+    /// The weights in `file`, already opened (a `.h5`, or an archive's `model.weights.h5`)
+    /// and indexed, checked against `analysis`.
+    static func load(file: HDF5File, index: KerasWeightIndex, path: String, analysis: ModelAnalysis) throws -> ModelWeights {
         var matcher = WeightMatcher(file: path, index: index)
         switch index.layout {
         case .keras3: try matcher.matchKeras3(rows: analysis.rows, stored: index.layers, prefix: "", container: "/")

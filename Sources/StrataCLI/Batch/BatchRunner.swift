@@ -1,6 +1,5 @@
 import Foundation
 import History
-import KerasFormat
 import Kernels
 import Execution
 import ModelKit

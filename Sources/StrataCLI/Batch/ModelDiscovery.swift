@@ -35,38 +35,17 @@ public enum ModelDiscovery {
         public var reason: String
     }
 
-    /// Why a file is not a model, or nil when it may be one (the content decides when read).
-    public static func whyNotModel(_ path: String) -> String? {
-        // A FIFO, socket or device would block or never end when read.
-        if let kind = FileKind.notRegular(path) { return "a \(kind), not a regular file: never opened" }
-        let lower = path.lowercased()
-        let ext = (lower as NSString).pathExtension
-        guard extensions.contains(ext) else {
-            return (ext.isEmpty ? "a file without an extension" : "a .\(ext) file") + ", not a model: Strata reads .json, .keras, .h5 and .hdf5 files"
-        }
-        if lower.hasSuffix(".weights.h5") { return "a Keras 3 weights-only file, *.weights.h5, holds no model config" }
-        if ext == "json" && !mayBeModel(path) {
-            return "a JSON file that is not a Keras model config: its first 64 KiB lack the keys class_name and config"
-        }
-        return nil
+    /// Why a file is not a model, or nil when it may be one (the content decides when read):
+    /// the registry's formats decide.
+    public static func whyNotModel(_ path: String, formats: FormatRegistry = .standard) -> String? {
+        formats.whyNotModel(path)
     }
 
-    /// True when a file with a model extension may be a model: a JSON file must mention
-    /// `class_name` and `config` in its first 64 KiB (a Keras config does at once); Keras 3
-    /// weights-only files (`*.weights.h5`) are not models. Anything else is read, and a broken
-    /// model is reported as failed.
-    public static func mayBeModel(_ path: String) -> Bool {
-        let lower = path.lowercased()
-        if lower.hasSuffix(".weights.h5") { return false }
-        guard lower.hasSuffix(".json") else { return true }
-        guard let handle = FileHandle(forReadingAtPath: path) else { return true }
-        defer { try? handle.close() }
-        let head = String(decoding: (try? handle.read(upToCount: 64 << 10)) ?? Data(), as: UTF8.self)
-        return head.contains("\"class_name\"") && head.contains("\"config\"")
-    }
+    /// True when a file may be a model (see `whyNotModel`).
+    public static func mayBeModel(_ path: String) -> Bool { whyNotModel(path) == nil }
 
     /// File extensions that may hold a model (the content decides when read).
-    public static let extensions: Set<String> = ["json", "keras", "h5", "hdf5"]
+    public static var extensions: Set<String> { Set(FormatRegistry.standard.extensions) }
 
     /// Discovers models. `excluding` is a folder never entered (the output folder).
     public static func discover(inputs: [String], excluding: [String] = []) -> Result {

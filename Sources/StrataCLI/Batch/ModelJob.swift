@@ -1,6 +1,5 @@
 import Foundation
 import History
-import KerasFormat
 import Kernels
 import Execution
 import ModelKit
@@ -18,19 +17,19 @@ struct ModelJob {
 
     /// Runs the job and returns its result.
     func run() -> WorkerProtocol.Result {
-        let graph: ModelGraph
+        let model: any OpenedModel
         var doc: ReportDocument
         let inputShapes: [TensorShape?]
         do {
-            (graph, doc, inputShapes) = try prepare()
+            (model, doc, inputShapes) = try prepare()
         } catch {
             return Self.failure(job, error: error)
         }
-        if job.probe == true { return probe(graph: graph, doc: doc) }
+        if job.probe == true { return probe(model, doc: doc) }
         if job.forward {
             emit(.init(.readyToTime))
             waitForTurn()
-            time(graph: graph, doc: &doc, inputShapes: inputShapes)
+            time(model, doc: &doc, inputShapes: inputShapes)
             emit(.init(.timed))
         }
         do {
@@ -42,10 +41,10 @@ struct ModelJob {
 
     /// The fuzzer's job: the model's weights read and checked against its analysis (when the
     /// file carries any), and nothing else.
-    func probe(graph: ModelGraph, doc: ReportDocument) -> WorkerProtocol.Result {
+    func probe(_ model: any OpenedModel, doc: ReportDocument) -> WorkerProtocol.Result {
         do {
-            if try ModelFileReader.detect(job.path) != .json {
-                _ = try ModelWeights.load(path: job.path, analysis: doc.analysis)
+            if model.holdsWeights {
+                _ = try model.weights(analysis: doc.analysis, seed: job.seed)
             }
         } catch {
             return Self.failure(job, error: error)
@@ -56,9 +55,10 @@ struct ModelJob {
 
     func log(_ text: String, always: Bool = false) { emit(.init(.log, text: text, always: always)) }
 
-    /// Reads and analyses the model.
-    func prepare() throws -> (ModelGraph, ReportDocument, [TensorShape?]) {
-        let graph = try ModelFileReader.read(job.path)
+    /// Opens (once) and analyses the model.
+    func prepare() throws -> (any OpenedModel, ReportDocument, [TensorShape?]) {
+        let model = try FormatRegistry.standard.open(job.path)
+        let graph = model.graph
         var analysis: ModelAnalysis
         var shapes = Analyzer.declaredInputShapes(graph)
         if let dims = job.inputShapes {
@@ -74,20 +74,21 @@ struct ModelJob {
         var doc = ReportDocument(analysis: analysis, generatedAt: job.runDate)
         doc.change = job.change
         if !job.forward { doc.timingUnavailable = "the forward pass was turned off for this run (--no-forward, or forward.enabled: false in the configuration)" }
-        return (graph, doc, shapes)
+        return (model, doc, shapes)
     }
 
     /// Times the model's forward pass (its weights, or weights from the seed for a config
     /// without them). A model that cannot run is still reported, with the reason instead of
     /// a timing; nothing is estimated.
-    func time(graph: ModelGraph, doc: inout ReportDocument, inputShapes: [TensorShape?]) {
+    func time(_ model: any OpenedModel, doc: inout ReportDocument, inputShapes: [TensorShape?]) {
+        let graph = model.graph
         do {
             WorkStage.enter("preparing the forward pass")
             let inputs: [Tensor]
             do { inputs = try ModelRunSetup.timingInputs(graph, shapes: inputShapes) } catch let e as ExecutionError {
                 throw ExecutionError("\(e.message); give its sizes under forward.input_shapes in the configuration")
             }
-            let weights = try ModelRunSetup.weights(file: job.path, graph: graph, analysis: doc.analysis, seed: job.seed).weights
+            let weights = try ModelRunSetup.weights(model, analysis: doc.analysis, seed: job.seed)
             // NaN or infinite weights do not stop the run; the report shows them.
             doc.analysis.diagnostics += weights.diagnostics
             for d in weights.diagnostics { log("warning: \(d.message)", always: true) }

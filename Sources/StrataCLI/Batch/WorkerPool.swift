@@ -1,5 +1,4 @@
 import Foundation
-import KerasFormat
 import ModelKit
 
 /// Runs batch jobs in worker processes, at most `jobs` at a time, and contains whatever
