@@ -1,6 +1,12 @@
 import ModelKit
 
 extension ConvLSTMOp {
+    /// ConvLSTM1D, ConvLSTM2D and ConvLSTM3D (keras/src/layers/rnn/conv_lstm.py:
+    /// `ConvLSTMCell.build`, `ConvLSTMCell.compute_output_shape`,
+    /// `ConvLSTM.compute_output_shape`): `filters`, `kernel_size`, `strides`, `dilation_rate`,
+    /// `padding` (valid or same), `data_format`, `use_bias` and the RNN options
+    /// (`return_sequences`, `return_state`, ...; no `time_major`). Keras builds the cell only
+    /// on static spatial dimensions, hence the error on unknown ones.
     public init(rank: Int, config: LayerConfig) throws {
         var filters: Int
         var kernelSize: [Int]

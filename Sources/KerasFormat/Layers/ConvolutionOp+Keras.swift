@@ -1,6 +1,11 @@
 import ModelKit
 
 extension ConvolutionOp {
+    /// Conv1D, Conv2D and Conv3D (`rank` 1, 2, 3; keras/src/layers/convolutional/base_conv.py):
+    /// `filters`, `groups` (must divide `filters`), `use_bias`, `activation`, `lora_rank`
+    /// (Keras 3; 0 or absent is off) and the window keys `ConvolutionGeometry(config:)` reads;
+    /// causal padding only for Conv1D. The weight order is Keras's: `kernel`, `bias`, then the
+    /// two LoRA factors.
     public init(config: LayerConfig, rank: Int, className: String) throws {
         var geometry: ConvolutionGeometry
         var filters: Int

@@ -1,6 +1,10 @@
 import ModelKit
 
 extension DepthwiseConvolutionOp {
+    /// DepthwiseConv1D and DepthwiseConv2D (keras/src/layers/convolutional/base_depthwise_conv.py):
+    /// `depth_multiplier` (default 1), `use_bias`, `activation` and the window keys. The kernel
+    /// is named `kernel` in Keras 3 and `depthwise_kernel` in Keras 2; the weight order is
+    /// Keras's (kernel, then bias).
     public init(config: LayerConfig, rank: Int, className: String) throws {
         var geometry: ConvolutionGeometry
         var depthMultiplier: Int

@@ -1,6 +1,9 @@
 import ModelKit
 
 extension SeparableConvolutionOp {
+    /// SeparableConv1D and SeparableConv2D (keras/src/layers/convolutional/base_separable_conv.py):
+    /// `filters`, `depth_multiplier` (default 1), `use_bias`, `activation` and the window keys;
+    /// the weight order is Keras's (depthwise kernel, pointwise kernel, bias).
     public init(config: LayerConfig, rank: Int, className: String) throws {
         var geometry: ConvolutionGeometry
         var filters: Int

@@ -1,6 +1,16 @@
 import ModelKit
 
 extension TransposedConvolutionOp {
+    /// Conv1DTranspose, Conv2DTranspose and Conv3DTranspose
+    /// (keras/src/layers/convolutional/base_conv_transpose.py): `filters`, `output_padding`
+    /// (each entry below its stride), `use_bias`, `activation` and the window keys; the weight
+    /// order is Keras's (kernel, then bias).
+    ///
+    /// The output lengths are keras/src/ops/operation_utils.py's
+    /// `compute_conv_transpose_output_shape`; the engine computes the values as Keras's
+    /// TensorFlow backend does (`tf.nn.conv_transpose` to the length `deconv_output_length`
+    /// gives, as the adjoint of a forward convolution with the layer's padding; `same` pads a
+    /// total of max((in - 1) * stride + k_eff - out, 0), the smaller half before).
     public init(config: LayerConfig, rank: Int, className: String) throws {
         var geometry: ConvolutionGeometry
         var filters: Int

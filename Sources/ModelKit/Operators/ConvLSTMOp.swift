@@ -1,11 +1,12 @@
-/// What `ConvLSTM1D`, `ConvLSTM2D` and `ConvLSTM3D` share: an LSTM whose gate matmuls are
-/// convolutions, run over the time axis of `(batch, time, *spatial, channels)`
-/// (`channels_first`: `(batch, time, channels, *spatial)`).
+/// An LSTM whose gate matmuls are convolutions, over 1, 2 or 3 spatial axes, run over the
+/// time axis of `(batch, time, *spatial, channels)` (channels-first: `(batch, time,
+/// channels, *spatial)`).
 ///
-/// Upstream: keras/src/layers/rnn/conv_lstm.py (`ConvLSTMCell.build`,
-/// `ConvLSTMCell.compute_output_shape`, `ConvLSTM.compute_output_shape`).
-/// Weights (cell `conv_lstm_cell`): kernel `(*kernel_size, channels, 4·filters)`,
-/// recurrent_kernel `(*kernel_size, filters, 4·filters)`, bias `(4·filters,)`.
+/// Output per step: the spatial sizes of a forward convolution with this window, and
+/// `filters` channels; `options` decide whether every step or only the last is returned and
+/// whether the two states `(h, c)` follow.
+/// Weights (cell `conv_lstm_cell`): kernel `(*kernelSize, channels, 4·filters)`,
+/// recurrent_kernel `(*kernelSize, filters, 4·filters)`, bias `(4·filters,)`.
 /// MACs: timesteps × output positions × kernel volume × (channels + filters) × 4·filters
 /// (the input convolution plus the recurrent one, which runs at stride 1 with same padding).
 public struct ConvLSTMOp: Sendable, Equatable {
@@ -14,21 +15,22 @@ public struct ConvLSTMOp: Sendable, Equatable {
 
     /// Spatial rank: 1, 2 or 3.
     public let rank: Int
-    /// `filters`: output channels.
+    /// Output channels.
     public let filters: Int
-    /// `kernel_size`, one entry per spatial axis.
+    /// The kernel's size, one entry per spatial axis.
     public let kernelSize: [Int]
-    /// `strides`, one entry per spatial axis.
+    /// One stride per spatial axis.
     public let strides: [Int]
-    /// `dilation_rate`, one entry per spatial axis.
+    /// One dilation per spatial axis.
     public let dilation: [Int]
-    /// `padding`: `valid` or `same`.
+    /// `valid` or `same`.
     public let padding: String
-    /// `data_format == channels_first`.
+    /// True when the channel axis comes before the spatial axes.
     public let channelsFirst: Bool
-    /// `use_bias`.
+    /// Whether the cell adds a bias.
     public let useBias: Bool
-    /// The shared RNN options (`return_sequences`, `return_state`, ...).
+    /// The sequence options every recurrent operator shares (returned steps and states,
+    /// direction).
     public let options: RecurrentOptions
 
 

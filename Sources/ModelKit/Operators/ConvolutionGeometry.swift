@@ -1,25 +1,26 @@
-/// The window settings of a convolution layer (kernel size, strides, dilation, padding, data
-/// format) decoded from its Keras config, and the window arithmetic Keras uses for its output
-/// shape: keras/src/ops/operation_utils.py (`compute_conv_output_shape`) and
-/// keras/src/backend/common/backend_utils.py (`_get_output_shape_given_tf_padding`).
+/// The window of a convolution (kernel size, strides and dilation per spatial axis, the
+/// padding mode, where the channels sit) and the window arithmetic of its output shape.
 ///
-/// Input layout: `(batch, *spatial, channels)` for channels_last,
-/// `(batch, channels, *spatial)` for channels_first; `rank` is the number of spatial axes.
-/// All arithmetic reports overflow as an error instead of trapping.
+/// Input layout: `(batch, *spatial, channels)` channels-last, `(batch, channels, *spatial)`
+/// channels-first; `rank` is the number of spatial axes. The padding mode is `valid` (none),
+/// `same` (the output keeps `ceil(L / stride)` positions) or `causal` (one spatial axis: all
+/// padding before the first step). All arithmetic reports overflow as an error instead of
+/// trapping, since the sizes come from a file.
 public struct ConvolutionGeometry: Sendable, Equatable {
-    /// Number of spatial axes (1 for Conv1D, 2 for Conv2D, 3 for Conv3D).
+    /// Number of spatial axes: 1 (sequences), 2 (images) or 3 (volumes).
     public let rank: Int
     public let kernelSize: [Int]
     public let strides: [Int]
     public let dilation: [Int]
-    /// "valid", "same" or "causal" (Conv1D only).
+    /// "valid", "same" or "causal" (one spatial axis only).
     public let padding: String
+    /// True when the channel axis comes before the spatial axes.
     public let channelsFirst: Bool
-    /// The Keras class, for error messages.
+    /// The class or op type as the file names it, for error messages.
     public let className: String
 
 
-    /// The layout Keras expects, for error messages: `(batch, height, width, channels)`.
+    /// The input layout expected, for error messages: `(batch, height, width, channels)`.
     public var layoutDescription: String {
         let names = rank == 1 ? ["steps"] : rank == 2 ? ["height", "width"] : ["depth", "height", "width"]
         let axes = channelsFirst ? ["batch", "channels"] + names : ["batch"] + names + ["channels"]
@@ -35,7 +36,7 @@ public struct ConvolutionGeometry: Sendable, Equatable {
         return (Array(input.dims[1..<(rank + 1)]), input.dims[rank + 1])
     }
 
-    /// The input's channel count; an error when it is unknown (Keras cannot build the kernel).
+    /// The input's channel count; an error when it is unknown (the kernel's shape depends on it).
     public func channels(_ input: TensorShape) throws -> Int {
         guard let c = try split(input).channels else {
             throw LayerError("\(className) needs a known channel count (axis \(channelsFirst ? 1 : rank + 1)) in input \(input)")
@@ -56,7 +57,7 @@ public struct ConvolutionGeometry: Sendable, Equatable {
         return e
     }
 
-    /// Spatial output of a forward convolution (compute_conv_output_shape): valid:
+    /// Spatial output of a forward convolution, `eff` the dilated kernel extent: valid:
     /// `floor((L - eff) / s) + 1`, an error when the window does not fit; same and causal:
     /// `floor((L - 1) / s) + 1`. Unknown stays unknown.
     public func convolutionOutput(_ input: TensorShape) throws -> [Int?] {
@@ -78,9 +79,9 @@ public struct ConvolutionGeometry: Sendable, Equatable {
         return out
     }
 
-    /// Spatial output of a transposed convolution (Keras's TF-padding rule): valid:
-    /// `(L - 1) * s + eff + (output_padding ?? max(eff, s) - eff)`; same: `L * s` without
-    /// output_padding, else `(L - 1) * s + eff % 2 + output_padding`.
+    /// Spatial output of a transposed convolution, `eff` the dilated kernel extent and `op`
+    /// the optional output padding: valid: `(L - 1) * s + eff + (op ?? max(eff, s) - eff)`;
+    /// same: `L * s` without `op`, else `(L - 1) * s + eff % 2 + op`.
     public func transposeOutput(_ input: TensorShape, outputPadding: [Int]?) throws -> [Int?] {
         let (spatial, _) = try split(input)
         var out: [Int?] = []

@@ -1,9 +1,10 @@
-/// The shared behaviour of Conv1D, Conv2D and Conv3D (keras/src/layers/convolutional/base_conv.py):
-/// decoding, output shape, weights and MACs. Each class's file holds one of these.
+/// A convolution over 1, 2 or 3 spatial axes (the geometry's rank), optionally grouped: each
+/// output channel mixes a window of every input channel of its group.
 ///
-/// Weights, in Keras's order: `kernel` `(*kernel_size, in_channels / groups, filters)`, then
-/// `bias` `(filters,)` when `use_bias`. With `lora_rank` set (Keras 3), the kernel is frozen
-/// (non-trainable) and `lora_kernel_a` `(*kernel_size, in_channels / groups, rank)` and
+/// Output: the spatial sizes `ConvolutionGeometry.convolutionOutput` gives, and `filters`
+/// channels. Weights, in this order: `kernel` `(*kernelSize, in_channels / groups, filters)`,
+/// then `bias` `(filters,)` when `useBias`. With a low-rank adapter (`loraRank`) the kernel is
+/// frozen (non-trainable) and `lora_kernel_a` `(*kernelSize, in_channels / groups, rank)` and
 /// `lora_kernel_b` `(rank, filters)` follow.
 ///
 /// MACs: output elements x (kernel volume x in_channels / groups), at batch 1.
@@ -15,9 +16,9 @@ public struct ConvolutionOp: Sendable {
     public let filters: Int
     public let groups: Int
     public let useBias: Bool
-    /// The activation name, nil for linear.
+    /// The activation applied to the output (`.linear` for none).
     public let activation: ActivationFunction
-    /// Keras 3 LoRA rank, nil when LoRA is off.
+    /// Rank of the low-rank adapter (LoRA), nil without one.
     public let loraRank: Int?
 
 

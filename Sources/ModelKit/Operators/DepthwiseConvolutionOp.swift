@@ -1,10 +1,8 @@
-/// The shared behaviour of DepthwiseConv1D and DepthwiseConv2D
-/// (keras/src/layers/convolutional/base_depthwise_conv.py): each input channel is convolved
-/// on its own with `depth_multiplier` kernels.
+/// A depthwise convolution over 1 or 2 spatial axes: each input channel is convolved on its
+/// own with `depthMultiplier` kernels, giving `in_channels * depthMultiplier` output channels.
 ///
-/// Weights, in Keras's order: the depthwise kernel `(*kernel_size, in_channels,
-/// depth_multiplier)`, named `kernel` in Keras 3 and `depthwise_kernel` in Keras 2, then `bias`
-/// `(in_channels * depth_multiplier,)` when `use_bias`.
+/// Weights, in this order: the depthwise kernel `(*kernelSize, in_channels, depthMultiplier)`,
+/// named `kernelName`, then `bias` `(in_channels * depthMultiplier,)` when `useBias`.
 ///
 /// MACs: output elements x kernel volume, at batch 1.
 public struct DepthwiseConvolutionOp: Sendable {
@@ -15,7 +13,7 @@ public struct DepthwiseConvolutionOp: Sendable {
     public let depthMultiplier: Int
     public let useBias: Bool
     public let activation: ActivationFunction
-    /// The kernel's weight name: `kernel` (Keras 3) or `depthwise_kernel` (Keras 2).
+    /// The kernel's weight name, as the file's format version names it.
     public let kernelName: String
 
 

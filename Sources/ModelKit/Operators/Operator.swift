@@ -76,8 +76,9 @@ public enum Shapes {
         return d
     }
 
-    /// Output length of a convolution or pooling window along one axis
-    /// (keras/src/ops/operation_utils.py, compute_conv_output_shape / compute_pooling_output_shape).
+    /// Output length of a convolution or pooling window along one axis: `same` and `causal`
+    /// keep `ceil(L / stride)` positions, `valid` `floor((L - effective) / stride) + 1` (0
+    /// when the dilated window does not fit).
     public static func windowOutput(_ length: Int?, kernel: Int, stride: Int, dilation: Int = 1, padding: String) -> Int? {
         guard let length else { return nil }
         let effective = (kernel - 1) * dilation + 1
@@ -89,8 +90,8 @@ public enum Shapes {
         }
     }
 
-    /// Output length of a transposed convolution along one axis
-    /// (keras/src/ops/operation_utils.py, compute_conv_transpose_output_shape).
+    /// Output length of a transposed convolution along one axis, with or without an explicit
+    /// output padding.
     public static func transposeOutput(_ length: Int?, kernel: Int, stride: Int, dilation: Int = 1, padding: String, outputPadding: Int?) -> Int? {
         guard let length else { return nil }
         let k = (kernel - 1) * dilation + 1

@@ -1,14 +1,13 @@
-/// The shared behaviour of SeparableConv1D and SeparableConv2D
-/// (keras/src/layers/convolutional/base_separable_conv.py): a depthwise convolution (each
-/// channel on its own, `depth_multiplier` kernels per channel) followed by a 1x1 pointwise
-/// convolution to `filters` channels.
+/// A separable convolution over 1 or 2 spatial axes: a depthwise convolution (each channel on
+/// its own, `depthMultiplier` kernels per channel) followed by a 1x1 pointwise convolution to
+/// `filters` channels.
 ///
-/// Weights, in Keras's order: `depthwise_kernel` `(*kernel_size, in_channels,
-/// depth_multiplier)`, `pointwise_kernel` `(*[1] * rank, in_channels * depth_multiplier,
-/// filters)`, then `bias` `(filters,)` when `use_bias`.
+/// Weights, in this order: `depthwise_kernel` `(*kernelSize, in_channels, depthMultiplier)`,
+/// `pointwise_kernel` `(*[1] * rank, in_channels * depthMultiplier, filters)`, then `bias`
+/// `(filters,)` when `useBias`.
 ///
-/// MACs at batch 1: depthwise part (output positions x in_channels x depth_multiplier x kernel
-/// volume) + pointwise part (output positions x in_channels x depth_multiplier x filters).
+/// MACs at batch 1: depthwise part (output positions x in_channels x depthMultiplier x kernel
+/// volume) + pointwise part (output positions x in_channels x depthMultiplier x filters).
 public struct SeparableConvolutionOp: Sendable {
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""

@@ -1,9 +1,9 @@
-/// The shared behaviour of Conv1DTranspose, Conv2DTranspose and Conv3DTranspose
-/// (keras/src/layers/convolutional/base_conv_transpose.py): decoding, output shape, weights
-/// and MACs.
+/// A transposed convolution over 1, 2 or 3 spatial axes (the adjoint of a forward
+/// convolution, used as learned upsampling).
 ///
-/// Weights, in Keras's order: `kernel` `(*kernel_size, filters, in_channels)` (note: output
-/// channels before input channels), then `bias` `(filters,)` when `use_bias`.
+/// Output: the spatial sizes `ConvolutionGeometry.transposeOutput` gives, and `filters`
+/// channels. Weights, in this order: `kernel` `(*kernelSize, filters, in_channels)` (note:
+/// output channels before input channels), then `bias` `(filters,)` when `useBias`.
 ///
 /// MACs: input elements x kernel volume x filters, at batch 1 (every input value is scattered
 /// through the whole kernel into every output channel).
@@ -13,7 +13,8 @@ public struct TransposedConvolutionOp: Sendable {
 
     public let geometry: ConvolutionGeometry
     public let filters: Int
-    /// Extra length added on one side of each spatial axis, nil for Keras's default.
+    /// Extra length added on one side of each spatial axis, nil for none given (the padding
+    /// mode alone decides the length).
     public let outputPadding: [Int]?
     public let useBias: Bool
     public let activation: ActivationFunction
