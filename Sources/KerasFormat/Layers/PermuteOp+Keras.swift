@@ -1,6 +1,7 @@
 import ModelKit
 
 extension PermuteOp {
+    /// Permute (keras/src/layers/reshaping/permute.py): `dims`, 1-based, the batch axis fixed.
     public init(config: LayerConfig) throws {
         var dims: [Int]
         guard let d = try config.intList("dims") else { throw config.error("dims", "missing key \"dims\"") }

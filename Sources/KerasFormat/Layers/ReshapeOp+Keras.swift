@@ -1,6 +1,8 @@
 import ModelKit
 
 extension ReshapeOp {
+    /// Reshape (keras/src/layers/reshaping/reshape.py): `target_shape`, at most one -1; the
+    /// shape rule is keras/src/ops/operation_utils.py, `compute_reshape_output_shape`.
     public init(config: LayerConfig) throws {
         var targetShape: [Int?]
         guard let t = try config.shape("target_shape") else {

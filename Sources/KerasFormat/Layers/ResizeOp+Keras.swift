@@ -1,6 +1,11 @@
 import ModelKit
 
 extension ResizeOp {
+    /// Resizing (keras/src/layers/preprocessing/image_preprocessing/resizing.py): the target,
+    /// `interpolation` (default bilinear), `crop_to_aspect_ratio` and `pad_to_aspect_ratio`.
+    /// The engine resizes as Keras's TensorFlow backend does (`tf.image.resize`,
+    /// keras/src/backend/tensorflow/image.py; TF's resize_bilinear_op.cc): half-pixel centres,
+    /// no antialiasing, neighbours clamped to the image.
     public init(config: LayerConfig) throws {
         var target: ImageSizeTarget
         var interpolation: String

@@ -1,8 +1,7 @@
-/// Keras `CenterCrop` (keras/src/layers/preprocessing/image_preprocessing/center_crop.py).
+/// Crops the central window of the target height and width out of each image.
 ///
-/// Output: the input image(s) with height and width set to `height` and `width` (see
-/// `ImageSizeTarget`); a smaller input is resized up first, so any input size is accepted.
-/// No weights. MACs: 0.
+/// Output: the input image(s) with height and width replaced (see `ImageSizeTarget`); a
+/// smaller input is resized up first, so any input size is accepted. No weights. MACs: 0.
 public struct CenterCropOp: Operator {
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""

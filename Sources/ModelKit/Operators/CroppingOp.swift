@@ -1,15 +1,12 @@
-/// The shared behaviour of Cropping1D, Cropping2D and Cropping3D
-/// (keras/src/layers/reshaping/cropping1d.py, cropping2d.py, cropping3d.py): decoding and
-/// output shape. Each class's file holds one of these.
-///
-/// Each known spatial size shrinks by `before + after` of its `cropping` entry, which must
-/// leave at least one item. No weights. MACs: 0 (cropping is counted as free, by convention).
+/// Cropping of 1, 2 or 3 spatial axes: each known spatial size shrinks by its per-side
+/// amounts `before + after`, which must leave at least one position. No weights. MACs: 0
+/// (cropping is counted as free, by convention).
 public struct CroppingOp: Sendable {
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
 
     public let layout: SpatialLayout
-    /// The `cropping` amounts, one pair per spatial axis.
+    /// The per-side amounts cut off, one pair per spatial axis.
     public let amounts: EdgeAmounts
 
 

@@ -1,10 +1,5 @@
-/// Amounts added or removed at both ends of each spatial axis: the `padding` of
-/// `ZeroPadding1D/2D/3D` and the `cropping` of `Cropping1D/2D/3D`.
-///
-/// Accepted forms, as Keras's constructors accept them (keras/src/layers/reshaping/zero_padding2d.py):
-/// - 1D: an int `n` (both ends) or a pair `[left, right]`;
-/// - 2D/3D: an int `n` (every end of every axis), a list of one entry per spatial axis,
-///   each an int (both ends) or a pair `[before, after]`.
+/// Amounts added or removed at both ends of each spatial axis (per-side padding or
+/// cropping): one `(before, after)` pair per spatial axis.
 public struct EdgeAmounts: Sendable {
     /// One `(before, after)` pair per spatial axis.
     public let pairs: [(before: Int, after: Int)]
@@ -19,7 +14,7 @@ public struct EdgeAmounts: Sendable {
         return o ? nil : s
     }
 
-    /// Keras-style rendering: `((1, 1), (2, 2))`.
+    /// The pairs as nested tuples, for messages: `((1, 1), (2, 2))`.
     public var text: String {
         "(" + pairs.map { "(\($0.before), \($0.after))" }.joined(separator: ", ") + ")"
     }

@@ -1,15 +1,15 @@
-/// Keras `Flatten`: joins every axis after the batch into one
-/// (keras/src/layers/reshaping/flatten.py).
+/// Joins every axis after the batch into one.
 ///
-/// Input `(batch, d1, ..., dn)`; output `(batch, d1 * ... * dn)`, `(batch, None)` when a
-/// dimension is unknown, `(batch, 1)` for a rank-1 input. `data_format` only changes the order
-/// of the values, not the shape. No weights. MACs: 0.
+/// Input `(batch, d1, ..., dn)`; output `(batch, d1 * ... * dn)`, with the second size
+/// unknown when a dimension is unknown, `(batch, 1)` for a rank-1 input. A channels-first
+/// input changes the order of the values, not the shape. No weights. MACs: 0.
 public struct FlattenOp: Operator {
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
     public var category: LayerCategory { .reshape }
 
 
+    /// True when the input's channel axis comes before its spatial axes.
     public let channelsFirst: Bool
 
 

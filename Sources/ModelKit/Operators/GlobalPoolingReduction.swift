@@ -1,12 +1,11 @@
-/// The reduction of a `Global*Pooling*` layer: which axes go (the spatial ones, by
-/// `data_format`) and whether they stay as size 1 (`keepdims`)
-/// (keras/src/layers/pooling/base_global_pooling.py, `compute_output_shape`).
+/// How a global pooling reduces its input: over every spatial axis (the layout says which
+/// they are), dropping them or keeping them as size 1.
 public struct GlobalPoolingReduction: Sendable, Hashable {
     public let layout: SpatialLayout
     public let keepDims: Bool
 
 
-    /// `(batch, channels)`, or the input with spatial sizes 1 under `keepdims`.
+    /// `(batch, channels)`, or the input with spatial sizes 1 when `keepDims`.
     public func outputShape(_ input: TensorShape, _ layer: String) throws -> TensorShape {
         try layout.check(input, layer)
         let channels = input[layout.channelAxis]

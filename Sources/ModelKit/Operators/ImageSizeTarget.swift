@@ -1,8 +1,6 @@
-/// The output `height` and `width` of Keras's `Resizing` and `CenterCrop` and where they go:
-/// the last three axes are `(height, width, channels)` under `channels_last` and
-/// `(channels, height, width)` under `channels_first`, for a batched (rank 4) or single
-/// (rank 3) image (keras/src/layers/preprocessing/image_preprocessing/resizing.py,
-/// `compute_output_shape`).
+/// The output height and width of an image resize or crop and where they go: the last three
+/// axes are `(height, width, channels)` channels-last and `(channels, height, width)`
+/// channels-first, for a batched (rank 4) or single (rank 3) image.
 public struct ImageSizeTarget: Sendable, Hashable {
     public let height: Int
     public let width: Int

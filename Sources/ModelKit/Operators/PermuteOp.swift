@@ -1,5 +1,4 @@
-/// Keras `Permute`: reorders the axes after the batch
-/// (keras/src/layers/reshaping/permute.py).
+/// Reorders the axes after the batch.
 ///
 /// `dims` is a permutation of `1...n` (the batch axis 0 stays first); output axis `i` is input
 /// axis `dims[i-1]`. The input must have rank `n + 1`. No weights. MACs: 0.

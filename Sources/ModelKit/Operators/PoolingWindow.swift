@@ -1,8 +1,7 @@
-/// The window of a `MaxPooling*` / `AveragePooling*` layer: `pool_size`, `strides` (default
-/// `pool_size`), `padding` (`valid` or `same`) and `data_format`.
+/// The window of a max or average pooling: its size and strides per spatial axis, the
+/// padding mode (`valid` or `same`) and the layout.
 ///
-/// Output length per spatial axis (keras/src/ops/operation_utils.py,
-/// `compute_pooling_output_shape`): `floor((n - pool) / stride) + 1` under `valid` (an error
+/// Output length per spatial axis: `floor((n - pool) / stride) + 1` under `valid` (an error
 /// when that is zero or less), `floor((n - 1) / stride) + 1` under `same`.
 public struct PoolingWindow: Sendable, Hashable {
     public let layout: SpatialLayout

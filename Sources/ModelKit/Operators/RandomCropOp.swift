@@ -1,9 +1,8 @@
-/// Keras `RandomCrop` (keras/src/layers/preprocessing/image_preprocessing/random_crop.py): during
-/// training cuts a random `height` x `width` window out of each image; at inference it takes
-/// the central window (resizing first when the input is smaller).
+/// During training cuts a random window of the target height and width out of each image;
+/// at inference takes the central window (resizing first when the input is smaller).
 ///
-/// Output: the input image(s) with height and width set to `height` and `width` (see
-/// `ImageSizeTarget`), in training and at inference. No weights. MACs: 0.
+/// Output: the input image(s) with height and width replaced (see `ImageSizeTarget`), in
+/// training and at inference. No weights. MACs: 0.
 public struct RandomCropOp: Operator {
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""

@@ -1,5 +1,4 @@
-/// Keras `RepeatVector`: repeats a vector `n` times along a new time axis
-/// (keras/src/layers/reshaping/repeat_vector.py).
+/// Repeats a vector `n` times along a new time axis.
 ///
 /// Input `(batch, features)`; output `(batch, n, features)`. No weights. MACs: 0.
 public struct RepeatOp: Operator {

@@ -1,10 +1,8 @@
-/// Keras `Reshape`: gives each sample a new shape with the same number of values
-/// (keras/src/layers/reshaping/reshape.py; keras/src/ops/operation_utils.py,
-/// `compute_reshape_output_shape`).
+/// Gives each sample a new shape with the same number of values.
 ///
-/// `target_shape` excludes the batch and may hold one `-1`, which is inferred from the input
-/// size. Output `(batch, *target_shape)`; when an input dimension is unknown the `-1` stays
-/// unknown. No weights. MACs: 0.
+/// The target shape excludes the batch and may hold one `-1`, which is inferred from the
+/// input size. Output `(batch, *targetShape)`; when an input dimension is unknown the `-1`
+/// stays unknown. No weights. MACs: 0.
 public struct ReshapeOp: Operator {
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""

@@ -1,8 +1,8 @@
-/// Keras `Resizing` (keras/src/layers/preprocessing/image_preprocessing/resizing.py).
+/// Resizes images to a target height and width.
 ///
-/// Output: the input image(s) with height and width set to `height` and `width` (see
-/// `ImageSizeTarget`). `crop_to_aspect_ratio` and `pad_to_aspect_ratio` (at most one of
-/// them) and `interpolation` change the pixels, not the shape. No weights. MACs: 0.
+/// Output: the input image(s) with height and width replaced (see `ImageSizeTarget`).
+/// Cropping or padding to the target's aspect ratio (at most one of them) and the
+/// interpolation change the pixels, not the shape. No weights. MACs: 0.
 public struct ResizeOp: Operator {
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""

@@ -1,12 +1,12 @@
-/// Where the spatial axes and the channel axis of an image-like tensor sit, for layers that
-/// take `data_format` (pooling, padding, cropping, upsampling).
+/// Where the spatial axes and the channel axis of an image-like tensor sit, for operators
+/// whose layout is a setting (pooling, padding, cropping, upsampling).
 ///
-/// A rank-`spatialRank + 2` tensor is `(batch, d1, ..., dn, channels)` under `channels_last`
-/// and `(batch, channels, d1, ..., dn)` under `channels_first`.
+/// A rank-`spatialRank + 2` tensor is `(batch, d1, ..., dn, channels)` channels-last and
+/// `(batch, channels, d1, ..., dn)` channels-first.
 public struct SpatialLayout: Sendable, Hashable {
     /// Number of spatial axes (1, 2 or 3).
     public let spatialRank: Int
-    /// True under `data_format="channels_first"`.
+    /// True when the channel axis comes before the spatial axes.
     public let channelsFirst: Bool
 
     public init(spatialRank: Int, channelsFirst: Bool) {
@@ -24,7 +24,7 @@ public struct SpatialLayout: Sendable, Hashable {
     /// Index of the channel axis in the full shape.
     public var channelAxis: Int { channelsFirst ? 1 : spatialRank + 1 }
 
-    /// Requires the input rank Keras's `InputSpec(ndim=spatialRank + 2)` asks for.
+    /// Requires rank `spatialRank + 2`: the batch, the spatial axes and the channels.
     public func check(_ shape: TensorShape, _ layer: String) throws {
         try Shapes.require(shape, rank: spatialRank + 2, layer)
     }

@@ -1,9 +1,7 @@
-/// The shared behaviour of UpSampling1D, UpSampling2D and UpSampling3D
-/// (keras/src/layers/reshaping/up_sampling1d.py, up_sampling2d.py, up_sampling3d.py):
-/// decoding and output shape. Each class's file holds one of these.
-///
-/// `size`: one repeat factor per spatial axis (default 2 each); each known spatial size is
-/// multiplied by its entry, an error on overflow. No weights. MACs: 0 (counted as free, by convention).
+/// Upsampling of 1, 2 or 3 spatial axes by a whole factor per axis: each known spatial size
+/// is multiplied by its `size` entry, an error on overflow. Nearest interpolation repeats
+/// every position; bilinear (two spatial axes) interpolates between them. No weights.
+/// MACs: 0 (counted as free, by convention).
 public struct UpSamplingOp: Sendable {
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
@@ -11,7 +9,8 @@ public struct UpSamplingOp: Sendable {
     public let layout: SpatialLayout
     /// Repeat factor per spatial axis.
     public let size: [Int]
-    /// `nearest` (always, except UpSampling2D, which also allows `bilinear` and others).
+    /// `nearest`; on two spatial axes also `bilinear` or another mode a file names (which the
+    /// engine refuses).
     public let interpolation: String
 
 

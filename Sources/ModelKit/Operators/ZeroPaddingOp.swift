@@ -1,15 +1,12 @@
-/// The shared behaviour of ZeroPadding1D, ZeroPadding2D and ZeroPadding3D
-/// (keras/src/layers/reshaping/zero_padding1d.py, zero_padding2d.py, zero_padding3d.py):
-/// decoding and output shape. Each class's file holds one of these.
-///
-/// Each known spatial size grows by `before + after` of its `padding` entry, an error on
-/// overflow. No weights. MACs: 0 (padding is counted as free, by convention).
+/// Zero padding of 1, 2 or 3 spatial axes: each known spatial size grows by its per-side
+/// amounts `before + after`, an error on overflow. No weights. MACs: 0 (padding is counted
+/// as free, by convention).
 public struct ZeroPaddingOp: Sendable {
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
 
     public let layout: SpatialLayout
-    /// The `padding` amounts, one pair per spatial axis.
+    /// The per-side padding, one pair per spatial axis.
     public let amounts: EdgeAmounts
 
 
