@@ -1,6 +1,11 @@
 import ModelKit
 
 extension BatchNormOp {
+    /// BatchNormalization and its aliases (keras/src/layers/normalization/batch_normalization.py,
+    /// `build`; Keras 2: tf_keras/src/layers/normalization/batch_normalization.py): `axis`,
+    /// `center`, `scale`, `renorm`, `epsilon` (default 0.001) and `virtual_batch_size`. Keras 2
+    /// saves `axis` as a list (`[3]`); several axes and `virtual_batch_size` exist in Keras 2
+    /// only. The weights come in Keras's order.
     public init(config: LayerConfig) throws {
         var axis: NormalizationAxes
         var center: Bool

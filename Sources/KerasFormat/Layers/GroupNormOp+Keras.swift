@@ -1,6 +1,9 @@
 import ModelKit
 
 extension GroupNormOp {
+    /// GroupNormalization (keras/src/layers/normalization/group_normalization.py, `build`, and
+    /// `call` for the values the engine computes): `groups` (default 32, -1 for instance
+    /// normalization), `axis` (default -1), `center`, `scale`, `epsilon` (default 1e-3).
     public init(config: LayerConfig) throws {
         var groups: Int
         var axis: Int

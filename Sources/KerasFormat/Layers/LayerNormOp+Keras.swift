@@ -1,6 +1,10 @@
 import ModelKit
 
 extension LayerNormOp {
+    /// LayerNormalization (keras/src/layers/normalization/layer_normalization.py, `build`,
+    /// Keras 3.15): `axis`, `center`, `scale`, `epsilon` (default 1e-3) and Keras 3's deprecated
+    /// `rms_scaling`, which divides by the (centred) variance and does not centre. The engine
+    /// computes keras/src/ops/nn.py's `layer_normalization`.
     public init(config: LayerConfig) throws {
         var axis: NormalizationAxes
         var center: Bool

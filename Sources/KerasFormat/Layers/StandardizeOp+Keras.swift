@@ -1,6 +1,13 @@
 import ModelKit
 
 extension StandardizeOp {
+    /// Normalization, the preprocessing layer (keras/src/layers/preprocessing/normalization.py,
+    /// `build`): `axis` is an int, a list (Keras 3 saves `[-1]`) or null (one statistic for
+    /// everything). `mean` and `variance` in the config (both or neither) fix the statistics;
+    /// otherwise they come from `adapt()` and `build` creates `mean`, `variance` and `count`
+    /// (int64 under TensorFlow), all counted by Keras's `count_params`. The engine computes
+    /// `call`: `(x - mean) / max(sqrt(variance), 1e-7)`, or with `invert`
+    /// `mean + x * max(sqrt(variance), 1e-7)`.
     public init(config: LayerConfig) throws {
         var axes: [Int]
         var hasGivenStatistics: Bool

@@ -1,12 +1,11 @@
-/// Keras `BatchNormalization` (keras/src/layers/normalization/batch_normalization.py, `build`;
-/// Keras 2: tf_keras/src/layers/normalization/batch_normalization.py).
+/// Batch normalization at inference: `gamma * (x - mean) / sqrt(variance + epsilon) + beta`
+/// with the moving statistics of each channel along `axis`.
 ///
-/// Output shape = input shape. Weights, per channel of `axis` (each of shape `(C,)`), in
-/// Keras's order: `gamma` (trainable, if `scale`), `beta` (trainable, if `center`),
-/// `moving_mean`, `moving_variance` (non-trainable); with `renorm=true` also `moving_stddev`,
-/// `renorm_mean`, `renorm_stddev` (non-trainable). Keras 2 saves `axis` as a list (`[3]`);
-/// several axes (Keras 2 only) give weights of the input's rank with 1 on the other axes,
-/// and Keras 2's `virtual_batch_size` adds a leading 1 to that shape.
+/// Output shape = input shape. Weights, one value per channel of `axis` (each of shape
+/// `(C,)`), in this order: `gamma` (trainable, if `scale`), `beta` (trainable, if `center`),
+/// `moving_mean`, `moving_variance` (non-trainable); with `renorm` also `moving_stddev`,
+/// `renorm_mean`, `renorm_stddev` (non-trainable). Several axes give weights of the input's
+/// rank with 1 on the other axes, and `virtualBatch` adds a leading 1 to that shape.
 /// MACs: 1 per output element (by convention for normalization layers).
 public struct BatchNormOp: Operator {
     /// The class or op type as the file names it, for messages and display.
@@ -19,7 +18,7 @@ public struct BatchNormOp: Operator {
     public let scale: Bool
     public let renorm: Bool
     public let virtualBatch: Bool
-    /// Added to the variance before its square root (default 0.001).
+    /// Added to the variance before its square root.
     public let epsilon: Double
 
 

@@ -1,9 +1,11 @@
-/// Keras `GroupNormalization` (keras/src/layers/normalization/group_normalization.py, `build`).
+/// Group normalization: the channels on `axis` (must be known) are split into `groups` equal
+/// groups (`-1`: one group per channel, i.e. instance normalization); each group is
+/// normalised over its channels and every position of a sample, then each channel scaled by
+/// `gamma` and shifted by `beta`.
 ///
-/// Output shape = input shape. The channels on `axis` (default -1, must be known) are split
-/// into `groups` equal groups (`-1`: one group per channel, i.e. instance normalization);
-/// `groups` must divide the channels. Weights of shape `(C,)`: `gamma` (if `scale`), `beta`
-/// (if `center`), both trainable. MACs: 1 per output element (by convention).
+/// Output shape = input shape; `groups` must divide the channels. Weights of shape `(C,)`:
+/// `gamma` (if `scale`), `beta` (if `center`), both trainable. MACs: 1 per output element
+/// (by convention).
 public struct GroupNormOp: Operator {
     /// Added to the variance before the square root.
     public var epsilon: Double = 1e-3

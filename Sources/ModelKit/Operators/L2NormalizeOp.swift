@@ -1,5 +1,5 @@
-/// Keras `UnitNormalization` (keras/src/layers/normalization/unit_normalization.py): scales
-/// each sample to L2 norm 1 over `axis` (an int or a list).
+/// Scales each sample to L2 norm 1 over `axis` (one axis or several):
+/// `x * min(1 / sqrt(sum x²), 1e12)`, so an all-zero row stays zero.
 ///
 /// Output shape = input shape; no weights. MACs: 1 per output element (by convention).
 public struct L2NormalizeOp: Operator {

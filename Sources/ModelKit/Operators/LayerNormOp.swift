@@ -1,10 +1,12 @@
-/// Keras `LayerNormalization` (keras/src/layers/normalization/layer_normalization.py, `build`,
-/// Keras 3.15).
+/// Layer normalization: each sample normalised to zero mean and unit variance over `axis`
+/// (`epsilon` added to the variance), then scaled by `gamma` and shifted by `beta`. With
+/// `rmsScaling` the input is divided by the root of the centred variance without subtracting
+/// the mean, and there is no `beta`.
 ///
-/// Output shape = input shape. Weights of shape `(sizes on axis)`: an int axis gives
+/// Output shape = input shape. Weights of shape (sizes on `axis`): one axis gives
 /// `(input[axis],)`; a list gives the sizes on the sorted axes. `gamma` (trainable) when
-/// `scale` or the deprecated `rms_scaling`, then `beta` (trainable) when `center` and not
-/// `rms_scaling`. MACs: 1 per output element (by convention for normalization layers).
+/// `scale` or `rmsScaling`, then `beta` (trainable) when `center` and not `rmsScaling`.
+/// MACs: 1 per output element (by convention for normalization layers).
 public struct LayerNormOp: Operator {
     /// Added to the variance before the square root.
     public var epsilon: Double = 1e-3

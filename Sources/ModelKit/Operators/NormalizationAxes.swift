@@ -1,9 +1,9 @@
-/// The `axis` argument of the normalization layers: one int (Keras 3) or a list of ints
-/// (Keras 2 saves `[3]`; LayerNormalization takes several axes), Python-style negatives allowed.
+/// The axes a normalization works along: one axis or a list of axes, negatives counting
+/// from the end. The form is kept as written, so messages repeat it.
 public struct NormalizationAxes: Sendable, Hashable {
-    /// The axes as written in the config.
+    /// The axes as the file writes them.
     public let axes: [Int]
-    /// True when the config held a list rather than a single int.
+    /// True when the file gave a list rather than a single axis.
     public let isList: Bool
 
     public init(axes: [Int], isList: Bool) {
@@ -12,27 +12,27 @@ public struct NormalizationAxes: Sendable, Hashable {
     }
 
 
-    /// Keras-style text: `-1` or `[1, 2]`.
+    /// As written, for messages: `-1` or `[1, 2]`.
     public var text: String { isList ? "\(axes)" : "\(axes[0])" }
 
-    /// Requires every axis to exist in `shape` (as Keras's `compute_output_shape` does).
+    /// Requires every axis to exist in `shape`.
     public func check(_ shape: TensorShape, _ layer: String) throws {
         for a in axes where shape.normalizedAxis(a) == nil {
             throw LayerError("\(layer) axis \(a) is out of bounds for input shape \(shape) (axis=\(text))")
         }
     }
 
-    /// Output shapes of the axis-normalizing layers (BatchNormalization, LayerNormalization,
-    /// RMSNormalization, UnitNormalization): the single input, after checking every axis exists.
+    /// Output shapes of the axis-normalizing operators (batch, layer, RMS and L2
+    /// normalization): the single input, after checking every axis exists.
     public func outputShapes(_ inputs: [TensorShape], _ layer: String) throws -> [TensorShape] {
         let input = try Shapes.single(inputs, layer)
         try check(input, layer)
         return [input]
     }
 
-    /// Shape of the per-feature weights of LayerNormalization and RMSNormalization (their
-    /// `build`): `(input[axis],)` for an int, the sizes on the sorted axes for a list.
-    /// Keras 3.15 sorts a list of axes as written (before resolving negatives).
+    /// Shape of the per-feature weights of layer and RMS normalization: `(input[axis],)` for
+    /// one axis; for a list, the sizes on the axes sorted as written (before negatives are
+    /// resolved).
     public func featureShape(_ input: TensorShape, _ layer: String) throws -> [Int] {
         try sizes(input, axes: isList ? axes.sorted() : axes, layer)
     }

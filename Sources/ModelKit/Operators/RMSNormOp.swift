@@ -1,5 +1,5 @@
-/// Keras `RMSNormalization` (keras/src/layers/normalization/rms_normalization.py, `build`):
-/// divides by the root mean square over `axis` and applies a learned scale.
+/// RMS normalization: divides by the root mean square over `axis` (`epsilon` added to the
+/// mean square) and applies a learned scale.
 ///
 /// Output shape = input shape. One trainable weight `scale` of shape `(input[axis],)`, or the
 /// sizes on the sorted axes for a list. MACs: 1 per output element (by convention).

@@ -1,5 +1,4 @@
-/// Keras `Rescaling` (keras/src/layers/preprocessing/rescaling.py): `x * scale + offset`
-/// (`scale` and `offset` may be numbers or per-channel lists).
+/// `x * scale + offset`, the scale and the offset each a number or a per-channel list.
 ///
 /// Output shape = input shape; no weights. MACs: 0 (by convention: not a normalization layer).
 public struct RescaleOp: Operator {

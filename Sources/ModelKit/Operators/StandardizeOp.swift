@@ -1,12 +1,10 @@
-/// Keras preprocessing `Normalization` (keras/src/layers/preprocessing/normalization.py, `build`):
-/// `(x - mean) / sqrt(variance)` with statistics kept per index of the kept `axis`.
+/// Standardizes with fixed statistics: `(x - mean) / max(sqrt(variance), 1e-7)`, the
+/// statistics kept per index of the kept axes (none kept: one statistic for everything).
 ///
-/// `axis` is an int, a list (Keras 3 saves `[-1]`) or null (one statistic for everything).
-/// Output shape = input shape. When the config gives no `mean`/`variance` (they come from
-/// `adapt()`), `build` creates three non-trainable weights: `mean` and `variance` of shape
-/// `(sizes on the sorted kept axes)` and `count` of shape `()` (int64 under TensorFlow);
-/// Keras's `count_params` counts all three (3 channels: 3 + 3 + 1 = 7). With `mean` and
-/// `variance` in the config it owns no weights.
+/// Output shape = input shape. When the statistics are stored as weights the operator owns
+/// three non-trainable ones: `mean` and `variance` of shape (sizes on the sorted kept axes)
+/// and an int64 `count` of shape `()`, all three counted (3 channels: 3 + 3 + 1 = 7). With
+/// the statistics given in the file it owns no weights.
 /// MACs: 1 per output element (by convention for normalization layers).
 public struct StandardizeOp: Operator {
     /// The class or op type as the file names it, for messages and display.
@@ -16,7 +14,8 @@ public struct StandardizeOp: Operator {
 
     /// Axes that keep their own statistics (empty: one statistic overall).
     public let axes: [Int]
-    /// True when `mean` and `variance` are given in the config (no weights then).
+    /// True when the file gives the statistics with the node rather than as weights (no
+    /// weights then).
     public let hasGivenStatistics: Bool
 
 
