@@ -1,6 +1,9 @@
 import ModelKit
 
 extension DenseOp {
+    /// Dense (keras/src/layers/core/dense.py): `units`, `use_bias`, `activation` and `lora_rank`
+    /// (Keras 3; 0 or absent is off). The weight order is Keras's: `kernel`, `bias`, then the two
+    /// LoRA factors.
     public init(config: LayerConfig) throws {
         var units: Int
         var useBias: Bool

@@ -1,6 +1,9 @@
 import ModelKit
 
 extension DotOp {
+    /// Dot (keras/src/layers/merging/dot.py, `compute_output_shape` and `batch_dot`, which the
+    /// engine follows): `axes`, an int (the same axis of both) or a pair, and `normalize`, which
+    /// L2-normalizes as keras/src/ops/nn.py's `normalize` does.
     public init(config: LayerConfig) throws {
         var axes: [Int]
         var sameAxisForBoth: Bool

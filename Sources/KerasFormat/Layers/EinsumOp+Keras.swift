@@ -1,6 +1,20 @@
 import ModelKit
 
 extension EinsumOp {
+    /// EinsumDense (keras/src/layers/core/einsum_dense.py): `equation`, `output_shape` (`null`
+    /// entries stay unknown, as in Keras), `bias_axes`, `activation` and `lora_rank`.
+    /// `EinsumOp.parse` matches the three regular expressions of `_analyze_einsum_string` (prefix
+    /// matches, as `re.match`), and the kernel, bias and output shapes are
+    /// `_analyze_split_string`'s, the reversed order of several left-elided axes included.
+    ///
+    /// tf.keras builds its graph by tracing `tf.einsum`, so an output axis left `null` in
+    /// `output_shape` but shared with the input takes the input's size there; Keras 3 keeps it
+    /// unknown (`fillsOpenAxesFromInput` for Keras 2 configs). Keras 3.15 does not broadcast a
+    /// bias whose axes leave an output axis after the first bias axis as NumPy (and tf_keras)
+    /// would, so `biasBroadcastsAsNumPy` holds for Keras 2 configs only and the engine refuses
+    /// that case for Keras 3. The engine's contraction follows `einsum_dense.py` for equations
+    /// without elision or with `...` on the left; its bias covers the output axes from the first
+    /// bias axis to the end (Keras's `bias_output_spec`).
     public init(config: LayerConfig) throws {
         var equation: String
         var partialOutputShape: [Int?]

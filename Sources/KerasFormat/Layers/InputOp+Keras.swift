@@ -1,6 +1,8 @@
 import ModelKit
 
 extension InputOp {
+    /// InputLayer: Keras 3 saves `batch_shape` (or `shape` without the batch); Keras 2
+    /// `batch_input_shape`.
     public init(config: LayerConfig) throws {
         var shape: TensorShape
         var dtype: DType

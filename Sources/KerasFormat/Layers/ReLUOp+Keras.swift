@@ -1,6 +1,9 @@
 import ModelKit
 
 extension ReLUOp {
+    /// ReLU (keras/src/layers/activations/relu.py, whose `relu(x, negative_slope, max_value,
+    /// threshold)` the engine computes): `max_value`, `negative_slope`, `threshold`, none
+    /// negative.
     public init(config: LayerConfig) throws {
         var maxValue: Double?
         var negativeSlope: Double

@@ -1,5 +1,5 @@
-/// `CustomScaleLayer` of Keras's InceptionResNetV2 (keras/src/applications/inception_resnet_v2.py):
-/// `inputs[0] + inputs[1] * scale`, the scaled residual sum of an Inception-ResNet block.
+/// `inputs[0] + inputs[1] * scale` with a fixed `scale`: the scaled residual sum of an
+/// Inception-ResNet block.
 ///
 /// Two inputs of compatible shapes (broadcast as in `ElementwiseMerge`); output their
 /// common shape. No weights. MACs: 0 (counted like an element-wise merge).

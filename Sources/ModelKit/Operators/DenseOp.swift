@@ -1,8 +1,8 @@
-/// A fully connected layer on the last axis (keras/src/layers/core/dense.py).
+/// A fully connected operator on the last axis: `x · kernel + bias`, then the activation.
 ///
 /// Input `(batch, ..., in_features)`, rank >= 2; output `(batch, ..., units)`.
-/// Weights, in Keras's order: `kernel` `(in_features, units)`, `bias` `(units,)` when
-/// `use_bias`; with `lora_rank` (Keras 3) the kernel is frozen and `lora_kernel_a`
+/// Weights, in this order: `kernel` `(in_features, units)`, `bias` `(units,)` when
+/// `useBias`; with a low-rank adapter (`loraRank`) the kernel is frozen and `lora_kernel_a`
 /// `(in_features, rank)`, `lora_kernel_b` `(rank, units)` follow.
 /// MACs: input positions (all axes but the last, batch 1) x in_features x units.
 public struct DenseOp: Operator {
@@ -13,9 +13,9 @@ public struct DenseOp: Operator {
 
     public let units: Int
     public let useBias: Bool
-    /// The activation name, nil for linear.
+    /// The activation applied to the output (`.linear` for none).
     public let activation: ActivationFunction
-    /// Keras 3 LoRA rank, nil when LoRA is off.
+    /// Rank of the low-rank adapter (LoRA), nil without one.
     public let loraRank: Int?
 
 

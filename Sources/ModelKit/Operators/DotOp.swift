@@ -1,11 +1,11 @@
-/// Keras `Dot`: the dot product of two tensors along one axis of each, per sample
-/// (keras/src/layers/merging/dot.py, `compute_output_shape` and `batch_dot`).
+/// The dot product of two tensors along one axis of each, per sample (a batched matmul).
 ///
-/// `axes` is an int (the same axis of both, negative counting from the end) or a pair.
-/// Output: the first shape without its contracted axis, followed by the second without its
-/// batch and contracted axis; a `(batch,)` result becomes `(batch, 1)`. `normalize=true`
-/// L2-normalizes both inputs first (cosine similarity). No weights.
-/// MACs: output elements × the contracted size (the matmul of `batch_dot`).
+/// `axes` holds one axis for both inputs (`sameAxisForBoth`) or one per input, negatives
+/// counting from the end. Output: the first shape without its contracted axis, followed by
+/// the second without its batch and contracted axis; a `(batch,)` result becomes
+/// `(batch, 1)`. With `normalize` both inputs are L2-normalized along those axes first
+/// (cosine similarity). No weights.
+/// MACs: output elements × the contracted size (the batched matmul).
 public struct DotOp: Operator {
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""

@@ -1,5 +1,5 @@
-/// The `rate` argument of the dropout layers (`Dropout`, `SpatialDropout1D/2D/3D`,
-/// `GaussianDropout`, `AlphaDropout`): required, a fraction in [0, 1]
-/// (keras/src/layers/regularization/dropout.py and its siblings check it the same way).
+/// The fraction of values a dropout-style pass-through drops in training, in [0, 1]: a
+/// namespace the readers extend with their format's checks (the operator itself is a
+/// `PassthroughOp`, which needs no rate at inference).
 public enum DropoutRate {
 }

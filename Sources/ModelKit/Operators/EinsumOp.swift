@@ -1,19 +1,17 @@
-/// A dense layer written as an einsum between the input and a kernel of any rank
-/// (keras/src/layers/core/einsum_dense.py, `_analyze_einsum_string` /
-/// `_analyze_split_string`).
+/// A dense operator written as an einsum between the input and a kernel of any rank.
 ///
 /// `equation` has the form `X,Y->Z`, `...X,Y->...Z` or `X...,Y->Z...` (letters only);
-/// `output_shape` gives the output without its batch axis, where `null` entries stay unknown
-/// in the reported shape even when the input knows them (as in Keras). Elided axes (`...`) are
-/// copied from the input; with a left ellipsis Keras inserts axes 1..n-1 one by one at
-/// position 1, so more than one elided axis after the batch comes out in reverse order. We
-/// reproduce that.
+/// `partialOutputShape` gives the output without its batch axis, where unknown entries stay
+/// unknown in the reported shape even when the input knows them (unless
+/// `fillsOpenAxesFromInput`). Elided axes (`...`) are copied from the input; with a left
+/// ellipsis axes 1..n-1 are inserted one by one at position 1, so more than one elided axis
+/// after the batch comes out in reverse order, as the source computes it.
 ///
-/// Weights, in Keras's order: `kernel` (one size per letter of `Y`, from the output when the
-/// letter is in `Z`, else from the input), then `bias` when `bias_axes` is set (shaped over
+/// Weights, in this order: `kernel` (one size per letter of `Y`, from the output when the
+/// letter is in `Z`, else from the input), then `bias` when `biasAxes` is set (shaped over
 /// `Z` from the first bias letter on, 1 on non-bias letters, plus a 1 per right-elided axis).
-/// With `lora_rank`, the kernel is frozen and `lora_kernel_a` `(*kernel[:-1], rank)` and
-/// `lora_kernel_b` `(rank, kernel[-1])` follow.
+/// With a low-rank adapter (`loraRank`), the kernel is frozen and `lora_kernel_a`
+/// `(*kernel[:-1], rank)` and `lora_kernel_b` `(rank, kernel[-1])` follow.
 ///
 /// MACs: the product of the sizes of all distinct letters and of the elided axes (the cost
 /// of the two-operand einsum), with the batch counted as 1.
@@ -41,13 +39,13 @@ public struct EinsumOp: Operator {
         public var leftElided: Bool
     }
     public let parsed: Parsed
-    /// tf.keras builds its graph by tracing `tf.einsum`, so an output axis left `null` in
-    /// `output_shape` but shared with the input takes the input's size there; Keras 3 keeps
-    /// it unknown. True for Keras 2 configs.
+    /// Whether an output axis left unknown in `partialOutputShape` but shared with the input
+    /// takes the input's size there (the reader says whether the file's version does).
     let fillsOpenAxesFromInput: Bool
 
 
-    /// Matches Keras's three regular expressions (prefix matches, as `re.match`).
+    /// Splits `equation` into its three letter groups, for the three forms above (each matched
+    /// from the start; text after the output group is ignored).
     public static func parse(_ equation: String) -> Parsed? {
         var chars: [Character] = []
         let source = Array(equation)
@@ -115,7 +113,7 @@ public struct EinsumOp: Operator {
         return nil
     }
 
-    /// Keras's `_analyze_split_string`: kernel shape, bias shape and full output shape.
+    /// Kernel shape, bias shape and full output shape for one input shape.
     struct Analysis {
         var kernel: [Int?]
         var bias: [Int?]?

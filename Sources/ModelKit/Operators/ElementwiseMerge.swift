@@ -1,6 +1,5 @@
-/// The shape rule shared by Keras's element-wise merge layers (Add, Subtract, Multiply,
-/// Average, Maximum, Minimum): keras/src/layers/merging/base_merge.py, `build` and
-/// `compute_output_shape`.
+/// The shape rule of the element-wise merges (sum, difference, product, mean, maximum,
+/// minimum) and of the other operators that combine their inputs element by element.
 ///
 /// Shapes without the batch are combined pairwise from the right: a shorter shape lines up
 /// with the end of the longer; per axis an unknown size gives unknown, a 1 takes the other

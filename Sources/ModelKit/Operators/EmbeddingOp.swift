@@ -1,28 +1,27 @@
 /// Looks up a learned vector for each integer id: input `(batch, ...)` of ids, output the same
-/// shape with `output_dim` appended.
+/// shape with `outputDim` appended.
 ///
-/// Weights: embeddings `(input_dim, output_dim)`; with `lora_rank` (Keras 3) the embeddings
-/// are frozen and `lora_embeddings_a (input_dim, rank)` and `lora_embeddings_b
-/// (rank, output_dim)` are added. tf.keras's `input_length` fills in unknown sequence axes
-/// (Keras 3 drops the key, so only Keras 2 configs use it).
+/// Weights: `embeddings` `(inputDim, outputDim)`; with a low-rank adapter (`loraRank`) the
+/// embeddings are frozen and `lora_embeddings_a (inputDim, rank)` and `lora_embeddings_b
+/// (rank, outputDim)` are added. A declared `inputLength` fills in unknown sequence axes
+/// when `checksInputLength`.
 /// MACs: 0 (a table lookup, no multiplication).
-/// Upstream: keras/src/layers/core/embedding.py.
 public struct EmbeddingOp: Operator {
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
     public var category: LayerCategory { .embedding }
 
 
-    /// `input_dim`: number of ids, the rows of the table.
+    /// Number of ids, the rows of the table.
     public let inputDim: Int
-    /// `output_dim`: size of each vector.
+    /// Size of each vector.
     public let outputDim: Int
-    /// tf.keras `input_length`, one entry per axis after the batch (used for Keras 2 configs only).
+    /// The declared length of each axis after the batch, when the file declares one.
     public let inputLength: [Int?]?
-    /// `lora_rank` (Keras 3): rank of the low-rank adapter, nil without one.
+    /// Rank of the low-rank adapter (LoRA), nil without one.
     public let loraRank: Int?
     /// Whether `inputLength` is checked against the input and fills its unknown axes (the
-    /// older API did; the current one ignores the key).
+    /// reader says whether the file's version does).
     public var checksInputLength: Bool
     /// Whether id 0 is reserved as padding (masked), so valid ids start at 1.
     public var maskZero: Bool = false

@@ -1,5 +1,4 @@
 /// The model's entry point: its output is the declared input shape.
-/// Keras 3 saves `batch_shape` (or `shape` without the batch); Keras 2 `batch_input_shape`.
 public struct InputOp: Operator {
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""

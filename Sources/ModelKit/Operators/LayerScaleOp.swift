@@ -1,10 +1,8 @@
-/// `LayerScale` of Keras's ConvNeXt (keras/src/applications/convnext.py): multiplies the
-/// input by a learned per-channel vector.
+/// Multiplies the input by a learned per-channel vector (the layer scale of a ConvNeXt block).
 ///
-/// Input `(..., projection_dim)`; output the same shape. One trainable weight of shape
-/// `(projection_dim,)`, created with `add_weight` and no name, so Keras 3 calls it `variable`
-/// (tf.keras 2: a `tf.Variable` named `Variable`). MACs: 1 per output element (one multiply
-/// each, counted like the scale of a normalization layer).
+/// Input `(..., projectionDim)`; output the same shape. One trainable weight `variable` of
+/// shape `(projectionDim,)`. MACs: 1 per output element (one multiply each, counted like the
+/// scale of a normalization layer).
 public struct LayerScaleOp: Operator {
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""

@@ -1,10 +1,9 @@
-/// Parametric rectified linear unit: a leaky ReLU whose slopes are learned
-/// (keras/src/layers/activations/prelu.py).
+/// Parametric rectified linear unit: a leaky ReLU whose slopes are learned.
 ///
 /// Weight: `alpha`, shaped like the input without its batch axis, with a 1 on every axis in
-/// `shared_axes` (axes counted with the batch as 0). Keras writes the 1 at index `axis - 1` of
-/// the shape without batch, with Python indexing, so `shared_axes=[0]` or a negative axis land
-/// where Python puts them; we reproduce that. Every other axis must be known.
+/// `sharedAxes` (axes counted with the batch as 0). The 1 goes at index `axis - 1` of the
+/// shape without batch, with Python indexing, so axis 0 or a negative axis land where Python
+/// puts them, as the source computes it. Every other axis must be known.
 /// Output shape: the input's. MACs 0.
 public struct PReLUOp: Operator {
     /// The class or op type as the file names it, for messages and display.

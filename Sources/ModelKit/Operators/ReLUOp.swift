@@ -1,5 +1,5 @@
-/// Rectified linear unit with optional cap, slope and threshold
-/// (keras/src/layers/activations/relu.py).
+/// Rectified linear unit with optional cap, slope and threshold: values above `threshold`
+/// pass (capped at `maxValue`), values below become `negativeSlope * (x - threshold)`.
 ///
 /// Output shape: the input's. No weights; MACs 0.
 public struct ReLUOp: Operator {

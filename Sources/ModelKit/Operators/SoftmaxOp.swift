@@ -1,6 +1,6 @@
-/// Softmax along one or more axes (keras/src/layers/activations/softmax.py).
+/// Softmax along one or more axes.
 ///
-/// `axis` is an int or a list of ints (default -1). Output shape: the input's (an optional
+/// Output shape: the input's (an optional
 /// mask argument does not change it). No weights; MACs 0.
 public struct SoftmaxOp: Operator {
     /// The class or op type as the file names it, for messages and display.

@@ -1,5 +1,4 @@
-/// Thresholded rectified linear unit, a Keras 2 layer removed in Keras 3
-/// (tf_keras/src/layers/activation/thresholded_relu.py).
+/// Thresholded rectified linear unit.
 ///
 /// `f(x) = x if x > theta else 0`. Output shape: the input's. No weights; MACs 0.
 public struct ThresholdedReLUOp: Operator {
