@@ -1,6 +1,12 @@
 import ModelKit
 
 extension BidirectionalOp {
+    /// Bidirectional (keras/src/layers/rnn/bidirectional.py, which the shape rule and the engine
+    /// follow): `layer` (the forward layer, serialized), optional `backward_layer` (Keras 3 always
+    /// saves it; when absent the backward layer is a copy of `layer` with `go_backwards`), and
+    /// `merge_mode` (absent: `concat`; null: two outputs). Keras asks only the forward layer for
+    /// the output shape. The backward layer reads the sequence from the end; with
+    /// `return_sequences` its output is flipped back before the merge.
     public init(config: LayerConfig) throws {
         var forward: WrappedLayer
         var backward: WrappedLayer

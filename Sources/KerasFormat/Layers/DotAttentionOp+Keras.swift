@@ -1,6 +1,11 @@
 import ModelKit
 
 extension DotAttentionOp {
+    /// Attention (keras/src/layers/attention/attention.py: operands as `_validate_inputs` takes
+    /// them, the causal mask of `_calculate_score_mask`, scores and weighted sum as `call`
+    /// computes them, which the engine follows): `use_scale`, `score_mode`, `use_causal_mask`.
+    /// `return_attention_scores` is a call argument, which the model reader passes in as this
+    /// config key.
     public init(config: LayerConfig) throws {
         var useScale: Bool
         var scoreMode: String

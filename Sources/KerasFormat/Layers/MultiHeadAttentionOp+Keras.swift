@@ -1,6 +1,16 @@
 import ModelKit
 
 extension MultiHeadAttentionOp {
+    /// MultiHeadAttention (keras/src/layers/attention/multi_head_attention.py; operands as `call`
+    /// takes them, attention axes as `_build_attention(rank)` with rank = value rank + 1, negative
+    /// axes counting from the input rank; the engine follows `call`, with the causal mask of
+    /// `_compute_causal_mask`): `num_heads`, `key_dim`, `value_dim` (default `key_dim`),
+    /// `use_bias`, `use_gate` (Keras 3), `output_shape`, `attention_axes`, `use_causal_mask` and
+    /// `sliding_window` (not run). Each projection is an EinsumDense sublayer, its weights in
+    /// Keras's order. `return_attention_scores` is a call argument, which the model reader passes
+    /// in as this config key; Keras 3 reports the scores as `(batch, num_heads, Tq, Tq)` (its
+    /// `compute_output_spec` reuses the query length), tf.keras as the real
+    /// `(batch, num_heads, Tq, Tv)`, keeping the attention axes.
     public init(config: LayerConfig) throws {
         var numHeads: Int
         var keyDim: Int

@@ -1,6 +1,10 @@
 import ModelKit
 
 extension StackedRecurrentOp {
+    /// The generic recurrent layer `keras.layers.RNN(cell)` (keras/src/layers/rnn/rnn.py and
+    /// stacked_rnn_cells.py) with one of Keras's own cells (`SimpleRNNCell`, `LSTMCell`,
+    /// `GRUCell`) or a `StackedRNNCells` of them, whose name prefixes the weights. A custom cell
+    /// class is an error naming it.
     public init(config: LayerConfig) throws {
         var options: RecurrentOptions
         var cells: [RecurrentCell]

@@ -2,11 +2,9 @@
 /// the key positions, weighted sum of the values.
 ///
 /// Called with `[query (batch, Tq, dim), value (batch, Tv, dv)]` or `[query, value, key]`;
-/// output `(batch, Tq, dv)`; with `return_attention_scores` (passed in by the model reader as
-/// the config key) a second output `(batch, Tq, Tv)`.
-/// Weights: `scale (dim,)` when `use_scale` (the default).
-/// MACs: counted like `Attention`: Tq·Tv·dim for the scores plus Tq·Tv·dv for the sum.
-/// Upstream: keras/src/layers/attention/additive_attention.py.
+/// output `(batch, Tq, dv)`; with `returnAttentionScores` a second output `(batch, Tq, Tv)`.
+/// Weights: `scale (dim,)` when `useScale`.
+/// MACs: counted like `DotAttentionOp`: Tq·Tv·dim for the scores plus Tq·Tv·dv for the sum.
 public struct AdditiveAttentionOp: Operator {
     /// Each query position attends only to keys at or before it.
     public var useCausalMask: Bool = false
@@ -15,9 +13,9 @@ public struct AdditiveAttentionOp: Operator {
     public var category: LayerCategory { .kernel }
 
 
-    /// `use_scale`: learn a scale for the scores.
+    /// Learn a scale (one per feature) for the scores.
     public let useScale: Bool
-    /// Call argument `return_attention_scores` (read from the config key the reader injects): adds the scores output.
+    /// Adds the scores output (a call argument, which the reader resolves).
     public var returnAttentionScores: Bool
 
 

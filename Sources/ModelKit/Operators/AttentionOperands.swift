@@ -1,8 +1,8 @@
-/// The tensors an attention layer is called on, shared by Attention, AdditiveAttention and
-/// MultiHeadAttention: `[query, value]` or `[query, value, key]`, the key defaulting to the value
-/// (keras/src/layers/attention/attention.py `_validate_inputs`, multi_head_attention.py `call`).
+/// The tensors an attention operator is called on, shared by dot-product, additive and
+/// multi-head attention: `[query, value]` or `[query, value, key]`, the key defaulting to the
+/// value.
 ///
-/// Each layer keeps its own error wording: `callForm` says what it must be called on, `rankHint`
+/// Each operator keeps its own error wording: `callForm` says what it must be called on, `rankHint`
 /// (may be empty) follows the minimum rank.
 public struct AttentionOperands: Sendable {
     /// `(batch, Tq, ..., dq)`.

@@ -1,15 +1,11 @@
-/// Runs a recurrent layer over the sequence forwards and a copy of it backwards, and merges
-/// the two outputs.
-///
-/// Config: `layer` (the forward layer, serialized), optional `backward_layer` (Keras 3 always
-/// saves it; when absent the backward layer is a copy of `layer` with `go_backwards`), and
-/// `merge_mode`: `concat` (last axis doubled), `sum`, `mul`, `ave`, or null (two outputs,
-/// forward then backward). With `return_state` the forward states follow the output(s), then
-/// the backward states.
+/// Runs a recurrent layer over the sequence forwards and a second one backwards, and merges
+/// the two outputs: `concat` (last axis doubled), `sum`, `mul`, `ave`, or no merge (two
+/// outputs, forward then backward). When every step is returned, the backward outputs are
+/// put back in forward time order before the merge. With `returnState` the forward states
+/// follow the output(s), then the backward states.
 /// Weights: the forward layer's (below `forward_<name>/`), then the backward layer's (below
 /// `backward_<name>/`).
 /// MACs: the forward layer's plus the backward layer's.
-/// Upstream: keras/src/layers/rnn/bidirectional.py.
 public struct BidirectionalOp: Operator {
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
@@ -22,11 +18,11 @@ public struct BidirectionalOp: Operator {
 
     /// The forward layer, named `forward_<name>`.
     public let forward: WrappedLayer
-    /// The backward layer (`backward_layer`, or a copy of `layer` named `backward_<name>`).
+    /// The backward layer (its own, or a copy of the forward one named `backward_<name>`).
     public let backward: WrappedLayer
     /// nil: no merge, the layer returns the two outputs separately.
     public let mergeMode: MergeMode?
-    /// The wrapped layer's `return_state`: states follow the output(s).
+    /// The wrapped layers return their final states, which follow the output(s).
     public let returnState: Bool
 
 
@@ -35,7 +31,7 @@ public struct BidirectionalOp: Operator {
     }
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
-        // Keras asks only the forward layer (the backward one is assumed to match).
+        // Only the forward layer is asked; the backward one is assumed to match.
         let seq = try Shapes.single(inputs, sourceClass)
         let inner = try forward.kind.outputShapes([seq])
         guard let first = inner.first else { throw LayerError("the wrapped \(forward.className) returned no output") }

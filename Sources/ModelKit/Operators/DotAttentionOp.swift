@@ -2,14 +2,12 @@
 /// `query · keyᵀ`, softmax over the key positions, weighted sum of the values.
 ///
 /// Called with `[query (batch, Tq, dim), value (batch, Tv, dv)]` or `[query, value, key
-/// (batch, Tv, dim)]`; output `(batch, Tq, dv)`. With `return_attention_scores` (a call
-/// argument the model reader passes in as the config key `return_attention_scores`) a second
-/// output holds the scores `(batch, Tq, Tv)`.
-/// Weights: `scale ()` when `use_scale`, then `concat_score_weight ()` when
-/// `score_mode` is `concat`.
+/// (batch, Tv, dim)]`; output `(batch, Tq, dv)`. With `returnAttentionScores` a second output
+/// holds the scores `(batch, Tq, Tv)`.
+/// Weights: `scale ()` when `useScale`, then `concat_score_weight ()` when `scoreMode` is
+/// `concat`.
 /// MACs: the score product Tq·Tv·dim plus the weighted sum Tq·Tv·dv (the concat score mode is
 /// counted like the dot product).
-/// Upstream: keras/src/layers/attention/attention.py.
 public struct DotAttentionOp: Operator {
     /// Each query position attends only to keys at or before it.
     public var useCausalMask: Bool = false
@@ -18,11 +16,11 @@ public struct DotAttentionOp: Operator {
     public var category: LayerCategory { .kernel }
 
 
-    /// `use_scale`: learn a scale for the scores.
+    /// Learn a scale for the scores.
     public let useScale: Bool
-    /// `score_mode`: `dot` or `concat`.
+    /// `dot`, or `concat` (scores `Σ tanh(q + k)` times a learned weight).
     public let scoreMode: String
-    /// Call argument `return_attention_scores` (read from the config key the reader injects): adds the scores output.
+    /// Adds the scores output (a call argument, which the reader resolves).
     public var returnAttentionScores: Bool
 
 

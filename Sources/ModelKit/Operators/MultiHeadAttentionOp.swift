@@ -1,22 +1,21 @@
-/// Multi-head attention: projects query, key and value into `num_heads` heads, lets every
-/// query position attend to the key positions, and projects the heads back.
+/// Multi-head attention: projects query, key and value into `numHeads` heads, lets every
+/// query position attend to the key positions (over the attention axes), and projects the
+/// heads back.
 ///
 /// Called with `query (batch, Tq, ..., dq)`, `value (batch, Tv, ..., dv)` and optionally
 /// `key (batch, Tv, ..., dk)` (default: the value). Output: the query shape with the last axis
-/// replaced by `output_shape` (default: `dq`). With `return_attention_scores` a second output
-/// holds the scores; Keras 3 reports it as `(batch, num_heads, Tq, Tq)` (its
-/// `compute_output_spec` reuses the query length), tf.keras as the real
-/// `(batch, num_heads, Tq, Tv)`. That flag is a call argument, not config: the model reader
-/// passes it in as the config key `return_attention_scores`.
+/// replaced by `outputShape` (default: `dq`). With `returnAttentionScores` a second output
+/// holds the scores: `(batch, non-attention axes..., H, query attention axes...,
+/// key attention axes...)` when `scoresKeepAttentionAxes`, otherwise `(batch, H, Tq, Tq)`,
+/// the query length standing for the key length as the file's version reports it.
 ///
-/// Weights, each from an EinsumDense sublayer, in Keras's order: `query/kernel (dq, H, key_dim)`,
-/// `query/bias (H, key_dim)`, `key/kernel (dk, H, key_dim)`, `key/bias`, [`gate/kernel
-/// (dq, H, value_dim)`, `gate/bias` with `use_gate`], `value/kernel (dv, H, value_dim)`,
-/// `value/bias (H, value_dim)`, `attention_output/kernel (H, value_dim, *out)`,
-/// `attention_output/bias (*out)`. No biases when `use_bias` is false.
+/// Weights, one einsum projection each, in this order: `query/kernel (dq, H, keyDim)`,
+/// `query/bias (H, keyDim)`, `key/kernel (dk, H, keyDim)`, `key/bias`, [`gate/kernel
+/// (dq, H, valueDim)`, `gate/bias` with `useGate`], `value/kernel (dv, H, valueDim)`,
+/// `value/bias (H, valueDim)`, `attention_output/kernel (H, valueDim, *out)`,
+/// `attention_output/bias (*out)`. No biases without `useBias`.
 /// MACs: the four (five with the gate) projections, plus the score product
-/// (H·Tq·Tv·key_dim) and the weighted sum of values (H·Tq·Tv·value_dim).
-/// Upstream: keras/src/layers/attention/multi_head_attention.py.
+/// (H·Tq·Tv·keyDim) and the weighted sum of values (H·Tq·Tv·valueDim).
 public struct MultiHeadAttentionOp: Operator {
     /// Each query position attends only to keys at or before it.
     public var useCausalMask: Bool = false
@@ -27,24 +26,25 @@ public struct MultiHeadAttentionOp: Operator {
     public var category: LayerCategory { .kernel }
 
 
-    /// `num_heads`.
+    /// Number of heads (H).
     public let numHeads: Int
-    /// `key_dim`: size of each head for query and key.
+    /// Size of each head for query and key.
     public let keyDim: Int
-    /// `value_dim` (default `key_dim`): size of each head for value.
+    /// Size of each head for value.
     public let valueDim: Int
-    /// `use_bias`.
+    /// Whether the projections add biases.
     public let useBias: Bool
-    /// `use_gate` (Keras 3): a sigmoid gate projection of the query.
+    /// A sigmoid gate, projected from the query, multiplies the attended values.
     public let useGate: Bool
     /// Trailing output dims; nil means the query's last dim.
     public let outputShape: [Int]?
     /// Attention axes as saved (may be negative); nil means every axis between batch and features.
     public let attentionAxes: [Int]?
-    /// Call argument `return_attention_scores` (read from the config key the reader injects): adds the scores output.
+    /// Adds the scores output (a call argument, which the reader resolves).
     public var returnAttentionScores: Bool
     /// Whether the scores output keeps the attention axes of query and key (`(batch, ...,
-    /// heads, *query axes, *key axes)`, the older API) rather than `(batch, heads, q, q)`.
+    /// heads, *query axes, *key axes)`) rather than `(batch, heads, q, q)`; the reader says
+    /// which form the file's version reports.
     public var scoresKeepAttentionAxes: Bool
 
 
@@ -63,8 +63,7 @@ public struct MultiHeadAttentionOp: Operator {
         guard Array(value.dims.dropFirst().dropLast()) == Array(key.dims.dropFirst().dropLast()) else {
             throw LayerError("all dimensions of value and key except the last must be equal, found value \(value) and key \(key)")
         }
-        // keras: _build_attention(rank) with rank = value rank + 1; negative axes count from the
-        // input rank.
+        // Negative attention axes count from the input's rank.
         let rank = value.rank
         let axes: [Int]
         if let given = attentionAxes {

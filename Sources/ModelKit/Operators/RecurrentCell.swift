@@ -1,11 +1,10 @@
-/// The step function of a recurrent layer (`SimpleRNNCell`, `LSTMCell`, `GRUCell`): how many
+/// The step function of a dense recurrent operator (a simple, LSTM or GRU cell): how many
 /// gates it has, which weights it creates and what one timestep costs.
 ///
-/// Upstream: keras/src/layers/rnn/simple_rnn.py, lstm.py, gru.py (the `*Cell.build` methods).
-/// Weights are named as Keras 3 paths them below the layer: `lstm_cell/kernel`,
-/// `lstm_cell/recurrent_kernel`, `lstm_cell/bias`, in that order.
+/// Weights are named below the cell's `name`: `<name>/kernel`, `<name>/recurrent_kernel`,
+/// `<name>/bias`, in that order.
 public struct RecurrentCell: Sendable, Equatable {
-    /// The three cell types Keras ships.
+    /// The three dense cell types.
     public enum Gates: Sendable, Equatable {
         /// One gate: `h = act(x·W + h·U + b)`.
         case simple
@@ -18,9 +17,9 @@ public struct RecurrentCell: Sendable, Equatable {
 
     /// Which cell (and GRU bias convention).
     public let gates: Gates
-    /// `units`: size of the output and of each state.
+    /// Size of the output and of each state.
     public let units: Int
-    /// `use_bias`.
+    /// Whether the cell adds a bias.
     public let useBias: Bool
     /// The cell's own name, the middle part of its weight paths (`lstm_cell`).
     public let name: String
@@ -52,7 +51,7 @@ public struct RecurrentCell: Sendable, Equatable {
     public var stateCount: Int { gates == .lstm ? 2 : 1 }
 
     /// Weights for a step input of `inputDim` features: kernel `(inputDim, g*units)`,
-    /// recurrent kernel `(units, g*units)`, bias `(g*units,)` (GRU reset_after: `(2, 3*units)`).
+    /// recurrent kernel `(units, g*units)`, bias `(g*units,)` (GRU with `resetAfter`: `(2, 3*units)`).
     public func weights(inputDim: Int) throws -> [WeightSpec] {
         let (width, o) = units.multipliedReportingOverflow(by: gateCount)
         guard !o else { throw LayerError("\(gateCount) gates of \(units) units overflow") }

@@ -1,16 +1,17 @@
-/// The options every Keras `RNN` subclass shares (keras/src/layers/rnn/rnn.py):
-/// `return_sequences`, `return_state`, `go_backwards`, `stateful`, plus tf.keras's
-/// `time_major`. Computes the output shapes as `RNN.compute_output_shape` does.
+/// How a recurrent operator runs over its sequence: which steps it returns, whether its
+/// final states follow, which way it reads and which axis is time. Computes the output
+/// shapes from the per-step output.
 public struct RecurrentOptions: Sendable, Equatable {
-    /// `return_sequences`: output every step, not only the last.
+    /// Output every step, not only the last.
     public let returnSequences: Bool
-    /// The wrapped layer's `return_state`: states follow the output(s).
+    /// The final states follow the output(s).
     public let returnState: Bool
-    /// `go_backwards`: read the sequence from the end (no effect on shapes).
+    /// Read the sequence from the end; the steps come out in the order read (no effect on
+    /// shapes).
     public let goBackwards: Bool
-    /// `stateful`: keep states between batches (no effect on shapes).
+    /// Keep states between batches (no effect on shapes).
     public let stateful: Bool
-    /// tf.keras only: the input is `(time, batch, features)`.
+    /// The input is `(time, batch, features)` rather than `(batch, time, features)`.
     public let timeMajor: Bool
 
     public init(returnSequences: Bool = false, returnState: Bool = false, goBackwards: Bool = false,
@@ -33,7 +34,7 @@ public struct RecurrentOptions: Sendable, Equatable {
     }
 
     /// Output shapes given the per-step output shape (`[units]` for a dense cell):
-    /// the output (whole sequence or last step), then `stateCount` states when `return_state`.
+    /// the output (whole sequence or last step), then `stateCount` states when `returnState`.
     public func outputs(batch: Int?, steps: Int?, stepOutput: [Int?], stateCount: Int) -> [TensorShape] {
         let output: TensorShape
         if returnSequences {

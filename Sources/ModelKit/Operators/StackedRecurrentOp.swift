@@ -1,25 +1,23 @@
-/// The generic recurrent layer `keras.layers.RNN(cell)` with one of Keras's own cells
-/// (`SimpleRNNCell`, `LSTMCell`, `GRUCell`) or a `StackedRNNCells` of them.
+/// A recurrent operator over a stack of dense cells (one or more simple, LSTM or GRU cells;
+/// cell i+1 reads cell i's outputs).
 ///
 /// Input `(batch, time, features)`; output `(batch, units of the last cell)` or, with
-/// `return_sequences`, `(batch, time, units)`; `return_state` adds every cell's states in
+/// `returnSequences`, `(batch, time, units)`; `returnState` adds every cell's states in
 /// order (`h, c` for an LSTM cell, `h` otherwise), each `(batch, units)`.
-/// Weights: each cell's kernel, recurrent_kernel and bias below the cell's name (and the
-/// stack's name for stacked cells); cell i+1 reads cell i's output.
+/// Weights: each cell's kernel, recurrent_kernel and bias below the cell's name (and below
+/// `stackName` for a stack).
 /// MACs: timesteps × the sum of every cell's input and recurrent matmuls.
-/// Custom cell classes are not supported (decoding throws, naming the class).
-/// Upstream: keras/src/layers/rnn/rnn.py and stacked_rnn_cells.py.
 public struct StackedRecurrentOp: Operator {
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
     public var category: LayerCategory { .kernel }
 
 
-    /// The shared RNN options (`return_sequences`, `return_state`, ...).
+    /// The sequence options (returned steps and states, direction).
     public let options: RecurrentOptions
     /// The cells, in stacking order.
     public let cells: [RecurrentCell]
-    /// Name of the `StackedRNNCells` wrapper, part of the weight names; nil for a single cell.
+    /// Name of the stack, part of the weight names; nil for a single cell.
     public let stackName: String?
 
 

@@ -3,15 +3,15 @@
 /// `(batch, time, ...')`.
 ///
 /// Weights: the inner layer's, built on `(batch, ...)`, below the inner layer's name
-/// (`dense/kernel`), as Keras 3 paths them.
+/// (`dense/kernel`).
 /// MACs: timesteps × the inner layer's MACs for one step.
-/// Upstream: keras/src/layers/rnn/time_distributed.py.
 public struct TimeDistributedOp: Operator {
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
 
 
-    /// The wrapped layer's category (TimeDistributed(Dropout) is regularization, TimeDistributed(Dense) a kernel layer).
+    /// The wrapped layer's category (a wrapped dropout is regularization, a wrapped dense layer
+    /// a kernel layer).
     public var category: LayerCategory { inner.kind.category }
 
     /// The layer applied at every timestep.

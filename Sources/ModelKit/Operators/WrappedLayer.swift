@@ -1,9 +1,6 @@
-/// A layer serialized inside another layer's config (`Bidirectional.layer`,
-/// `TimeDistributed.layer`): `{"class_name": ..., "config": {...}}`, decoded through the
-/// catalog. Its weights are reported below its own name, as Keras 3 paths them
+/// A layer held inside another node (the layer a time-distributed or bidirectional wrapper
+/// runs), decoded by the reader. Its weights are reported below its own name
 /// (`td_dense/dense/kernel`: the wrapper's name is added by the analyzer, the inner name here).
-///
-/// Upstream: keras/src/layers/core/wrapper.py (`Wrapper.from_config`).
 public struct WrappedLayer: Sendable {
     /// The wrapped layer's class name as saved.
     public let className: String
