@@ -13,18 +13,18 @@ public struct ConcatOp: Operator {
 
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
-        guard let first = inputs.first else { throw LayerError("Concatenate needs a list of inputs, found none") }
+        guard let first = inputs.first else { throw LayerError("\(sourceClass) needs a list of inputs, found none") }
         let all = inputs.map(\.description).joined(separator: ", ")
         guard inputs.allSatisfy({ $0.rank == first.rank }) else {
-            throw LayerError("Concatenate inputs must have the same rank, found \(all)")
+            throw LayerError("\(sourceClass) inputs must have the same rank, found \(all)")
         }
         guard let a = first.normalizedAxis(axis) else {
-            throw LayerError("Concatenate axis \(axis) is out of range for inputs \(all)")
+            throw LayerError("\(sourceClass) axis \(axis) is out of range for inputs \(all)")
         }
         for d in 0..<first.rank where d != a {
             let known = Set(inputs.compactMap { $0[d] })
             guard known.count <= 1 else {
-                throw LayerError("Concatenate on axis \(axis) needs inputs with matching shapes except on that axis, found \(all) (axis \(d) differs)")
+                throw LayerError("\(sourceClass) on axis \(axis) needs inputs with matching shapes except on that axis, found \(all) (axis \(d) differs)")
             }
         }
         var out = first
@@ -32,7 +32,7 @@ public struct ConcatOp: Operator {
         for s in inputs {
             guard let t = total, let n = s[a] else { total = nil; break }
             let (sum, overflow) = t.addingReportingOverflow(n)
-            guard !overflow else { throw LayerError("Concatenate output size overflows for inputs \(all)") }
+            guard !overflow else { throw LayerError("\(sourceClass) output size overflows for inputs \(all)") }
             total = sum
         }
         out[a] = total

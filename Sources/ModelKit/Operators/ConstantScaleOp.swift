@@ -14,7 +14,7 @@ public struct ConstantScaleOp: Operator {
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
         guard inputs.count == 2 else {
-            throw LayerError("CustomScaleLayer must be called on 2 inputs, found \(inputs.count): \(inputs.map(\.description).joined(separator: ", "))")
+            throw LayerError("\(sourceClass) must be called on 2 inputs, found \(inputs.count): \(inputs.map(\.description).joined(separator: ", "))")
         }
         return [try ElementwiseMerge.outputShape(inputs, sourceClass)]
     }

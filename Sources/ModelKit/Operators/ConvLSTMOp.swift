@@ -69,7 +69,7 @@ public struct ConvLSTMOp: Sendable, Equatable {
             throw LayerError("\(layer) needs a known channel size of input \(inputs[0])")
         }
         guard !g.spatialIn.contains(where: { $0 == nil }) else {
-            throw LayerError("\(layer) needs known spatial sizes (Keras requires static spatial dimensions), found \(inputs[0])")
+            throw LayerError("\(layer) needs known spatial sizes (its kernels are built for static spatial dimensions), found \(inputs[0])")
         }
         let (width, o) = filters.multipliedReportingOverflow(by: 4)
         guard !o else { throw LayerError("4 gates of \(filters) filters overflow") }

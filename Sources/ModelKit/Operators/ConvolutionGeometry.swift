@@ -53,7 +53,7 @@ public struct ConvolutionGeometry: Sendable, Equatable {
     func effectiveKernel(_ axis: Int) throws -> Int {
         let (m, o1) = (kernelSize[axis] - 1).multipliedReportingOverflow(by: dilation[axis])
         let (e, o2) = m.addingReportingOverflow(1)
-        guard !o1, !o2 else { throw LayerError("\(className): kernel_size \(kernelSize) with dilation_rate \(dilation) is too large") }
+        guard !o1, !o2 else { throw LayerError("\(className): kernel size \(kernelSize) with dilation \(dilation) is too large") }
         return e
     }
 
@@ -69,7 +69,7 @@ public struct ConvolutionGeometry: Sendable, Equatable {
             switch padding {
             case "valid":
                 guard length >= eff else {
-                    throw LayerError("\(className): the window (kernel_size \(kernelSize), dilation_rate \(dilation)) is larger than the input \(input) with padding \"valid\": output size would be zero or negative")
+                    throw LayerError("\(className): the window (kernel size \(kernelSize), dilation \(dilation)) is larger than the input \(input) with padding \"valid\": output size would be zero or negative")
                 }
                 out.append((length - eff) / strides[axis] + 1)
             default:

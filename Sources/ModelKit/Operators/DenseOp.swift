@@ -21,7 +21,7 @@ public struct DenseOp: Operator {
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
         var shape = try Shapes.single(inputs, sourceClass)
-        guard shape.rank >= 2 else { throw LayerError("Dense expects an input of rank 2 or more (batch, ..., features), found \(shape)") }
+        guard shape.rank >= 2 else { throw LayerError("\(sourceClass) expects an input of rank 2 or more (batch, ..., features), found \(shape)") }
         shape.dims[shape.rank - 1] = units
         return [shape]
     }

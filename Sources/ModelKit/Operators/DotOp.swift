@@ -22,21 +22,21 @@ public struct DotOp: Operator {
     func resolvedAxes(_ x: TensorShape, _ y: TensorShape) throws -> (Int, Int) {
         let raw = sameAxisForBoth ? (axes[0], axes[0]) : (axes[0], axes[1])
         guard let a = x.normalizedAxis(raw.0), let b = y.normalizedAxis(raw.1) else {
-            throw LayerError("Dot axes \(sameAxisForBoth ? String(axes[0]) : "\(axes)") are out of range for inputs \(x) and \(y)")
+            throw LayerError("\(sourceClass) axes \(sameAxisForBoth ? String(axes[0]) : "\(axes)") are out of range for inputs \(x) and \(y)")
         }
-        guard a != 0, b != 0 else { throw LayerError("Dot cannot contract the batch axis 0 (axes \(axes), inputs \(x) and \(y))") }
+        guard a != 0, b != 0 else { throw LayerError("\(sourceClass) cannot contract the batch axis 0 (axes \(axes), inputs \(x) and \(y))") }
         return (a, b)
     }
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
         guard inputs.count == 2 else {
-            throw LayerError("Dot must be called on exactly 2 inputs, found \(inputs.count): \(inputs.map(\.description).joined(separator: ", "))")
+            throw LayerError("\(sourceClass) must be called on exactly 2 inputs, found \(inputs.count): \(inputs.map(\.description).joined(separator: ", "))")
         }
         let (x, y) = (inputs[0], inputs[1])
-        guard x.rank >= 2, y.rank >= 2 else { throw LayerError("Dot needs inputs of rank 2 or more, found \(x) and \(y)") }
+        guard x.rank >= 2, y.rank >= 2 else { throw LayerError("\(sourceClass) needs inputs of rank 2 or more, found \(x) and \(y)") }
         let (a, b) = try resolvedAxes(x, y)
         if let d1 = x[a], let d2 = y[b], d1 != d2 {
-            throw LayerError("Dot inputs \(x) and \(y) are incompatible: size \(d1) on axis \(a) against \(d2) on axis \(b)")
+            throw LayerError("\(sourceClass) inputs \(x) and \(y) are incompatible: size \(d1) on axis \(a) against \(d2) on axis \(b)")
         }
         var left = x.dims
         left.remove(at: a)

@@ -128,7 +128,7 @@ public struct EinsumOp: Operator {
         let dims = input.dims
         let elided = dims.count - p.input.count
         guard elided >= 0, dims.count >= 1 else {
-            throw LayerError("EinsumDense equation \"\(equation)\" names \(p.input.count) input axes but the input \(input) has rank \(dims.count)")
+            throw LayerError("\(sourceClass) equation \"\(equation)\" names \(p.input.count) input axes but the input \(input) has rank \(dims.count)")
         }
         var output: [Int?] = [dims[0]] + partialOutputShape
         if elided > 0 && p.leftElided {
@@ -143,18 +143,18 @@ public struct EinsumOp: Operator {
         func outputAt(_ c: Character) throws -> Int? {
             let i = outputMap[c]!
             guard i < output.count else {
-                throw LayerError("EinsumDense equation \"\(equation)\" output spec \"\(String(p.output))\" does not fit output_shape \(partialOutputShape) for input \(input)")
+                throw LayerError("\(sourceClass) equation \"\(equation)\" output spec \"\(String(p.output))\" does not fit output_shape \(partialOutputShape) for input \(input)")
             }
             return output[i]
         }
         for c in p.input {
             let inAt = dims[inputMap[c]!]
             if outputMap[c] != nil, let outAt = try outputAt(c), outAt != inAt {
-                throw LayerError("EinsumDense: input and output_shape disagree on axis \"\(c)\" of \"\(equation)\": input \(input) has \(inAt.map(String.init) ?? "None"), output_shape has \(outAt)")
+                throw LayerError("\(sourceClass): input and output_shape disagree on axis \"\(c)\" of \"\(equation)\": input \(input) has \(inAt.map(String.init) ?? "None"), output_shape has \(outAt)")
             }
         }
         for c in p.output where inputMap[c] == nil && !p.weight.contains(c) {
-            throw LayerError("EinsumDense: output axis \"\(c)\" of \"\(equation)\" appears in neither the input nor the weight spec")
+            throw LayerError("\(sourceClass): output axis \"\(c)\" of \"\(equation)\" appears in neither the input nor the weight spec")
         }
         var letterSizes: [Character: Int?] = [:]
         for c in p.input { letterSizes[c] = inputMap[c]! == 0 ? (dims[0] ?? 1) : dims[inputMap[c]!] }
@@ -165,7 +165,7 @@ public struct EinsumOp: Operator {
             } else if let i = inputMap[c] {
                 kernel.append(dims[i])
             } else {
-                throw LayerError("EinsumDense: weight axis \"\(c)\" of \"\(equation)\" appears in neither the input nor the output spec")
+                throw LayerError("\(sourceClass): weight axis \"\(c)\" of \"\(equation)\" appears in neither the input nor the output spec")
             }
             if letterSizes[c] == nil { letterSizes[c] = kernel.last! }
         }
@@ -176,7 +176,7 @@ public struct EinsumOp: Operator {
             let first = p.output.firstIndex(where: { biasAxes.contains($0) })!
             var b: [Int?] = []
             for (i, c) in p.output.enumerated() where i >= first {
-                guard i + shift < output.count else { throw LayerError("EinsumDense: bias_axes \"\(biasAxes)\" do not fit the output \(output)") }
+                guard i + shift < output.count else { throw LayerError("\(sourceClass): bias_axes \"\(biasAxes)\" do not fit the output \(output)") }
                 b.append(biasAxes.contains(c) ? output[i + shift] : 1)
             }
             if !p.leftElided { b += Array(repeating: 1, count: elided) }
@@ -204,7 +204,7 @@ public struct EinsumOp: Operator {
         func known(_ shape: [Int?], _ what: String) throws -> [Int] {
             let k = shape.compactMap { $0 }
             guard k.count == shape.count else {
-                throw LayerError("EinsumDense needs a fully known \(what) shape, found \(TensorShape(shape)) for input \(input) and equation \"\(equation)\"")
+                throw LayerError("\(sourceClass) needs a fully known \(what) shape, found \(TensorShape(shape)) for input \(input) and equation \"\(equation)\"")
             }
             return k
         }

@@ -15,11 +15,11 @@ public struct FlattenOp: Operator {
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
         let input = try Shapes.single(inputs, sourceClass)
-        guard input.rank >= 1 else { throw LayerError("Flatten expects an input of rank 1 or more, found \(input)") }
+        guard input.rank >= 1 else { throw LayerError("\(sourceClass) expects an input of rank 1 or more, found \(input)") }
         let rest = input.dims.dropFirst()
         if rest.contains(where: { $0 == nil }) { return [TensorShape([input[0], nil])] }
         guard let n = checkedProduct(rest.compactMap { $0 }) else {
-            throw LayerError("Flatten output size overflows for input \(input)")
+            throw LayerError("\(sourceClass) output size overflows for input \(input)")
         }
         return [TensorShape([input[0], n])]
     }

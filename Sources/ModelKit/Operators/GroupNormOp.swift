@@ -22,21 +22,21 @@ public struct GroupNormOp: Operator {
 
     func channels(_ input: TensorShape) throws -> Int {
         guard input.normalizedAxis(axis) != nil else {
-            throw LayerError("GroupNormalization axis \(axis) is out of bounds for input shape \(input)")
+            throw LayerError("\(sourceClass) axis \(axis) is out of bounds for input shape \(input)")
         }
         guard let c = input.dim(axis) else {
-            throw LayerError("GroupNormalization needs a known size on axis \(axis) of input \(input)")
+            throw LayerError("\(sourceClass) needs a known size on axis \(axis) of input \(input)")
         }
         let g = groups == -1 ? c : groups
-        guard g <= c else { throw LayerError("GroupNormalization groups \(g) cannot be more than the \(c) channels of input \(input)") }
-        guard c % g == 0 else { throw LayerError("GroupNormalization groups \(g) must divide the \(c) channels of input \(input)") }
+        guard g <= c else { throw LayerError("\(sourceClass) groups \(g) cannot be more than the \(c) channels of input \(input)") }
+        guard c % g == 0 else { throw LayerError("\(sourceClass) groups \(g) must divide the \(c) channels of input \(input)") }
         return c
     }
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
         let input = try Shapes.single(inputs, sourceClass)
         guard input.normalizedAxis(axis) != nil else {
-            throw LayerError("GroupNormalization axis \(axis) is out of bounds for input shape \(input)")
+            throw LayerError("\(sourceClass) axis \(axis) is out of bounds for input shape \(input)")
         }
         if input.dim(axis) != nil { _ = try channels(input) }
         return [input]

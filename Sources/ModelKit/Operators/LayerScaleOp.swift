@@ -14,11 +14,11 @@ public struct LayerScaleOp: Operator {
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
         let input = try Shapes.single(inputs, sourceClass)
-        guard input.rank >= 1 else { throw LayerError("LayerScale needs an input with a channel axis, found \(input)") }
+        guard input.rank >= 1 else { throw LayerError("\(sourceClass) needs an input with a channel axis, found \(input)") }
         var out = input
         if let c = input.dim(-1) {
             guard c == projectionDim || c == 1 else {
-                throw LayerError("LayerScale with projection_dim \(projectionDim) cannot scale input \(input) (last axis \(c))")
+                throw LayerError("\(sourceClass) with projection_dim \(projectionDim) cannot scale input \(input) (last axis \(c))")
             }
             out[input.rank - 1] = projectionDim
         }

@@ -21,19 +21,19 @@ public struct PReLUOp: Operator {
 
     public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] {
         let input = try Shapes.single(inputs, sourceClass)
-        guard input.rank >= 2 else { throw LayerError("PReLU expects an input with at least one axis after the batch, found \(input)") }
+        guard input.rank >= 2 else { throw LayerError("\(sourceClass) expects an input with at least one axis after the batch, found \(input)") }
         var shape = Array(input.dims.dropFirst())
         for axis in sharedAxes ?? [] {
             var i = axis - 1
             if i < 0 { i += shape.count }
             guard i >= 0, i < shape.count else {
-                throw LayerError("PReLU shared_axes \(sharedAxes ?? []) has axis \(axis), out of range for input \(input)")
+                throw LayerError("\(sourceClass) shared_axes \(sharedAxes ?? []) has axis \(axis), out of range for input \(input)")
             }
             shape[i] = 1
         }
         let known = shape.compactMap { $0 }
         guard known.count == shape.count else {
-            throw LayerError("PReLU needs every axis not in shared_axes to be known to create alpha; input \(input), shared_axes \(sharedAxes ?? [])")
+            throw LayerError("\(sourceClass) needs every axis not in shared_axes to be known to create alpha; input \(input), shared_axes \(sharedAxes ?? [])")
         }
         return [WeightSpec("alpha", known)]
     }

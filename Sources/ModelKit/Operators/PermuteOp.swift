@@ -14,7 +14,7 @@ public struct PermuteOp: Operator {
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
         let input = try Shapes.single(inputs, sourceClass)
-        try Shapes.require(input, rank: dims.count + 1, "Permute with dims \(dims)")
+        try Shapes.require(input, rank: dims.count + 1, "\(sourceClass) with dims \(dims)")
         return [TensorShape([input[0]] + dims.map { input[$0] })]
     }
 

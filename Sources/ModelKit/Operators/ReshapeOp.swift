@@ -17,27 +17,27 @@ public struct ReshapeOp: Operator {
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
         let input = try Shapes.single(inputs, sourceClass)
-        guard input.rank >= 1 else { throw LayerError("Reshape expects a batched input, found \(input)") }
+        guard input.rank >= 1 else { throw LayerError("\(sourceClass) expects a batched input, found \(input)") }
         let rest = Array(input.dims.dropFirst())
         if rest.contains(where: { $0 == nil }) || targetShape.contains(where: { $0 == nil }) {
             return [TensorShape([input[0]] + targetShape.map { $0 == -1 ? nil : $0 })]
         }
         guard let inputSize = checkedProduct(rest.compactMap { $0 }) else {
-            throw LayerError("Reshape input size overflows for input \(input)")
+            throw LayerError("\(sourceClass) input size overflows for input \(input)")
         }
         let known = targetShape.compactMap { $0 }.filter { $0 != -1 }
         guard let knownSize = checkedProduct(known) else {
-            throw LayerError("Reshape target_shape \(Self.text(targetShape)) has an overflowing size")
+            throw LayerError("\(sourceClass) target_shape \(Self.text(targetShape)) has an overflowing size")
         }
         let inputText = TensorShape(rest).description
         if !targetShape.contains(where: { $0 == -1 }) {
             guard knownSize == inputSize else {
-                throw LayerError("Reshape cannot turn input \(input) (\(inputSize) values per sample, shape \(inputText)) into target_shape \(Self.text(targetShape)) (\(knownSize) values): the total size must be unchanged")
+                throw LayerError("\(sourceClass) cannot turn input \(input) (\(inputSize) values per sample, shape \(inputText)) into target_shape \(Self.text(targetShape)) (\(knownSize) values): the total size must be unchanged")
             }
             return [TensorShape([input[0]] + targetShape)]
         }
         guard knownSize != 0, inputSize % knownSize == 0 else {
-            throw LayerError("Reshape cannot turn input \(input) (\(inputSize) values per sample, shape \(inputText)) into target_shape \(Self.text(targetShape)): \(inputSize) is not divisible by the known dimensions' product \(knownSize)")
+            throw LayerError("\(sourceClass) cannot turn input \(input) (\(inputSize) values per sample, shape \(inputText)) into target_shape \(Self.text(targetShape)): \(inputSize) is not divisible by the known dimensions' product \(knownSize)")
         }
         return [TensorShape([input[0]] + targetShape.map { $0 == -1 ? inputSize / knownSize : $0 })]
     }

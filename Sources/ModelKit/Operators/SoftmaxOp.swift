@@ -14,7 +14,7 @@ public struct SoftmaxOp: Operator {
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
         let input = try Shapes.single(inputs, sourceClass)
         for a in axes where input.normalizedAxis(a) == nil {
-            throw LayerError("Softmax axis \(a) is out of range for input \(input)")
+            throw LayerError("\(sourceClass) axis \(a) is out of range for input \(input)")
         }
         return [input]
     }

@@ -39,7 +39,7 @@ public struct StackedRecurrentOp: Operator {
     public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] {
         let (_, _, step) = try options.split(inputs, rank: 3, sourceClass)
         guard var features = step.last ?? nil else {
-            throw LayerError("RNN needs a known feature size (last axis) of input \(inputs[0])")
+            throw LayerError("\(sourceClass) needs a known feature size (last axis) of input \(inputs[0])")
         }
         var out: [WeightSpec] = []
         for c in cells {

@@ -22,7 +22,7 @@ public struct StandardizeOp: Operator {
     func keptAxes(_ input: TensorShape) throws -> [Int] {
         try axes.map { a in
             guard let i = input.normalizedAxis(a) else {
-                throw LayerError("Normalization axis \(a) is out of range for input \(input) (axis=\(axes))")
+                throw LayerError("\(sourceClass) axis \(a) is out of range for input \(input) (axis=\(axes))")
             }
             return i
         }.sorted()
@@ -40,7 +40,7 @@ public struct StandardizeOp: Operator {
         if hasGivenStatistics { return [] }
         let shape = try kept.map { a in
             guard let d = input[a] else {
-                throw LayerError("Normalization needs a known size on kept axis \(a) of input \(input) (axis=\(axes))")
+                throw LayerError("\(sourceClass) needs a known size on kept axis \(a) of input \(input) (axis=\(axes))")
             }
             return d
         }

@@ -21,7 +21,7 @@ public struct TimeDistributedOp: Operator {
     func childInput(_ inputs: [TensorShape]) throws -> (child: TensorShape, steps: Int?) {
         let x = try Shapes.single(inputs, sourceClass)
         guard x.rank >= 3 else {
-            throw LayerError("TimeDistributed needs an input with at least 3 dimensions (batch, time, ...), found \(x)")
+            throw LayerError("\(sourceClass) needs an input with at least 3 dimensions (batch, time, ...), found \(x)")
         }
         return (TensorShape([x[0]] + x.dims.dropFirst(2)), x[1])
     }
@@ -30,7 +30,7 @@ public struct TimeDistributedOp: Operator {
         let (child, steps) = try childInput(inputs)
         let outs = try inner.kind.outputShapes([child])
         guard outs.count == 1, let out = outs.first, out.rank >= 1 else {
-            throw LayerError("TimeDistributed needs an inner layer with one output, \(inner.className) \"\(inner.name)\" returns \(outs.count)")
+            throw LayerError("\(sourceClass) needs an inner layer with one output, \(inner.className) \"\(inner.name)\" returns \(outs.count)")
         }
         return [TensorShape([out[0], steps] + out.dims.dropFirst())]
     }
