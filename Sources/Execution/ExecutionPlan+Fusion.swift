@@ -162,8 +162,8 @@ extension ExecutionPlan.Builder {
         return true
     }
 
-    /// Conv2D / DepthwiseConv2D / Dense and what can be fused after it. False when the
-    /// layer itself cannot be compiled (it then falls back).
+    /// A 2-D convolution (plain, depthwise or separable) or a dense layer, and what can be
+    /// fused after it. False when the node itself cannot be compiled (it then falls back).
     mutating func compileKernelChain(_ node: NodeID, at p: Int) throws -> Bool {
         let layer = graph.layers[node.layer]
         let padFold = padFolds[node]
@@ -176,7 +176,7 @@ extension ExecutionPlan.Builder {
         let kind: Kind
         let useBias: Bool
         let activation: ActivationFunction
-        // SeparableConv2D: a depthwise primitive into a buffer of its own, then the
+        // A separable convolution: a depthwise primitive into a buffer of its own, then the
         // pointwise convolution, which takes the fusions.
         var separable: (window: Window2D, kernelShape: [Int], groups: Int, shape: [Int])?
         switch layer.kind {

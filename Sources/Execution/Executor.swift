@@ -13,8 +13,8 @@ public struct ExecutionError: Error, CustomStringConvertible, Sendable {
 /// tensors (NHWC, float32), nested models recursively, shared layers with the same weights
 /// on each call. Heavy operations go through a `ComputeBackend`; the light ones are here.
 ///
-/// Weights are keyed by layer path (`dense`, `encoder/enc_dense1`) in Keras weight order,
-/// as `ModelWeights.tensors` holds them. A layer the executor cannot run is an error naming
+/// Weights are keyed by layer path (`dense`, `encoder/enc_dense1`), each list in the order
+/// the operator's `weights` gives, as `ModelWeights.tensors` holds them. A layer the executor cannot run is an error naming
 /// the layer and its class, never a silent wrong result.
 public struct Executor: Sendable {
     public let graph: ModelGraph
@@ -271,7 +271,8 @@ public struct Executor: Sendable {
         guard var acc = args.first else { throw fail(layer, "expects inputs, given none") }
         for t in args.dropFirst() {
             guard t.shape == acc.shape else {
-                // Keras merges broadcast axes of length 1 (squeeze-excite: (n,h,w,c) * (n,1,1,c)).
+                // Axes of length 1 broadcast, as the merge's shape rule allows (squeeze-excite:
+                // (n,h,w,c) * (n,1,1,c)).
                 guard let b = SpatialTensors.broadcast(acc, t, op) else {
                     throw fail(layer, "inputs of shapes \(args.map(\.shape)) do not broadcast")
                 }

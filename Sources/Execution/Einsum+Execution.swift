@@ -3,12 +3,13 @@ import Foundation
 import Kernels
 
 extension Executor {
-    /// keras/src/layers/core/einsum_dense.py (no elision, or "..." on the left) for equations whose every letter is either
-    /// contracted (input and kernel), kept from the input (input and output) or a kernel
-    /// output (kernel and output): the input is permuted to (kept, contracted), the kernel to
-    /// (contracted, outputs), one `backend.dense` multiplies them, and the result is
-    /// permuted to the output spec. The bias covers the output axes from its first bias axis
-    /// to the end (Keras's `bias_output_spec`), broadcast over the axes not in `bias_axes`.
+    /// The einsum of the input with the kernel, for equations without elision or with "..."
+    /// on the left whose every letter is either contracted (input and kernel), kept from the
+    /// input (input and output) or a kernel output (kernel and output): the input is permuted
+    /// to (kept, contracted), the kernel to (contracted, outputs), one `backend.dense`
+    /// multiplies them, and the result is permuted to the output spec. The bias covers the
+    /// output axes from its first bias axis to the end, broadcast over the axes not in
+    /// `biasAxes`.
     func runEinsumDense(_ layer: Layer, _ k: EinsumOp, _ x: Tensor) throws -> Tensor {
         guard k.loraRank == nil else { throw fail(layer, "not runnable yet: LoRA") }
         let p = k.parsed
