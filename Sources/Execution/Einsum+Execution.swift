@@ -54,8 +54,9 @@ extension Executor {
             let trailing = Array(output[first...])
             let biasDims = trailing.map { biasAxes.contains($0) ? size[$0]! : 1 }
             if !k.biasBroadcastsAsNumPy, biasDims.contains(1) {
-                // Keras 3.15 does not broadcast such a bias as numpy (and tf_keras) would.
-                throw fail(layer, "not runnable yet: bias_axes \"\(biasAxes)\" leave an output axis after the first bias axis (Keras 3 adds such a bias differently from tf_keras)")
+                // The reader says the file's version does not add such a bias as NumPy
+                // broadcasting would.
+                throw fail(layer, "not runnable yet: bias_axes \"\(biasAxes)\" leave an output axis after the first bias axis (this version of \(formatName) adds such a bias differently from NumPy broadcasting)")
             }
             guard bias.count == biasDims.reduce(1, *) else { throw fail(layer, "bias \(bias.shape) does not fit axes \"\(biasAxes)\" of output \(out.shape)") }
             // Offset into the bias for every position of the trailing axes.

@@ -136,7 +136,7 @@ extension Executor {
     private func recurrentParts(_ layer: Layer, _ w: WrappedLayer) throws -> (RecurrentCell, RecurrentOptions) {
         switch w.kind {
         case let k as RecurrentOp: return (k.cell, k.options)
-        default: throw fail(layer, "not runnable yet: Bidirectional over \(w.className) \"\(w.name)\"")
+        default: throw fail(layer, "not runnable yet: \(layer.kind.sourceClass) over \(w.className) \"\(w.name)\"")
         }
     }
 

@@ -110,7 +110,7 @@ extension Executor {
             let x = try channelsLast(layer, try single(layer, args), k.target.channelsFirst, rank: 4)
             let (h, w) = (x.shape[1], x.shape[2])
             guard h >= k.target.height, w >= k.target.width else {
-                throw fail(layer, "not runnable yet: input \(x.shape) smaller than the crop \(k.target.height)x\(k.target.width) (Keras resizes then)")
+                throw fail(layer, "not runnable yet: input \(x.shape) smaller than the crop \(k.target.height)x\(k.target.width) (\(formatName) resizes then)")
             }
             // The crop starts at (size - target) // 2 on each axis.
             let top = (h - k.target.height) / 2, left = (w - k.target.width) / 2
