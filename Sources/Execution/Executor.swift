@@ -14,8 +14,8 @@ public struct ExecutionError: Error, CustomStringConvertible, Sendable {
 /// on each call. Heavy operations go through a `ComputeBackend`; the light ones are here.
 ///
 /// Weights are keyed by layer path (`dense`, `encoder/enc_dense1`), each list in the order
-/// the operator's `weights` gives, as `ModelWeights.tensors` holds them. A layer the executor cannot run is an error naming
-/// the layer and its class, never a silent wrong result.
+/// the operator's `weights` gives, as `ModelWeights.tensors` holds them. A layer the executor
+/// cannot run is an error naming the layer and its class, never a silent wrong result.
 public struct Executor: Sendable {
     public let graph: ModelGraph
     public let weights: [String: [Tensor]]

@@ -209,7 +209,8 @@ struct RecurrentStep {
         return (Tensor(shape: [batch, steps, u], data: sequence), states.map { Tensor(shape: [batch, u], data: $0) })
     }
 
-    /// GRU without `resetAfter`: the candidate's columns of the recurrent kernel, `(units, units)`.
+    /// A GRU without `resetAfter`: the candidate's columns of the recurrent kernel,
+    /// `(units, units)`.
     var candidateKernel: Tensor {
         let u = units, width = 3 * u
         var k = [Float](repeating: 0, count: u * u)

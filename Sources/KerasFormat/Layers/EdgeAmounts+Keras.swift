@@ -4,7 +4,8 @@ extension EdgeAmounts {
     /// Reads `key` from the config (the `padding` of ZeroPadding1D/2D/3D, the `cropping` of
     /// Cropping1D/2D/3D); `def` when absent or null. Every amount must be >= 0.
     ///
-    /// Accepted forms, as Keras's constructors accept them (keras/src/layers/reshaping/zero_padding2d.py):
+    /// Accepted forms, as Keras's constructors accept them
+    /// (keras/src/layers/reshaping/zero_padding2d.py):
     /// - 1D: an int `n` (both ends) or a pair `[left, right]`;
     /// - 2D/3D: an int `n` (every end of every axis), a list of one entry per spatial axis,
     ///   each an int (both ends) or a pair `[before, after]`.

@@ -1,8 +1,8 @@
 import ModelKit
 
 extension EinsumOp {
-    /// EinsumDense (keras/src/layers/core/einsum_dense.py): `equation`, `output_shape` (`null`
-    /// entries stay unknown, as in Keras), `bias_axes`, `activation` and `lora_rank`.
+    /// EinsumDense (keras/src/layers/core/einsum_dense.py): `equation`, `output_shape` (Keras 3
+    /// keeps `null` entries unknown, see below), `bias_axes`, `activation` and `lora_rank`.
     /// `EinsumOp.parse` matches the three regular expressions of `_analyze_einsum_string` (prefix
     /// matches, as `re.match`), and the kernel, bias and output shapes are
     /// `_analyze_split_string`'s, the reversed order of several left-elided axes included.

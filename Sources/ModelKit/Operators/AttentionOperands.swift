@@ -2,8 +2,8 @@
 /// multi-head attention: `[query, value]` or `[query, value, key]`, the key defaulting to the
 /// value.
 ///
-/// Each operator keeps its own error wording: `callForm` says what it must be called on, `rankHint`
-/// (may be empty) follows the minimum rank.
+/// Each operator keeps its own error wording: `callForm` says what it must be called on,
+/// `rankHint` (may be empty) follows the minimum rank.
 public struct AttentionOperands: Sendable {
     /// `(batch, Tq, ..., dq)`.
     public let query: TensorShape

@@ -1,8 +1,8 @@
 /// Joins its inputs along one axis.
 ///
 /// All inputs have the same rank and agree on every axis except `axis` (negative counts from
-/// the end; an unknown size agrees with anything). Output: the first input's shape with the sizes on
-/// `axis` summed (unknown if any is unknown). No weights. MACs: 0.
+/// the end; an unknown size agrees with anything). Output: the first input's shape with the
+/// sizes on `axis` summed (unknown if any is unknown). No weights. MACs: 0.
 public struct ConcatOp: Operator {
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""

@@ -51,7 +51,8 @@ public struct RecurrentCell: Sendable, Equatable {
     public var stateCount: Int { gates == .lstm ? 2 : 1 }
 
     /// Weights for a step input of `inputDim` features: kernel `(inputDim, g*units)`,
-    /// recurrent kernel `(units, g*units)`, bias `(g*units,)` (GRU with `resetAfter`: `(2, 3*units)`).
+    /// recurrent kernel `(units, g*units)`, bias `(g*units,)` (a GRU with `resetAfter`:
+    /// `(2, 3*units)`).
     public func weights(inputDim: Int) throws -> [WeightSpec] {
         let (width, o) = units.multipliedReportingOverflow(by: gateCount)
         guard !o else { throw LayerError("\(gateCount) gates of \(units) units overflow") }

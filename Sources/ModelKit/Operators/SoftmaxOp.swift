@@ -1,7 +1,7 @@
 /// Softmax along one or more axes.
 ///
-/// Output shape: the input's (an optional
-/// mask argument does not change it). No weights; MACs 0.
+/// Output shape: the input's (an optional mask argument does not change it). No weights;
+/// MACs 0.
 public struct SoftmaxOp: Operator {
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
