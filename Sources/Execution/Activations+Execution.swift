@@ -12,7 +12,9 @@ public enum ActivationFunctions {
 
     static func sigmoid(_ v: Float) -> Float { v >= 0 ? 1 / (1 + expf(-v)) : expf(v) / (1 + expf(v)) }
 
-    /// Keras `relu(x, negative_slope, max_value, threshold)` (keras/src/layers/activations/relu.py).
+    /// Rectified linear unit with cap, slope and threshold: values above `threshold` pass
+    /// (capped at `maxValue`), values below become `negativeSlope * (x - threshold)`; with
+    /// neither cap nor threshold, a leaky ReLU.
     public static func relu(_ x: Tensor, negativeSlope: Float = 0, maxValue: Float? = nil, threshold: Float = 0) -> Tensor {
         map(x) { v in
             var pos: Float = threshold != 0 ? (v > threshold ? v : 0) : max(v, 0)

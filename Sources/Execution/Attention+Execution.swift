@@ -2,13 +2,13 @@ import ModelKit
 import Foundation
 import Kernels
 
-/// MultiHeadAttention, Attention and AdditiveAttention at inference (no masks, no dropout).
+/// Multi-head, dot-product and additive attention at inference (no masks, no dropout).
 extension Executor {
-    /// keras/src/layers/attention/multi_head_attention.py: EinsumDense projections of query,
-    /// key and value into `(…, heads, dim)`; scores `einsum(key, query / sqrt(key_dim))` laid
-    /// out `(batch, non-attention axes…, heads, query attention axes…, key attention axes…)`,
-    /// softmax jointly over the key attention axes; weighted values; output projection.
-    /// Returns the output, then the scores with `return_attention_scores`.
+    /// Einsum projections of query, key and value into `(…, heads, dim)`; scores
+    /// `einsum(key, query / sqrt(keyDim))` laid out `(batch, non-attention axes…, heads,
+    /// query attention axes…, key attention axes…)`, softmax jointly over the key attention
+    /// axes; weighted values (times the sigmoid gate with `useGate`); output projection.
+    /// Returns the output, then the scores with `returnAttentionScores`.
     func runMultiHeadAttention(_ layer: Layer, _ k: MultiHeadAttentionOp, _ args: [Tensor]) throws -> [Tensor] {
         guard args.count == 2 || args.count == 3 else {
             throw fail(layer, "not runnable yet: called on \(args.count) tensors (query, value[, key]); attention masks are not supported")
@@ -103,7 +103,7 @@ extension Executor {
                     }
                     var s = backend.dense(Tensor(shape: [lq, kd], data: qm), kernel: Tensor(shape: [kd, lk], data: km), bias: nil)
                     if causal {
-                        // multi_head_attention.py _compute_causal_mask: query i sees keys j <= i.
+                        // Causal mask: query i sees keys j <= i.
                         for i in 0..<lq { for j in 0..<lk where j > i { s.data[i * lk + j] = -.infinity } }
                     }
                     s = ActivationFunctions.softmax(s, axis: 1)
@@ -136,11 +136,11 @@ extension Executor {
         return [output, Tensor(shape: scoreShape, data: scores)]
     }
 
-    /// keras/src/layers/attention/attention.py and additive_attention.py on
+    /// Dot-product or additive attention on
     /// `[query (batch, Tq, dim), value (batch, Tv, dv)[, key (batch, Tv, dim)]]`:
     /// scores (dot: `q·k [· scale]`; concat: `concat_score_weight · Σ tanh([scale ·](q + k))`;
     /// additive: `Σ [scale ∘] tanh(q + k)`), softmax over Tv, weighted sum of the values.
-    /// Returns the output, then the softmaxed scores with `return_attention_scores`.
+    /// Returns the output, then the softmaxed scores with `returnScores`.
     func runAttention(_ layer: Layer, _ args: [Tensor], additive: Bool, useScale: Bool, concat: Bool,
                       returnScores: Bool, causal: Bool) throws -> [Tensor] {
         guard args.count == 2 || args.count == 3 else {
@@ -177,7 +177,7 @@ extension Executor {
                                 for c in 0..<dim { s += qs[qo + c] * ks[ko + c] }
                                 if let scale { s *= scale[0] }
                             }
-                            // use_causal_mask: query i sees keys j <= i (attention.py _calculate_score_mask).
+                            // Causal mask: query i sees keys j <= i.
                             scores[(b * tq + i) * tv + j] = causal && j > i ? -.infinity : s
                         }
                     }

@@ -95,7 +95,7 @@ extension ExecutionPlan.Builder {
             if ins.count == 1, let s = shapes[ins[0]],
                let (scale, shift) = ExecutionPlan.batchNormAffine(k, weights: weights[prefix + layer.name], shape: s) {
                 tableBytes += scale.count * 8
-                simple(.batchNorm(scale: scale.map(Float.init), shift: shift.map(Float.init)), "BatchNormalization (per channel)")
+                simple(.batchNorm(scale: scale.map(Float.init), shift: shift.map(Float.init)), "batch normalization (per channel)")
                 return
             }
         case let k as MergeOp:
@@ -162,8 +162,8 @@ extension ExecutionPlan.Builder {
         return true
     }
 
-    /// Conv2D / DepthwiseConv2D / Dense and what can be fused after it. False when the
-    /// layer itself cannot be compiled (it then falls back).
+    /// A 2-D convolution (plain, depthwise or separable) or a dense layer, and what can be
+    /// fused after it. False when the node itself cannot be compiled (it then falls back).
     mutating func compileKernelChain(_ node: NodeID, at p: Int) throws -> Bool {
         let layer = graph.layers[node.layer]
         let padFold = padFolds[node]
@@ -176,7 +176,7 @@ extension ExecutionPlan.Builder {
         let kind: Kind
         let useBias: Bool
         let activation: ActivationFunction
-        // SeparableConv2D: a depthwise primitive into a buffer of its own, then the
+        // A separable convolution: a depthwise primitive into a buffer of its own, then the
         // pointwise convolution, which takes the fusions.
         var separable: (window: Window2D, kernelShape: [Int], groups: Int, shape: [Int])?
         switch layer.kind {
@@ -252,7 +252,7 @@ extension ExecutionPlan.Builder {
             if let k = nl.kind as? BatchNormOp, postOps.isEmpty, args(next).count == 1,
                let affine = ExecutionPlan.batchNormAffine(k, weights: weights[prefix + nl.name], shape: y0) {
                 folds.append(affine)
-                parts.append("BatchNormalization folded")
+                parts.append("batch normalization folded")
             } else if let ops = ExecutionPlan.eltwise(layer: nl), args(next).count == 1 {
                 postOps += ops.map(PostOp.eltwise)
                 parts.append(nl.className)
@@ -320,7 +320,7 @@ extension ExecutionPlan.Builder {
             try prim.load(kernel: kernel.map(Float.init), bias: bias.map(Float.init))
         }
         let primary = name(node)
-        if padFold != nil { padFolds[node] = nil; parts.insert("ZeroPadding2D folded", at: 0) }
+        if padFold != nil { padFolds[node] = nil; parts.insert("zero padding folded", at: 0) }
         for a in absorbed { fused[a] = primary }
         stepPosition[node] = at
         for a in absorbed { stepPosition[a] = at }

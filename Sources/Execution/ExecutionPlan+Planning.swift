@@ -45,7 +45,7 @@ extension ExecutionPlan {
         }
     }
 
-    /// Per-channel scale and shift of an inference BatchNormalization over the last axis of
+    /// Per-channel scale and shift of an inference batch normalization over the last axis of
     /// `shape` (gamma / sqrt(var + eps), beta - mean * scale), in Double; nil when it is not
     /// of that kind or its weights do not fit.
     static func batchNormAffine(_ k: BatchNormOp, weights: [Tensor]?, shape: [Int]) -> (scale: [Double], shift: [Double])? {
@@ -110,7 +110,8 @@ extension ExecutionPlan {
         let weights: [String: [Tensor]]
         let backend: DNNLBackend
         /// An Executor for `layer` holding only that layer's weights (and its nested layers'),
-        /// so the plan does not keep every Keras-layout weight alive beside the packed ones.
+        /// so the plan does not keep every weight in the file's layout alive beside the packed
+        /// ones.
         func executor(for layer: Layer) -> Executor {
             let path = prefix + layer.name
             let own = weights.filter { $0.key == path || $0.key.hasPrefix(path + "/") }
@@ -131,7 +132,7 @@ extension ExecutionPlan {
         var loads: [() throws -> Void] = []
         var primitives: [DNNLPrimitive] = []
         var tableBytes = 0
-        /// Convolutions that take a ZeroPadding2D's input directly: the padding node, its
+        /// Convolutions that take a 2-D zero padding's input directly: the padding node, its
         /// input, and the padding (before, after along H and W).
         var padFolds: [NodeID: (pad: NodeID, input: ValueKey, before: [Int], after: [Int])] = [:]
 

@@ -5,17 +5,19 @@ import Kernels
 /// A model's forward pass compiled once for fixed input shapes and run many times on oneDNN.
 ///
 /// Built by `ExecutionPlan.build`:
-/// - Conv2D, DepthwiseConv2D (a grouped convolution) and Dense become oneDNN primitives made
+/// - 2-D convolutions (a depthwise one as a grouped convolution, a separable one as a
+///   depthwise then a pointwise primitive) and dense layers become oneDNN primitives made
 ///   once, their weights reordered once into the layout the primitive prefers. Activations
-///   are NHWC float32 throughout (row-major for Dense).
-/// - A BatchNormalization whose input is such a layer's only use (linear activation, BN over
-///   the last axis, inference statistics) is folded into its kernel and bias (in Double).
-/// - Activations that oneDNN computes exactly (the layer's own, or a following Activation /
-///   ReLU / LeakyReLU / ELU that is the only use) become eltwise post-ops; a following
-///   two-input Add whose other operand is not used afterwards becomes a `sum` post-op that
-///   writes into that operand's buffer (post-ops run in order: sum, then a later ReLU).
-/// - Pooling runs on oneDNN; standalone BatchNormalization (last axis), element-wise merges
-///   of equal shapes and activations run as buffer loops or oneDNN eltwise primitives;
+///   are NHWC float32 throughout (row-major for dense layers).
+/// - A batch normalization whose input is such a node's only use (linear activation,
+///   normalising the last axis, inference statistics) is folded into its kernel and bias (in
+///   Double).
+/// - Activations that oneDNN computes exactly (the node's own, or a following activation
+///   node that is the only use) become eltwise post-ops; a following two-input add whose
+///   other operand is not used afterwards becomes a `sum` post-op that writes into that
+///   operand's buffer (post-ops run in order: sum, then a later ReLU).
+/// - Pooling runs on oneDNN; a standalone batch normalization (last axis), element-wise
+///   merges of equal shapes and activations run as buffer loops or oneDNN eltwise primitives;
 ///   anything else runs through `Executor.runLayer` on tensors copied from and to the
 ///   plan's buffers (nested models included), so the plan runs every layer the Executor runs.
 /// - Every intermediate tensor lives in a buffer planned by liveness: a buffer is reused
@@ -42,8 +44,8 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
     public let inputShapes: [[Int]]
     public let memory: Memory
     public let fusedInto: [NodeID: String]
-    /// One line per step, in run order (`conv1_conv: convolution + BatchNormalization + relu`,
-    /// `flatten: Executor`), for tests and debugging.
+    /// One line per step, in run order (`conv1_conv: convolution + batch normalization folded
+    /// + relu`, `flatten: Executor (Flatten)`), for tests and debugging.
     public let stepDescriptions: [String]
     public let threadsUsed: Int
     public var backendName: String { "ExecutionPlan (oneDNN)" }
@@ -87,7 +89,7 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
     enum Op {
         case input(Int)
         case primitive(DNNLPrimitive)
-        /// A primitive run on its input's buffer in place (softmax after a Dense).
+        /// A primitive run on its input's buffer in place (softmax after a matmul).
         case inPlace(DNNLPrimitive)
         case zeroPad(before: [Int], after: [Int])
         /// Concatenation: `outer` rows, each the inputs' blocks (floats) side by side.
@@ -121,7 +123,7 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let layerTimer {
-            // Consecutive steps of one call (a Dense and its softmax) are reported as one time.
+            // Consecutive steps of one call (a matmul and its softmax) are reported as one time.
             let clock = ContinuousClock()
             var open: (node: NodeID, time: Duration)?
             for step in steps {
@@ -216,8 +218,8 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
             } catch {
                 throw executor.fail(layer, "\(error)")
             }
-            // A step nothing reads may give no output (the Executor skips the mask Keras 3
-            // records for an Embedding with mask_zero); its planned buffer stays unused.
+            // A step nothing reads may give no output (the Executor skips an embedding's
+            // padding mask recorded as a node of its own); its planned buffer stays unused.
             if outs.isEmpty, executor.isUnconsumed(layer) { return }
             guard outs.count == step.outputs.count else {
                 throw executor.fail(layer, "gave \(outs.count) outputs; the plan expected \(step.outputs.count)")

@@ -38,9 +38,8 @@ extension Executor {
         return out
     }
 
-    /// Runs an operation node: element-wise ones with their constant arguments, and the
-    /// Keras 3 ones whose arguments are in the node's config (reductions, concatenate,
-    /// transpose, reshape).
+    /// Runs an operation node: element-wise ones with their constant arguments, and the ones
+    /// configured by named arguments (reductions, concatenate, transpose, reshape).
     func operation(_ layer: Layer, _ op: TensorFunctionOp, _ args: [Tensor]) throws -> Tensor {
         let name = op.function
         if let y = try configuredOperation(layer, op, args) { return y }
@@ -88,9 +87,8 @@ extension Executor {
         }
     }
 
-    /// Keras 3 operations configured by their node's config (keras/src/ops/numpy.py:
-    /// `Mean(axis, keepdims)`, `Concatenate(axis)`, `Transpose(axes)`, `Reshape(newshape)`);
-    /// nil for the others.
+    /// Functions configured by the named arguments the reader resolved (`axis`, `keepdims`,
+    /// `perm`, `shape`): reductions, concatenate, transpose, reshape; nil for the others.
     private func configuredOperation(_ layer: Layer, _ op: TensorFunctionOp, _ args: [Tensor]) throws -> Tensor? {
         func value(_ key: String) -> JSONValue? { op.argument(key) }
         func axes(_ rank: Int) throws -> [Int] {

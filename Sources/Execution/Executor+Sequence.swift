@@ -2,17 +2,17 @@ import ModelKit
 import Foundation
 import Kernels
 
-// Sequence, text and attention layers (recurrent layers, Bidirectional, Embedding,
+// Sequence, text and attention layers (recurrent layers and their wrappers, embeddings,
 // attention, normalisation over the last axes). Called from `Executor.runLayer` for the
-// classes its own switch does not run.
+// operators its own switch does not run.
 extension Executor {
     /// The outputs of `layer` on `args` when this file runs its class, otherwise nil.
     func runSequenceLayer(_ layer: Layer, _ args: [Tensor]) throws -> [Tensor]? {
         if !layer.callMasks.isEmpty, !(layer.kind is TensorFunctionOp) { try checkCallMasks(layer) }
         switch layer.kind {
         case let k as TensorFunctionOp where k.function == "not_equal" && isUnconsumed(layer):
-            // Keras 3 records the mask of an Embedding with mask_zero as a not_equal operation
-            // whose only consumers are `mask=` call arguments, which the graph does not keep.
+            // A reader may record the padding mask of an embedding (`maskZero`) as a not_equal
+            // function whose only consumers are mask arguments, which the graph does not keep.
             // Its value is never read, so it is not computed; runEmbedding refuses inputs where
             // the mask would not be all true.
             return []
@@ -77,9 +77,9 @@ extension Executor {
     /// Preprocessing classes whose inputs are strings.
     static let stringLayers: Set<String> = ["TextVectorization", "StringLookup", "Hashing", "HashedCrossing"]
 
-    /// keras/src/layers/preprocessing/category_encoding.py on a `(batch, n)` input of ids in
-    /// 0..<num_tokens: multi_hot and count give `(batch, num_tokens)`; one_hot gives
-    /// `(batch, num_tokens)` for n = 1 and `(batch, n, num_tokens)` otherwise.
+    /// Category encoding of a `(batch, n)` input of ids in 0..<numTokens: multi_hot and count
+    /// give `(batch, numTokens)`; one_hot gives `(batch, numTokens)` for n = 1 and
+    /// `(batch, n, numTokens)` otherwise.
     func runCategoryEncoding(_ layer: Layer, _ encoding: (numTokens: Int, outputMode: String), _ x: Tensor) throws -> Tensor {
         let depth = encoding.numTokens
         let mode = encoding.outputMode
@@ -107,8 +107,8 @@ extension Executor {
         }
     }
 
-    /// Refuses a call that was given a mask tensor, unless the mask is the one Keras makes for
-    /// an Embedding with mask_zero (`not_equal(ids, 0)` on that Embedding's input): runEmbedding
+    /// Refuses a call that was given a mask tensor, unless the mask is an embedding's padding
+    /// mask (`not_equal(ids, 0)` on the input of an embedding with `maskZero`): runEmbedding
     /// refuses id 0, so such a mask is all true and changes nothing.
     func checkCallMasks(_ layer: Layer) throws {
         for (argument, producer) in layer.callMasks {
@@ -132,16 +132,16 @@ extension Executor {
 
     // MARK: - Wrappers
 
-    /// The cell and options of a wrapped SimpleRNN, LSTM or GRU, or an error naming it.
+    /// The cell and options of a wrapped dense recurrent layer, or an error naming it.
     private func recurrentParts(_ layer: Layer, _ w: WrappedLayer) throws -> (RecurrentCell, RecurrentOptions) {
         switch w.kind {
         case let k as RecurrentOp: return (k.cell, k.options)
-        default: throw fail(layer, "not runnable yet: Bidirectional over \(w.className) \"\(w.name)\"")
+        default: throw fail(layer, "not runnable yet: \(layer.kind.sourceClass) over \(w.className) \"\(w.name)\"")
         }
     }
 
-    /// keras/src/layers/rnn/bidirectional.py: the backward layer reads the sequence from the
-    /// end; with return_sequences its output is flipped back before the merge.
+    /// The backward layer reads the sequence from the end; when every step is returned its
+    /// output is flipped back to forward time before the merge.
     func runBidirectional(_ layer: Layer, _ k: BidirectionalOp, _ args: [Tensor]) throws -> [Tensor] {
         guard let x = args.first else { throw fail(layer, "expects a sequence input, given none") }
         let (fCell, fOptions) = try recurrentParts(layer, k.forward)
@@ -172,8 +172,8 @@ extension Executor {
         return k.returnState ? outputs + Array(fOut.dropFirst()) + Array(bOut.dropFirst()) : outputs
     }
 
-    /// keras/src/layers/rnn/time_distributed.py: the inner layer runs once on the input with
-    /// batch and time folded together, `(batch·time, ...)`.
+    /// The inner layer runs once on the input with batch and time folded together,
+    /// `(batch·time, ...)`.
     func runTimeDistributed(_ layer: Layer, _ k: TimeDistributedOp, _ args: [Tensor]) throws -> [Tensor] {
         let x = try single(layer, args)
         guard x.shape.count >= 3 else { throw fail(layer, "expects an input of rank 3 or more, found shape \(x.shape)") }
@@ -192,8 +192,8 @@ extension Executor {
 
     // MARK: - Embedding
 
-    /// keras/src/layers/core/embedding.py: row `id` of the table for every id. Ids arrive as
-    /// floats; each must be a whole number in 0..<input_dim.
+    /// Row `id` of the table for every id. Ids arrive as floats; each must be a whole number
+    /// in 0..<inputDim.
     func runEmbedding(_ layer: Layer, _ k: EmbeddingOp, _ x: Tensor) throws -> Tensor {
         guard k.loraRank == nil else { throw fail(layer, "not runnable yet: LoRA embeddings") }
         let table = try params(layer, 1)[0]
@@ -224,8 +224,8 @@ extension Executor {
 
     // MARK: - Dot
 
-    /// keras/src/layers/merging/dot.py: `batch_dot` over one axis of each input, after L2
-    /// normalisation along those axes when `normalize`.
+    /// A batched matmul over one axis of each input, after L2 normalisation along those axes
+    /// when `normalize`.
     func runDot(_ layer: Layer, _ k: DotOp, _ args: [Tensor]) throws -> Tensor {
         guard args.count == 2 else { throw fail(layer, "expects two inputs, given \(args.count)") }
         var (x, y) = (args[0], args[1])

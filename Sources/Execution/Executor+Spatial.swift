@@ -3,8 +3,8 @@ import Foundation
 import Kernels
 
 // Spatial and preprocessing layers beyond the 2-D core (1-D and 3-D convolutions,
-// transposed convolutions, up-sampling, cropping, rescaling, normalisation) and the
-// Keras 3 operations. Called from `Executor.runLayer` for the classes its own switch does
+// transposed convolutions, up-sampling, cropping, rescaling, normalisation) and inline
+// tensor functions. Called from `Executor.runLayer` for the operators its own switch does
 // not run.
 extension Executor {
     /// The outputs of `layer` on `args` when this file runs its class, otherwise nil.
@@ -110,9 +110,9 @@ extension Executor {
             let x = try channelsLast(layer, try single(layer, args), k.target.channelsFirst, rank: 4)
             let (h, w) = (x.shape[1], x.shape[2])
             guard h >= k.target.height, w >= k.target.width else {
-                throw fail(layer, "not runnable yet: input \(x.shape) smaller than the crop \(k.target.height)x\(k.target.width) (Keras resizes then)")
+                throw fail(layer, "not runnable yet: input \(x.shape) smaller than the crop \(k.target.height)x\(k.target.width) (\(formatName) resizes then)")
             }
-            // keras/src/layers/preprocessing/center_crop.py: offset (size - target) // 2.
+            // The crop starts at (size - target) // 2 on each axis.
             let top = (h - k.target.height) / 2, left = (w - k.target.width) / 2
             let before = [0, -top, -left], after = [0, -(h - k.target.height - top), -(w - k.target.width - left)]
             let v = SpatialTensors.reframe(SpatialTensors.volume(x), before: before, after: after)
@@ -126,7 +126,7 @@ extension Executor {
         }
     }
 
-    /// Conv2D with data_format channels_first: NCHW to NHWC, the backend's convolution, back.
+    /// A channels-first 2-D convolution: NCHW to NHWC, the backend's convolution, back.
     func conv2dChannelsFirst(_ layer: Layer, _ c: ConvolutionOp, _ args: [Tensor]) throws -> [Tensor] {
         let g = c.geometry
         let x = try channelsLast(layer, try single(layer, args), true, rank: 4)
@@ -140,7 +140,7 @@ extension Executor {
 
     // MARK: - Layout
 
-    /// `x` (rank `rank`) in channels_last order.
+    /// `x` (rank `rank`) in channels-last order.
     private func channelsLast(_ layer: Layer, _ x: Tensor, _ channelsFirst: Bool, rank: Int) throws -> Tensor {
         guard x.shape.count == rank else { throw fail(layer, "expects an input of rank \(rank), found shape \(x.shape)") }
         return channelsFirst ? SpatialTensors.channelsToLast(x) : x
@@ -170,11 +170,10 @@ extension Executor {
 
     // MARK: - Transposed convolution
 
-    /// Conv1D/2D/3DTranspose as Keras's TensorFlow backend computes it
-    /// (keras/src/ops/operation_utils.py `compute_conv_transpose_output_shape`, then
-    /// `tf.nn.conv_transpose`): the output length per axis from `deconv_output_length`, and
-    /// the adjoint of a forward convolution from that length with the layer's padding
-    /// (`same`: total max((in - 1) * stride + k_eff - out, 0), the smaller half before).
+    /// A transposed convolution of 1 to 3 spatial axes: the output length per axis as the
+    /// shape rule gives it (`ConvolutionGeometry.transposeOutput`), and the adjoint of a
+    /// forward convolution from that length with the node's padding (`same`: a total of
+    /// max((in - 1) * stride + k_eff - out, 0), the smaller half before).
     private func transposed(_ layer: Layer, _ c: TransposedConvolutionOp, _ args: [Tensor], rank: Int) throws -> Tensor {
         let g = c.geometry
         let x = try channelsLast(layer, try single(layer, args), g.channelsFirst, rank: rank + 2)
@@ -297,10 +296,9 @@ extension Executor {
         throw fail(layer, "\"\(key)\" is \(v.brief), not a number or a list of numbers")
     }
 
-    /// Keras `Normalization.call` (keras/src/layers/preprocessing/normalization.py):
-    /// `(x - mean) / max(sqrt(variance), epsilon)` with epsilon 1e-7, or with `invert`
-    /// `mean + x * max(sqrt(variance), epsilon)`; statistics from the config or the weights,
-    /// laid along the kept axes.
+    /// Standardization: `(x - mean) / max(sqrt(variance), epsilon)` with epsilon 1e-7, or,
+    /// inverted, `mean + x * max(sqrt(variance), epsilon)`; the statistics from the node's
+    /// record or the weights, laid along the kept axes.
     private func normalize(_ layer: Layer, _ k: StandardizeOp, _ x: Tensor) throws -> Tensor {
         var mean: Tensor, variance: Tensor
         if k.hasGivenStatistics {
@@ -314,7 +312,7 @@ extension Executor {
             guard let i = TensorShape(x.shape).normalizedAxis(a) else { throw fail(layer, "axis \(a) out of range for input \(x.shape)") }
             return i
         }.sorted()
-        // Lay the statistics out along the kept axes (Keras reshapes them so).
+        // Lay the statistics out along the kept axes, sizes 1 elsewhere, so they broadcast.
         func laid(_ t: Tensor) throws -> Tensor {
             if t.count == 1 { return Tensor(shape: [], data: t.data) }
             var shape = [Int](repeating: 1, count: x.shape.count)

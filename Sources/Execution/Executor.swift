@@ -13,9 +13,9 @@ public struct ExecutionError: Error, CustomStringConvertible, Sendable {
 /// tensors (NHWC, float32), nested models recursively, shared layers with the same weights
 /// on each call. Heavy operations go through a `ComputeBackend`; the light ones are here.
 ///
-/// Weights are keyed by layer path (`dense`, `encoder/enc_dense1`) in Keras weight order,
-/// as `ModelWeights.tensors` holds them. A layer the executor cannot run is an error naming
-/// the layer and its class, never a silent wrong result.
+/// Weights are keyed by layer path (`dense`, `encoder/enc_dense1`), each list in the order
+/// the operator's `weights` gives, as `ModelWeights.tensors` holds them. A layer the executor
+/// cannot run is an error naming the layer and its class, never a silent wrong result.
 public struct Executor: Sendable {
     public let graph: ModelGraph
     public let weights: [String: [Tensor]]
@@ -86,6 +86,9 @@ public struct Executor: Sendable {
 
     // MARK: - Layers
 
+    /// The format as its users name it, for messages that say what the format would do.
+    var formatName: String { graph.source.conventions.formatName }
+
     func fail(_ layer: Layer, _ why: String) -> ExecutionError {
         ExecutionError("layer \"\(prefix)\(layer.name)\" (\(layer.className)): \(why)")
     }
@@ -102,7 +105,7 @@ public struct Executor: Sendable {
     }
 
     func window(_ layer: Layer, _ g: ConvolutionGeometry) throws -> Window2D {
-        guard g.rank == 2, !g.channelsFirst else { throw fail(layer, "not runnable yet: only 2-D channels_last convolutions run") }
+        guard g.rank == 2, !g.channelsFirst else { throw fail(layer, "not runnable yet: only 2-D channels-last convolutions run") }
         guard let p = WindowPadding(rawValue: g.padding) else { throw fail(layer, "not runnable yet: padding \"\(g.padding)\"") }
         return Window2D(kernel: g.kernelSize, strides: g.strides, dilation: g.dilation, padding: p)
     }
@@ -199,7 +202,7 @@ public struct Executor: Sendable {
 
         case let k as FlattenOp:
             let x = try single(layer, args)
-            if k.channelsFirst && x.shape.count > 2 { throw fail(layer, "not runnable yet: Flatten with channels_first") }
+            if k.channelsFirst && x.shape.count > 2 { throw fail(layer, "not runnable yet: channels-first flattening") }
             return [Tensor(shape: [x.shape[0], x.count / max(x.shape[0], 1)], data: x.data)]
         case let k as ReshapeOp:
             let x = try single(layer, args)
@@ -232,7 +235,7 @@ public struct Executor: Sendable {
             case is ConvLSTMOp:
                 throw fail(layer, "not runnable yet: the convolutional recurrent layers have no kernel")
             case is RandomCropOp:
-                throw fail(layer, "not runnable yet: at inference Keras resizes the image and crops its centre to the target size, which Strata does not do")
+                throw fail(layer, "not runnable yet: at inference \(formatName) resizes the image and crops its centre to the target size, which Strata does not do")
             default:
                 throw fail(layer, "not runnable yet")
             }
@@ -271,7 +274,8 @@ public struct Executor: Sendable {
         guard var acc = args.first else { throw fail(layer, "expects inputs, given none") }
         for t in args.dropFirst() {
             guard t.shape == acc.shape else {
-                // Keras merges broadcast axes of length 1 (squeeze-excite: (n,h,w,c) * (n,1,1,c)).
+                // Axes of length 1 broadcast, as the merge's shape rule allows (squeeze-excite:
+                // (n,h,w,c) * (n,1,1,c)).
                 guard let b = SpatialTensors.broadcast(acc, t, op) else {
                     throw fail(layer, "inputs of shapes \(args.map(\.shape)) do not broadcast")
                 }
@@ -310,14 +314,14 @@ public struct Executor: Sendable {
 
     func poolWindow(_ layer: Layer, _ w: PoolingWindow, _ x: Tensor) throws -> Window2D {
         try rank4(layer, x)
-        guard !w.layout.channelsFirst, w.poolSize.count == 2 else { throw fail(layer, "not runnable yet: channels_first") }
+        guard !w.layout.channelsFirst, w.poolSize.count == 2 else { throw fail(layer, "not runnable yet: channels-first") }
         guard let p = WindowPadding(rawValue: w.padding) else { throw fail(layer, "not runnable yet: padding \"\(w.padding)\"") }
         return Window2D(kernel: w.poolSize, strides: w.strides, padding: p)
     }
 
     private func globalPool(_ layer: Layer, _ x: Tensor, _ r: GlobalPoolingReduction, average: Bool) throws -> Tensor {
         try rank4(layer, x)
-        guard !r.layout.channelsFirst else { throw fail(layer, "not runnable yet: channels_first") }
+        guard !r.layout.channelsFirst else { throw fail(layer, "not runnable yet: channels-first") }
         let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         var out = [Float](repeating: average ? 0 : -.infinity, count: n * c)
         for b in 0..<n {

@@ -7,8 +7,8 @@ import Kernels
 /// Synthetic inputs for timing must be valid ids there, or the lookup refuses them.
 public enum IdInputs {
     /// For each graph input, the valid ids when every layer that reads it directly is a
-    /// lookup (the narrowest range among them; an Embedding with mask_zero starts at 1, since
-    /// id 0 would be masked), otherwise nil.
+    /// lookup (the narrowest range among them; an embedding that masks id 0 starts at 1),
+    /// otherwise nil.
     public static func ranges(_ graph: ModelGraph) -> [Range<Int>?] {
         graph.inputs.map { ref in
             var range: Range<Int>? = nil

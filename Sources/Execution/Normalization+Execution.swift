@@ -2,9 +2,7 @@ import ModelKit
 import Foundation
 import Kernels
 
-/// LayerNormalization, RMSNormalization, GroupNormalization and UnitNormalization, as
-/// keras/src/ops/nn.py computes them (`layer_normalization`, `rms_normalization`,
-/// `normalize`) and keras/src/layers/normalization/group_normalization.py.
+/// Layer, RMS, group and L2 normalization over the operator's axes.
 extension Executor {
     /// The input's axes split into kept axes then `axes` (sorted, normalised), as a permutation.
     func reductionPermutation(_ layer: Layer, _ x: Tensor, _ raw: [Int]) throws -> (perm: [Int], rows: Int, length: Int) {
@@ -58,7 +56,7 @@ extension Executor {
             let (mean, variance) = Executor.moments(row)
             let inv = 1 / (variance + eps).squareRoot()
             for j in 0..<row.count {
-                // Keras 3's deprecated rms_scaling divides by the (centred) variance and does not centre.
+                // With rmsScaling: divided by the root of the centred variance, not centred.
                 var v = rms ? row[j] * inv : (row[j] - mean) * inv
                 if let gamma { v *= gamma[j] }
                 if let beta { v += beta[j] }
@@ -89,7 +87,7 @@ extension Executor {
         try normalizeRows(layer, x, axes: axes) { row in
             var s: Float = 0
             for v in row { s += v * v }
-            // keras ops.normalize: x * min(rsqrt(sum x²), 1 / epsilon), epsilon 1e-12.
+            // x * min(rsqrt(sum x²), 1 / epsilon), epsilon 1e-12.
             let inv = min(1 / s.squareRoot(), 1e12)
             for j in 0..<row.count { row[j] *= inv }
         }

@@ -40,18 +40,19 @@ public enum ScalarActivation {
     }
 }
 
-/// One dense recurrent cell (SimpleRNN, LSTM, GRU) ready to run: its weights split out and
-/// its activations resolved. Formulas from keras/src/layers/rnn/simple_rnn.py, lstm.py and
-/// gru.py (`*Cell.call`): gate order LSTM i, f, c, o; GRU z (update), r (reset), h.
+/// One dense recurrent cell (simple, LSTM, GRU) ready to run: its weights split out and its
+/// activations resolved. Gate order: LSTM i, f, c, o; GRU z (update), r (reset), h (the
+/// candidate). A GRU with `resetAfter` applies the reset gate after the recurrent matmul,
+/// which has a bias row of its own; without it, to the state before that matmul.
 struct RecurrentStep {
     let cell: RecurrentCell
     /// `(features, g·units)`.
     let kernel: Tensor
     /// `(units, g·units)`.
     let recurrentKernel: Tensor
-    /// Added to the input projection: `(g·units,)` (GRU reset_after: the first bias row).
+    /// Added to the input projection: `(g·units,)` (GRU with `resetAfter`: the first bias row).
     let inputBias: Tensor?
-    /// GRU reset_after only: the second bias row, added to the recurrent projection.
+    /// GRU with `resetAfter` only: the second bias row, added to the recurrent projection.
     let recurrentBias: Tensor?
     let activation: (Float) -> Float
     let recurrentActivation: (Float) -> Float
@@ -195,7 +196,7 @@ struct RecurrentStep {
                 }
             }
             states[0] = h
-            // Outputs in the order the steps were read (Keras's go_backwards does the same).
+            // Outputs in the order the steps were read (see `RecurrentOptions.goBackwards`).
             sequence.withUnsafeMutableBufferPointer { sp in
                 h.withUnsafeBufferPointer { hp in
                     for b in 0..<batch {
@@ -208,7 +209,8 @@ struct RecurrentStep {
         return (Tensor(shape: [batch, steps, u], data: sequence), states.map { Tensor(shape: [batch, u], data: $0) })
     }
 
-    /// GRU reset_after false: the candidate's columns of the recurrent kernel, `(units, units)`.
+    /// A GRU without `resetAfter`: the candidate's columns of the recurrent kernel,
+    /// `(units, units)`.
     var candidateKernel: Tensor {
         let u = units, width = 3 * u
         var k = [Float](repeating: 0, count: u * u)
@@ -218,9 +220,9 @@ struct RecurrentStep {
 }
 
 extension Executor {
-    /// A SimpleRNN, LSTM or GRU call: `args` is the sequence then optional initial states.
-    /// Returns the output (last step, or every step with `return_sequences`), then the
-    /// states with `return_state`.
+    /// A call of one dense cell (simple, LSTM or GRU): `args` is the sequence then optional
+    /// initial states. Returns the output (last step, or every step with `returnSequences`),
+    /// then the states with `returnState`.
     func runDenseRecurrent(_ layer: Layer, cell: RecurrentCell, options: RecurrentOptions,
                            weights w: [Tensor], args: [Tensor], backwards: Bool? = nil) throws -> [Tensor] {
         guard !options.timeMajor else { throw fail(layer, "not runnable yet: time_major") }
@@ -232,8 +234,8 @@ extension Executor {
         return options.returnState ? [output] + states : [output]
     }
 
-    /// `keras.layers.RNN` over one cell or a `StackedRNNCells`: cell i+1 reads cell i's
-    /// outputs; states come back cell by cell.
+    /// A stack of one or more dense cells: cell i+1 reads cell i's outputs; states come back
+    /// cell by cell.
     func runGenericRNN(_ layer: Layer, _ k: StackedRecurrentOp, _ args: [Tensor]) throws -> [Tensor] {
         guard !k.options.timeMajor else { throw fail(layer, "not runnable yet: time_major") }
         guard var x = args.first else { throw fail(layer, "expects a sequence input, given none") }

@@ -1,7 +1,7 @@
 import ModelKit
 import Kernels
 
-/// Layout helpers of the spatial layers: channels_first moves (through
+/// Layout helpers of the spatial layers: channels-first moves (through
 /// `TensorLayout.permute`), NumPy broadcasting and the
 /// 3-D view (n, d, h, w, c) that 1-D, 2-D and 3-D spatial layers share.
 public enum SpatialTensors {
@@ -17,7 +17,7 @@ public enum SpatialTensors {
         return TensorLayout.permute(x, [0, r - 1] + Array(1..<(r - 1)))
     }
 
-    /// A channels_last tensor of 1 to 3 spatial axes viewed as (n, d, h, w, c), leading
+    /// A channels-last tensor of 1 to 3 spatial axes viewed as (n, d, h, w, c), leading
     /// spatial axes of length 1 added.
     public static func volume(_ x: Tensor) -> Tensor {
         let spatial = Array(x.shape[1..<(x.shape.count - 1)])
@@ -147,9 +147,8 @@ public enum SpatialTensors {
         return Tensor(shape: [n, od, oh, ow, c], data: out)
     }
 
-    /// Bilinear resize of NHWC to (oh, ow) as `tf.image.resize` (half-pixel centres, no
-    /// antialiasing): source coordinate (o + 0.5) * in / out - 0.5, neighbours clamped to the
-    /// image (keras/src/backend/tensorflow/image.py; TF's resize_bilinear_op.cc).
+    /// Bilinear resize of NHWC to (oh, ow) with half-pixel centres and no antialiasing: source
+    /// coordinate (o + 0.5) * in / out - 0.5, neighbours clamped to the image.
     public static func resizeBilinear(_ x: Tensor, height oh: Int, width ow: Int) -> Tensor {
         let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         func weights(_ out: Int, _ length: Int) -> [(lo: Int, hi: Int, t: Float)] {
@@ -186,8 +185,8 @@ public enum SpatialTensors {
         return Tensor(shape: [n, oh, ow, c], data: out)
     }
 
-    /// Nearest-neighbour resize of NHWC to (oh, ow) as `tf.image.resize(method="nearest")`
-    /// (half-pixel centres): source index min(floor((o + 0.5) * in / out), in - 1).
+    /// Nearest-neighbour resize of NHWC to (oh, ow) with half-pixel centres: source index
+    /// min(floor((o + 0.5) * in / out), in - 1).
     public static func resizeNearest(_ x: Tensor, height oh: Int, width ow: Int) -> Tensor {
         let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         func source(_ out: Int, _ length: Int) -> [Int] {

@@ -460,7 +460,8 @@ public struct KerasConfigReader {
             }
         } else {
             var unsupported = UnsupportedOp(className: registered.map { $0.contains(">") ? $0 : className } ?? className)
-            // A CategoryEncoding reads whole category ids below num_tokens.
+            // A CategoryEncoding reads whole category ids below num_tokens; the engine encodes
+            // them as keras/src/layers/preprocessing/category_encoding.py does.
             if className == "CategoryEncoding", let n = cfgObject["num_tokens"]?.intValue, n > 0 {
                 unsupported.idRange = 0..<n
                 unsupported.categoryEncoding = (n, cfgObject["output_mode"]?.stringValue ?? "multi_hot")

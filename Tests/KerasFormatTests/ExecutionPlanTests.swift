@@ -67,7 +67,7 @@ import Execution
         let plan = try Self.plan(graph, weights, [[2, 1, 1, 2]])
         let bn = try #require(graph.layerIndex(named: "bn"))
         #expect(plan.fusedInto[NodeID(layer: bn, call: 0)] == "conv")
-        #expect(plan.stepDescriptions.contains("conv: convolution + BatchNormalization folded"), "\(plan.stepDescriptions)")
+        #expect(plan.stepDescriptions.contains("conv: convolution + batch normalization folded"), "\(plan.stepDescriptions)")
         // (1, 2): conv 9 -> 2 * 9 - 5 = 13; (-1, 0.5): conv 0.5 -> 1 - 5 = -4.
         let y = try plan.run([Tensor(shape: [2, 1, 1, 2], data: [1, 2, -1, 0.5])])
         #expect(y == [Tensor(shape: [2, 1, 1, 1], data: [13, -4])])
@@ -81,10 +81,10 @@ import Execution
         let weights = try ModelWeights.load(path: dir.appendingPathComponent("model.keras").path, analysis: Analyzer.analyze(graph)).tensors
         let input = try NPY.readTensor(path: dir.appendingPathComponent("input.npy").path)
         let plan = try Self.plan(graph, weights, [input.shape])
-        #expect(plan.stepDescriptions.contains("c2: convolution + BatchNormalization folded + Add as sum + ReLU"), "\(plan.stepDescriptions)")
+        #expect(plan.stepDescriptions.contains("c2: convolution + batch normalization folded + Add as sum + ReLU"), "\(plan.stepDescriptions)")
         #expect(plan.stepDescriptions.contains("c1: convolution + relu(slope: 0.0)"), "\(plan.stepDescriptions)")
-        #expect(plan.stepDescriptions.contains("c3: convolution + BatchNormalization folded + ReLU"), "\(plan.stepDescriptions)")
-        #expect(plan.stepDescriptions.contains("dw: convolution + ZeroPadding2D folded + BatchNormalization folded + Activation"), "\(plan.stepDescriptions)")
+        #expect(plan.stepDescriptions.contains("c3: convolution + batch normalization folded + ReLU"), "\(plan.stepDescriptions)")
+        #expect(plan.stepDescriptions.contains("dw: convolution + zero padding folded + batch normalization folded + Activation"), "\(plan.stepDescriptions)")
         #expect(plan.stepDescriptions.contains("gap: global average pooling"), "\(plan.stepDescriptions)")
         #expect(plan.stepDescriptions.contains("fc: softmax in place"), "\(plan.stepDescriptions)")
         #expect(!plan.stepDescriptions.contains { $0.contains("Executor") }, "\(plan.stepDescriptions)")
@@ -107,7 +107,7 @@ import Execution
         let weights = try ModelWeights.load(path: path, analysis: Analyzer.analyze(graph)).tensors
         let input = try NPY.readTensor(path: dir.appendingPathComponent("input.npy").path)
         let plan = try Self.plan(graph, weights, [input.shape])
-        for d in ["c1: convolution + relu(slope: 0.0)", "bn: BatchNormalization (per channel)", "sig: eltwise logistic",
+        for d in ["c1: convolution + relu(slope: 0.0)", "bn: batch normalization (per channel)", "sig: eltwise logistic",
                   "lrelu: eltwise relu(slope: 0.1)", "mul: Multiply (buffer loop)", "max: Maximum (buffer loop)",
                   "cat: concatenate (row copies)", "flat: copy", "fc: matmul"] {
             #expect(plan.stepDescriptions.contains(d), "\(d) not in \(plan.stepDescriptions)")

@@ -118,6 +118,8 @@ extension LayerCatalog {
                         summary: "Enlarges the image by repeating each pixel a fixed number of times; no weights.") { c, n in named(try UpSamplingOp(config: c, layout: SpatialLayout(config: c, spatialRank: 2), readsInterpolation: true), n) },
         KerasLayerClass("UpSampling3D", aliases: [], category: .reshape,
                         summary: "Enlarges the volume by repeating each voxel a fixed number of times; no weights.") { c, n in named(try UpSamplingOp(config: c, layout: SpatialLayout(config: c, spatialRank: 3), readsInterpolation: false), n) },
+        // The merge classes: `MergeOp`'s shape rule (`ElementwiseMerge`) is Keras's
+        // keras/src/layers/merging/base_merge.py, `build` and `compute_output_shape`.
         KerasLayerClass("Add", aliases: [], category: .merge,
                         summary: "Adds its inputs element by element (as in a residual connection); no weights.") { c, n in MergeOp(kind: .add, sourceClass: n) },
         KerasLayerClass("Subtract", aliases: [], category: .merge,

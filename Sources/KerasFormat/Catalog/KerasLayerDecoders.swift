@@ -68,7 +68,11 @@ enum KerasActivationLayers {
     }
 }
 
-/// SimpleRNN, LSTM and GRU, and the cells of the generic RNN.
+/// SimpleRNN, LSTM and GRU, and the cells of the generic RNN (keras/src/layers/rnn/simple_rnn.py,
+/// lstm.py, gru.py). The `*Cell.build` methods give the weights, which Keras 3 paths below the
+/// layer as `lstm_cell/kernel`, `lstm_cell/recurrent_kernel`, `lstm_cell/bias`; the
+/// `*Cell.call` methods give the formulas the engine runs (gate order LSTM i, f, c, o; GRU
+/// z (update), r (reset), h; `reset_after` selects the cuDNN convention with two bias rows).
 enum KerasRecurrent {
     static func layer(_ config: LayerConfig, gates: RecurrentCell.Gates, cellName: String, _ n: String) throws -> any Operator {
         RecurrentOp(options: try RecurrentOptions(config: config),

@@ -4,6 +4,11 @@ import ModelKit
 /// class `Add` from `keras.src.ops.numpy`, its arguments in the node's config and its call in
 /// `inbound_nodes`) and tf.keras `TFOpLambda` layers (`math.multiply`, arguments as the
 /// keywords of the saved call). Resolved here into the neutral `TensorFunctionOp`.
+///
+/// The arguments the engine takes are those of keras/src/ops/numpy.py's `Mean(axis,
+/// keepdims)` (and the other reductions), `Concatenate(axis)`, `Transpose(axes)` and
+/// `Reshape(newshape)`, and of their tf.keras forms (`reduce_*`, `concat`, `transpose(perm)`,
+/// `reshape(shape)`), filed under the neutral keys `axis`, `keepdims`, `perm` and `shape`.
 enum KerasOperations {
     /// Operations that join tensors, with the merge layer class they act like.
     static let mergeClass: [String: String] = [

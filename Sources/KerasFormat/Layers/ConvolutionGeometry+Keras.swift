@@ -1,9 +1,17 @@
 import ModelKit
 
 extension ConvolutionGeometry {
-    /// Decodes `kernel_size`, `strides`, `dilation_rate`, `padding` and `data_format`.
-    /// Zero or negative sizes, an unsupported padding and strides > 1 with dilation > 1 (which
-    /// Keras rejects) are errors naming the key and value.
+    /// Decodes `kernel_size`, `strides`, `dilation_rate`, `padding` and `data_format`
+    /// (`channels_first` sets `channelsFirst`). Zero or negative sizes, an unsupported padding
+    /// and strides > 1 with dilation > 1 (which Keras rejects) are errors naming the key and
+    /// value.
+    ///
+    /// The output arithmetic of `ConvolutionGeometry` is Keras's: keras/src/ops/operation_utils.py
+    /// (`compute_conv_output_shape` for forward convolutions) and
+    /// keras/src/backend/common/backend_utils.py (`_get_output_shape_given_tf_padding`, the
+    /// TF-padding rule Keras applies to transposed convolutions). `Shapes.windowOutput` and
+    /// `Shapes.transposeOutput` follow `compute_conv_output_shape` /
+    /// `compute_pooling_output_shape` and `compute_conv_transpose_output_shape` of the same file.
     public init(config: LayerConfig, rank: Int, className: String, allowCausal: Bool = false) throws {
         var kernelSize: [Int]
         var strides: [Int]

@@ -1,7 +1,14 @@
 import ModelKit
 
 extension EdgeAmounts {
-    /// Reads `key` from the config; `def` when absent or null. Every amount must be >= 0.
+    /// Reads `key` from the config (the `padding` of ZeroPadding1D/2D/3D, the `cropping` of
+    /// Cropping1D/2D/3D); `def` when absent or null. Every amount must be >= 0.
+    ///
+    /// Accepted forms, as Keras's constructors accept them
+    /// (keras/src/layers/reshaping/zero_padding2d.py):
+    /// - 1D: an int `n` (both ends) or a pair `[left, right]`;
+    /// - 2D/3D: an int `n` (every end of every axis), a list of one entry per spatial axis,
+    ///   each an int (both ends) or a pair `[before, after]`.
     public init(config: LayerConfig, key: String, spatialRank: Int, default def: [(Int, Int)]) throws {
         var pairs: [(before: Int, after: Int)]
         guard let v = config[key], !v.isNull else {

@@ -1,6 +1,9 @@
 import ModelKit
 
 extension ImageSizeTarget {
+    /// `height`, `width` and `data_format` of Resizing, CenterCrop and RandomCrop; the shape
+    /// rule is keras/src/layers/preprocessing/image_preprocessing/resizing.py,
+    /// `compute_output_shape`.
     public init(config: LayerConfig) throws {
         var height: Int
         var width: Int

@@ -1,7 +1,10 @@
 import ModelKit
 
 extension NormalizationAxes {
-    /// Reads `key` (default -1): an int or a non-empty list of ints.
+    /// Reads `key` (default -1): an int (Keras 3) or a non-empty list of ints (Keras 2 saves
+    /// `[3]`; LayerNormalization takes several axes). The checks and weight shapes follow the
+    /// layers' `compute_output_shape` and `build`; Keras 3.15 sorts a list of axes as written,
+    /// before resolving negatives.
     public init(config: LayerConfig, key: String = "axis", default def: Int = -1) throws {
         guard let v = config[key], !v.isNull else {
             self.init(axes: [def], isList: false)

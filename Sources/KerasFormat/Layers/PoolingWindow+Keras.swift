@@ -1,6 +1,9 @@
 import ModelKit
 
 extension PoolingWindow {
+    /// MaxPooling1D/2D/3D and AveragePooling1D/2D/3D: `pool_size` (default 2 per axis),
+    /// `strides` (default `pool_size`), `padding` (`valid` or `same`) and `data_format`. The
+    /// output length is keras/src/ops/operation_utils.py's `compute_pooling_output_shape`.
     public init(config: LayerConfig, spatialRank: Int) throws {
         var layout: SpatialLayout
         var poolSize: [Int]

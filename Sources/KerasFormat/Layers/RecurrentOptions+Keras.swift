@@ -1,6 +1,10 @@
 import ModelKit
 
 extension RecurrentOptions {
+    /// The options every Keras `RNN` subclass shares (keras/src/layers/rnn/rnn.py, whose
+    /// `compute_output_shape` `RecurrentOptions.outputs` follows): `return_sequences`,
+    /// `return_state`, `go_backwards`, `stateful`, plus tf.keras's `time_major`. With
+    /// `go_backwards` Keras returns the steps in the order it read them, and so does the engine.
     public init(config: LayerConfig) throws {
         var returnSequences: Bool
         var returnState: Bool

@@ -3,6 +3,11 @@ import ModelKit
 extension WrappedLayer {
     /// Decodes `config[key]`, returning the inner layer's config too (for wrapper checks
     /// such as `go_backwards`); an unknown class is an error naming it and the key.
+    ///
+    /// The wrapped layer is serialized inside the wrapper's config (`Bidirectional.layer`,
+    /// `TimeDistributed.layer`) as `{"class_name": ..., "config": {...}}`
+    /// (keras/src/layers/core/wrapper.py, `Wrapper.from_config`) and decoded through the
+    /// catalog; Keras 3 paths its weights below its own name.
     static func decode(_ outer: LayerConfig, key: String) throws -> (layer: WrappedLayer, config: LayerConfig) {
         let object = try outer.nested(key)
         guard let cls = object["class_name"]?.stringValue else {

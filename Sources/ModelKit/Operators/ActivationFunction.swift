@@ -1,6 +1,6 @@
 /// An element-wise activation function, resolved by the reader from the file's own spelling
-/// (a Keras name and dialect, an ONNX op type), so the engine never needs to know which
-/// format or version meant what.
+/// (a function name and the format version that gives it its meaning, an op type), so the
+/// engine never needs to know which format or version meant what.
 public enum ActivationFunction: Hashable, Sendable, CustomStringConvertible {
     /// The identity (no activation).
     case linear

@@ -1,13 +1,13 @@
 /// What a node computes, as far as analysis needs: the shapes it produces, the weight
 /// tensors it owns and the multiply-accumulates one application costs.
 ///
-/// One rank-generic family per type in `Operators/` and `Layers/` (a convolution of any
-/// spatial rank, pooling, dense, normalisation, element-wise merge, ...). A reader maps each
-/// of its format's classes or op types onto one of these and fills `sourceClass` with the
-/// file's own name for it, which messages and the report show. Nothing here knows a format.
+/// One rank-generic family per type in `Operators/` (a convolution of any spatial rank,
+/// pooling, dense, normalisation, element-wise merge, ...). A reader maps each of its
+/// format's classes or op types onto one of these and fills `sourceClass` with the file's
+/// own name for it, which messages and the report show. Nothing here knows a format.
 public protocol Operator: Sendable {
-    /// The class or op type the file names this node with (`Conv2D`, `Conv`): display and
-    /// messages only, set by the reader.
+    /// The class or op type the file names this node with: display and messages only, set by
+    /// the reader.
     var sourceClass: String { get set }
 
     /// The family id the report and counts branch on (`convolution`, `batch_normalization`,
@@ -46,7 +46,7 @@ extension Operator {
 
 /// A coarse family of layers, used for the layer counts and the plain-language explanation.
 public enum LayerCategory: String, Sendable, CaseIterable {
-    /// Owns a kernel: Dense, convolutions, recurrent and attention projections.
+    /// Owns a kernel: dense and einsum layers, convolutions, recurrent and attention projections.
     case kernel
     case normalization
     case activation
@@ -80,8 +80,9 @@ public enum Shapes {
         return d
     }
 
-    /// Output length of a convolution or pooling window along one axis
-    /// (keras/src/ops/operation_utils.py, compute_conv_output_shape / compute_pooling_output_shape).
+    /// Output length of a convolution or pooling window along one axis: `same` and `causal`
+    /// keep `ceil(L / stride)` positions, `valid` `floor((L - effective) / stride) + 1` (0
+    /// when the dilated window does not fit).
     public static func windowOutput(_ length: Int?, kernel: Int, stride: Int, dilation: Int = 1, padding: String) -> Int? {
         guard let length else { return nil }
         let effective = (kernel - 1) * dilation + 1
@@ -93,8 +94,8 @@ public enum Shapes {
         }
     }
 
-    /// Output length of a transposed convolution along one axis
-    /// (keras/src/ops/operation_utils.py, compute_conv_transpose_output_shape).
+    /// Output length of a transposed convolution along one axis, with or without an explicit
+    /// output padding.
     public static func transposeOutput(_ length: Int?, kernel: Int, stride: Int, dilation: Int = 1, padding: String, outputPadding: Int?) -> Int? {
         guard let length else { return nil }
         let k = (kernel - 1) * dilation + 1

@@ -1,4 +1,4 @@
-/// A Functional or Sequential model used as a layer of another model. Its shapes come from
+/// A model used as a node of another model (a nested model). Its shapes come from
 /// running shape inference over its own graph with the call's input shapes.
 public struct SubgraphOp: Operator {
     /// The class or op type as the file names it, for messages and display.

@@ -1,6 +1,7 @@
-/// A layer whose class Strata does not know (a custom layer, a `Lambda`). It is kept in the
-/// graph so the rest of the model is still read, drawn and counted; its output shapes come
-/// from the file where Keras recorded them, and its weights from the weights file if any.
+/// A node whose class or op type Strata does not know (a custom layer, a function written in
+/// code). It is kept in the graph so the rest of the model is still read, drawn and counted;
+/// its output shapes come from the file when the file records them, and its weights from the
+/// weights file if any.
 public struct UnsupportedOp: Operator {
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
@@ -11,8 +12,7 @@ public struct UnsupportedOp: Operator {
     public let savedClassName: String
     /// Weight tensors found in the weights file for this layer, when the file has them.
     public var knownWeights: [WeightSpec]
-    /// The output shape the config declares without the batch axis (a `Lambda`'s
-    /// `output_shape`), when it does.
+    /// The output shape the file declares for the node, without the batch axis, when it does.
     public var declaredOutputShape: [Int?]?
     /// When the reader knows the unsupported node reads integer ids in a range (a category
     /// encoding of n tokens), that range.

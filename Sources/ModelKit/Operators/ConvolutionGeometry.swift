@@ -1,0 +1,130 @@
+/// The window of a convolution (kernel size, strides and dilation per spatial axis, the
+/// padding mode, where the channels sit) and the window arithmetic of its output shape.
+///
+/// Input layout: `(batch, *spatial, channels)` channels-last, `(batch, channels, *spatial)`
+/// channels-first; `rank` is the number of spatial axes. The padding mode is `valid` (none),
+/// `same` (the output keeps `ceil(L / stride)` positions) or `causal` (one spatial axis: all
+/// padding before the first step). All arithmetic reports overflow as an error instead of
+/// trapping, since the sizes come from a file.
+public struct ConvolutionGeometry: Sendable, Equatable {
+    /// Number of spatial axes: 1 (sequences), 2 (images) or 3 (volumes).
+    public let rank: Int
+    public let kernelSize: [Int]
+    public let strides: [Int]
+    public let dilation: [Int]
+    /// "valid", "same" or "causal" (one spatial axis only).
+    public let padding: String
+    /// True when the channel axis comes before the spatial axes.
+    public let channelsFirst: Bool
+    /// The class or op type as the file names it, for error messages.
+    public let className: String
+
+
+    /// The input layout expected, for error messages: `(batch, height, width, channels)`.
+    public var layoutDescription: String {
+        let names = rank == 1 ? ["steps"] : rank == 2 ? ["height", "width"] : ["depth", "height", "width"]
+        let axes = channelsFirst ? ["batch", "channels"] + names : ["batch"] + names + ["channels"]
+        return "(" + axes.joined(separator: ", ") + ")"
+    }
+
+    /// Checks the input's rank and splits it into spatial dimensions and channels.
+    public func split(_ input: TensorShape) throws -> (spatial: [Int?], channels: Int?) {
+        guard input.rank == rank + 2 else {
+            throw LayerError("\(className) expects an input of rank \(rank + 2) \(layoutDescription), found \(input)")
+        }
+        if channelsFirst { return (Array(input.dims[2...]), input.dims[1]) }
+        return (Array(input.dims[1..<(rank + 1)]), input.dims[rank + 1])
+    }
+
+    /// The input's channel count; an error when it is unknown (the kernel's shape depends on it).
+    public func channels(_ input: TensorShape) throws -> Int {
+        guard let c = try split(input).channels else {
+            throw LayerError("\(className) needs a known channel count (axis \(channelsFirst ? 1 : rank + 1)) in input \(input)")
+        }
+        return c
+    }
+
+    /// Assembles an output shape from the batch, spatial dims and channel count.
+    public func shape(batch: Int?, spatial: [Int?], channels: Int?) -> TensorShape {
+        channelsFirst ? TensorShape([batch, channels] + spatial) : TensorShape([batch] + spatial + [channels])
+    }
+
+    /// Effective kernel extent along `axis`: `(k - 1) * dilation + 1`.
+    func effectiveKernel(_ axis: Int) throws -> Int {
+        let (m, o1) = (kernelSize[axis] - 1).multipliedReportingOverflow(by: dilation[axis])
+        let (e, o2) = m.addingReportingOverflow(1)
+        guard !o1, !o2 else { throw LayerError("\(className): kernel size \(kernelSize) with dilation \(dilation) is too large") }
+        return e
+    }
+
+    /// Spatial output of a forward convolution, `eff` the dilated kernel extent: valid:
+    /// `floor((L - eff) / s) + 1`, an error when the window does not fit; same and causal:
+    /// `floor((L - 1) / s) + 1`. Unknown stays unknown.
+    public func convolutionOutput(_ input: TensorShape) throws -> [Int?] {
+        let (spatial, _) = try split(input)
+        var out: [Int?] = []
+        for (axis, length) in spatial.enumerated() {
+            guard let length else { out.append(nil); continue }
+            let eff = try effectiveKernel(axis)
+            switch padding {
+            case "valid":
+                guard length >= eff else {
+                    throw LayerError("\(className): the window (kernel size \(kernelSize), dilation \(dilation)) is larger than the input \(input) with padding \"valid\": output size would be zero or negative")
+                }
+                out.append((length - eff) / strides[axis] + 1)
+            default:
+                out.append(length == 0 ? 0 : (length - 1) / strides[axis] + 1)
+            }
+        }
+        return out
+    }
+
+    /// Spatial output of a transposed convolution, `eff` the dilated kernel extent and `op`
+    /// the optional output padding: valid: `(L - 1) * s + eff + (op ?? max(eff, s) - eff)`;
+    /// same: `L * s` without `op`, else `(L - 1) * s + eff % 2 + op`.
+    public func transposeOutput(_ input: TensorShape, outputPadding: [Int]?) throws -> [Int?] {
+        let (spatial, _) = try split(input)
+        var out: [Int?] = []
+        for (axis, length) in spatial.enumerated() {
+            guard let length else { out.append(nil); continue }
+            let eff = try effectiveKernel(axis)
+            let s = strides[axis]
+            let op = outputPadding?[axis]
+            let value: Int?
+            if padding == "same" {
+                value = op.map { ConvolutionGeometry.add(ConvolutionGeometry.mul(length - 1, s), eff % 2 + $0) } ?? ConvolutionGeometry.mul(length, s)
+            } else {
+                value = ConvolutionGeometry.add(ConvolutionGeometry.add(ConvolutionGeometry.mul(length - 1, s), eff), op ?? (max(eff, s) - eff))
+            }
+            guard let value else { throw LayerError("\(className): output size overflows for input \(input)") }
+            guard value >= 0 else { throw LayerError("\(className): output size would be negative (\(value)) for input \(input)") }
+            out.append(value)
+        }
+        return out
+    }
+
+    static func mul(_ a: Int, _ b: Int) -> Int? {
+        let (v, o) = a.multipliedReportingOverflow(by: b)
+        return o ? nil : v
+    }
+
+    static func add(_ a: Int?, _ b: Int) -> Int? {
+        guard let a else { return nil }
+        let (v, o) = a.addingReportingOverflow(b)
+        return o ? nil : v
+    }
+
+    /// Product of the kernel sizes; nil on overflow.
+    public var kernelVolume: Int? { checkedProduct(kernelSize) }
+
+    /// Every property, as a reader sets them.
+    public init(rank: Int, kernelSize: [Int], strides: [Int], dilation: [Int], padding: String, channelsFirst: Bool, className: String) {
+        self.rank = rank
+        self.kernelSize = kernelSize
+        self.strides = strides
+        self.dilation = dilation
+        self.padding = padding
+        self.channelsFirst = channelsFirst
+        self.className = className
+    }
+}
