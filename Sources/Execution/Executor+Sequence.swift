@@ -64,18 +64,13 @@ extension Executor {
 
         case let k as UnsupportedOp where k.categoryEncoding != nil:
             return [try runCategoryEncoding(layer, k.categoryEncoding!, single(layer, args))]
-        case is UnsupportedOp where layer.className == "Masking":
-            throw fail(layer, "not runnable yet: masks are not propagated by this forward pass (layers after it would ignore the mask)")
-        case is UnsupportedOp where Self.stringLayers.contains(layer.className):
-            throw fail(layer, "not runnable: it works on strings, and this forward pass runs float tensors only")
+        case let k as UnsupportedOp where k.refusal != nil:
+            throw fail(layer, k.refusal!)
 
         default:
             return nil
         }
     }
-
-    /// Preprocessing classes whose inputs are strings.
-    static let stringLayers: Set<String> = ["TextVectorization", "StringLookup", "Hashing", "HashedCrossing"]
 
     /// Category encoding of a `(batch, n)` input of ids in 0..<numTokens: multi_hot and count
     /// give `(batch, numTokens)`; one_hot gives `(batch, numTokens)` for n = 1 and

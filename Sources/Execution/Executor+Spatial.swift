@@ -66,9 +66,9 @@ extension Executor {
         case let k as ZeroPaddingOp where k.layout.spatialRank != 2: return [try reframe(layer, k.layout, k.amounts, args, sign: 1)]
 
         // Preprocessing and scaling
-        case is RescaleOp:
+        case let k as RescaleOp:
             let x = try single(layer, args)
-            let scale = try constant(layer, "scale", default: 1), offset = try constant(layer, "offset", default: 0)
+            let scale = Self.constant(k.scale), offset = Self.constant(k.offset)
             guard let scaled = SpatialTensors.broadcast(x, scale, *), let y = SpatialTensors.broadcast(scaled, offset, +) else {
                 throw fail(layer, "scale \(scale.shape) or offset \(offset.shape) does not fit input \(x.shape)")
             }
@@ -282,18 +282,9 @@ extension Executor {
 
     // MARK: - Preprocessing
 
-    /// A number or list in the layer's config as a tensor (a list lies along the last axis).
-    private func constant(_ layer: Layer, _ key: String, default value: Float) throws -> Tensor {
-        guard let v = layer.config[key], !v.isNull else { return Tensor(shape: [], data: [value]) }
-        if let d = v.doubleValue { return Tensor(shape: [], data: [Float(d)]) }
-        if let list = v.arrayValue {
-            let values = try list.map { e -> Float in
-                guard let d = e.doubleValue else { throw fail(layer, "\"\(key)\" holds \(e.brief), not a number") }
-                return Float(d)
-            }
-            return Tensor(shape: [values.count], data: values)
-        }
-        throw fail(layer, "\"\(key)\" is \(v.brief), not a number or a list of numbers")
+    /// Numbers as a tensor: a scalar for one, a list laid along the last axis otherwise.
+    static func constant(_ values: [Double]) -> Tensor {
+        values.count == 1 ? Tensor(shape: [], data: [Float(values[0])]) : Tensor(shape: [values.count], data: values.map(Float.init))
     }
 
     /// Standardization: `(x - mean) / max(sqrt(variance), epsilon)` with epsilon 1e-7, or,
@@ -302,8 +293,8 @@ extension Executor {
     private func normalize(_ layer: Layer, _ k: StandardizeOp, _ x: Tensor) throws -> Tensor {
         var mean: Tensor, variance: Tensor
         if k.hasGivenStatistics {
-            mean = try constant(layer, "mean", default: 0)
-            variance = try constant(layer, "variance", default: 1)
+            mean = Self.constant(k.mean)
+            variance = Self.constant(k.variance)
         } else {
             let w = try params(layer, 3)
             mean = w[0]; variance = w[1]
@@ -323,7 +314,7 @@ extension Executor {
             return Tensor(shape: shape, data: t.data)
         }
         mean = try laid(mean); variance = try laid(variance)
-        let invert = layer.config["invert"]?.boolValue ?? false
+        let invert = k.invert
         var std = variance
         for i in std.data.indices { std.data[i] = max(std.data[i].squareRoot(), 1e-7) }
         if invert {

@@ -420,6 +420,16 @@ public struct KerasConfigReader {
         return nil
     }
 
+    /// Keras classes the engine is known not to run, with the reason a timing gives.
+    static func refusal(_ className: String) -> String? {
+        switch className {
+        case "Masking": return "not runnable yet: masks are not propagated by this forward pass (layers after it would ignore the mask)"
+        case "TextVectorization", "StringLookup", "Hashing", "HashedCrossing":
+            return "not runnable: it works on strings, and this forward pass runs float tensors only"
+        default: return nil
+        }
+    }
+
     private func readLayer(_ entry: JSONObject, path: String, name: String) throws -> Layer {
         guard let classValue = entry["class_name"] else { throw fail(path, "layer \"\(name)\" has no \"class_name\"") }
         guard let className = classValue.stringValue else {
@@ -460,6 +470,7 @@ public struct KerasConfigReader {
             }
         } else {
             var unsupported = UnsupportedOp(className: registered.map { $0.contains(">") ? $0 : className } ?? className)
+            unsupported.refusal = Self.refusal(className)
             // A CategoryEncoding reads whole category ids below num_tokens; the engine encodes
             // them as keras/src/layers/preprocessing/category_encoding.py does.
             if className == "CategoryEncoding", let n = cfgObject["num_tokens"]?.intValue, n > 0 {

@@ -14,5 +14,6 @@ extension CountingConventions {
         nonTrainableNote: "kept out of the optimizer: BatchNormalization moving statistics, frozen layers",
         batchNormalizationNote: "BatchNormalization layers do carry weights (a common misreading says they have none): Keras keeps 4 numbers per channel. gamma (scale) and beta (offset) are learned like any weight (trainable); the moving mean and moving variance are updated from the data during training but not by the optimizer, so Keras counts them as non-trainable.",
         batchNormalizationComparison: "Tools that follow PyTorch's convention count 2 per channel (the running statistics are buffers there, not parameters), so their totals are smaller.",
-        unknownDimension: "None")
+        unknownDimension: "None",
+        kernelCountLabel: "layers with a kernel (Dense, convolutions, recurrent, attention; nested models opened)")
 }

@@ -94,7 +94,7 @@ public enum SummaryText {
         out.append("How many layers? Four honest answers:")
         out.append("  \(lpadNum(c.topLevelLayers))  \(a.source.conventions.layerCountLabel)")
         out.append("  \(lpadNum(c.withWeights))  layers that own weights")
-        out.append("  \(lpadNum(c.withKernel))  layers with a kernel (Dense, convolutions, recurrent, attention; nested models opened)")
+        out.append("  \(lpadNum(c.withKernel))  \(a.source.conventions.kernelCountLabel)")
         out.append("  \(lpadNum(c.depth))  depth: the most kernel layers on any path from input to output")
         out.append("")
         for p in Explanation.paragraphs(a) {

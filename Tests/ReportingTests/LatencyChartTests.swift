@@ -78,7 +78,7 @@ import ModelKit
         t.layers.append(.init(name: "bn", className: "BatchNormalization", medianMs: 0, fusedInto: "a"))
         let bars = LatencyChart.bars(t)
         #expect(bars.map(\.label) == ["a (Conv2D)", "c (Dense)", "b (ReLU)", "d (Add)"])
-        #expect(LatencyChart.caption(t, bars: bars).contains("1 more call (folded BatchNormalization, fused activations and Adds) run inside"))
+        #expect(LatencyChart.caption(t, bars: bars).contains("1 more call (folded batch normalizations, fused activations and additions) run inside"))
         #expect(LatencyChart.caption(t, bars: bars).contains("each of the 4 layer calls with a step of its own"))
     }
 }

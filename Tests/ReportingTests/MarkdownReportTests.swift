@@ -102,7 +102,7 @@ import ModelKit
         fused.timing?.layers.append(.init(name: "bn", className: "BatchNormalization", medianMs: 0, fusedInto: "conv2d"))
         let fusedMD = try MarkdownReport.render(fused, templatesFolder: nil)
         #expect(!fusedMD.contains("| bn |"), "a fused call is not among the slowest")
-        #expect(fusedMD.contains("1 more layer call(s) (folded BatchNormalization, fused activations and Adds) run inside the step of the layer before them"))
+        #expect(fusedMD.contains("1 more layer call(s) (folded batch normalizations, fused activations and additions) run inside the step of the layer before them"))
         #expect(md.contains("Median over the last 2 runs, oldest first: 4.00 ms → 4.50 ms."))
         #expect(MarkdownTableCheck.badRows(md) == [])
         doc.change?.latencyTrendMs = [4.5]

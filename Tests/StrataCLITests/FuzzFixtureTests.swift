@@ -76,9 +76,11 @@ import Testing
                 let notTimed = entries[name]?["not_timed"] as? String ?? ""
                 #expect(notTimed.contains("(the file is damaged)"), "\(name): \(notTimed)")
             case "crash":
+                // Usually while libhdf5 reads; but a heap it damaged without crashing can make a
+                // later free() abort in any stage, so the stage is not checked, the cause is.
                 #expect(entries[name]?["status"] as? String == "failed", "\(name)")
-                #expect((error.contains("crashed (SIG") || error.contains("stopped after 8 s"))
-                        && (error.contains("while reading the HDF5") || error.contains("while listing the HDF5 group")), "\(name): \(error)")
+                #expect((error.contains("crashed (SIG") && error.contains("the file is probably damaged")) || error.contains("stopped after 8 s"),
+                        "\(name): \(error)")
             case "fixed":
                 // Its config is intact, so it is reported; its weights are refused with a clean
                 // error, so it is not timed.

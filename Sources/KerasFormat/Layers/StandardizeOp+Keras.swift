@@ -27,5 +27,10 @@ extension StandardizeOp {
         }
         hasGivenStatistics = hasMean
         self.init(axes: axes, hasGivenStatistics: hasGivenStatistics)
+        if hasGivenStatistics {
+            mean = try KerasConstants.numbers(config, "mean", default: 0)
+            variance = try KerasConstants.numbers(config, "variance", default: 1)
+        }
+        invert = config["invert"]?.boolValue ?? false
     }
 }

@@ -3,7 +3,7 @@
 /// Codable with format-neutral keys (`LayerRow+Codable.swift`).
 public struct LayerRow: Sendable, Equatable {
     public var name: String
-    /// The class or op type as the file names it (`Conv2D`, `Conv`), for display only.
+    /// The class or op type as the file names it (`Conv`), for display only.
     public var className: String
     /// The operator family the node applies (`convolution`, `batch_normalization`, `add`,
     /// `concatenate`, `input`, `model` for a nested model): what wording and counts branch on.
@@ -38,7 +38,7 @@ public struct LayerRow: Sendable, Equatable {
     /// Rows of a nested model's own layers.
     public var children: [LayerRow]
     /// For a nested model: the names of its own layers at its inputs and outputs, in order
-    /// (an input of a Sequential may name a hidden InputLayer that has no row).
+    /// (an input may name a hidden input node that has no row).
     public var modelInputs: [String] = []
     public var modelOutputs: [String] = []
     public var trainable: Bool

@@ -46,7 +46,7 @@ public struct ModelAnalysis: Sendable, Equatable {
         public var topLevelLayers: Int
         /// Entries that own at least one weight.
         public var withWeights: Int
-        /// Layers with a kernel (Dense, convolutions, recurrent, attention), nested models opened.
+        /// Layers with a kernel (dense, convolutions, recurrent, attention), nested models opened.
         public var withKernel: Int
         /// The most kernel layers on any path from an input to an output.
         public var depth: Int
@@ -66,7 +66,7 @@ public struct ModelAnalysis: Sendable, Equatable {
         }
     }
 
-    /// A layer that joins branches (Add, Concatenate, Multiply, ...).
+    /// A layer that joins branches (add, concatenate, multiply, ...).
     public struct MergePoint: Sendable, Equatable, Codable {
         public var layer: String
         /// The operator family of the join (`add`, `concatenate`, `multiply`, ...): what

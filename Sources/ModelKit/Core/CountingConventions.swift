@@ -37,6 +37,8 @@ public struct CountingConventions: Sendable, Hashable, Codable {
     public var batchNormalizationComparison: String?
     /// How the format's tools print an unknown dimension (`None`, `?`).
     public var unknownDimension: String
+    /// The count of layers with a kernel, with what the format calls those layers.
+    public var kernelCountLabel: String
 
     /// The conventions of a format; the sentences it does not give default to plain
     /// wording built from `formatName` and `layerCountLabel`.
@@ -44,7 +46,7 @@ public struct CountingConventions: Sendable, Hashable, Codable {
                 layerTermNote: String? = nil, unlistedInputNote: String? = nil, parameterNote: String,
                 parameterShortNote: String? = nil, nonTrainableNote: String? = nil,
                 batchNormalizationNote: String? = nil, batchNormalizationComparison: String? = nil,
-                unknownDimension: String) {
+                unknownDimension: String, kernelCountLabel: String? = nil) {
         self.formatName = formatName
         self.layerCountLabel = layerCountLabel
         self.layerCountDefinition = layerCountDefinition ?? layerCountLabel
@@ -56,6 +58,8 @@ public struct CountingConventions: Sendable, Hashable, Codable {
         self.batchNormalizationNote = batchNormalizationNote
         self.batchNormalizationComparison = batchNormalizationComparison
         self.unknownDimension = unknownDimension
+        self.kernelCountLabel = kernelCountLabel
+            ?? "layers with a kernel (dense, convolution, recurrent and attention nodes; nested graphs opened)"
     }
 
     /// Nothing known about the format (a graph built by hand).
@@ -75,6 +79,7 @@ public struct CountingConventions: Sendable, Hashable, Codable {
         case batchNormalizationNote = "batch_normalization_note"
         case batchNormalizationComparison = "batch_normalization_comparison"
         case unknownDimension = "unknown_dimension"
+        case kernelCountLabel = "kernel_count_label"
     }
 
     /// Every key is written, a missing sentence as `null`.
@@ -91,5 +96,6 @@ public struct CountingConventions: Sendable, Hashable, Codable {
         try c.encode(batchNormalizationNote, forKey: .batchNormalizationNote)
         try c.encode(batchNormalizationComparison, forKey: .batchNormalizationComparison)
         try c.encode(unknownDimension, forKey: .unknownDimension)
+        try c.encode(kernelCountLabel, forKey: .kernelCountLabel)
     }
 }

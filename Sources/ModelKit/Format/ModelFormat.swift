@@ -15,9 +15,9 @@ public enum FormatSniff: Sendable, Equatable {
 /// neutral graph. The registry in StrataCLI lists the formats; discovery and every command
 /// ask it, never a reader directly.
 public protocol ModelFormat: Sendable {
-    /// Short id (`keras`, `onnx`).
+    /// Short id (`onnx`).
     var id: String { get }
-    /// The format as users name it (`Keras`).
+    /// The format as users name it (`ONNX`).
     var displayName: String { get }
     /// File extensions it reads, lower case without the dot, in the order messages list them.
     var fileExtensions: [String] { get }

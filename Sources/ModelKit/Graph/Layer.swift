@@ -5,7 +5,7 @@
 /// `SubgraphOp`.
 public struct Layer: Sendable {
     public var name: String
-    /// The class or op type as the file names it (`Conv2D`, `Conv`): display only.
+    /// The class or op type as the file names it (`Conv`): display only.
     public var className: String
     /// `registered_name` when the file has one (custom layers: `my_package>MyLayer`).
     public var registeredName: String?

@@ -17,6 +17,12 @@ public struct StandardizeOp: Operator {
     /// True when the file gives the statistics with the node rather than as weights (no
     /// weights then).
     public let hasGivenStatistics: Bool
+    /// The given mean and variance (one number, or one per kept position) when
+    /// `hasGivenStatistics`; otherwise the weights hold them.
+    public var mean: [Double] = [0]
+    public var variance: [Double] = [1]
+    /// Undo the standardization instead: `mean + x * std`.
+    public var invert: Bool = false
 
 
     func keptAxes(_ input: TensorShape) throws -> [Int] {

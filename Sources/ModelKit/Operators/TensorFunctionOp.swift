@@ -29,7 +29,7 @@ public struct TensorFunctionOp: Operator {
     /// (list), `shape` (list, -1 for one inferred size), `initial`.
     public var attributes: JSONObject
     /// When the function joins branches like a merge layer, that layer's display name as the
-    /// reader words it (`Add`, `Concatenate`).
+    /// reader words it (`Add`, `Concat`).
     public var joinsAs: String?
     /// When the function is an activation applied element-wise (`sigmoid`, `hard_sigmoid`),
     /// that activation as the reader resolved it for the file's version.

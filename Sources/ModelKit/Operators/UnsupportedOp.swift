@@ -18,6 +18,9 @@ public struct UnsupportedOp: Operator {
     /// encoding of n tokens), that range.
     public var idRange: Range<Int>?
     public var idInputRange: Range<Int>? { idRange }
+    /// Why the engine cannot run the node, when the reader knows (it works on strings; it
+    /// masks values the engine does not propagate).
+    public var refusal: String?
     /// When the reader knows the node turns ids into one-hot, multi-hot or count vectors
     /// over `numTokens` categories, how (the engine can then run it though analysis cannot
     /// count it).

@@ -48,7 +48,7 @@ public enum LatencyChart {
         var s = "Median time of each of the \(Formatting.plural(own, "layer call")) with a step of its own over \(Formatting.plural(t.instrumentedRuns, "instrumented run")), slowest first"
         if own > bars.count { s += ", the \(own - bars.count + 1) fastest folded into the last bar" }
         if fused > 0 {
-            s += ". \(Formatting.plural(fused, "more call")) (folded BatchNormalization, fused activations and Adds) run inside the step of the layer before them, whose bar includes their time"
+            s += ". \(Formatting.plural(fused, "more call")) (folded batch normalizations, fused activations and additions) run inside the step of the layer before them, whose bar includes their time"
         }
         s += ". They add up to \(ChangeFormatting.milliseconds(t.layerSumMs)); the whole pass, timed without instrumentation, has a median of \(ChangeFormatting.milliseconds(t.medianMs))"
         s += " (min \(ChangeFormatting.milliseconds(t.minMs)), p90 \(ChangeFormatting.milliseconds(t.p90Ms)), \(Formatting.plural(t.runs, "run")), batch 1, \(Formatting.plural(t.threads, "thread")), \(t.backend))."

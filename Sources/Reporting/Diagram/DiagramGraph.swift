@@ -69,7 +69,7 @@ struct DiagramGraph: Sendable {
                         outs.append(row.modelOutputs.flatMap { resolve(inner, ($0, 0, 0)) })
                         ins.append(row.modelInputs.map { input in
                             if let p = inner.producers[input] { return p.first ?? [] }
-                            // A hidden input (Sequential): the layers that read it.
+                            // A hidden input (not listed by its format): the layers that read it.
                             return inner.leafInbound.filter { $0.refs.contains { $0.0 == input } }.map(\.box)
                                 + inner.nestedInbound.filter { $0.refs.contains { $0.0 == input } }.flatMap { n in
                                     (inner.entries[n.name]?[n.call] ?? []).flatMap { $0 } }

@@ -66,7 +66,7 @@ Median over the last {{{trendRuns}}} runs, oldest first: {{{trend}}}.
 {{/slowest}}
 {{#hasFused}}
 
-{{{fusedCount}}} more layer call(s) (folded BatchNormalization, fused activations and Adds) run inside the step of the layer before them and have no time of their own.
+{{{fusedCount}}} more layer call(s) (folded batch normalizations, fused activations and additions) run inside the step of the layer before them and have no time of their own.
 {{/hasFused}}
 {{/timing}}
 {{^timing}}

@@ -63,7 +63,7 @@ public enum MarkdownReport {
         c["counts"] = [
             (n.topLevelLayers, a.source.conventions.layerCountDefinition),
             (n.withWeights, "layers that own weights"),
-            (n.withKernel, "layers with a kernel (Dense, convolutions, recurrent, attention; nested models opened)"),
+            (n.withKernel, a.source.conventions.kernelCountLabel),
             (n.depth, "depth: the most kernel layers on any path from an input to an output, as papers count"),
         ].map { ["count": Formatting.count($0.0), "definition": $0.1] }
         c["paragraphs"] = Explanation.paragraphs(a).map { ["text": MarkdownEscaping.paragraph($0)] }

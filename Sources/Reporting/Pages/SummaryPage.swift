@@ -23,7 +23,7 @@ public enum SummaryPage {
         let c = a.counts
         return [(c.topLevelLayers, a.source.conventions.layerCountLabel),
          (c.withWeights, "layers that own weights"),
-         (c.withKernel, "layers with a kernel (Dense, convolutions, recurrent, attention; nested models opened)"),
+         (c.withKernel, a.source.conventions.kernelCountLabel),
          (c.depth, "depth: the most kernel layers on any path from input to output")]
     }
 
