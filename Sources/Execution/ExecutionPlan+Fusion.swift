@@ -193,14 +193,16 @@ extension ExecutionPlan.Builder {
             useBias = c.useBias; activation = c.activation
         case let c as ConvolutionOp:
             guard c.loraRank == nil, c.geometry.rank == 2, !c.geometry.channelsFirst, x.count == 4,
-                  let pad = WindowPadding(rawValue: c.geometry.padding),
+                  c.geometry.pads == nil || padFold == nil,
+                  let pad = c.geometry.pads != nil ? .valid : WindowPadding(rawValue: c.geometry.padding),
                   let w, w.count == (c.useBias ? 2 : 1), w[0].shape.count == 4 else { return false }
             kind = .conv(Window2D(kernel: c.geometry.kernelSize, strides: c.geometry.strides, dilation: c.geometry.dilation, padding: pad),
                          groups: c.groups, kernelShape: w[0].shape)
             useBias = c.useBias; activation = c.activation
         case let c as DepthwiseConvolutionOp:
             guard c.geometry.rank == 2, !c.geometry.channelsFirst, x.count == 4,
-                  let pad = WindowPadding(rawValue: c.geometry.padding),
+                  c.geometry.pads == nil || padFold == nil,
+                  let pad = c.geometry.pads != nil ? .valid : WindowPadding(rawValue: c.geometry.padding),
                   let w, w.count == (c.useBias ? 2 : 1), w[0].shape.count == 4 else { return false }
             let s = w[0].shape
             kind = .conv(Window2D(kernel: c.geometry.kernelSize, strides: c.geometry.strides, dilation: c.geometry.dilation, padding: pad),
@@ -219,8 +221,13 @@ extension ExecutionPlan.Builder {
         guard let own = softmax ? [] : ExecutionPlan.eltwise(activation), let w else { return false }
         var explicitPadding: (before: [Int], after: [Int])?
         let xMain = separable?.shape ?? x
+        // The operator's own per-side pads, or a zero padding node folded in: either way the
+        // primitive pads and its window is valid.
+        let ownPads = ((layer.kind as? ConvolutionOp)?.geometry.pads ?? (layer.kind as? DepthwiseConvolutionOp)?.geometry.pads)
+            .map { (before: $0.before, after: $0.after) }
         if case .conv(let window, _, let ks) = kind {
-            if let f = padFold {
+            if let f = padFold.map({ (before: $0.before, after: $0.after) }) ?? ownPads {
+                guard f.before.count == 2, f.after.count == 2 else { return false }
                 explicitPadding = (f.before, f.after)
                 let padded = [xMain[1] + f.before[0] + f.after[0], xMain[2] + f.before[1] + f.after[1]]
                 guard window.geometry(axis: 0, length: padded[0]).out == y0[1], window.geometry(axis: 1, length: padded[1]).out == y0[2],

@@ -106,8 +106,21 @@ public struct Executor: Sendable {
 
     func window(_ layer: Layer, _ g: ConvolutionGeometry) throws -> Window2D {
         guard g.rank == 2, !g.channelsFirst else { throw fail(layer, "not runnable yet: only 2-D channels-last convolutions run") }
+        // Explicit pads are added to the input first (`padded`); the window itself is valid.
+        if g.pads != nil { return Window2D(kernel: g.kernelSize, strides: g.strides, dilation: g.dilation, padding: .valid) }
         guard let p = WindowPadding(rawValue: g.padding) else { throw fail(layer, "not runnable yet: padding \"\(g.padding)\"") }
         return Window2D(kernel: g.kernelSize, strides: g.strides, dilation: g.dilation, padding: p)
+    }
+
+    /// A rank-4 channels-last input with the geometry's explicit pads added as zeros (the
+    /// input itself when it has none).
+    func padded(_ layer: Layer, _ x: Tensor, _ g: ConvolutionGeometry) throws -> Tensor {
+        try rank4(layer, x)
+        guard let pads = g.pads else { return x }
+        guard pads.before.count == 2, pads.after.count == 2, (pads.before + pads.after).allSatisfy({ $0 >= 0 }) else {
+            throw fail(layer, "not runnable yet: pads \(pads.before) before and \(pads.after) after")
+        }
+        return zeroPad(x, zip(pads.before, pads.after).map { (before: $0, after: $1) })
     }
 
     func rank4(_ layer: Layer, _ x: Tensor) throws {
@@ -123,15 +136,13 @@ public struct Executor: Sendable {
 
         case let c as ConvolutionOp where c.geometry.rank == 2:
             if c.geometry.channelsFirst { return try conv2dChannelsFirst(layer, c, args) }
-            let x = try single(layer, args)
-            try rank4(layer, x)
+            let x = try padded(layer, try single(layer, args), c.geometry)
             let w = try params(layer, c.useBias ? 2 : 1)
             let y = backend.conv2d(x, kernel: w[0], bias: c.useBias ? w[1] : nil, window: try window(layer, c.geometry), groups: c.groups)
             return [try ActivationFunctions.apply(c.activation, y, context: "layer \"\(prefix)\(layer.name)\" (\(layer.className))")]
 
         case let c as DepthwiseConvolutionOp where c.geometry.rank == 2:
-            let x = try single(layer, args)
-            try rank4(layer, x)
+            let x = try padded(layer, try single(layer, args), c.geometry)
             let w = try params(layer, c.useBias ? 2 : 1)
             let y = backend.depthwiseConv2d(x, kernel: w[0], bias: c.useBias ? w[1] : nil, window: try window(layer, c.geometry))
             return [try ActivationFunctions.apply(c.activation, y, context: "layer \"\(prefix)\(layer.name)\" (\(layer.className))")]
@@ -336,7 +347,7 @@ public struct Executor: Sendable {
         return Tensor(shape: r.keepDims ? [n, 1, 1, c] : [n, c], data: out)
     }
 
-    private func zeroPad(_ x: Tensor, _ pairs: [(before: Int, after: Int)]) -> Tensor {
+    func zeroPad(_ x: Tensor, _ pairs: [(before: Int, after: Int)]) -> Tensor {
         let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let oh = h + pairs[0].before + pairs[0].after, ow = w + pairs[1].before + pairs[1].after
         var out = Tensor(zeros: [n, oh, ow, c])

@@ -10,10 +10,12 @@ import ModelKit
 /// 8 edge and 4 interior positions: mean (4*1.2 + 8*1.8 + 4*2.7) / 16 = 30 / 16 = 1.875 per
 /// filter. Dense: ones kernel, bias (0, 1): 1.875 + 1.875 = 3.75 and 4.75.
 @Suite struct HandBuiltGraphExecutionTests {
-    static func graph() -> ModelGraph {
+    static func graph(pads: SidePadding? = nil) -> ModelGraph {
         let input = Layer(name: "image", className: "Input", kind: InputOp(shape: TensorShape([nil, 4, 4, 3])), calls: [[]])
-        let geometry = ConvolutionGeometry(rank: 2, kernelSize: [3, 3], strides: [1, 1], dilation: [1, 1], padding: "same",
-                                           channelsFirst: false, className: "Conv")
+        let geometry = pads.map {
+            ConvolutionGeometry(rank: 2, kernelSize: [3, 3], strides: [1, 1], dilation: [1, 1], pads: $0, channelsFirst: false, className: "Conv")
+        } ?? ConvolutionGeometry(rank: 2, kernelSize: [3, 3], strides: [1, 1], dilation: [1, 1], padding: "same",
+                                 channelsFirst: false, className: "Conv")
         var conv = Layer(name: "conv", className: "Conv",
                          kind: ConvolutionOp(geometry: geometry, filters: 2, groups: 1, useBias: true, activation: .relu, loraRank: nil),
                          calls: [[TensorRef(layer: 0, call: 0, tensor: 0)]])
@@ -56,5 +58,30 @@ import ModelKit
         #expect(abs(out[0].data[0] - 3.75) < 1e-5 && abs(out[0].data[1] - 4.75) < 1e-5, "\(out[0].data)")
         // The relu runs inside the convolution primitive.
         #expect(plan.stepDescriptions.contains { $0.hasPrefix("conv: convolution") && $0.contains("relu") }, "\(plan.stepDescriptions)")
+    }
+
+    /// Explicit pads (1, 1) on both axes are `same` for a 3x3 window at stride 1.
+    @Test func explicitSymmetricPadsEqualSame() throws {
+        let g = Self.graph(pads: SidePadding(before: [1, 1], after: [1, 1]))
+        let reference = try Executor(graph: g, weights: try g.initializerWeights()).run([Self.input])
+        let plan = try ExecutionPlan.build(graph: g, weights: try g.initializerWeights(), inputShapes: [[1, 4, 4, 3]], backend: try DNNLBackend())
+        for out in [reference, try plan.run([Self.input])] {
+            #expect(abs(out[0].data[0] - 3.75) < 1e-5 && abs(out[0].data[1] - 4.75) < 1e-5, "\(out[0].data)")
+        }
+    }
+
+    /// Two rows of zeros above, none elsewhere: the output is 4 x 2; its rows see 1, 2, 3 and
+    /// 3 image rows of 3 columns x 3 channels x 0.1, i.e. 0.9, 1.8, 2.7, 2.7; the mean over
+    /// 8 positions is 2 x 8.1 / 8 = 2.025; dense: 4.05 and 5.05.
+    @Test func explicitAsymmetricPadsOnBothEngines() throws {
+        let g = Self.graph(pads: SidePadding(before: [2, 0], after: [0, 0]))
+        let a = Analyzer.analyze(g)
+        #expect(a.rows[1].outputShapes.first??.dims == [nil, 4, 2, 2])
+        let reference = try Executor(graph: g, weights: try g.initializerWeights()).run([Self.input])
+        let plan = try ExecutionPlan.build(graph: g, weights: try g.initializerWeights(), inputShapes: [[1, 4, 4, 3]], backend: try DNNLBackend())
+        #expect(plan.stepDescriptions.contains { $0.hasPrefix("conv: convolution") }, "\(plan.stepDescriptions)")
+        for out in [reference, try plan.run([Self.input])] {
+            #expect(abs(out[0].data[0] - 4.05) < 1e-5 && abs(out[0].data[1] - 5.05) < 1e-5, "\(out[0].data)")
+        }
     }
 }

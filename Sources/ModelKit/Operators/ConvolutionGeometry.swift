@@ -3,8 +3,9 @@
 ///
 /// Input layout: `(batch, *spatial, channels)` channels-last, `(batch, channels, *spatial)`
 /// channels-first; `rank` is the number of spatial axes. The padding mode is `valid` (none),
-/// `same` (the output keeps `ceil(L / stride)` positions) or `causal` (one spatial axis: all
-/// padding before the first step). All arithmetic reports overflow as an error instead of
+/// `same` (the output keeps `ceil(L / stride)` positions), `causal` (one spatial axis: all
+/// padding before the first step) or `explicit`: zeros added before and after each spatial
+/// axis in the amounts `pads` gives (as files that store per-side pads say). All arithmetic reports overflow as an error instead of
 /// trapping, since the sizes come from a file.
 public struct ConvolutionGeometry: Sendable, Equatable {
     /// Number of spatial axes: 1 (sequences), 2 (images) or 3 (volumes).
@@ -12,8 +13,10 @@ public struct ConvolutionGeometry: Sendable, Equatable {
     public let kernelSize: [Int]
     public let strides: [Int]
     public let dilation: [Int]
-    /// "valid", "same" or "causal" (one spatial axis only).
+    /// "valid", "same", "causal" (one spatial axis only) or "explicit" (`pads`).
     public let padding: String
+    /// Zeros added before and after each spatial axis, when `padding` is "explicit".
+    public var pads: SidePadding?
     /// True when the channel axis comes before the spatial axes.
     public let channelsFirst: Bool
     /// The class or op type as the file names it, for error messages.
@@ -67,6 +70,15 @@ public struct ConvolutionGeometry: Sendable, Equatable {
             guard let length else { out.append(nil); continue }
             let eff = try effectiveKernel(axis)
             switch padding {
+            case "explicit":
+                guard let pads, axis < pads.before.count, axis < pads.after.count else {
+                    throw LayerError("\(className): explicit padding without amounts for spatial axis \(axis)")
+                }
+                let padded = length + pads.before[axis] + pads.after[axis]
+                guard padded >= eff else {
+                    throw LayerError("\(className): the window (kernel size \(kernelSize), dilation \(dilation)) is larger than the input \(input) padded by \(pads.before) before and \(pads.after) after")
+                }
+                out.append((padded - eff) / strides[axis] + 1)
             case "valid":
                 guard length >= eff else {
                     throw LayerError("\(className): the window (kernel size \(kernelSize), dilation \(dilation)) is larger than the input \(input) with padding \"valid\": output size would be zero or negative")
@@ -117,6 +129,13 @@ public struct ConvolutionGeometry: Sendable, Equatable {
     /// Product of the kernel sizes; nil on overflow.
     public var kernelVolume: Int? { checkedProduct(kernelSize) }
 
+    /// A geometry with explicit per-side padding.
+    public init(rank: Int, kernelSize: [Int], strides: [Int], dilation: [Int], pads: SidePadding, channelsFirst: Bool, className: String) {
+        self.init(rank: rank, kernelSize: kernelSize, strides: strides, dilation: dilation, padding: "explicit",
+                  channelsFirst: channelsFirst, className: className)
+        self.pads = pads
+    }
+
     /// Every property, as a reader sets them.
     public init(rank: Int, kernelSize: [Int], strides: [Int], dilation: [Int], padding: String, channelsFirst: Bool, className: String) {
         self.rank = rank
@@ -126,5 +145,15 @@ public struct ConvolutionGeometry: Sendable, Equatable {
         self.padding = padding
         self.channelsFirst = channelsFirst
         self.className = className
+    }
+}
+
+/// Zeros added before and after each spatial axis of a window operation.
+public struct SidePadding: Sendable, Hashable {
+    public var before: [Int]
+    public var after: [Int]
+    public init(before: [Int], after: [Int]) {
+        self.before = before
+        self.after = after
     }
 }
