@@ -6,6 +6,7 @@
 /// Weights: `scale (dim,)` when `useScale`.
 /// MACs: counted like `DotAttentionOp`: Tq·Tv·dim for the scores plus Tq·Tv·dv for the sum.
 public struct AdditiveAttentionOp: Operator {
+    public var family: String { "additive_attention" }
     /// Each query position attends only to keys at or before it.
     public var useCausalMask: Bool = false
     /// The class or op type as the file names it, for messages and display.

@@ -7,6 +7,7 @@
 /// `backward_<name>/`).
 /// MACs: the forward layer's plus the backward layer's.
 public struct BidirectionalOp: Operator {
+    public var family: String { "bidirectional" }
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
 

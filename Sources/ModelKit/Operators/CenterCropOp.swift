@@ -3,6 +3,7 @@
 /// Output: the input image(s) with height and width replaced (see `ImageSizeTarget`); a
 /// smaller input is resized up first, so any input size is accepted. No weights. MACs: 0.
 public struct CenterCropOp: Operator {
+    public var family: String { "center_crop" }
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
     public var category: LayerCategory { .preprocessing }

@@ -4,6 +4,7 @@
 /// Two inputs of compatible shapes (broadcast as in `ElementwiseMerge`); output their
 /// common shape. No weights. MACs: 0 (counted like an element-wise merge).
 public struct ConstantScaleOp: Operator {
+    public var family: String { "constant_scale" }
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
     public var category: LayerCategory { .merge }

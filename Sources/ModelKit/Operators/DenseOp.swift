@@ -6,6 +6,7 @@
 /// `(in_features, rank)`, `lora_kernel_b` `(rank, units)` follow.
 /// MACs: input positions (all axes but the last, batch 1) x in_features x units.
 public struct DenseOp: Operator {
+    public var family: String { "dense" }
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
     public var category: LayerCategory { .kernel }

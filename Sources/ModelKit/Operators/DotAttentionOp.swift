@@ -9,6 +9,7 @@
 /// MACs: the score product Tq·Tv·dim plus the weighted sum Tq·Tv·dv (the concat score mode is
 /// counted like the dot product).
 public struct DotAttentionOp: Operator {
+    public var family: String { "dot_attention" }
     /// Each query position attends only to keys at or before it.
     public var useCausalMask: Bool = false
     /// The class or op type as the file names it, for messages and display.

@@ -7,6 +7,7 @@
 /// (cosine similarity). No weights.
 /// MACs: output elements × the contracted size (the batched matmul).
 public struct DotOp: Operator {
+    public var family: String { "dot" }
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
     public var category: LayerCategory { .merge }

@@ -16,6 +16,7 @@
 /// MACs: the product of the sizes of all distinct letters and of the elided axes (the cost
 /// of the two-operand einsum), with the batch counted as 1.
 public struct EinsumOp: Operator {
+    public var family: String { "einsum" }
     /// Whether a bias over some output axes broadcasts as NumPy does (true in the older
     /// API); the current one adds such a bias differently, which the engine does not run.
     public var biasBroadcastsAsNumPy: Bool = true

@@ -7,6 +7,7 @@
 /// when `checksInputLength`.
 /// MACs: 0 (a table lookup, no multiplication).
 public struct EmbeddingOp: Operator {
+    public var family: String { "embedding" }
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
     public var category: LayerCategory { .embedding }

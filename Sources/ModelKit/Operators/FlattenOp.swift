@@ -4,6 +4,7 @@
 /// unknown when a dimension is unknown, `(batch, 1)` for a rank-1 input. A channels-first
 /// input changes the order of the values, not the shape. No weights. MACs: 0.
 public struct FlattenOp: Operator {
+    public var family: String { "flatten" }
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
     public var category: LayerCategory { .reshape }

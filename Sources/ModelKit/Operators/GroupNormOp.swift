@@ -7,6 +7,7 @@
 /// `gamma` (if `scale`), `beta` (if `center`), both trainable. MACs: 1 per output element
 /// (by convention).
 public struct GroupNormOp: Operator {
+    public var family: String { "group_norm" }
     /// Added to the variance before the square root.
     public var epsilon: Double = 1e-3
     /// The class or op type as the file names it, for messages and display.

@@ -1,5 +1,6 @@
 /// The model's entry point: its output is the declared input shape.
 public struct InputOp: Operator {
+    public var family: String { "input" }
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
     public var category: LayerCategory { .input }

@@ -3,6 +3,7 @@
 ///
 /// Output shape = input shape; no weights. MACs: 1 per output element (by convention).
 public struct L2NormalizeOp: Operator {
+    public var family: String { "l2_normalize" }
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
     public var category: LayerCategory { .normalization }

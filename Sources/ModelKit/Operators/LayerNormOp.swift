@@ -8,6 +8,7 @@
 /// `scale` or `rmsScaling`, then `beta` (trainable) when `center` and not `rmsScaling`.
 /// MACs: 1 per output element (by convention for normalization layers).
 public struct LayerNormOp: Operator {
+    public var family: String { "layer_norm" }
     /// Added to the variance before the square root.
     public var epsilon: Double = 1e-3
     /// The class or op type as the file names it, for messages and display.

@@ -4,6 +4,7 @@
 /// shape `(projectionDim,)`. MACs: 1 per output element (one multiply each, counted like the
 /// scale of a normalization layer).
 public struct LayerScaleOp: Operator {
+    public var family: String { "layer_scale" }
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
     public var category: LayerCategory { .other }

@@ -17,6 +17,7 @@
 /// MACs: the four (five with the gate) projections, plus the score product
 /// (H·Tq·Tv·keyDim) and the weighted sum of values (H·Tq·Tv·valueDim).
 public struct MultiHeadAttentionOp: Operator {
+    public var family: String { "multi_head_attention" }
     /// Each query position attends only to keys at or before it.
     public var useCausalMask: Bool = false
     /// Attention limited to a window of nearby positions (not run by the engine).

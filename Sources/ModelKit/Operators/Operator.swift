@@ -40,8 +40,6 @@ extension Operator {
     public func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int? { 0 }
     public var idInputRange: Range<Int>? { nil }
     public var subgraphs: [ModelGraph] { [] }
-    /// By default the type's name without `Op`, in snake case (`DenseOp` -> `dense`).
-    public var family: String { OperatorID.snakeCase(String(describing: Self.self)) }
 }
 
 /// A coarse family of layers, used for the layer counts and the plain-language explanation.
@@ -119,16 +117,3 @@ public enum Shapes {
     }
 }
 
-enum OperatorID {
-    /// `BatchNormOp` -> `batch_norm`.
-    static func snakeCase(_ typeName: String) -> String {
-        let base = typeName.hasSuffix("Op") ? String(typeName.dropLast(2)) : typeName
-        var out = ""
-        let chars = Array(base)
-        for (i, ch) in chars.enumerated() {
-            if ch.isUppercase && i > 0 && (chars[i - 1].isLowercase || (i + 1 < chars.count && chars[i + 1].isLowercase)) { out += "_" }
-            out += ch.lowercased()
-        }
-        return out
-    }
-}

@@ -6,6 +6,7 @@
 /// puts them, as the source computes it. Every other axis must be known.
 /// Output shape: the input's. MACs 0.
 public struct PReLUOp: Operator {
+    public var family: String { "p_re_lu" }
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
     public var category: LayerCategory { .activation }

@@ -3,6 +3,7 @@
 /// `dims` is a permutation of `1...n` (the batch axis 0 stays first); output axis `i` is input
 /// axis `dims[i-1]`. The input must have rank `n + 1`. No weights. MACs: 0.
 public struct PermuteOp: Operator {
+    public var family: String { "permute" }
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
     public var category: LayerCategory { .reshape }

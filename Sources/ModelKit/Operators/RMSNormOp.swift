@@ -4,6 +4,7 @@
 /// Output shape = input shape. One trainable weight `scale` of shape `(input[axis],)`, or the
 /// sizes on the sorted axes for a list. MACs: 1 per output element (by convention).
 public struct RMSNormOp: Operator {
+    public var family: String { "rms_norm" }
     /// Added to the mean square before the square root.
     public var epsilon: Double = 1e-6
     /// The class or op type as the file names it, for messages and display.

@@ -4,6 +4,7 @@
 /// Output: the input image(s) with height and width replaced (see `ImageSizeTarget`), in
 /// training and at inference. No weights. MACs: 0.
 public struct RandomCropOp: Operator {
+    public var family: String { "random_crop" }
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
     public var category: LayerCategory { .preprocessing }

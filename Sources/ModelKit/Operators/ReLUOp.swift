@@ -3,6 +3,7 @@
 ///
 /// Output shape: the input's. No weights; MACs 0.
 public struct ReLUOp: Operator {
+    public var family: String { "re_lu" }
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
     public var category: LayerCategory { .activation }

@@ -2,6 +2,7 @@
 ///
 /// Input `(batch, features)`; output `(batch, n, features)`. No weights. MACs: 0.
 public struct RepeatOp: Operator {
+    public var family: String { "repeat" }
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
     public var category: LayerCategory { .reshape }

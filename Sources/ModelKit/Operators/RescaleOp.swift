@@ -2,6 +2,7 @@
 ///
 /// Output shape = input shape; no weights. MACs: 0 (by convention: not a normalization layer).
 public struct RescaleOp: Operator {
+    public var family: String { "rescale" }
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
     public var category: LayerCategory { .preprocessing }

@@ -4,6 +4,7 @@
 /// input size. Output `(batch, *targetShape)`; when an input dimension is unknown the `-1`
 /// stays unknown. No weights. MACs: 0.
 public struct ReshapeOp: Operator {
+    public var family: String { "reshape" }
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
     public var category: LayerCategory { .reshape }

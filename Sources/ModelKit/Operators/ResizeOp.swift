@@ -4,6 +4,7 @@
 /// Cropping or padding to the target's aspect ratio (at most one of them) and the
 /// interpolation change the pixels, not the shape. No weights. MACs: 0.
 public struct ResizeOp: Operator {
+    public var family: String { "resize" }
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
     public var category: LayerCategory { .preprocessing }

@@ -3,6 +3,7 @@
 /// Output shape: the input's (an optional mask argument does not change it). No weights;
 /// MACs 0.
 public struct SoftmaxOp: Operator {
+    public var family: String { "softmax" }
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
     public var category: LayerCategory { .activation }

@@ -8,6 +8,7 @@
 /// `stackName` for a stack).
 /// MACs: timesteps × the sum of every cell's input and recurrent matmuls.
 public struct StackedRecurrentOp: Operator {
+    public var family: String { "stacked_recurrent" }
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
     public var category: LayerCategory { .kernel }

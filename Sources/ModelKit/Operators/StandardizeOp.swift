@@ -7,6 +7,7 @@
 /// the statistics given in the file it owns no weights.
 /// MACs: 1 per output element (by convention for normalization layers).
 public struct StandardizeOp: Operator {
+    public var family: String { "standardize" }
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
     public var category: LayerCategory { .preprocessing }

@@ -6,6 +6,7 @@
 /// (`dense/kernel`).
 /// MACs: timesteps × the inner layer's MACs for one step.
 public struct TimeDistributedOp: Operator {
+    public var family: String { "time_distributed" }
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
 
