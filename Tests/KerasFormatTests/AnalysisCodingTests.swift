@@ -28,7 +28,7 @@ import ModelKit
         #expect(decoded == analysis)
         // A change anywhere is seen: the comparison is not vacuous.
         var changed = decoded
-        changed.rows[changed.rows.count - 1].inboundTensorsPerCall = [[7]]
+        changed.rows[changed.rows.count - 1].inputsPerCall = [[TensorSource(layer: changed.rows[changed.rows.count - 1].inboundPerCall.first?.first ?? "x", tensor: 7)]]
         #expect(changed != analysis)
     }
 

@@ -166,7 +166,7 @@ import ModelKit
         doc.analysis.source.file = "evil|file\n# heading.keras"
         doc.analysis.rows[1].name = "**bold**|<img src=x onerror=alert(1)>"
         doc.analysis.rows[1].className = "[x](javascript:alert(1))"
-        doc.analysis.rows[2].inboundPerCall = [["**bold**|<img src=x onerror=alert(1)>"]]
+        doc.analysis.rows[2].inputsPerCall = [[TensorSource(layer: "**bold**|<img src=x onerror=alert(1)>")]]
         doc.analysis.rows[3].name = "line\nbreak | cell"
         return doc
     }

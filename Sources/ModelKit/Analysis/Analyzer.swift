@@ -34,15 +34,15 @@ public enum Analyzer {
         for (li, layer) in graph.layers.enumerated() {
             let trainable = parentTrainable && layer.trainable && graph.trainable
             let callOuts: [[TensorShape?]] = inference.outputs[li].map { outs in outs.map { $0.map { Optional($0) } } ?? [nil] }
-            let inbound: [[String]] = layer.calls.map { args in args.map { graph.layers[$0.layer].name } }
+            let inputs: [[TensorSource]] = layer.calls.map { args in
+                args.map { TensorSource(layer: graph.layers[$0.layer].name, call: $0.call, tensor: $0.tensor) }
+            }
             var row = LayerRow(
                 name: layer.name, className: layer.className, category: layer.kind.category,
                 supported: !(layer.kind is UnsupportedOp), outputShapes: callOuts.first ?? [],
                 callOutputShapes: callOuts, weights: [], params: 0, trainableParams: 0, nonTrainableParams: 0,
-                weightBytes: 0, macs: 0, outputBytes: nil, inboundPerCall: inbound, children: [], trainable: layer.trainable)
+                weightBytes: 0, macs: 0, outputBytes: nil, inputsPerCall: inputs, children: [], trainable: layer.trainable)
             row.op = layer.kind.family
-            row.inboundCallsPerCall = layer.calls.map { args in args.map(\.call) }
-            row.inboundTensorsPerCall = layer.calls.map { args in args.map(\.tensor) }
 
             if let nested = layer.kind as? SubgraphOp {
                 row.modelInputs = nested.graph.inputs.map { nested.graph.layers[$0.layer].name }

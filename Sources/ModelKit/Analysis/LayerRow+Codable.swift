@@ -18,9 +18,7 @@ extension LayerRow: Codable {
         case macs
         case outputBytes = "output_bytes"
         case calls, inbound
-        case inboundPerCall = "inbound_per_call"
-        case inboundCallsPerCall = "inbound_calls_per_call"
-        case inboundTensorsPerCall = "inbound_tensors_per_call"
+        case inputsPerCall = "inputs_per_call"
         case weights
         case modelInputs = "model_inputs"
         case modelOutputs = "model_outputs"
@@ -52,9 +50,7 @@ extension LayerRow: Codable {
         try c.encode(outputBytes, forKey: .outputBytes)
         try c.encode(calls, forKey: .calls)
         try c.encode(inbound, forKey: .inbound)
-        try c.encode(inboundPerCall, forKey: .inboundPerCall)
-        try c.encode(inboundCallsPerCall, forKey: .inboundCallsPerCall)
-        try c.encode(inboundTensorsPerCall, forKey: .inboundTensorsPerCall)
+        try c.encode(inputsPerCall, forKey: .inputsPerCall)
         try c.encode(weights, forKey: .weights)
         if isNestedModel {
             try c.encode(modelInputs, forKey: .modelInputs)
@@ -81,9 +77,7 @@ extension LayerRow: Codable {
         weightBytes = try c.decodeIfPresent(Int.self, forKey: .weightBytes)
         macs = try c.decodeIfPresent(Int.self, forKey: .macs)
         outputBytes = try c.decodeIfPresent(Int.self, forKey: .outputBytes)
-        inboundPerCall = try c.decode([[String]].self, forKey: .inboundPerCall)
-        inboundCallsPerCall = try c.decode([[Int]].self, forKey: .inboundCallsPerCall)
-        inboundTensorsPerCall = try c.decode([[Int]].self, forKey: .inboundTensorsPerCall)
+        inputsPerCall = try c.decode([[TensorSource]].self, forKey: .inputsPerCall)
         weights = try c.decode([WeightSpec].self, forKey: .weights)
         modelInputs = try c.decodeIfPresent([String].self, forKey: .modelInputs) ?? []
         modelOutputs = try c.decodeIfPresent([String].self, forKey: .modelOutputs) ?? []

@@ -27,14 +27,12 @@ public struct LayerRow: Sendable, Equatable {
     public var macs: Int?
     /// Bytes of the first call's outputs at batch 1.
     public var outputBytes: Int?
+    /// For each call, the tensors it reads: the producing layer, which call of it (a shared
+    /// layer's second output is call 1) and which of that call's outputs.
+    public var inputsPerCall: [[TensorSource]]
+
     /// Names of the layers feeding each call.
-    public var inboundPerCall: [[String]]
-    /// For each call, which call of each inbound layer it reads (parallel to
-    /// `inboundPerCall`): a shared layer's second output is call 1.
-    public var inboundCallsPerCall: [[Int]] = []
-    /// For each call, which output tensor of that inbound call it reads (parallel to
-    /// `inboundPerCall`).
-    public var inboundTensorsPerCall: [[Int]] = []
+    public var inboundPerCall: [[String]] { inputsPerCall.map { $0.map(\.layer) } }
     /// Rows of a nested model's own layers.
     public var children: [LayerRow]
     /// For a nested model: the names of its own layers at its inputs and outputs, in order
@@ -56,4 +54,17 @@ public struct LayerRow: Sendable, Equatable {
 
     public var calls: Int { callOutputShapes.count }
     public var ownsWeights: Bool { (params ?? 1) > 0 }
+}
+
+/// One tensor a call reads, named by the layer that makes it.
+public struct TensorSource: Sendable, Hashable, Codable {
+    public var layer: String
+    public var call: Int
+    public var tensor: Int
+
+    public init(layer: String, call: Int = 0, tensor: Int = 0) {
+        self.layer = layer
+        self.call = call
+        self.tensor = tensor
+    }
 }

@@ -30,10 +30,7 @@ struct DiagramGraph: Sendable {
         }
 
         func refs(_ row: LayerRow, call c: Int) -> [(String, Int, Int)] {
-            let names = c < row.inboundPerCall.count ? row.inboundPerCall[c] : []
-            let calls = c < row.inboundCallsPerCall.count ? row.inboundCallsPerCall[c] : []
-            let tensors = c < row.inboundTensorsPerCall.count ? row.inboundTensorsPerCall[c] : []
-            return names.enumerated().map { i, n in (n, i < calls.count ? calls[i] : 0, i < tensors.count ? tensors[i] : 0) }
+            (c < row.inputsPerCall.count ? row.inputsPerCall[c] : []).map { ($0.layer, $0.call, $0.tensor) }
         }
 
         func resolve(_ scope: Scope, _ ref: (String, Int, Int)) -> [Int] {
