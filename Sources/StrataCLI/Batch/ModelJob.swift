@@ -14,6 +14,8 @@ struct ModelJob {
     var emit: (WorkerProtocol.Message) -> Void
     /// Blocks until the batch lets this worker time its model (nothing else runs then).
     var waitForTurn: () -> Void
+    /// The formats the model is opened through.
+    var registry: FormatRegistry = .standard
 
     /// Runs the job and returns its result.
     func run() -> WorkerProtocol.Result {
@@ -57,7 +59,7 @@ struct ModelJob {
 
     /// Opens (once) and analyses the model.
     func prepare() throws -> (any OpenedModel, ReportDocument, [TensorShape?]) {
-        let model = try FormatRegistry.standard.open(job.path)
+        let model = try registry.open(job.path)
         let graph = model.graph
         var analysis: ModelAnalysis
         var shapes = Analyzer.declaredInputShapes(graph)
