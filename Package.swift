@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(
@@ -46,6 +47,7 @@ let package = Package(
             name: "KerasFormat",
             dependencies: ["ModelKit", "Tensors", "CHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
+        .target(name: "ONNXFormat", dependencies: ["ModelKit", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "Reporting", dependencies: ["ModelKit", .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "History", dependencies: ["ModelKit", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "CairoRendering", dependencies: ["Reporting", "CCairo"]),
@@ -67,6 +69,7 @@ let package = Package(
         .testTarget(name: "ExecutionTests", dependencies: ["Execution", "ModelKit", "Kernels"]),
         .testTarget(name: "ModelKitTests", dependencies: ["ModelKit"]),
         .testTarget(name: "KerasFormatTests", dependencies: ["KerasFormat", "ModelKit", "Execution", "Kernels", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .testTarget(name: "ONNXFormatTests", dependencies: ["ONNXFormat", "ModelKit"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "KerasFormat", "ModelKit"], exclude: ["Goldens"]),
         .testTarget(name: "CairoRenderingTests", dependencies: ["CairoRendering", "Reporting", "KerasFormat", "ModelKit"]),
         .testTarget(name: "GraphvizLayoutTests", dependencies: ["GraphvizLayout", "Reporting", "KerasFormat", "ModelKit"]),
