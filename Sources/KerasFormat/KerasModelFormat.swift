@@ -17,10 +17,10 @@ public struct KerasModelFormat: ModelFormat {
         let ext = (lower as NSString).pathExtension
         // A Keras 3 weights-only file is HDF5 too, but holds no model config.
         if lower.hasSuffix(".weights.h5") { return .notModel("a Keras 3 weights-only file, *.weights.h5, holds no model config") }
-        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x50, 0x4B, 0x05, 0x06]) {
-            return fileExtensions.contains(ext) ? .model : .notMine
+        switch ModelFileReader.format(ofHead: head) {
+        case .kerasArchive?, .hdf5?: return fileExtensions.contains(ext) ? .model : .notMine
+        case .json?, nil: break
         }
-        if head.starts(with: [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]) { return fileExtensions.contains(ext) ? .model : .notMine }
         if ext == "json" {
             // A Keras config names `class_name` and `config` at once.
             let text = String(decoding: head, as: UTF8.self)

@@ -15,14 +15,21 @@ public enum ModelFileReader {
         case hdf5 = "keras2-h5"
     }
 
-    /// Detects the format from the first bytes; throws naming the file when it is none.
-    public static func detect(_ path: String) throws -> Format {
-        let head = try readHead(path, count: 8)
+    /// The container a file's first bytes announce: a zip signature, the HDF5 signature, or
+    /// JSON's opening bracket after white space (a UTF-8 byte-order mark allowed); nil for none.
+    public static func format(ofHead head: [UInt8]) -> Format? {
         if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x50, 0x4B, 0x05, 0x06]) { return .kerasArchive }
         if head.starts(with: [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]) { return .hdf5 }
         if let first = head.first(where: { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }), first == UInt8(ascii: "{") || first == UInt8(ascii: "[") || first == 0xEF {
             return .json
         }
+        return nil
+    }
+
+    /// Detects the format from the first bytes; throws naming the file when it is none.
+    public static func detect(_ path: String) throws -> Format {
+        let head = try readHead(path, count: 8)
+        if let format = format(ofHead: head) { return format }
         if head.isEmpty { throw StrataError(file: path, "the file is empty") }
         if path.hasSuffix(".h5") || path.hasSuffix(".hdf5") {
             throw StrataError(file: path, "not an HDF5 file (it does not start with the HDF5 signature)")

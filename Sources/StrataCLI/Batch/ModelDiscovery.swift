@@ -35,18 +35,6 @@ public enum ModelDiscovery {
         public var reason: String
     }
 
-    /// Why a file is not a model, or nil when it may be one (the content decides when read):
-    /// the registry's formats decide.
-    public static func whyNotModel(_ path: String, formats: FormatRegistry = .standard) -> String? {
-        formats.whyNotModel(path)
-    }
-
-    /// True when a file may be a model (see `whyNotModel`).
-    public static func mayBeModel(_ path: String) -> Bool { whyNotModel(path) == nil }
-
-    /// File extensions that may hold a model (the content decides when read).
-    public static var extensions: Set<String> { Set(FormatRegistry.standard.extensions) }
-
     /// Discovers models. `excluding` is a folder never entered (the output folder).
     public static func discover(inputs: [String], excluding: [String] = []) -> Result {
         var models: [Found] = []
@@ -95,7 +83,7 @@ public enum ModelDiscovery {
                     }
                     if sub.boolValue {
                         walk(path, relative: rel, prefix: prefix)
-                    } else if let reason = whyNotModel(path) {
+                    } else if let reason = FormatRegistry.standard.whyNotModel(path) {
                         skipped.append(Skipped(id: prefix + rel, path: path, reason: reason))
                     } else {
                         add(Found(id: prefix + rel, path: path))
