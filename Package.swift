@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "StrataCLI",
             dependencies: [
-                "ModelKit", "Execution", "KerasFormat", "Reporting", "CairoRendering", "GraphvizLayout", "History", "CLinux", "CGuard",
+                "ModelKit", "Execution", "KerasFormat", "ONNXFormat", "Reporting", "CairoRendering", "GraphvizLayout", "History", "CLinux", "CGuard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Yams", package: "Yams"),
@@ -63,7 +63,7 @@ let package = Package(
         ),
         .executableTarget(name: "strata", dependencies: ["StrataCLI"]),
         .executableTarget(name: "StrataLibFuzz", dependencies: ["KerasFormat", "ModelKit", "Execution", "CLibFuzzer"], path: "Sources/StrataLibFuzz"),
-        .executableTarget(name: "StrataBench", dependencies: ["KerasFormat", "ModelKit", "Execution"], path: "Sources/StrataBench"),
+        .executableTarget(name: "StrataBench", dependencies: ["KerasFormat", "ONNXFormat", "ModelKit", "Execution"], path: "Sources/StrataBench"),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "Tensors"]),
         .testTarget(name: "ExecutionTests", dependencies: ["Execution", "ModelKit", "Kernels"]),
@@ -74,6 +74,6 @@ let package = Package(
         .testTarget(name: "CairoRenderingTests", dependencies: ["CairoRendering", "Reporting", "KerasFormat", "ModelKit"]),
         .testTarget(name: "GraphvizLayoutTests", dependencies: ["GraphvizLayout", "Reporting", "KerasFormat", "ModelKit"]),
         .testTarget(name: "HistoryTests", dependencies: ["History", "ModelKit"]),
-        .testTarget(name: "StrataCLITests", dependencies: ["StrataCLI", "KerasFormat", "ModelKit", "Execution", "Kernels", "Reporting", "History", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .testTarget(name: "StrataCLITests", dependencies: ["StrataCLI", "KerasFormat", "ONNXFormat", "ModelKit", "Execution", "Kernels", "Reporting", "History", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     ]
 )

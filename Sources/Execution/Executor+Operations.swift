@@ -32,6 +32,8 @@ extension Executor {
                 next += 1
             case .scalar(let v): out.append(.scalar(Float(v)))
             case .unsupported(let what): throw fail(layer, "not runnable yet: \(what)")
+            case .constant(let value): throw fail(layer, "not runnable yet: a constant operand of shape \(value.shape)")
+            case .absent: throw fail(layer, "not runnable yet: an optional operand left out")
             }
         }
         guard next == args.count else { throw fail(layer, "the saved call names \(next) tensors, \(args.count) given") }

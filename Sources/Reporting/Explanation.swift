@@ -44,9 +44,10 @@ public enum Explanation {
         let c = a.counts
         let conventions = a.source.conventions
         let format = conventions.formatName
+        let unit = conventions.unitName
 
         // 1. What the layer count means.
-        var p1 = "\(format) lists \(Formatting.plural(c.topLevelLayers, "layer")) for this model"
+        var p1 = "\(format) lists \(Formatting.plural(c.topLevelLayers, unit)) for this model"
         if let note = conventions.unlistedInputNote, hasUnlistedInput(a) { p1 += " (\(note))" }
         p1 += "."
         if let note = conventions.layerTermNote { p1 += " " + note }
@@ -66,16 +67,16 @@ public enum Explanation {
         let kernels = leaves.filter { $0.category == .kernel }
         if c.withKernel > 0 {
             let kernelParams = kernels.reduce(0) { $0 + ($1.params ?? 0) }
-            var p2 = "\(Formatting.plural(c.withKernel, "layer")) \(c.withKernel == 1 ? "has" : "have") a kernel (\(tallyText(classTally(kernels)))): the weight matrices or filters that do the model's real work"
+            var p2 = "\(Formatting.plural(c.withKernel, unit)) \(c.withKernel == 1 ? "has" : "have") a kernel (\(tallyText(classTally(kernels)))): the weight matrices or filters that do the model's real work"
             if let total = a.totals.params, total > 0 {
                 p2 += ", holding \(Formatting.count(kernelParams)) of the \(Formatting.count(total)) parameters (\(Formatting.percent(kernelParams, of: total)))"
             }
-            p2 += ". Counted the way papers name networks (the most kernel layers on any path from an input to an output) the model is \(c.depth) deep"
+            p2 += ". Counted the way papers name networks (the most kernel \(unit)s on any path from an input to an output) the model is \(c.depth) deep"
             let off = c.withKernel - c.depth
             if off == 1 {
-                p2 += "; the other kernel layer sits on a shorter side path or a parallel branch"
+                p2 += "; the other kernel \(unit) sits on a shorter side path or a parallel branch"
             } else if off > 1 {
-                p2 += "; the other \(off) kernel layers sit on shorter side paths or parallel branches"
+                p2 += "; the other \(off) kernel \(unit)s sit on shorter side paths or parallel branches"
             }
             p2 += "."
             out.append(p2)
@@ -97,9 +98,20 @@ public enum Explanation {
             if let comparison = conventions.batchNormalizationComparison { p3 += " " + comparison }
             out.append(p3)
         }
+
+        // What the reader noticed about this file (an exporter's folding), and numbers the
+        // file holds outside the parameter count.
+        for note in a.source.notes { out.append(note) }
+        let uncounted = a.totals.uncountedConstants
+        if !uncounted.isEmpty {
+            let parts = uncounted.map { u in
+                "\(u.elements.map(Formatting.count) ?? "too many to count") in \(Formatting.plural(u.tensors, "tensor")) of \(u.kind) (\(Formatting.list(u.examples.map { "\"\($0)\"" }))\(u.tensors > u.examples.count ? ", …" : ""))"
+            }
+            out.append("Beside the parameters, the file holds " + Formatting.list(parts) + "; these are not in the parameter count.")
+        }
         let frozen = leaves.filter { !$0.trainable && ($0.params ?? 0) > 0 && $0.op != "batch_normalization" }
         if !frozen.isEmpty {
-            out.append("\(Formatting.plural(frozen.count, "layer")) with weights \(frozen.count == 1 ? "is" : "are") frozen (trainable=False): \(Formatting.list(frozen.prefix(5).map(\.name)))\(frozen.count > 5 ? " and others" : ""); their weights count as non-trainable.")
+            out.append("\(Formatting.plural(frozen.count, unit)) with weights \(frozen.count == 1 ? "is" : "are") frozen (trainable=False): \(Formatting.list(frozen.prefix(5).map(\.name)))\(frozen.count > 5 ? " and others" : ""); their weights count as non-trainable.")
         }
 
         // 4. Structure: stages, merges, nesting, sharing.
@@ -114,7 +126,7 @@ public enum Explanation {
             let tally = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) }
             let inline = Set(a.operations.map(\.name))
             let inlineCount = a.merges.filter { inline.contains($0.layer) }.count
-            let noun = inlineCount == a.merges.count ? "operation" : inlineCount == 0 ? "layer" : "place"
+            let noun = inlineCount == a.merges.count ? "operation" : inlineCount == 0 ? unit : "place"
             var m = "\(Formatting.plural(a.merges.count, noun)) join\(a.merges.count == 1 ? "s" : "") branches (\(tallyText(tally)))"
             if inlineCount > 0 {
                 m += "; \(inlineCount == a.merges.count ? (inlineCount == 1 ? "it is" : "all are") : "\(inlineCount) of them are") written inline in the model code (x + y), so \(format) does not list \(inlineCount == 1 ? "it" : "them") among its layers"
@@ -136,7 +148,7 @@ public enum Explanation {
         }
         let shared = rows.filter { $0.calls > 1 }
         if !shared.isEmpty {
-            structure.append("\(Formatting.plural(shared.count, "layer")) \(shared.count == 1 ? "is" : "are") applied more than once with the same weights (shared): \(Formatting.list(shared.prefix(4).map { "\($0.name) ×\($0.calls)" })).")
+            structure.append("\(Formatting.plural(shared.count, unit)) \(shared.count == 1 ? "is" : "are") applied more than once with the same weights (shared): \(Formatting.list(shared.prefix(4).map { "\($0.name) ×\($0.calls)" })).")
         }
         if a.inputs.count > 1 || a.outputs.count > 1 {
             structure.append("It takes \(Formatting.plural(a.inputs.count, "input")) and gives \(Formatting.plural(a.outputs.count, "output")).")
@@ -159,7 +171,7 @@ public enum Explanation {
 
         let unsupported = a.flattenedRows.filter { !$0.supported }
         if !unsupported.isEmpty {
-            out.append("Strata does not know \(Formatting.plural(unsupported.count, "layer")) (\(tallyText(classTally(unsupported)))); \(unsupported.count == 1 ? "it is" : "they are") shown, but \(unsupported.count == 1 ? "its" : "their") weights are counted only when the file has them, and shapes after \(unsupported.count == 1 ? "it" : "them") are known only where the file records them.")
+            out.append("Strata does not know \(Formatting.plural(unsupported.count, unit)) (\(tallyText(classTally(unsupported)))); \(unsupported.count == 1 ? "it is" : "they are") shown, but \(unsupported.count == 1 ? "its" : "their") weights are counted only when the file has them, and shapes after \(unsupported.count == 1 ? "it" : "them") are known only where the file records them.")
         }
         return out
     }

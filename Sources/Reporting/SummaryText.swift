@@ -20,11 +20,11 @@ public enum SummaryText {
         s.count <= n ? s : String(s.prefix(n - 1)) + "…"
     }
 
-    static func lines(_ rows: [LayerRow], depth: Int, weights: Bool) -> [Line] {
+    static func lines(_ rows: [LayerRow], depth: Int, weights: Bool, unknown: String) -> [Line] {
         var out: [Line] = []
         for r in rows {
             let indent = String(repeating: "  ", count: depth)
-            let shapes = r.outputShapes.isEmpty ? ["-"] : r.outputShapes.map { $0?.description ?? "?" }
+            let shapes = r.outputShapes.isEmpty ? ["-"] : r.outputShapes.map { $0?.formatted(unknown: unknown) ?? "?" }
             var connected: [String] = []
             for (ci, names) in r.inboundPerCall.enumerated() {
                 let prefix = r.calls > 1 ? "#\(ci): " : ""
@@ -35,7 +35,7 @@ public enum SummaryText {
             let name = indent + "\(r.name) (\(r.className))" + (r.supported ? "" : " [unsupported]")
             out.append(Line(name: name, shape: shapes, params: Formatting.count(r.params), macs: Formatting.si(r.macs), connected: connected,
                             weights: weights ? weightLines(r, indent: indent) : []))
-            out += lines(r.children, depth: depth + 1, weights: weights)
+            out += lines(r.children, depth: depth + 1, weights: weights, unknown: unknown)
         }
         return out
     }
@@ -43,7 +43,7 @@ public enum SummaryText {
     /// Renders the summary; `weights` adds each layer's weight tensors beneath its row.
     public static func render(_ doc: ReportDocument, weights: Bool = false) -> String {
         let a = doc.analysis
-        let rows = lines(a.rows, depth: 0, weights: weights)
+        let rows = lines(a.rows, depth: 0, weights: weights, unknown: a.source.conventions.unknownDimension)
         let header = Line(name: "Layer (type)", shape: ["Output Shape"], params: "Param #", macs: "MACs", connected: ["Connected to"])
         let w0 = min(maxName, ([header] + rows).map(\.name.count).max() ?? 0)
         let w1 = min(maxShape, ([header] + rows).flatMap(\.shape).map(\.count).max() ?? 0)
@@ -82,7 +82,7 @@ public enum SummaryText {
         if !t.layersWithUnknownParams.isEmpty {
             out.append("  not counted (unknown): \(t.layersWithUnknownParams.prefix(6).joined(separator: ", "))\(t.layersWithUnknownParams.count > 6 ? ", …" : "")")
         }
-        let inputs = a.inputs.map { $0.shape?.description ?? "?" }.joined(separator: ", ")
+        let inputs = a.inputs.map { $0.shape?.formatted(unknown: a.source.conventions.unknownDimension) ?? "?" }.joined(separator: ", ")
         if t.macs == nil, a.inputs.contains(where: { $0.shape?.dims.dropFirst().contains(nil) ?? true }) {
             out.append("MACs at batch 1:      unknown: input \(inputs) leaves dimensions open (state them with --input-shape)")
         } else {
@@ -91,11 +91,11 @@ public enum SummaryText {
         out.append("Peak activations:     \(Formatting.bytes(t.peakActivationBytes)) at batch 1 (live tensors in execution order)")
         out.append("")
         let c = a.counts
-        out.append("How many layers? Four honest answers:")
+        out.append("How many \(a.source.conventions.unitName)s? Four honest answers:")
         out.append("  \(lpadNum(c.topLevelLayers))  \(a.source.conventions.layerCountLabel)")
-        out.append("  \(lpadNum(c.withWeights))  layers that own weights")
+        out.append("  \(lpadNum(c.withWeights))  \(a.source.conventions.unitName)s that own weights")
         out.append("  \(lpadNum(c.withKernel))  \(a.source.conventions.kernelCountLabel)")
-        out.append("  \(lpadNum(c.depth))  depth: the most kernel layers on any path from input to output")
+        out.append("  \(lpadNum(c.depth))  depth: the most kernel \(a.source.conventions.unitName)s on any path from input to output")
         out.append("")
         for p in Explanation.paragraphs(a) {
             out += Formatting.wrap(p, width: wrapWidth)

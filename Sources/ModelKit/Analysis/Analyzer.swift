@@ -71,7 +71,11 @@ public enum Analyzer {
             } else {
                 // Weights: built on the first call whose inputs are all known.
                 var built = false
-                for (ci, ins) in inference.inputs[li].enumerated() where ins.allSatisfy({ $0 != nil }) && !(layer.kind is UnsupportedOp) {
+                if let held = layer.heldWeights {
+                    row.weights = held.map { var w = $0; if !trainable { w.trainable = false }; return w }
+                    built = true
+                }
+                for (ci, ins) in inference.inputs[li].enumerated() where !built && ins.allSatisfy({ $0 != nil }) && !(layer.kind is UnsupportedOp) {
                     do {
                         row.weights = try layer.kind.weights(ins.compactMap { $0 }).map {
                             var w = $0
@@ -108,6 +112,28 @@ public enum Analyzer {
                     macs = checkedSum([macs, layer.kind.macs(ins.compactMap { $0 }, outs)])
                 }
                 row.macs = macs
+                if let flow = layer.kind as? ControlFlowOp, let ins = inference.inputs[li].first {
+                    // Each nested graph as a child row holding its own rows. Its weights are
+                    // shown there but not added to the node's: the format's count (and this
+                    // one) counts the main graph's tensors.
+                    let known = ins.map { $0 ?? TensorShape([]) }
+                    let shapes = flow.graphInputShapes(known)
+                    var inner: Int? = 0
+                    for (g, graph) in flow.graphs.enumerated() {
+                        let sub = analyze(graph, inputShapes: shapes[g], parentTrainable: trainable)
+                        var child = LayerRow(name: flow.labels[g], className: "graph", category: .model, supported: true,
+                                             outputShapes: sub.outputs.map(\.shape), callOutputShapes: [sub.outputs.map(\.shape)],
+                                             weights: [], params: 0, trainableParams: 0, nonTrainableParams: 0, weightBytes: 0,
+                                             macs: sub.totals.macs, outputBytes: nil, inputsPerCall: [], children: sub.rows, trainable: trainable)
+                        child.op = "graph"
+                        child.modelInputs = sub.inputs.map(\.layer)
+                        child.modelOutputs = sub.outputs.map(\.layer)
+                        row.children.append(child)
+                        inner = checkedSum([inner, sub.totals.macs])
+                        for d in sub.diagnostics where !diagnostics.contains(d) { diagnostics.append(d) }
+                    }
+                    row.macs = checkedSum([row.macs, inner])
+                }
             }
             row.outputBytes = tensorBytes(row.outputShapes, dtype: outputDType(layer))
             if layer.listed {
@@ -134,6 +160,7 @@ public enum Analyzer {
             row.children.isEmpty ? (row.params == nil ? [row.name] : []) : [] }
         for row in allRows where !row.children.isEmpty { totals.layersWithUnknownParams += row.children.filter { $0.params == nil }.map { "\(row.name)/\($0.name)" } }
         totals.peakActivationBytes = peakActivation(graph, inference, nestedPeak: nestedPeak)
+        totals.uncountedConstants = graph.uncountedConstants
 
         // Structure.
         let depthResult = depth(graph, inference, nestedDepth: nestedDepth)
@@ -147,13 +174,18 @@ public enum Analyzer {
             depth: depthResult)
 
         var merges: [ModelAnalysis.MergePoint] = []
-        for row in rows where row.category == .merge {
-            merges.append(.init(layer: row.name, op: row.op, className: row.className, inputs: row.inboundPerCall.first ?? []))
+        for li in graph.layers.indices {
+            guard let ri = rowIndexOfLayer[li], rows[ri].category == .merge else { continue }
+            let row = rows[ri]
+            // A function node that joins branches names the join by its function.
+            let op = (graph.layers[li].kind as? TensorFunctionOp).map { Self.mergeFamily($0.function) } ?? row.op
+            merges.append(.init(layer: row.name, op: op, className: row.className, inputs: row.inboundPerCall.first ?? []))
         }
         // Inline operations that join two tensors of the model (ConvNeXt's residual x + y)
         // are merge points too.
         for li in graph.layers.indices {
             guard let op = graph.layers[li].kind as? TensorFunctionOp, let joining = op.joinsAs,
+                  !(graph.layers[li].listed && op.category == .merge),
                   let args = graph.layers[li].calls.first, Set(args.map { NodeID(layer: $0.layer, call: $0.call) }).count >= 2 else { continue }
             merges.append(.init(layer: graph.layers[li].name, op: joining.lowercased(), className: joining,
                                 inputs: args.map { graph.layers[$0.layer].name }))
@@ -163,8 +195,10 @@ public enum Analyzer {
         // Stages: where the kernel layers (the ones doing the work) run; padding, pooling
         // and the input do not open a stage of their own.
         for node in graph.executionOrder where graph.layers[node.layer].kind.category == .kernel {
-            guard let outs = inference.outputs[node.layer][node.call], let s = outs.first, s.rank == 4,
-                  let h = s.dims[1], let w = s.dims[2], let c = s.dims[3], h != 1 || w != 1 else { continue }
+            guard let outs = inference.outputs[node.layer][node.call], let s = outs.first, s.rank == 4 else { continue }
+            // Images are (batch, height, width, channels), or channels first where the node says so.
+            let first = Self.channelsFirst(graph.layers[node.layer].kind)
+            guard let h = s.dims[first ? 2 : 1], let w = s.dims[first ? 3 : 2], let c = s.dims[first ? 1 : 3], h != 1 || w != 1 else { continue }
             if let last = stages.last, last.resolution == [h, w] {
                 stages[stages.count - 1].layers += 1
                 stages[stages.count - 1].maxChannels = max(last.maxChannels, c)
@@ -196,6 +230,27 @@ public enum Analyzer {
                                      stages: stages, diagnostics: diagnostics)
         analysis.operations = operations
         return analysis
+    }
+
+    /// Whether a window operator's images put the channels before the spatial axes.
+    static func channelsFirst(_ op: any Operator) -> Bool {
+        switch op {
+        case let c as ConvolutionOp: return c.geometry.channelsFirst
+        case let c as DepthwiseConvolutionOp: return c.geometry.channelsFirst
+        case let c as SeparableConvolutionOp: return c.geometry.channelsFirst
+        case let c as TransposedConvolutionOp: return c.geometry.channelsFirst
+        default: return false
+        }
+    }
+
+    /// The merge family a joining function belongs to (`concat` joins like `concatenate`).
+    static func mergeFamily(_ function: String) -> String {
+        switch function {
+        case "concat", "concatenate": return "concatenate"
+        case "mul", "multiply": return "multiply"
+        case "sub", "subtract": return "subtract"
+        default: return function
+        }
     }
 
     /// Sum of the known terms (unknown ones are listed separately); nil only on overflow.

@@ -1,5 +1,5 @@
 /// A row as `report.json` carries it: format-neutral snake_case keys, every figure present
-/// (`null` when unknown). `source_class` is the class or op type as the file names it, `op`
+/// (`null` when unknown). `source_class` (and `type`, its copy under the key the formats' own summaries use) is the class or op type as the file names it, `op`
 /// the operator family. `calls` and `inbound` are written for readers' convenience and
 /// derived again on decoding; `model_inputs`, `model_outputs`, `layers` (the nested rows)
 /// and `operations` are written for a nested model only.
@@ -7,6 +7,7 @@ extension LayerRow: Codable {
     enum CodingKeys: String, CodingKey {
         case name
         case className = "source_class"
+        case type
         case op, category, supported, trainable
         case isOperation = "is_operation"
         case outputShapes = "output_shape"
@@ -35,6 +36,8 @@ extension LayerRow: Codable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(name, forKey: .name)
         try c.encode(className, forKey: .className)
+        // The same, under the key the format's own summaries use ("Layer (type)", op type).
+        try c.encode(className, forKey: .type)
         try c.encode(op, forKey: .op)
         try c.encode(category, forKey: .category)
         try c.encode(supported, forKey: .supported)

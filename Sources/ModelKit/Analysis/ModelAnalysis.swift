@@ -15,6 +15,24 @@ public struct ModelAnalysis: Sendable, Equatable {
         /// Layers whose parameters could not be counted (unsupported, nothing in the file);
         /// the totals leave them out.
         public var layersWithUnknownParams: [String] = []
+        /// Numbers the file holds that its format's parameter count leaves out (constants
+        /// computed into the graph, integer tensors), by kind, so a model whose weights sit
+        /// there does not read as having none.
+        public var uncountedConstants: [ConstantTally] = []
+
+        public init() {}
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            params = try c.decodeIfPresent(Int.self, forKey: .params)
+            trainableParams = try c.decodeIfPresent(Int.self, forKey: .trainableParams)
+            nonTrainableParams = try c.decodeIfPresent(Int.self, forKey: .nonTrainableParams)
+            macs = try c.decodeIfPresent(Int.self, forKey: .macs)
+            weightBytes = try c.decodeIfPresent(Int.self, forKey: .weightBytes)
+            peakActivationBytes = try c.decodeIfPresent(Int.self, forKey: .peakActivationBytes)
+            layersWithUnknownParams = try c.decodeIfPresent([String].self, forKey: .layersWithUnknownParams) ?? []
+            uncountedConstants = try c.decodeIfPresent([ConstantTally].self, forKey: .uncountedConstants) ?? []
+        }
 
         enum CodingKeys: String, CodingKey {
             case params
@@ -24,6 +42,7 @@ public struct ModelAnalysis: Sendable, Equatable {
             case weightBytes = "weight_bytes"
             case peakActivationBytes = "peak_activation_bytes"
             case layersWithUnknownParams = "layers_with_unknown_params"
+            case uncountedConstants = "uncounted_constants"
         }
 
         /// Every key is written; an unknown figure is `null`.
@@ -36,6 +55,7 @@ public struct ModelAnalysis: Sendable, Equatable {
             try c.encode(weightBytes, forKey: .weightBytes)
             try c.encode(peakActivationBytes, forKey: .peakActivationBytes)
             try c.encode(layersWithUnknownParams, forKey: .layersWithUnknownParams)
+            try c.encode(uncountedConstants, forKey: .uncountedConstants)
         }
     }
 

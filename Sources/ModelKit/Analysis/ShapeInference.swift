@@ -8,9 +8,18 @@ public struct ShapeInference: Sendable {
     /// Output shapes of each call; nil when unknown.
     public var outputs: [[[TensorShape]?]]
     public var diagnostics: [Diagnostic]
+    /// Contents known before running of the tensors shape arithmetic computes (constants,
+    /// shapes taken as data), by call; absent for most calls.
+    public var values: [NodeID: [TensorValue?]] = [:]
     /// For each call of a nested graph, the inference of that graph on the call's inputs:
     /// made once here, reused by the analysis of the nested graph.
     public var nested: [NodeID: ShapeInference] = [:]
+
+    /// The known contents of the tensor `ref`, if any.
+    public func value(of ref: TensorRef) -> TensorValue? {
+        guard let vals = values[NodeID(layer: ref.layer, call: ref.call)], ref.tensor < vals.count else { return nil }
+        return vals[ref.tensor]
+    }
 
     public func shape(of ref: TensorRef) -> TensorShape? {
         guard ref.layer < outputs.count, ref.call < outputs[ref.layer].count,
@@ -37,7 +46,12 @@ public struct ShapeInference: Sendable {
             let args = layer.calls[node.call]
             var ins: [TensorShape?] = []
             var missing = false
+            var inValues: [TensorValue?] = []
+            var anyValue = false
             for ref in args {
+                let v = result.value(of: ref)
+                if v != nil { anyValue = true }
+                inValues.append(v)
                 let s = result.shape(of: ref)
                 if s == nil {
                     missing = true
@@ -65,6 +79,8 @@ public struct ShapeInference: Sendable {
                     let inner = ShapeInference.run(sub.graph, inputShapes: known)
                     result.nested[node] = inner
                     outs = try sub.outputs(of: inner)
+                } else if anyValue {
+                    outs = try layer.kind.outputShapes(known, values: inValues)
                 } else {
                     outs = try layer.kind.outputShapes(known)
                 }
@@ -76,7 +92,15 @@ public struct ShapeInference: Sendable {
                     }
                 }
                 result.outputs[node.layer][node.call] = outs
+                let produced = layer.kind.outputValues(known, values: inValues, outputs: outs)
+                if produced.contains(where: { $0 != nil }) { result.values[node] = produced }
             } catch {
+                if let open = error as? ShapeDependsOnData {
+                    if !recorded.isEmpty { result.outputs[node.layer][node.call] = recorded } else {
+                        result.diagnostics.append(Diagnostic(.warning, "unknown-shape", "\(file): node \"\(layer.name)\": \(open.message); shapes after it are unknown"))
+                    }
+                    continue
+                }
                 if layer.kind is TensorFunctionOp {
                     if !recorded.isEmpty { result.outputs[node.layer][node.call] = recorded } else {
                         result.diagnostics.append(Diagnostic(.warning, "unknown-shape",

@@ -5,7 +5,7 @@ extension SourceInfo: Codable {
     enum CodingKeys: String, CodingKey {
         case file, format, dialect
         case formatVersion = "format_version"
-        case backend, conventions
+        case backend, conventions, notes
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -16,6 +16,7 @@ extension SourceInfo: Codable {
         try c.encode(formatVersion, forKey: .formatVersion)
         try c.encode(backend, forKey: .backend)
         try c.encode(conventions, forKey: .conventions)
+        try c.encode(notes, forKey: .notes)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -25,5 +26,6 @@ extension SourceInfo: Codable {
                   formatVersion: try c.decodeIfPresent(String.self, forKey: .formatVersion),
                   backend: try c.decodeIfPresent(String.self, forKey: .backend),
                   conventions: try c.decode(CountingConventions.self, forKey: .conventions))
+        notes = try c.decodeIfPresent([String].self, forKey: .notes) ?? []
     }
 }

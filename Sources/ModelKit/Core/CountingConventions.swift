@@ -39,6 +39,8 @@ public struct CountingConventions: Sendable, Hashable, Codable {
     public var unknownDimension: String
     /// The count of layers with a kernel, with what the format calls those layers.
     public var kernelCountLabel: String
+    /// What one entry of the graph is called in running text (`layer`, `node`).
+    public var unitName: String = "layer"
 
     /// The conventions of a format; the sentences it does not give default to plain
     /// wording built from `formatName` and `layerCountLabel`.
@@ -80,6 +82,24 @@ public struct CountingConventions: Sendable, Hashable, Codable {
         case batchNormalizationComparison = "batch_normalization_comparison"
         case unknownDimension = "unknown_dimension"
         case kernelCountLabel = "kernel_count_label"
+        case unitName = "unit_name"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        formatName = try c.decode(String.self, forKey: .formatName)
+        layerCountLabel = try c.decode(String.self, forKey: .layerCountLabel)
+        layerCountDefinition = try c.decode(String.self, forKey: .layerCountDefinition)
+        layerTermNote = try c.decodeIfPresent(String.self, forKey: .layerTermNote)
+        unlistedInputNote = try c.decodeIfPresent(String.self, forKey: .unlistedInputNote)
+        parameterNote = try c.decode(String.self, forKey: .parameterNote)
+        parameterShortNote = try c.decode(String.self, forKey: .parameterShortNote)
+        nonTrainableNote = try c.decode(String.self, forKey: .nonTrainableNote)
+        batchNormalizationNote = try c.decodeIfPresent(String.self, forKey: .batchNormalizationNote)
+        batchNormalizationComparison = try c.decodeIfPresent(String.self, forKey: .batchNormalizationComparison)
+        unknownDimension = try c.decode(String.self, forKey: .unknownDimension)
+        kernelCountLabel = try c.decode(String.self, forKey: .kernelCountLabel)
+        unitName = try c.decodeIfPresent(String.self, forKey: .unitName) ?? "layer"
     }
 
     /// Every key is written, a missing sentence as `null`.
@@ -97,5 +117,6 @@ public struct CountingConventions: Sendable, Hashable, Codable {
         try c.encode(batchNormalizationComparison, forKey: .batchNormalizationComparison)
         try c.encode(unknownDimension, forKey: .unknownDimension)
         try c.encode(kernelCountLabel, forKey: .kernelCountLabel)
+        try c.encode(unitName, forKey: .unitName)
     }
 }

@@ -36,3 +36,11 @@ public struct LayerError: Error, Sendable, CustomStringConvertible {
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }
+
+/// A node whose output shape depends on values computed while the model runs (a reshape
+/// to a size read from data, a non-zero count): not an error in the file, but shapes after
+/// it are unknown. Shape inference reports it as a warning.
+public struct ShapeDependsOnData: Error, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+}

@@ -40,3 +40,23 @@ public func checkedSum<S: Sequence>(_ values: S) -> Int? where S.Element == Int?
     }
     return n
 }
+
+/// Numbers of one kind that a file holds outside its format's parameter count (constants
+/// written into the graph, integer or quantized tensors): how many tensors, how many
+/// elements, and the first few by name. The reader words the kind.
+public struct ConstantTally: Sendable, Hashable, Codable {
+    /// What these tensors are, in the reader's words (`Constant nodes (float)`).
+    public var kind: String
+    public var tensors: Int
+    /// Total elements; nil when it overflows.
+    public var elements: Int?
+    /// Up to the first few tensors' names, for the reader of the report to find them.
+    public var examples: [String]
+
+    public init(kind: String, tensors: Int, elements: Int?, examples: [String]) {
+        self.kind = kind
+        self.tensors = tensors
+        self.elements = elements
+        self.examples = examples
+    }
+}

@@ -35,6 +35,10 @@ public struct Layer: Sendable {
     /// The graph initializers that are this node's weights, in the operator's weight order
     /// (empty when the weights come from a reader's weight store instead).
     public var initializerNames: [String] = []
+    /// The weight tensors the file itself gives this node, as the file names and shapes them
+    /// (a format whose nodes read named tensors: each tensor counted at its first reader):
+    /// they replace the operator's own rule (`Operator.weights`). Nil: the operator's rule.
+    public var heldWeights: [WeightSpec]?
 
     public init(name: String, className: String, registeredName: String? = nil, kind: any Operator, trainable: Bool = true,
                 dtype: DType = .float32, calls: [[TensorRef]] = [], path: String = "", listed: Bool = true,

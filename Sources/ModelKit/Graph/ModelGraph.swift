@@ -12,6 +12,9 @@ public struct SourceInfo: Sendable, Hashable {
     public var backend: String?
     /// How the format's own tools count, in the reader's words.
     public var conventions: CountingConventions
+    /// What the reader noticed about this file that changes how its figures read (an
+    /// exporter that folded layers into others), as sentences for the explanation.
+    public var notes: [String] = []
 
     public init(file: String, format: String, dialect: String, formatVersion: String? = nil, backend: String? = nil,
                 conventions: CountingConventions = .unspecified) {
@@ -45,6 +48,9 @@ public struct ModelGraph: Sendable {
     public var tensorNames: [TensorRef: String] = [:]
     /// Weight tensors the file holds by name, read lazily (ONNX initializers).
     public var initializers: [String: Initializer] = [:]
+    /// Numbers the file holds outside its format's parameter count, by kind (reported
+    /// beside the parameters).
+    public var uncountedConstants: [ConstantTally] = []
 
     public init(name: String, className: String, layers: [Layer], inputs: [TensorRef], outputs: [TensorRef],
                 executionOrder: [NodeID], source: SourceInfo, trainable: Bool = true) {

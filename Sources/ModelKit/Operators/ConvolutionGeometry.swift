@@ -103,7 +103,11 @@ public struct ConvolutionGeometry: Sendable, Equatable {
             let s = strides[axis]
             let op = outputPadding?[axis]
             let value: Int?
-            if padding == "same" {
+            if padding == "explicit" {
+                let before = pads.map { axis < $0.before.count ? $0.before[axis] : 0 } ?? 0
+                let after = pads.map { axis < $0.after.count ? $0.after[axis] : 0 } ?? 0
+                value = ConvolutionGeometry.add(ConvolutionGeometry.add(ConvolutionGeometry.mul(length - 1, s), eff), (op ?? 0) - before - after)
+            } else if padding == "same" {
                 value = op.map { ConvolutionGeometry.add(ConvolutionGeometry.mul(length - 1, s), eff % 2 + $0) } ?? ConvolutionGeometry.mul(length, s)
             } else {
                 value = ConvolutionGeometry.add(ConvolutionGeometry.add(ConvolutionGeometry.mul(length - 1, s), eff), op ?? (max(eff, s) - eff))

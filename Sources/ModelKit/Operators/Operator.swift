@@ -24,6 +24,17 @@ public protocol Operator: Sendable {
     /// The weight tensors the node creates when built on these inputs (its first call).
     func weights(_ inputs: [TensorShape]) throws -> [WeightSpec]
 
+    /// Output shapes when the contents of some inputs are known before running (`values`,
+    /// one per input, nil where unknown): shape arithmetic, a reshape whose target is
+    /// computed. Operators whose shapes depend only on input shapes keep the default, which
+    /// calls `outputShapes(_:)`.
+    func outputShapes(_ inputs: [TensorShape], values: [TensorValue?]) throws -> [TensorShape]
+
+    /// The contents of the outputs computable before running (one per output, nil where
+    /// unknown), given the input shapes, the inputs' known contents and the output shapes.
+    /// Default: none.
+    func outputValues(_ inputs: [TensorShape], values: [TensorValue?], outputs: [TensorShape]) -> [TensorValue?]
+
     /// Multiply-accumulates of one application at batch 1; nil when a dimension is unknown.
     func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int?
 
@@ -36,6 +47,8 @@ public protocol Operator: Sendable {
 }
 
 extension Operator {
+    public func outputShapes(_ inputs: [TensorShape], values: [TensorValue?]) throws -> [TensorShape] { try outputShapes(inputs) }
+    public func outputValues(_ inputs: [TensorShape], values: [TensorValue?], outputs: [TensorShape]) -> [TensorValue?] { [] }
     public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] { [] }
     public func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int? { 0 }
     public var idInputRange: Range<Int>? { nil }

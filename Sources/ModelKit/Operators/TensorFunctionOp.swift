@@ -15,6 +15,12 @@ public struct TensorFunctionOp: Operator {
         case scalar(Double)
         /// An argument the engine cannot take (a string, a nested structure), as written.
         case unsupported(String)
+        /// A tensor the file holds (a constant operand): its shape, and its contents when
+        /// small. When it is one of the node's weights, the layer's `initializerNames` name
+        /// it for the engine.
+        case constant(TensorValue)
+        /// An optional argument left out (its position still counts).
+        case absent
     }
 
     /// The function as the file names it (`math.multiply`, `NotEqual`), for messages.
@@ -35,9 +41,13 @@ public struct TensorFunctionOp: Operator {
     /// that activation as the reader resolved it for the file's version.
     public var activation: ActivationFunction?
     public var sourceClass: String
+    /// The kind of work, as the reader judges it from the node (a format whose every step is
+    /// a function node says which are activations, merges or reshapes); `.other` by default.
+    public var role: LayerCategory = .other
 
     public init(name: String, function: String, operands: [Operand]? = nil, attributes: JSONObject = JSONObject(),
-                joinsAs: String? = nil, sourceClass: String = "") {
+                joinsAs: String? = nil, sourceClass: String = "", role: LayerCategory = .other) {
+        self.role = role
         self.name = name
         self.function = function
         self.operands = operands
@@ -47,7 +57,7 @@ public struct TensorFunctionOp: Operator {
     }
 
     public var family: String { "function" }
-    public var category: LayerCategory { .other }
+    public var category: LayerCategory { role }
 
     /// Short names of functions whose output is the broadcast of their tensor operands.
     public static let elementwise: Set<String> = [
@@ -61,6 +71,12 @@ public struct TensorFunctionOp: Operator {
     ]
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
+        try outputShapes(inputs, values: [])
+    }
+
+    /// The rules for the functions the arguments configure, the old way: element-wise ones
+    /// and those of `argumentShape`.
+    func basicOutputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
         if Self.elementwise.contains(function), !inputs.isEmpty {
             return [try Self.broadcast(inputs, name)]
         }

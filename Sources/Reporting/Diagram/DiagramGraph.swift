@@ -50,7 +50,7 @@ struct DiagramGraph: Sendable {
                     var perCall: [[Int]] = []
                     for c in 0..<callCount {
                         let box = makeBox(row, path: path, call: c, calls: row.calls, cluster: cluster, sharedIndex: &sharedIndex,
-                                          measurer: measurer, options: options, theme: theme)
+                                          measurer: measurer, options: options, theme: theme, unknown: analysis.source.conventions.unknownDimension)
                         g.boxes.append(box)
                         perCall.append([g.boxes.count - 1])
                         s.leafInbound.append((g.boxes.count - 1, refs(row, call: c)))
@@ -98,7 +98,7 @@ struct DiagramGraph: Sendable {
     static let sharedStrokes = [Color(hex: 0xBF3989), Color(hex: 0x1A7F37), Color(hex: 0xBC4C00), Color(hex: 0x0550AE), Color(hex: 0x6639BA)]
 
     static func makeBox(_ row: LayerRow, path: String, call: Int, calls: Int, cluster: Int?, sharedIndex: inout [String: Int],
-                        measurer: any TextMeasurer, options: DiagramOptions, theme: Theme) -> DiagramBox {
+                        measurer: any TextMeasurer, options: DiagramOptions, theme: Theme, unknown: String) -> DiagramBox {
         let kind: DiagramBox.Kind
         if !row.supported { kind = .unsupported } else if row.category == .merge { kind = .merge } else if row.ownsWeights { kind = .weighted } else { kind = .weightless }
         var fill: Color, stroke: Color
@@ -120,7 +120,7 @@ struct DiagramGraph: Sendable {
         var lines = [DiagramBox.Line(row.name, DiagramStyle.name(theme)), DiagramBox.Line(classLine, DiagramStyle.detail(theme))]
         if options.showShapes {
             let shapes = call < row.callOutputShapes.count ? row.callOutputShapes[call] : row.outputShapes
-            lines.append(DiagramBox.Line(DiagramStyle.shapeText(shapes), DiagramStyle.mono(theme)))
+            lines.append(DiagramBox.Line(DiagramStyle.shapeText(shapes, unknown: unknown), DiagramStyle.mono(theme)))
         }
         // A shared layer's weights exist once: later calls say so rather than count them again.
         let params = call > 0 && (row.params ?? 0) > 0 ? "same " + DiagramStyle.paramText(row.params) + " as call 1" : DiagramStyle.paramText(row.params)

@@ -14,9 +14,9 @@ enum DiagramStyle {
     /// The smallest text size in a box: the scale may shrink the diagram down to `minimumTextSize / smallest`.
     static let smallestSize = 7.0
 
-    static func shapeText(_ shapes: [TensorShape?]) -> String {
+    static func shapeText(_ shapes: [TensorShape?], unknown: String) -> String {
         if shapes.isEmpty { return "?" }
-        return shapes.map { $0?.description ?? "?" }.joined(separator: ", ")
+        return shapes.map { $0?.formatted(unknown: unknown) ?? "?" }.joined(separator: ", ")
     }
 
     static func paramText(_ params: Int?) -> String {

@@ -78,7 +78,7 @@ Not timed: the forward pass was not asked for in this run.
 {{/timingUnavailable}}
 {{/timing}}
 
-## How many layers?
+## How many {{unitName}}s?
 
 | Count | What is counted |
 |---:|:---|

@@ -34,7 +34,7 @@ public enum MarkdownReport {
         c["runDate"] = doc.generatedAt.map(e) ?? "not recorded"
         c["strataVersion"] = e(doc.strataVersion)
 
-        let input = a.inputs.map { $0.shape?.description ?? "?" }.joined(separator: " and ")
+        let input = a.inputs.map { $0.shape?.formatted(unknown: a.source.conventions.unknownDimension) ?? "?" }.joined(separator: " and ")
         let macs: String
         if let m = t.macs {
             macs = Formatting.si(m) + " (" + Formatting.count(m) + ")"
@@ -60,11 +60,12 @@ public enum MarkdownReport {
         if let change = doc.change { c["change"] = changeContext(change, totals: t, latencyMs: latencyMs) }
 
         let n = a.counts
+        c["unitName"] = a.source.conventions.unitName
         c["counts"] = [
             (n.topLevelLayers, a.source.conventions.layerCountDefinition),
-            (n.withWeights, "layers that own weights"),
+            (n.withWeights, "\(a.source.conventions.unitName)s that own weights"),
             (n.withKernel, a.source.conventions.kernelCountLabel),
-            (n.depth, "depth: the most kernel layers on any path from an input to an output, as papers count"),
+            (n.depth, "depth: the most kernel \(a.source.conventions.unitName)s on any path from an input to an output, as papers count"),
         ].map { ["count": Formatting.count($0.0), "definition": $0.1] }
         c["paragraphs"] = Explanation.paragraphs(a).map { ["text": MarkdownEscaping.paragraph($0)] }
 
@@ -72,7 +73,7 @@ public enum MarkdownReport {
         if latencyMs != nil { pictures.append(["alt": "Latency per layer", "file": "latency.svg"]) }
         c["pictures"] = pictures
 
-        c["layers"] = layerRows(a.rows, depth: 0)
+        c["layers"] = layerRows(a.rows, depth: 0, unknown: a.source.conventions.unknownDimension)
         c["hasDiagnostics"] = !a.diagnostics.isEmpty
         c["diagnostics"] = a.diagnostics.map { ["severity": e($0.severity.rawValue), "id": e($0.id), "message": e($0.message)] }
         return c
@@ -130,11 +131,11 @@ public enum MarkdownReport {
     }
 
     /// Table rows, nested models' layers after their row, indented with `↳`.
-    static func layerRows(_ rows: [LayerRow], depth: Int) -> [[String: Any]] {
+    static func layerRows(_ rows: [LayerRow], depth: Int, unknown: String) -> [[String: Any]] {
         var out: [[String: Any]] = []
         for r in rows {
             let marker = depth == 0 ? "" : String(repeating: "&nbsp;&nbsp;", count: depth - 1) + "↳ "
-            let shapes = r.outputShapes.isEmpty ? "—" : r.outputShapes.map { $0?.description ?? "?" }.joined(separator: "<br>")
+            let shapes = r.outputShapes.isEmpty ? "—" : r.outputShapes.map { $0?.formatted(unknown: unknown) ?? "?" }.joined(separator: "<br>")
             let calls = r.inboundPerCall.enumerated().compactMap { i, names -> String? in
                 guard !names.isEmpty else { return nil }
                 return (r.calls > 1 ? "call \(i + 1): " : "") + names.map(e).joined(separator: ", ")
@@ -151,7 +152,7 @@ public enum MarkdownReport {
                 "depth": depth,
                 "nested": depth > 0,
             ])
-            out += layerRows(r.children, depth: depth + 1)
+            out += layerRows(r.children, depth: depth + 1, unknown: unknown)
         }
         return out
     }

@@ -32,7 +32,7 @@ public enum LayerTablePages {
                 }
                 let row = Row(number: number, depth: depth, name: r.name,
                               className: r.className + (r.supported ? "" : " (unsupported)"),
-                              outputShape: r.outputShapes.isEmpty ? "-" : r.outputShapes.map { $0?.description ?? "?" }.joined(separator: ", "),
+                              outputShape: r.outputShapes.isEmpty ? "-" : r.outputShapes.map { $0?.formatted(unknown: a.source.conventions.unknownDimension) ?? "?" }.joined(separator: ", "),
                               params: Formatting.count(r.params), trainable: Formatting.count(r.trainableParams),
                               nonTrainable: Formatting.count(r.nonTrainableParams), macs: Formatting.si(r.macs),
                               connectedTo: connected.isEmpty ? "-" : connected.joined(separator: "; "))

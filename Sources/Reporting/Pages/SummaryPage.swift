@@ -22,9 +22,9 @@ public enum SummaryPage {
     public static func layerCounts(_ a: ModelAnalysis) -> [(count: Int, definition: String)] {
         let c = a.counts
         return [(c.topLevelLayers, a.source.conventions.layerCountLabel),
-         (c.withWeights, "layers that own weights"),
+         (c.withWeights, "\(a.source.conventions.unitName)s that own weights"),
          (c.withKernel, a.source.conventions.kernelCountLabel),
-         (c.depth, "depth: the most kernel layers on any path from input to output")]
+         (c.depth, "depth: the most kernel \(a.source.conventions.unitName)s on any path from input to output")]
     }
 
     /// The input shapes without the batch dimension: `(32, 32, 3)`.
@@ -52,7 +52,7 @@ public enum SummaryPage {
             out.append(Figure(label: "MACs at batch 1", value: Formatting.si(macs),
                               note: "multiply-accumulates for one input \(inputText(a)); about \(Formatting.si(macs.multipliedReportingOverflow(by: 2).partialValue)) FLOPs (2 × MACs)"))
         } else if a.inputs.contains(where: { $0.shape?.dims.dropFirst().contains(nil) ?? true }) {
-            let inputs = a.inputs.map { $0.shape?.description ?? "?" }.joined(separator: ", ")
+            let inputs = a.inputs.map { $0.shape?.formatted(unknown: a.source.conventions.unknownDimension) ?? "?" }.joined(separator: ", ")
             out.append(Figure(label: "MACs at batch 1", value: "unknown", note: "input \(inputs) leaves dimensions open (state them with --input-shape)"))
         } else {
             out.append(Figure(label: "MACs at batch 1", value: "unknown", note: "some layers' shapes or costs are unknown"))
@@ -124,7 +124,7 @@ public enum SummaryPage {
             }
             countBlocks.append(SceneBlock(height: h, primitives: prims))
         }
-        let countsHeading = heading("How many layers? Four honest answers")
+        let countsHeading = heading("How many \(a.source.conventions.unitName)s? Four honest answers")
         flow.ensure(countsHeading.height + countBlocks.reduce(0) { $0 + $1.height })
         flow.place(countsHeading, spacing: 2)
         for b in countBlocks { flow.place(b) }

@@ -1,5 +1,6 @@
 import Foundation
 import KerasFormat
+import ONNXFormat
 import ModelKit
 
 /// The model formats Strata reads, in the order they are asked. Discovery, the commands and
@@ -11,7 +12,7 @@ public struct FormatRegistry: Sendable {
     public init(formats: [any ModelFormat]) { self.formats = formats }
 
     /// The formats this build reads.
-    public static let standard = FormatRegistry(formats: [KerasModelFormat()])
+    public static let standard = FormatRegistry(formats: [KerasModelFormat(), ONNXModelFormat()])
 
     /// Bytes read from a file's start for sniffing (a JSON model names its keys early).
     public static let headBytes = 64 << 10

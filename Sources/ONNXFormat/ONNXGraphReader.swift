@@ -1,0 +1,336 @@
+import Foundation
+import ModelKit
+import Tensors
+
+/// One ONNX node as the op mapping sees it: its attributes by name, its inputs classified,
+/// the opset version of its domain, and where it is in the file for messages.
+struct ONNXNode {
+    let proto: Onnx_NodeProto
+    /// `graph.node[12]`, with the enclosing node for a subgraph.
+    let place: String
+    let opset: Int
+    let attributes: [String: Onnx_AttributeProto]
+    let inputs: [ONNXInput]
+
+    var opType: String { proto.opType }
+    var domain: String { proto.domain == "ai.onnx" ? "" : proto.domain }
+    /// `Conv`, or `com.microsoft:FusedConv` outside the default domain.
+    var qualifiedType: String { domain.isEmpty ? opType : "\(domain):\(opType)" }
+    var outputCount: Int { proto.output.count }
+
+    func int(_ key: String) -> Int? { attributes[key].flatMap { $0.type == .int || $0.hasI ? Int($0.i) : nil } }
+    func float(_ key: String) -> Double? { attributes[key].flatMap { $0.type == .float || $0.hasF ? Double($0.f) : nil } }
+    func ints(_ key: String) -> [Int]? { attributes[key].map { $0.ints.map { Int($0) } } }
+    func floats(_ key: String) -> [Double]? { attributes[key].map { $0.floats.map(Double.init) } }
+    func string(_ key: String) -> String? { attributes[key].map { String(decoding: $0.s, as: UTF8.self) } }
+
+    /// Input `i`, `.absent` past the end.
+    func input(_ i: Int) -> ONNXInput { i < inputs.count ? inputs[i] : .absent }
+}
+
+/// What a node input names: nothing (an optional input left out), a tensor computed by the
+/// graph (or a graph input), or a tensor the file holds (an initializer).
+enum ONNXInput {
+    case absent
+    case tensor(String)
+    case initializer(String, Onnx_TensorProto)
+
+    var name: String? {
+        switch self {
+        case .absent: return nil
+        case .tensor(let n), .initializer(let n, _): return n
+        }
+    }
+}
+
+/// Reads one ONNX graph (the main graph, or a subgraph of an If, Loop or Scan node) into a
+/// `ModelGraph`: graph inputs become unlisted input nodes, every node one layer with one
+/// call, initializers the weights of the nodes that read them (each counted at its first
+/// reader), in canonical layouts for the engine, read only when asked for.
+final class ONNXGraphReader {
+    let file: String
+    let tensors: ONNXTensorReader
+    let opsets: [String: Int]
+    let depth: Int
+    /// The graph around this one, for names a subgraph reads from it.
+    let outer: ONNXGraphReader?
+    /// `graph` or, for a subgraph, `graph.node[3].then_branch` and so on.
+    let place: String
+
+    private(set) var layers: [Layer] = []
+    private var producers: [String: TensorRef] = [:]
+    private var tensorNames: [TensorRef: String] = [:]
+    private var initializerProtos: [String: Onnx_TensorProto] = [:]
+    private var constantNodeTensors: [String: Onnx_TensorProto] = [:]
+    private var initializers: [String: Initializer] = [:]
+    private var counted = Set<String>()
+    private var usedLayerNames = Set<String>()
+    /// Names this subgraph reads from the graphs around it, in first-use order.
+    private(set) var captured: [String] = []
+    private var capturedLayers: [String: Int] = [:]
+
+    /// Subgraphs nested deeper than this are refused (no stack overflow on a hostile file).
+    static let maxDepth = 32
+
+    init(file: String, tensors: ONNXTensorReader, opsets: [String: Int], depth: Int, outer: ONNXGraphReader?, place: String) {
+        self.file = file
+        self.tensors = tensors
+        self.opsets = opsets
+        self.depth = depth
+        self.outer = outer
+        self.place = place
+    }
+
+    func fail(_ where_: String, _ message: String) -> StrataError { StrataError(file: file, place: where_, message) }
+
+    /// Whether this graph (or one around it) can provide `name`.
+    func provides(_ name: String) -> Bool {
+        producers[name] != nil || initializerProtos[name] != nil || (outer?.provides(name) ?? false)
+    }
+
+    func read(_ g: Onnx_GraphProto, name: String) throws -> (graph: ModelGraph, tallies: ONNXTallies) {
+        guard depth <= Self.maxDepth else { throw fail(place, "subgraphs are nested more than \(Self.maxDepth) deep; refused") }
+        var tallies = ONNXTallies()
+        // Initializers, each name once.
+        for (i, t) in g.initializer.enumerated() {
+            guard initializerProtos[t.name] == nil else {
+                throw fail("\(place).initializer[\(i)]", "defines tensor \"\(ONNXNames.short(t.name))\" a second time")
+            }
+            _ = try tensors.dims(t, "\(place).initializer[\(i)]")
+            guard ONNXElementType.isKnown(t.dataType) else {
+                throw fail("\(place).initializer[\(i)]", "tensor \"\(ONNXNames.short(t.name))\" has unknown element type \(t.dataType)")
+            }
+            if t.dataLocation == .external { _ = try tensors.externalLocation(t, "\(place).initializer[\(i)]") }
+            initializerProtos[t.name] = t
+        }
+        // Graph inputs that are not initializers (older files list initializers as inputs too).
+        var inputRefs: [TensorRef] = []
+        for (i, v) in g.input.enumerated() where initializerProtos[v.name] == nil {
+            let shape = try Self.shape(of: v, file: file, place: "\(place).input[\(i)]")
+            let dtype = Self.isTensor(v) ? ONNXElementType.dtype(v.type.tensorType.elemType) : .float32
+            var op = InputOp(shape: shape, dtype: dtype)
+            op.sourceClass = "input"
+            guard producers[v.name] == nil else { throw fail("\(place).input[\(i)]", "declares input \"\(ONNXNames.short(v.name))\" twice") }
+            let ref = addLayer(Layer(name: uniqueName(v.name.isEmpty ? "input_\(i)" : v.name), className: "Input", kind: op, dtype: dtype, calls: [[]],
+                                     path: "\(place).input[\(i)]", listed: false))
+            producers[v.name] = ref
+            tensorNames[ref] = v.name
+            inputRefs.append(ref)
+        }
+        // Every node's outputs first: files are meant to list nodes in order but not all do.
+        let firstNode = layers.count
+        for (i, node) in g.node.enumerated() {
+            for (k, out) in node.output.enumerated() where !out.isEmpty {
+                guard producers[out] == nil, initializerProtos[out] == nil else {
+                    throw fail("\(place).node[\(i)] (\(node.opType) \"\(ONNXNames.short(node.name))\")", "defines tensor \"\(ONNXNames.short(out))\", which is already defined")
+                }
+                let ref = TensorRef(layer: firstNode + i, call: 0, tensor: k)
+                producers[out] = ref
+                tensorNames[ref] = out
+            }
+            if node.opType == "Constant", node.domain.isEmpty || node.domain == "ai.onnx", let out = node.output.first,
+               let a = node.attribute.first(where: { $0.name == "value" }), a.hasT {
+                constantNodeTensors[out] = a.t
+            }
+        }
+        // The nodes.
+        for (i, node) in g.node.enumerated() {
+            let nodePlace = "\(place).node[\(i)] (\(node.opType) \"\(ONNXNames.short(node.name))\")"
+            let layer = try readNode(node, index: i, place: nodePlace, tallies: &tallies)
+            _ = addLayer(layer)
+        }
+        // Outputs.
+        var outputRefs: [TensorRef] = []
+        for (i, v) in g.output.enumerated() {
+            if let ref = producers[v.name] { outputRefs.append(ref); continue }
+            if let t = initializerProtos[v.name] {
+                // An output that is a constant: a hidden node makes it.
+                let value = try tensors.value(t, "\(place).output[\(i)]")
+                var op = TensorFunctionOp(name: "constant", function: "constant", operands: [.constant(value)])
+                op.sourceClass = "Constant"
+                var layer = Layer(name: uniqueName(v.name), className: "Constant", kind: op, calls: [[]], path: "\(place).output[\(i)]", listed: false)
+                layer.initializerNames = [v.name]
+                initializers[v.name] = rawInitializer(v.name, t, "\(place).output[\(i)]")
+                let ref = addLayer(layer)
+                tensorNames[ref] = v.name
+                outputRefs.append(ref)
+                continue
+            }
+            if let ref = try capture(v.name) { outputRefs.append(ref); continue }
+            throw fail("\(place).output[\(i)]", "names output \"\(ONNXNames.short(v.name))\", which no node computes")
+        }
+        tallies.ownFloat = checkedSum(g.initializer.filter { ONNXElementType.isFloat($0.dataType) }.map { checkedProduct((try? tensors.dims($0, place)) ?? []) })
+        // Float initializers no node reads still count in the format's total.
+        for t in g.initializer where ONNXElementType.isFloat(t.dataType) && !counted.contains(t.name) {
+            tallies.unreadFloat.add(t.name, checkedProduct((try? tensors.dims(t, place)) ?? []))
+        }
+        for t in g.initializer where ONNXElementType.isInteger(t.dataType) {
+            let n = checkedProduct((try? tensors.dims(t, place)) ?? [])
+            if [2, 3, 21, 22, 25, 26].contains(t.dataType) { tallies.quantized.add(t.name, n) } else { tallies.integer.add(t.name, n) }
+        }
+
+        let order = try ModelGraph.topologicalOrder(layers: layers)
+        var graph = ModelGraph(name: name, className: "graph", layers: layers, inputs: inputRefs + captured.map { producers[$0]! },
+                               outputs: outputRefs, executionOrder: order,
+                               source: SourceInfo(file: file, format: "onnx", dialect: "onnx"))
+        graph.tensorNames = tensorNames
+        graph.initializers = initializers
+        return (graph, tallies)
+    }
+
+    /// A layer name not used before in this graph: the node's own, or its first output's, with
+    /// `#2`, `#3` added to repeats (two nodes are never merged under one name).
+    func uniqueName(_ base: String) -> String {
+        var name = base, k = 1
+        while usedLayerNames.contains(name) { k += 1; name = "\(base)#\(k)" }
+        usedLayerNames.insert(name)
+        return name
+    }
+
+    @discardableResult
+    private func addLayer(_ layer: Layer) -> TensorRef {
+        layers.append(layer)
+        return TensorRef(layer: layers.count - 1, call: 0, tensor: 0)
+    }
+
+    /// A name read from the graphs around this one: an input of this graph from then on.
+    func capture(_ name: String) throws -> TensorRef? {
+        if let i = capturedLayers[name] { return TensorRef(layer: i, call: 0, tensor: 0) }
+        guard let outer, outer.provides(name) else { return nil }
+        var op = InputOp(shape: TensorShape([]))
+        op.sourceClass = "outer value"
+        let ref = addLayer(Layer(name: uniqueName(name), className: "Input", kind: op, calls: [[]], path: "\(place) (from the enclosing graph)", listed: false))
+        capturedLayers[name] = ref.layer
+        captured.append(name)
+        producers[name] = ref
+        tensorNames[ref] = name
+        return ref
+    }
+
+    /// Classifies a node input.
+    func classify(_ name: String, _ place: String) throws -> ONNXInput {
+        if name.isEmpty { return .absent }
+        if producers[name] != nil { return .tensor(name) }
+        if let t = initializerProtos[name] { return .initializer(name, t) }
+        if try capture(name) != nil { return .tensor(name) }
+        throw fail(place, "reads tensor \"\(ONNXNames.short(name))\", which no node, input or initializer defines")
+    }
+
+    func ref(_ name: String) -> TensorRef { producers[name]! }
+
+    /// A tensor the file holds that a node may use as a weight: an initializer, or the output
+    /// of a `Constant` node.
+    func heldTensor(_ input: ONNXInput) -> (name: String, proto: Onnx_TensorProto, initializer: Bool)? {
+        switch input {
+        case .initializer(let n, let t): return (n, t, true)
+        case .tensor(let n): return constantNodeTensors[n].map { (n, $0, false) }
+        case .absent: return nil
+        }
+    }
+
+    private func readNode(_ node: Onnx_NodeProto, index: Int, place: String, tallies: inout ONNXTallies) throws -> Layer {
+        var attributes: [String: Onnx_AttributeProto] = [:]
+        for a in node.attribute { attributes[a.name] = a }
+        let domain = node.domain == "ai.onnx" ? "" : node.domain
+        let inputs = try node.input.map { try classify($0, place) }
+        let opset = opsets[domain] ?? (domain == "ai.onnx.ml" || domain == "com.microsoft" ? 1 : 0)
+        let onnxNode = ONNXNode(proto: node, place: place, opset: opset, attributes: attributes, inputs: inputs)
+        if !domain.isEmpty, opsets[domain] == nil, domain != "com.microsoft" {
+            // A domain the model does not import: the op still maps by name if Strata knows it.
+        }
+        var mapped = try ONNXOperators.map(onnxNode, reader: self, tallies: &tallies)
+        mapped.op.sourceClass = onnxNode.qualifiedType
+        let base = node.name.isEmpty ? (node.output.first(where: { !$0.isEmpty }) ?? "\(node.opType)_\(index)") : node.name
+        var layer = Layer(name: uniqueName(base), className: onnxNode.qualifiedType, kind: mapped.op,
+                          calls: [mapped.tensorInputs.map { ref($0) }], path: place)
+        // Weights: the tensors the node holds, in the operator's order; each initializer is
+        // counted at its first reader.
+        var held: [WeightSpec] = []
+        for w in mapped.weights {
+            if let canonical = w.canonical { initializers[w.key] = canonical }
+            layer.initializerNames.append(w.key)
+            guard w.countable, !counted.contains(w.name), let t = initializerProtos[w.name] else { continue }
+            counted.insert(w.name)
+            guard ONNXElementType.isFloat(t.dataType) else { continue }
+            held.append(WeightSpec(w.name, try tensors.dims(t, place), trainable: w.trainable, dtype: ONNXElementType.dtype(t.dataType)))
+        }
+        layer.heldWeights = held
+        if node.opType == "Constant", let t = constantNodeTensors[node.output.first ?? ""], ONNXElementType.isFloat(t.dataType) {
+            tallies.constantNodes.add(base, checkedProduct((try? tensors.dims(t, place)) ?? []))
+        }
+        return layer
+    }
+
+    /// An initializer read as stored (no layout change), for the engine.
+    func rawInitializer(_ name: String, _ t: Onnx_TensorProto, _ place: String) -> Initializer {
+        let reader = tensors
+        let shape = (try? reader.dims(t, place)) ?? []
+        return Initializer(name: name, shape: shape, dtype: ONNXElementType.dtype(t.dataType), layout: "") { try reader.tensor(t, place) }
+    }
+
+    /// Reads a nested graph (an attribute of a control-flow node).
+    func readSubgraph(_ g: Onnx_GraphProto, label: String, place: String) throws -> (ModelGraph, [String], ONNXTallies) {
+        let sub = ONNXGraphReader(file: file, tensors: tensors, opsets: opsets, depth: depth + 1, outer: self, place: "\(place).\(label)")
+        let (graph, tallies) = try sub.read(g, name: label)
+        return (graph, sub.captured, tallies)
+    }
+
+    static func isTensor(_ v: Onnx_ValueInfoProto) -> Bool {
+        if case .tensorType? = v.type.value { return true }
+        return false
+    }
+
+    /// A value's declared shape: known sizes, named sizes, unknown ones.
+    static func shape(of v: Onnx_ValueInfoProto, file: String, place: String) throws -> TensorShape {
+        guard isTensor(v), v.type.tensorType.hasShape else { return TensorShape([]) }
+        return TensorShape(dimensions: try v.type.tensorType.shape.dim.map { d -> Dim in
+            switch d.value {
+            case .dimValue(let n)?:
+                guard n >= 0 else { throw StrataError(file: file, place: place, "input \"\(ONNXNames.short(v.name))\" has a negative size \(n)") }
+                return .known(Int(n))
+            case .dimParam(let s)? where !s.isEmpty: return .symbolic(ONNXNames.short(s))
+            default: return .unknown
+            }
+        })
+    }
+}
+
+/// Numbers a file holds outside the float-initializer count, gathered while reading.
+struct ONNXTallies {
+    struct Kind {
+        var tensors = 0
+        var elements: Int? = 0
+        var examples: [String] = []
+        mutating func add(_ name: String, _ count: Int?) {
+            tensors += 1
+            elements = checkedSum([elements, count])
+            if examples.count < 3 { examples.append(ONNXNames.short(name)) }
+        }
+        func tally(_ kind: String) -> ConstantTally? {
+            tensors == 0 ? nil : ConstantTally(kind: kind, tensors: tensors, elements: elements, examples: examples)
+        }
+    }
+    var constantNodes = Kind()
+    var quantized = Kind()
+    var integer = Kind()
+    var unreadFloat = Kind()
+    var subgraphFloat = Kind()
+    /// Elements of this graph's own floating-point initializers.
+    var ownFloat: Int? = 0
+
+    var list: [ConstantTally] {
+        [constantNodes.tally("floating-point numbers in Constant nodes (weights written into the graph, as PaddlePaddle exports do)"),
+         quantized.tally("quantized weights (8-bit and smaller integer initializers)"),
+         integer.tally("integer initializers (shapes, indices, 32- and 64-bit integers)"),
+         unreadFloat.tally("floating-point initializers no node reads (onnx-tool and Netron count them as parameters; no node row holds them)"),
+         subgraphFloat.tally("floating-point initializers inside subgraphs (If, Loop and Scan bodies)")].compactMap { $0 }
+    }
+}
+
+/// Names from the file, made safe to show: capped in length (a 100,000-character name is
+/// kept whole in the graph but shown short in messages).
+enum ONNXNames {
+    static func short(_ s: String, _ limit: Int = 120) -> String {
+        s.count > limit ? String(s.prefix(limit)) + "…" : s
+    }
+}
