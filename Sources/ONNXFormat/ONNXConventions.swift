@@ -17,6 +17,7 @@ enum ONNXConventions {
             unknownDimension: "?",
             kernelCountLabel: "nodes with a kernel (convolutions, matrix products, recurrent nodes; subgraphs opened)")
         c.unitName = "node"
+        c.biasAddsInMACs = true
         return c
     }()
 

@@ -114,7 +114,7 @@ final class ONNXGraphReader {
             let ref = addLayer(Layer(name: uniqueName(v.name.isEmpty ? "input_\(i)" : v.name), className: "Input", kind: op, dtype: dtype, calls: [[]],
                                      path: "\(place).input[\(i)]", listed: false))
             producers[v.name] = ref
-            tensorNames[ref] = v.name
+            tensorNames[ref] = ONNXNames.display(v.name)
             inputRefs.append(ref)
         }
         // Every node's outputs first: files are meant to list nodes in order but not all do.
@@ -126,7 +126,7 @@ final class ONNXGraphReader {
                 }
                 let ref = TensorRef(layer: firstNode + i, call: 0, tensor: k)
                 producers[out] = ref
-                tensorNames[ref] = out
+                tensorNames[ref] = ONNXNames.display(out)
             }
             if node.opType == "Constant", node.domain.isEmpty || node.domain == "ai.onnx", let out = node.output.first,
                let a = node.attribute.first(where: { $0.name == "value" }), a.hasT {
@@ -152,7 +152,7 @@ final class ONNXGraphReader {
                 layer.initializerNames = [v.name]
                 initializers[v.name] = rawInitializer(v.name, t, "\(place).output[\(i)]")
                 let ref = addLayer(layer)
-                tensorNames[ref] = v.name
+                tensorNames[ref] = ONNXNames.display(v.name)
                 outputRefs.append(ref)
                 continue
             }
@@ -169,10 +169,11 @@ final class ONNXGraphReader {
             if [2, 3, 21, 22, 25, 26].contains(t.dataType) { tallies.quantized.add(t.name, n) } else { tallies.integer.add(t.name, n) }
         }
 
-        let order = try ModelGraph.topologicalOrder(layers: layers)
+        let order: [NodeID]
+        do { order = try ModelGraph.topologicalOrder(layers: layers) } catch let e as StrataError { throw e.inFile(file) }
         var graph = ModelGraph(name: name, className: "graph", layers: layers, inputs: inputRefs + captured.map { producers[$0]! },
                                outputs: outputRefs, executionOrder: order,
-                               source: SourceInfo(file: file, format: "onnx", dialect: "onnx"))
+                               source: SourceInfo(file: file, format: "onnx", dialect: "onnx", conventions: ONNXConventions.standard))
         graph.tensorNames = tensorNames
         graph.initializers = initializers
         return (graph, tallies)
@@ -180,7 +181,8 @@ final class ONNXGraphReader {
 
     /// A layer name not used before in this graph: the node's own, or its first output's, with
     /// `#2`, `#3` added to repeats (two nodes are never merged under one name).
-    func uniqueName(_ base: String) -> String {
+    func uniqueName(_ raw: String) -> String {
+        let base = ONNXNames.display(raw)
         var name = base, k = 1
         while usedLayerNames.contains(name) { k += 1; name = "\(base)#\(k)" }
         usedLayerNames.insert(name)
@@ -203,7 +205,7 @@ final class ONNXGraphReader {
         capturedLayers[name] = ref.layer
         captured.append(name)
         producers[name] = ref
-        tensorNames[ref] = name
+        tensorNames[ref] = ONNXNames.display(name)
         return ref
     }
 
@@ -330,7 +332,31 @@ struct ONNXTallies {
 /// Names from the file, made safe to show: capped in length (a 100,000-character name is
 /// kept whole in the graph but shown short in messages).
 enum ONNXNames {
+    /// A name for messages: made visible (`display`) and cut to `limit` characters.
     static func short(_ s: String, _ limit: Int = 120) -> String {
-        s.count > limit ? String(s.prefix(limit)) + "…" : s
+        let d = display(s, limit: limit)
+        return d
+    }
+
+    /// Longest name kept in the graph and the reports; longer ones are cut with `…`.
+    static let maxLength = 256
+
+    /// A name from the file as the graph keeps it: control characters (newlines, escape
+    /// sequences that would recolour a terminal) shown as their visible symbols (`␊`, `␛`),
+    /// at most `limit` characters. What the renderers then escape for HTML or Markdown is theirs.
+    static func display(_ s: String, limit: Int = maxLength) -> String {
+        var out = String.UnicodeScalarView()
+        var count = 0
+        for u in s.unicodeScalars {
+            if count == limit { out.append("…"); break }
+            switch u.value {
+            case 0..<0x20: out.append(Unicode.Scalar(0x2400 + u.value)!)
+            case 0x7F: out.append("\u{2421}")
+            case 0x80..<0xA0, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: out.append("\u{FFFD}")
+            default: out.append(u)
+            }
+            count += 1
+        }
+        return String(out)
     }
 }

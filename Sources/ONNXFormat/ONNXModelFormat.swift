@@ -69,14 +69,14 @@ extension ONNXFile {
         let tensors = ONNXTensorReader(file: path)
         let reader = ONNXGraphReader(file: path, tensors: tensors, opsets: versions, depth: 0, outer: nil, place: "graph")
         let name = model.graph.name.isEmpty ? ((path as NSString).lastPathComponent as NSString).deletingPathExtension : model.graph.name
-        var (graph, tallies) = try reader.read(model.graph, name: ONNXNames.short(name))
-        let producer = [model.producerName, model.producerVersion].filter { !$0.isEmpty }.joined(separator: " ")
+        var (graph, tallies) = try reader.read(model.graph, name: ONNXNames.display(name, limit: 120))
+        let producer = ONNXNames.display([model.producerName, model.producerVersion].filter { !$0.isEmpty }.joined(separator: " "), limit: 120)
         graph.className = "ONNX graph"
         graph.source = SourceInfo(file: path, format: "onnx", dialect: "onnx opset \(main)",
                                   formatVersion: "IR \(irVersion)" + (producer.isEmpty ? "" : ", written by \(producer)"),
                                   conventions: ONNXConventions.standard)
         graph.uncountedConstants = tallies.list
-        graph.source.notes = ONNXConventions.notes(graph, producer: model.producerName)
+        graph.source.notes = ONNXConventions.notes(graph, producer: ONNXNames.display(model.producerName, limit: 60))
         return graph
     }
 }

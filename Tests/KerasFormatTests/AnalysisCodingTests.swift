@@ -71,7 +71,7 @@ import ModelKit
     @Test func orderedEncodingKeepsKeyOrder() throws {
         let value = try JSONValueEncoder().encode(try Self.analyze("reference/seed_resnet8/model.keras"))
         #expect(value.objectValue?.keys == ["model", "inputs", "outputs", "totals", "layer_counts", "structure", "layers", "operations", "diagnostics"])
-        #expect(value["model"]?.objectValue?.keys == ["name", "source_class", "file", "format", "dialect", "format_version", "backend", "conventions"])
+        #expect(value["model"]?.objectValue?.keys == ["name", "source_class", "file", "format", "dialect", "format_version", "backend", "conventions", "notes"])
         #expect(value["layer_counts"]?.objectValue?.keys == ["top_level_layers", "with_weights", "with_kernel", "depth"])
     }
 }

@@ -191,7 +191,7 @@ import Testing
         #expect(r.models.map(\.id) == ["broken.h5", "broken.json"], "broken models are still reported (as failed)")
         #expect(r.skipped.map(\.id) == ["README.md", "labels.json", "model.weights.h5", "pipe.h5"], "every file that is not a model is listed")
         let reasons = Dictionary(uniqueKeysWithValues: r.skipped.map { ($0.id, $0.reason) })
-        #expect(reasons["README.md"] == "a .md file, not a model: Strata reads .json, .keras, .h5 and .hdf5 files")
+        #expect(reasons["README.md"] == "a .md file, not a model: Strata reads .json, .keras, .h5, .hdf5 and .onnx files")
         #expect(reasons["labels.json"]?.contains("not a Keras model config") == true)
         #expect(reasons["model.weights.h5"]?.contains("weights-only") == true)
         #expect(reasons["pipe.h5"] == "a FIFO, not a regular file: never opened")

@@ -51,7 +51,7 @@ private struct ToyModel: OpenedModel {
         let root = try folder()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let registry = FormatRegistry(formats: FormatRegistry.standard.formats + [ToyFormat()])
-        #expect(registry.extensions == ["json", "keras", "h5", "hdf5", "toy"])
+        #expect(registry.extensions == ["json", "keras", "h5", "hdf5", "onnx", "toy"])
         #expect(registry.sniff(root + "/models/a.toy").format?.id == "toy")
         #expect(registry.whyNotModel(root + "/models/a.toy") == nil)
         #expect(registry.whyNotModel(root + "/models/b.toy") == "a .toy file without the TOYMODEL signature")
@@ -61,7 +61,7 @@ private struct ToyModel: OpenedModel {
         #expect(registry.whyNotModel(root + "/models/labels.json")?.contains("lack the keys class_name and config") == true)
         // Without the toy format, a .toy file is not read at all, and the message lists what is.
         #expect(FormatRegistry.standard.whyNotModel(root + "/models/a.toy")
-                == "a .toy file, not a model: Strata reads .json, .keras, .h5 and .hdf5 files")
+                == "a .toy file, not a model: Strata reads .json, .keras, .h5, .hdf5 and .onnx files")
         // Opening goes through the format the content names.
         let toy = try registry.open(root + "/models/a.toy")
         #expect(toy.graph.name == "toy" && !toy.holdsWeights)

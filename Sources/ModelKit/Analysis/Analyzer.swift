@@ -110,6 +110,9 @@ public enum Analyzer {
                     let ins = inference.inputs[li][ci]
                     guard ins.allSatisfy({ $0 != nil }), let outs = inference.outputs[li][ci] else { macs = nil; break }
                     macs = checkedSum([macs, layer.kind.macs(ins.compactMap { $0 }, outs)])
+                    if graph.source.conventions.biasAddsInMACs, Self.addsBias(layer.kind) {
+                        macs = checkedSum([macs, outs.first?.elementCount(batch: 1)])
+                    }
                 }
                 row.macs = macs
                 if let flow = layer.kind as? ControlFlowOp, let ins = inference.inputs[li].first {
@@ -230,6 +233,19 @@ public enum Analyzer {
                                      stages: stages, diagnostics: diagnostics)
         analysis.operations = operations
         return analysis
+    }
+
+    /// Whether the operator adds a bias to each output value (for formats whose tools count
+    /// that addition).
+    static func addsBias(_ op: any Operator) -> Bool {
+        switch op {
+        case let c as ConvolutionOp: return c.useBias
+        case let c as DepthwiseConvolutionOp: return c.useBias
+        case let c as SeparableConvolutionOp: return c.useBias
+        case let c as TransposedConvolutionOp: return c.useBias
+        case let d as DenseOp: return d.useBias
+        default: return false
+        }
     }
 
     /// Whether a window operator's images put the channels before the spatial axes.

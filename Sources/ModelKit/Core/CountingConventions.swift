@@ -41,6 +41,9 @@ public struct CountingConventions: Sendable, Hashable, Codable {
     public var kernelCountLabel: String
     /// What one entry of the graph is called in running text (`layer`, `node`).
     public var unitName: String = "layer"
+    /// True when the format's own tools count a layer's bias as one more addition per output
+    /// value (onnx-tool does; Strata's own count, used where the format has none, does not).
+    public var biasAddsInMACs: Bool = false
 
     /// The conventions of a format; the sentences it does not give default to plain
     /// wording built from `formatName` and `layerCountLabel`.
@@ -83,6 +86,7 @@ public struct CountingConventions: Sendable, Hashable, Codable {
         case unknownDimension = "unknown_dimension"
         case kernelCountLabel = "kernel_count_label"
         case unitName = "unit_name"
+        case biasAddsInMACs = "bias_adds_in_macs"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -100,6 +104,7 @@ public struct CountingConventions: Sendable, Hashable, Codable {
         unknownDimension = try c.decode(String.self, forKey: .unknownDimension)
         kernelCountLabel = try c.decode(String.self, forKey: .kernelCountLabel)
         unitName = try c.decodeIfPresent(String.self, forKey: .unitName) ?? "layer"
+        biasAddsInMACs = try c.decodeIfPresent(Bool.self, forKey: .biasAddsInMACs) ?? false
     }
 
     /// Every key is written, a missing sentence as `null`.
@@ -118,5 +123,6 @@ public struct CountingConventions: Sendable, Hashable, Codable {
         try c.encode(unknownDimension, forKey: .unknownDimension)
         try c.encode(kernelCountLabel, forKey: .kernelCountLabel)
         try c.encode(unitName, forKey: .unitName)
+        try c.encode(biasAddsInMACs, forKey: .biasAddsInMACs)
     }
 }

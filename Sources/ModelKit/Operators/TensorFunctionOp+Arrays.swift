@@ -125,7 +125,9 @@ extension TensorFunctionOp {
         case "slice":
             return [try sliceShape(args)]
         case "concat":
-            let parts = args.compactMap { $0 }
+            var parts = args.compactMap { $0 }
+            // Numbers written in the call (an axis passed by position) are not joined.
+            if parts.contains(where: { !$0.shape.isEmpty }) { parts = parts.filter { !$0.shape.isEmpty } }
             guard let first = parts.first else { throw fail("has nothing to join") }
             let axis = try Self.axis(argument("axis")?.intValue ?? 0, first.shape.count, name)
             var out = first.shape
