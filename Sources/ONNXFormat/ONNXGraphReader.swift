@@ -57,7 +57,7 @@ final class ONNXGraphReader {
     /// `graph` or, for a subgraph, `graph.node[3].then_branch` and so on.
     let place: String
 
-    private(set) var layers: [Layer] = []
+    var layers: [Layer] = []
     private var producers: [String: TensorRef] = [:]
     private var tensorNames: [TensorRef: String] = [:]
     private var initializerProtos: [String: Onnx_TensorProto] = [:]
@@ -169,6 +169,7 @@ final class ONNXGraphReader {
             if [2, 3, 21, 22, 25, 26].contains(t.dataType) { tallies.quantized.add(t.name, n) } else { tallies.integer.add(t.name, n) }
         }
 
+        ONNXModules.assign(&layers, from: g.node, firstNode: firstNode)
         let order: [NodeID]
         do { order = try ModelGraph.topologicalOrder(layers: layers) } catch let e as StrataError { throw e.inFile(file) }
         var graph = ModelGraph(name: name, className: "graph", layers: layers, inputs: inputRefs + captured.map { producers[$0]! },
@@ -190,7 +191,7 @@ final class ONNXGraphReader {
     }
 
     @discardableResult
-    private func addLayer(_ layer: Layer) -> TensorRef {
+    func addLayer(_ layer: Layer) -> TensorRef {
         layers.append(layer)
         return TensorRef(layer: layers.count - 1, call: 0, tensor: 0)
     }

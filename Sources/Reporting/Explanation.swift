@@ -60,6 +60,7 @@ public enum Explanation {
         if !weightless.isEmpty {
             p1 += " The other \(weightless.count) (\(tallyText(classTally(weightless)))) transform what flows through them and own no weights."
         }
+        if let modules = ModuleGroups.sentence(a) { p1 += " " + modules }
         out.append(p1)
 
         // 2. Depth in the papers' sense.

@@ -6,7 +6,9 @@ import ModelKit
 public enum SummaryText {
     static let maxName = 44, maxShape = 30, maxConnected = 36, wrapWidth = 96
 
-    struct Line { var name: String; var shape: [String]; var params: String; var macs: String; var connected: [String]; var weights: [String] = [] }
+    struct Line { var name: String; var shape: [String]; var params: String; var macs: String; var connected: [String]; var weights: [String] = []
+        /// A module that begins at this row (`layer1 / layer1.0`), printed as a heading above it.
+        var module: String? = nil }
 
     /// `kernel (3, 3, 3, 16) trainable` for each weight tensor of a row.
     static func weightLines(_ r: LayerRow, indent: String) -> [String] {
@@ -22,6 +24,8 @@ public enum SummaryText {
 
     static func lines(_ rows: [LayerRow], depth: Int, weights: Bool, unknown: String) -> [Line] {
         var out: [Line] = []
+        let grouped = depth == 0 && ModuleGroups.applies(rows)
+        var previous: [String]? = nil
         for r in rows {
             let indent = String(repeating: "  ", count: depth)
             let shapes = r.outputShapes.isEmpty ? ["-"] : r.outputShapes.map { $0?.formatted(unknown: unknown) ?? "?" }
@@ -33,8 +37,14 @@ public enum SummaryText {
             }
             if connected.isEmpty { connected = ["-"] }
             let name = indent + "\(r.name) (\(r.className))" + (r.supported ? "" : " [unsupported]")
-            out.append(Line(name: name, shape: shapes, params: Formatting.count(r.params), macs: Formatting.si(r.macs), connected: connected,
-                            weights: weights ? weightLines(r, indent: indent) : []))
+            var line = Line(name: name, shape: shapes, params: Formatting.count(r.params), macs: Formatting.si(r.macs), connected: connected,
+                            weights: weights ? weightLines(r, indent: indent) : [])
+            if grouped {
+                let module = Array(r.module.prefix(2))
+                if module != previous && !module.isEmpty { line.module = module.joined(separator: " / ") }
+                previous = module
+            }
+            out.append(line)
             out += lines(r.children, depth: depth + 1, weights: weights, unknown: unknown)
         }
         return out
@@ -71,6 +81,7 @@ public enum SummaryText {
         out += render(header)
         out.append(String(repeating: "=", count: total))
         for (i, l) in rows.enumerated() {
+            if let module = l.module { out.append("[\(truncate(module, total - 2))]") }
             out += render(l)
             out.append(String(repeating: i == rows.count - 1 ? "=" : "-", count: total))
         }
@@ -84,7 +95,7 @@ public enum SummaryText {
         }
         let inputs = a.inputs.map { $0.shape?.formatted(unknown: a.source.conventions.unknownDimension) ?? "?" }.joined(separator: ", ")
         if t.macs == nil, a.inputs.contains(where: { $0.shape?.dims.dropFirst().contains(nil) ?? true }) {
-            out.append("MACs at batch 1:      unknown: input \(inputs) leaves dimensions open (state them with --input-shape)")
+            out.append("MACs at batch 1:      unknown: input \(inputs) leaves dimensions open (state them with --input-shape or --dim NAME=SIZE)")
         } else {
             out.append("MACs at batch 1:      \(Formatting.si(t.macs)) for input \(inputs) (FLOPs ≈ 2 × MACs)")
         }

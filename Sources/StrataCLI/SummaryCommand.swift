@@ -21,27 +21,35 @@ struct SummaryCommand: OutputCommand {
     var weights = false
 
     @Option(name: .customLong("input-shape"), help: ArgumentHelp(
-        "Sizes for the dimensions the model leaves open, without the batch: 224,224,3. Repeat once per input, in order.",
+        "An input's shape, with or without the batch: 224,224,3 or 1,3,224,224, optionally naming the input (pixel_values=1,3,224,224). Repeat once per input, in order, or once per named input.",
         valueName: "dims"))
     var inputShapes: [String] = []
+
+    @Option(name: .customLong("dim"), help: ArgumentHelp(
+        "A size for every dimension the file names NAME (a symbolic dimension such as batch_size or N). Repeatable.",
+        valueName: "NAME=SIZE"))
+    var dims: [String] = []
 
     @OptionGroup var timeout: ModelTimeoutOption
 
     var sink: OutputSink = .standard
 
-    enum CodingKeys: String, CodingKey { case file, json, weights, inputShapes, timeout }
+    enum CodingKeys: String, CodingKey { case file, json, weights, inputShapes, dims, timeout }
 
     func validate() throws {
         for text in inputShapes {
             do { _ = try InputShapes.parse(text) } catch let e as StrataError { throw ValidationError("--" + e.message) }
         }
+        for text in dims {
+            do { _ = try InputShapes.binding(text) } catch let e as StrataError { throw ValidationError("--" + e.message) }
+        }
     }
 
     /// The declared input shapes with the open dimensions filled from --input-shape.
     func statedInputShapes(_ graph: ModelGraph) throws -> [TensorShape]? {
-        guard !inputShapes.isEmpty else { return nil }
-        do { return try InputShapes.fill(graph, inputShapes) } catch let e as StrataError {
-            throw CommandFailure("strata: error: \(e.message.replacingOccurrences(of: "input shape ", with: "--input-shape "))", code: 2)
+        guard !inputShapes.isEmpty || !dims.isEmpty else { return nil }
+        do { return try InputShapes.fill(graph, inputShapes, bindings: dims) } catch let e as StrataError {
+            throw CommandFailure("strata: error: \(file): \(e.message.replacingOccurrences(of: "input shape ", with: "--input-shape "))", code: 2)
         }
     }
 

@@ -44,9 +44,14 @@ struct TimeCommand: OutputCommand {
     var json = false
 
     @Option(name: .customLong("input-shape"), help: ArgumentHelp(
-        "Sizes for the dimensions the model leaves open, without the batch: 224,224,3. Repeat once per input, in order.",
+        "An input's shape, with or without the batch: 224,224,3 or 1,3,224,224, optionally naming the input (pixel_values=1,3,224,224). Repeat once per input, in order, or once per named input.",
         valueName: "dims"))
     var inputShapes: [String] = []
+
+    @Option(name: .customLong("dim"), help: ArgumentHelp(
+        "A size for every dimension the file names NAME (a symbolic dimension such as batch_size or N). Repeatable.",
+        valueName: "NAME=SIZE"))
+    var dims: [String] = []
 
     @Option(name: .customLong("memory-limit"), help: ArgumentHelp(
         "Most bytes the execution plan may hold (packed weights, activations, scratchpad): 2G, 512M or a number. Default: half the physical memory.",
@@ -57,7 +62,7 @@ struct TimeCommand: OutputCommand {
 
     var sink: OutputSink = .standard
 
-    enum CodingKeys: String, CodingKey { case file, threads, warmup, runs, budget, json, inputShapes, memoryLimit, timeout }
+    enum CodingKeys: String, CodingKey { case file, threads, warmup, runs, budget, json, inputShapes, dims, memoryLimit, timeout }
 
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1, given \(runs)") }
@@ -70,6 +75,9 @@ struct TimeCommand: OutputCommand {
         for text in inputShapes {
             do { _ = try InputShapes.parse(text) } catch let e as StrataError { throw ValidationError("--" + e.message) }
         }
+        for text in dims {
+            do { _ = try InputShapes.binding(text) } catch let e as StrataError { throw ValidationError("--" + e.message) }
+        }
     }
 
     func execute() throws {
@@ -81,18 +89,19 @@ struct TimeCommand: OutputCommand {
         }
         let graph = model.graph
         var shapes: [TensorShape?] = Analyzer.declaredInputShapes(graph)
-        if !inputShapes.isEmpty {
-            do { shapes = try InputShapes.fill(graph, inputShapes) } catch let e as StrataError {
+        let stated = !inputShapes.isEmpty || !dims.isEmpty
+        if stated {
+            do { shapes = try InputShapes.fill(graph, inputShapes, bindings: dims) } catch let e as StrataError {
                 throw CommandFailure("strata: error: \(file): \(e.message.replacingOccurrences(of: "input shape ", with: "--input-shape "))", code: 2)
             }
         }
         let inputs: [Tensor]
         do { inputs = try ModelRunSetup.timingInputs(graph, shapes: shapes) } catch let e as ExecutionError {
-            throw CommandFailure("strata: error: \(file): \(e.message); give the sizes with --input-shape (without the batch, e.g. --input-shape 224,224,3), once per input", code: 2)
+            throw CommandFailure("strata: error: \(file): \(e.message); give the sizes with --input-shape (e.g. --input-shape 224,224,3 or --input-shape input=1,3,224,224), once per input, or name a symbolic size with --dim NAME=SIZE", code: 2)
         }
         let weights: WeightSet
         do {
-            let analysis = inputShapes.isEmpty ? Analyzer.analyze(graph) : Analyzer.analyze(graph, inputShapes: shapes.map { $0! })
+            let analysis = !stated ? Analyzer.analyze(graph) : Analyzer.analyze(graph, inputShapes: shapes.map { $0! })
             weights = try ModelRunSetup.weights(model, analysis: analysis)
             if weights.seeded { sink.error(ModelRunSetup.seededNote(file)) }
             for d in weights.diagnostics { sink.error("strata: warning: \(d.message)") }

@@ -43,6 +43,7 @@ public enum Analyzer {
                 callOutputShapes: callOuts, weights: [], params: 0, trainableParams: 0, nonTrainableParams: 0,
                 weightBytes: 0, macs: 0, outputBytes: nil, inputsPerCall: inputs, children: [], trainable: layer.trainable)
             row.op = layer.kind.family
+            row.module = layer.module
 
             if let nested = layer.kind as? SubgraphOp {
                 row.modelInputs = nested.graph.inputs.map { nested.graph.layers[$0.layer].name }

@@ -10,6 +10,7 @@ extension LayerRow: Codable {
         case type
         case op, category, supported, trainable
         case isOperation = "is_operation"
+        case module
         case outputShapes = "output_shape"
         case callOutputShapes = "call_output_shapes"
         case params
@@ -43,6 +44,7 @@ extension LayerRow: Codable {
         try c.encode(supported, forKey: .supported)
         try c.encode(trainable, forKey: .trainable)
         try c.encode(isOperation, forKey: .isOperation)
+        try c.encode(module, forKey: .module)
         try c.encode(outputShapes, forKey: .outputShapes)
         try c.encode(callOutputShapes, forKey: .callOutputShapes)
         try c.encode(params, forKey: .params)
@@ -72,6 +74,7 @@ extension LayerRow: Codable {
         supported = try c.decode(Bool.self, forKey: .supported)
         trainable = try c.decode(Bool.self, forKey: .trainable)
         isOperation = try c.decode(Bool.self, forKey: .isOperation)
+        module = try c.decodeIfPresent([String].self, forKey: .module) ?? []
         outputShapes = try c.decode([TensorShape?].self, forKey: .outputShapes)
         callOutputShapes = try c.decode([[TensorShape?]].self, forKey: .callOutputShapes)
         params = try c.decodeIfPresent(Int.self, forKey: .params)

@@ -43,6 +43,10 @@ public struct LayerRow: Sendable, Equatable {
     /// True for an operation node (`x + y` written inline in model code): drawn in the diagram,
     /// not an entry of `model.layers`, so not in tables or counts.
     public var isOperation: Bool = false
+    /// The module of the original model this row belongs to, outermost first, as the names
+    /// the exporter gave the nodes say (`["layer1", "layer1.0", "conv1"]`); empty when the
+    /// names say nothing.
+    public var module: [String] = []
     /// A nested model's operation nodes (its `children` hold its layers).
     public var operations: [LayerRow] = []
 

@@ -39,6 +39,9 @@ public struct Layer: Sendable {
     /// (a format whose nodes read named tensors: each tensor counted at its first reader):
     /// they replace the operator's own rule (`Operator.weights`). Nil: the operator's rule.
     public var heldWeights: [WeightSpec]?
+    /// The module of the original model the node came from, outermost first, when the
+    /// reader can tell (an exporter that names nodes by module path). Grouping only.
+    public var module: [String] = []
 
     public init(name: String, className: String, registeredName: String? = nil, kind: any Operator, trainable: Bool = true,
                 dtype: DType = .float32, calls: [[TensorRef]] = [], path: String = "", listed: Bool = true,

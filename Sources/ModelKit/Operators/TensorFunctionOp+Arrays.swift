@@ -72,10 +72,16 @@ extension TensorFunctionOp {
     /// none in Strata's count.
     public func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int? {
         switch function {
+        case "gemm":
+            let args = arguments(inputs, [])
+            guard let out = outputs.first, args.count > 1, let a = args[0], a.shape.count == 2 else { return 0 }
+            let k = (argument("transA")?.intValue ?? 0) != 0 ? a.shape[0].value : a.shape[1].value
+            return Shapes.product(out.dims + [k])
         case "matmul":
-            guard inputs.count == 2, let a = inputs.first, a.rank >= 1, let out = outputs.first else { return 0 }
-            let k = a.dim(-1)
-            return Shapes.product(out.dims.enumerated().map { i, d in i == 0 && out.rank > 2 ? (d ?? 1) : d } + [k])
+            // Every output value sums the products along the shared axis.
+            let args = arguments(inputs, [])
+            guard let out = outputs.first, args.count > 1, let a = args[0], let k = a.shape.last else { return 0 }
+            return Shapes.product(out.dims.enumerated().map { i, d in i == 0 ? (d ?? 1) : d } + [k.value])
         case "lstm", "gru", "rnn":
             let args = arguments(inputs, [])
             guard let x = args.first ?? nil, x.shape.count == 3, let hidden = argument("hidden_size")?.intValue else { return nil }
@@ -97,7 +103,13 @@ extension TensorFunctionOp {
         "softmax", "log_softmax", "hardmax", "cumsum", "trilu", "scatter", "scatter_elements", "scatter_nd",
         "layer_normalization", "instance_normalization", "group_normalization", "lrn", "mean_variance_normalization",
         "quantize", "dequantize", "bias_gelu", "fast_gelu", "quick_gelu", "skip_layer_normalization",
-        "shrink", "celu", "thresholded_relu", "bias_add", "reverse_sequence",
+        "shrink", "celu", "thresholded_relu", "bias_add", "reverse_sequence", "lp_normalization", "batch_normalization",
+    ]
+
+    /// Functions whose output is the broadcast of all their operands, beyond `elementwise`.
+    static let broadcasting: Set<String> = [
+        "where", "mod", "and", "or", "xor", "not", "prelu", "mean_of", "bitshift", "is_nan", "is_inf", "tan", "asin", "acos",
+        "atan", "sinh", "cosh", "greater", "less", "greater_equal", "less_equal", "equal",
     ]
 
     /// The rule for this function, nil when it is not an array function (the older rules
@@ -305,6 +317,14 @@ extension TensorFunctionOp {
             let y: [Dim] = batchFirst ? [batch, steps, dirs, h] : [steps, dirs, batch, h]
             let state: [Dim] = batchFirst ? [batch, dirs, h] : [dirs, batch, h]
             return Array(([y] + Array(repeating: state, count: 2)).prefix(n))
+        case "dynamic_quantize":
+            // The quantized tensor, its scale and its zero point.
+            return [try arg(args, 0, "input").shape, [], []]
+        case "gemm":
+            let a = try arg(args, 0, "A"), b = try arg(args, 1, "B")
+            guard a.shape.count == 2, b.shape.count == 2 else { throw fail("multiplies matrices, given \(Self.text(a.shape)) and \(Self.text(b.shape))") }
+            let ta = (argument("transA")?.intValue ?? 0) != 0, tb = (argument("transB")?.intValue ?? 0) != 0
+            return [[ta ? a.shape[1] : a.shape[0], tb ? b.shape[0] : b.shape[1]]]
         case "non_max_suppression":
             return [[.unknown, .known(3)]]
         default:
@@ -312,8 +332,7 @@ extension TensorFunctionOp {
                 let x = try arg(args, 0, "input")
                 return Array(repeating: x.shape, count: n)
             }
-            if Self.elementwise.contains(function) || function == "where" || function == "mod" || function == "and" || function == "or"
-                || function == "xor" || function == "not" || function == "prelu" {
+            if Self.elementwise.contains(function) || Self.broadcasting.contains(function) {
                 let parts = args.compactMap { $0?.shape }
                 guard !parts.isEmpty else { throw fail("has no operands") }
                 return Array(repeating: try Self.broadcast(parts, name), count: n)

@@ -43,13 +43,39 @@ struct DiagramGraph: Sendable {
         /// Builds one scope's boxes and edges; returns what the parent needs.
         func scope(_ rows: [LayerRow], prefix: String, cluster: Int?) -> Scope {
             var s = Scope()
+            // Module frames: rows the reader grouped by the module paths in their names, one
+            // frame per module of the first two levels that holds two rows or more.
+            let grouped = ModuleGroups.applies(rows)
+            var moduleRows: [[String]: Int] = [:]
+            if grouped {
+                for row in rows where row.children.isEmpty {
+                    for d in stride(from: 1, through: min(2, row.module.count), by: 1) { moduleRows[Array(row.module.prefix(d)), default: 0] += 1 }
+                }
+            }
+            var moduleClusters: [[String]: Int] = [:]
+            func moduleCluster(_ row: LayerRow) -> Int? {
+                var parent = cluster
+                for d in stride(from: 1, through: min(2, row.module.count), by: 1) {
+                    let key = Array(row.module.prefix(d))
+                    guard let n = moduleRows[key], n >= 2 else { break }
+                    // A sub-module holding all of its module's rows adds no frame of its own.
+                    if d > 1, n == moduleRows[Array(key.dropLast())] { break }
+                    if let c = moduleClusters[key] { parent = c; continue }
+                    g.clusters.append(DiagramCluster(path: prefix + "module:" + key.joined(separator: "/"), call: 0,
+                                                     label: key.last! + " · " + Formatting.plural(n, analysis.source.conventions.unitName),
+                                                     parent: parent, rect: Rect(0, 0, 0, 0)))
+                    moduleClusters[key] = g.clusters.count - 1
+                    parent = g.clusters.count - 1
+                }
+                return parent
+            }
             for row in rows {
                 let path = prefix + row.name
                 let callCount = max(row.calls, 1)
                 if row.children.isEmpty {
                     var perCall: [[Int]] = []
                     for c in 0..<callCount {
-                        let box = makeBox(row, path: path, call: c, calls: row.calls, cluster: cluster, sharedIndex: &sharedIndex,
+                        let box = makeBox(row, path: path, call: c, calls: row.calls, cluster: grouped ? moduleCluster(row) : cluster, sharedIndex: &sharedIndex,
                                           measurer: measurer, options: options, theme: theme, unknown: analysis.source.conventions.unknownDimension)
                         g.boxes.append(box)
                         perCall.append([g.boxes.count - 1])

@@ -53,7 +53,7 @@ public enum SummaryPage {
                               note: "multiply-accumulates for one input \(inputText(a)); about \(Formatting.si(macs.multipliedReportingOverflow(by: 2).partialValue)) FLOPs (2 × MACs)"))
         } else if a.inputs.contains(where: { $0.shape?.dims.dropFirst().contains(nil) ?? true }) {
             let inputs = a.inputs.map { $0.shape?.formatted(unknown: a.source.conventions.unknownDimension) ?? "?" }.joined(separator: ", ")
-            out.append(Figure(label: "MACs at batch 1", value: "unknown", note: "input \(inputs) leaves dimensions open (state them with --input-shape)"))
+            out.append(Figure(label: "MACs at batch 1", value: "unknown", note: "input \(inputs) leaves dimensions open (state them with --input-shape or --dim NAME=SIZE)"))
         } else {
             out.append(Figure(label: "MACs at batch 1", value: "unknown", note: "some layers' shapes or costs are unknown"))
         }
