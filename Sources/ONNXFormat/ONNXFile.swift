@@ -17,6 +17,8 @@ public struct ONNXFile: Sendable {
 
     public let path: String
     let model: Onnx_ModelProto
+    /// The main graph's initializer bytes, left in the mapped file.
+    let raw: ONNXRawStore
 
     /// Reads and decodes `path`. Errors name the file: not readable, too large, or not a
     /// valid ONNX protobuf (truncated, garbage, nested too deep).
@@ -28,11 +30,18 @@ public struct ONNXFile: Sendable {
             throw StrataError(file: path, "is \(size) bytes, larger than the 2 GiB a protobuf message may have; ONNX keeps larger weights in external data files")
         }
         guard size > 0 else { throw StrataError(file: path, "the file is empty") }
-        guard let data = FileManager.default.contents(atPath: path) else { throw StrataError(file: path, "cannot be opened for reading") }
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
+            throw StrataError(file: path, "cannot be opened for reading")
+        }
         var options = BinaryDecodingOptions()
         options.messageDepthLimit = Self.maxDepth
         do {
-            model = try Onnx_ModelProto(serializedBytes: data, options: options)
+            let cut = try data.withUnsafeBytes { try ONNXRawDataCut($0) }
+            model = try Onnx_ModelProto(serializedBytes: cut.stripped, options: options)
+            raw = ONNXRawStore(mapped: data, ranges: cut.ranges)
+        } catch let e as ONNXRawDataCut.Malformed {
+            throw StrataError(file: path, "not a valid ONNX model: the protobuf does not decode (\(e.message)); the file may be truncated or not ONNX")
         } catch {
             throw StrataError(file: path, "not a valid ONNX model: the protobuf does not decode (\(error)); the file may be truncated or not ONNX")
         }

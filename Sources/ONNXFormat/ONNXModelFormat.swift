@@ -66,12 +66,14 @@ extension ONNXFile {
         guard ONNXModelFormat.opsets.contains(main) else {
             throw StrataError(file: path, place: "opset_import", "default-domain opset \(main) is outside the opsets Strata knows (\(ONNXModelFormat.opsets.lowerBound) to \(ONNXModelFormat.opsets.upperBound))")
         }
-        let tensors = ONNXTensorReader(file: path)
+        let tensors = ONNXTensorReader(file: path, raw: raw)
         let reader = ONNXGraphReader(file: path, tensors: tensors, opsets: versions, depth: 0, outer: nil, place: "graph")
-        let name = model.graph.name.isEmpty ? ((path as NSString).lastPathComponent as NSString).deletingPathExtension : model.graph.name
+        // The file names the model (graph names are often an exporter's: tf2onnx, torch_jit,
+        // main_graph); the graph's own name goes with its class.
+        let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         var (graph, tallies) = try reader.read(model.graph, name: ONNXNames.display(name, limit: 120))
         let producer = ONNXNames.display([model.producerName, model.producerVersion].filter { !$0.isEmpty }.joined(separator: " "), limit: 120)
-        graph.className = "ONNX graph"
+        graph.className = model.graph.name.isEmpty ? "ONNX graph" : "ONNX graph \"\(ONNXNames.display(model.graph.name, limit: 60))\""
         graph.source = SourceInfo(file: path, format: "onnx", dialect: "onnx opset \(main)",
                                   formatVersion: "IR \(irVersion)" + (producer.isEmpty ? "" : ", written by \(producer)"),
                                   conventions: ONNXConventions.standard)

@@ -73,9 +73,12 @@ struct ONNXTensorReader: Sendable {
     let file: String
     /// The model's folder: external data must resolve inside it.
     let folder: String
+    /// Initializer bytes left in the mapped file.
+    let raw: ONNXRawStore
 
-    init(file: String) {
+    init(file: String, raw: ONNXRawStore = ONNXRawStore(mapped: Data(), ranges: [:])) {
         self.file = file
+        self.raw = raw
         folder = (file as NSString).deletingLastPathComponent.isEmpty ? "." : (file as NSString).deletingLastPathComponent
     }
 
@@ -151,14 +154,21 @@ struct ONNXTensorReader: Sendable {
             guard data.count == need else { throw StrataError(file: file, place: place, "tensor \"\(t.name)\": external data ends early") }
             return data
         }
+        if t.rawData.isEmpty, let range = raw.ranges[t.name] {
+            guard range.count == need else {
+                throw StrataError(file: file, place: place, "tensor \"\(t.name)\" holds \(range.count) bytes of raw data, but dimensions \(t.dims) of \(ONNXElementType.name(t.dataType)) need \(need)")
+            }
+            return raw.mapped.subdata(in: (raw.mapped.startIndex + range.lowerBound)..<(raw.mapped.startIndex + range.upperBound))
+        }
         guard t.rawData.count == need else {
             throw StrataError(file: file, place: place, "tensor \"\(t.name)\" holds \(t.rawData.count) bytes of raw data, but dimensions \(t.dims) of \(ONNXElementType.name(t.dataType)) need \(need)")
         }
         return t.rawData
     }
 
-    /// Whether the contents sit in `raw_data` or an external file (rather than typed fields).
-    static func isRaw(_ t: Onnx_TensorProto) -> Bool { t.dataLocation == .external || !t.rawData.isEmpty }
+    /// Whether the contents sit in `raw_data` (in the message or left in the file) or an
+    /// external file, rather than in typed fields.
+    func isRaw(_ t: Onnx_TensorProto) -> Bool { t.dataLocation == .external || !t.rawData.isEmpty || raw.ranges[t.name] != nil }
 
     /// Small integer or floating-point contents, for shape arithmetic; nil when the tensor
     /// is large, of another type, or unreadable (its shape still counts).
@@ -179,7 +189,7 @@ struct ONNXTensorReader: Sendable {
 
     /// Integer contents (int8 ... int64, uint8 ... uint64, bool).
     func integers(_ t: Onnx_TensorProto, count: Int, _ place: String) throws -> [Int] {
-        if !Self.isRaw(t) {
+        if !isRaw(t) {
             let typed: [Int]
             switch t.dataType {
             case 7: typed = t.int64Data.map { Int($0) }
@@ -208,7 +218,7 @@ struct ONNXTensorReader: Sendable {
 
     /// Floating-point contents as float32 (float16 and float64 converted).
     func floats(_ t: Onnx_TensorProto, count: Int, _ place: String) throws -> [Float] {
-        if !Self.isRaw(t) {
+        if !isRaw(t) {
             let typed: [Float]
             switch t.dataType {
             case 1: typed = t.floatData

@@ -12,11 +12,12 @@ public enum ModuleGroups {
         public var blocks: Int
     }
 
-    /// True when the rows carry module paths worth grouping by: at least two modules, fewer
-    /// modules than rows.
+    /// True when the rows carry module paths worth grouping by: at least two modules, and
+    /// at most three modules for every four rows (names that make nearly every node its own
+    /// module group nothing).
     public static func applies(_ rows: [LayerRow]) -> Bool {
-        let names = Set(rows.compactMap { $0.module.first })
-        return names.count >= 2 && names.count < rows.count
+        let names = Set(rows.map { $0.module.first ?? $0.name })
+        return Set(rows.compactMap { $0.module.first }).count >= 2 && names.count * 4 <= rows.count * 3
     }
 
     /// Top-level modules in order of first appearance; rows without a module are their own
