@@ -2,7 +2,7 @@
 # Both install the Debian packages they need (scripts/ensure-deps.sh) when missing.
 SWIFT ?= swift
 RELEASE_BIN = .build/release/strata
-EXAMPLES = $(sort $(wildcard Examples/*.json Examples/*.keras Examples/*.h5))
+EXAMPLES = $(sort $(wildcard Examples/*.json Examples/*.keras Examples/*.h5 Examples/*.onnx))
 
 .PHONY: deps build release report test bench bench-forward bench-forward-run bench-venv fuzz fuzz-workers fuzz-swift clean
 
@@ -37,6 +37,8 @@ test: deps
 #    ResNet50 (fixed-seed weights, made once by real Keras into .bench-cache/forward/ as
 #    .keras and, exported by Keras, .onnx); ONNX Runtime on the same models, alternating;
 #    outputs of both checked against Keras's first. Prints the ratios Strata/ORT.
+#    Then Strata's read + analyse of the ONNX example and of the ResNet50 export beside
+#    onnx's own load + shape inference (bench/onnx_reference.py) on the same files.
 # The references run in a virtual environment (.venv-bench) made on first use.
 BENCH_VENV = .venv-bench
 BENCH_PIP = keras==3.15.1 tensorflow-cpu==2.21.0 pydot onnxruntime==1.32.0 onnx==1.23.2 tf2onnx==1.17.0
@@ -74,6 +76,11 @@ bench-forward: release bench-venv bench-forward-run
 
 bench-forward-run:
 	$(BENCH_VENV)/bin/python bench/make_forward_models.py --cache $(BENCH_CACHE)
+	$(SWIFT) build -c release --product strata-bench
+	$(BENCH_VENV)/bin/python bench/onnx_chain.py 100000 /tmp/strata-chain.onnx > /dev/null
+	.build/release/strata-bench --rounds 5 --onnx Examples/resnet8_cifar10_tf2onnx.onnx --onnx $(BENCH_CACHE)/mobilenetv2.onnx --onnx $(BENCH_CACHE)/resnet50.onnx --onnx /tmp/strata-chain.onnx
+	$(BENCH_VENV)/bin/python bench/onnx_reference.py --rounds 5 Examples/resnet8_cifar10_tf2onnx.onnx $(BENCH_CACHE)/mobilenetv2.onnx $(BENCH_CACHE)/resnet50.onnx /tmp/strata-chain.onnx
+	@/usr/bin/time -f "Strata summary of the ResNet50 export (102 MB): %e s, peak RSS %M KB" $(RELEASE_BIN) summary $(BENCH_CACHE)/resnet50.onnx > /dev/null
 	$(BENCH_VENV)/bin/python bench/forward_bench.py --strata $(RELEASE_BIN) --cache $(BENCH_CACHE) --threads 1 2 --warmup 5 --runs 30
 
 bench-venv:

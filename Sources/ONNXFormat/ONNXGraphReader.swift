@@ -68,6 +68,11 @@ final class ONNXGraphReader {
     /// Names this subgraph reads from the graphs around it, in first-use order.
     private(set) var captured: [String] = []
     private var capturedLayers: [String: Int] = [:]
+    /// Input nodes for captured names, added after the graph's own nodes (whose indices are
+    /// fixed before any node is read), at `capturedBase` on.
+    private var pendingCaptured: [Layer] = []
+    private var recordedShapes: [String: TensorShape] = [:]
+    private var capturedBase = 0
 
     /// Subgraphs nested deeper than this are refused (no stack overflow on a hostile file).
     static let maxDepth = 32
@@ -133,13 +138,24 @@ final class ONNXGraphReader {
                 constantNodeTensors[out] = a.t
             }
         }
+        // Shapes the file records for values (value_info, the outputs' declarations): used for
+        // nodes whose shapes Strata cannot infer (an op it does not know).
+        for v in g.valueInfo + g.output where Self.isTensor(v) && v.type.tensorType.hasShape {
+            if let s = try? Self.shape(of: v, file: file, place: place) { recordedShapes[v.name] = s }
+        }
         // The nodes.
+        capturedBase = firstNode + g.node.count
         for (i, node) in g.node.enumerated() {
             let nodePlace = "\(place).node[\(i)] (\(node.opType) \"\(ONNXNames.short(node.name))\")"
             let layer = try readNode(node, index: i, place: nodePlace, tallies: &tallies)
             _ = addLayer(layer)
         }
-        // Outputs.
+        // Outputs read straight from an enclosing graph are captured too; then the captured
+        // names' input nodes take their reserved places.
+        for v in g.output where producers[v.name] == nil && initializerProtos[v.name] == nil { _ = try capture(v.name) }
+        layers += pendingCaptured
+        pendingCaptured = []
+        capturedBase = Int.max
         var outputRefs: [TensorRef] = []
         for (i, v) in g.output.enumerated() {
             if let ref = producers[v.name] { outputRefs.append(ref); continue }
@@ -202,7 +218,9 @@ final class ONNXGraphReader {
         guard let outer, outer.provides(name) else { return nil }
         var op = InputOp(shape: TensorShape([]))
         op.sourceClass = "outer value"
-        let ref = addLayer(Layer(name: uniqueName(name), className: "Input", kind: op, calls: [[]], path: "\(place) (from the enclosing graph)", listed: false))
+        precondition(capturedBase != Int.max, "captures happen while nodes and outputs are read")
+        let ref = TensorRef(layer: capturedBase + pendingCaptured.count, call: 0, tensor: 0)
+        pendingCaptured.append(Layer(name: uniqueName(name), className: "Input", kind: op, calls: [[]], path: "\(place) (from the enclosing graph)", listed: false))
         capturedLayers[name] = ref.layer
         captured.append(name)
         producers[name] = ref
@@ -258,6 +276,8 @@ final class ONNXGraphReader {
             held.append(WeightSpec(w.name, try tensors.dims(t, place), trainable: w.trainable, dtype: ONNXElementType.dtype(t.dataType)))
         }
         layer.heldWeights = held
+        let recorded = node.output.map { recordedShapes[$0] }
+        if !recorded.isEmpty, recorded.allSatisfy({ $0 != nil }) { layer.recordedOutputShapes = [recorded.map { $0! }] }
         if node.opType == "Constant", let t = constantNodeTensors[node.output.first ?? ""], ONNXElementType.isFloat(t.dataType) {
             tallies.constantNodes.add(base, checkedProduct((try? tensors.dims(t, place)) ?? []))
         }
@@ -289,7 +309,8 @@ final class ONNXGraphReader {
         return TensorShape(dimensions: try v.type.tensorType.shape.dim.map { d -> Dim in
             switch d.value {
             case .dimValue(let n)?:
-                guard n >= 0 else { throw StrataError(file: file, place: place, "input \"\(ONNXNames.short(v.name))\" has a negative size \(n)") }
+                // Some exporters (paddle2onnx) write -1 for a size left open.
+                guard n >= 0 else { return .unknown }
                 return .known(Int(n))
             case .dimParam(let s)? where !s.isEmpty: return .symbolic(ONNXNames.short(s))
             default: return .unknown

@@ -45,6 +45,17 @@ extension ONNXOperators {
         }
     }
 
+    /// A window op's attributes under the neutral keys of the `convolution` function.
+    static func windowAttributes(_ node: ONNXNode) -> JSONObject {
+        var pads: [Int]? = node.ints("pads")
+        let auto = node.string("auto_pad") ?? "NOTSET"
+        if auto != "NOTSET" { pads = nil }
+        return json([("kernel", numList(node.ints("kernel_shape"))), ("strides", numList(node.ints("strides"))),
+                     ("dilations", numList(node.ints("dilations"))), ("pads", numList(pads)),
+                     ("padding", .string(auto.hasPrefix("SAME") ? "same" : auto == "VALID" ? "valid" : "explicit")),
+                     ("group", num(node.int("group")))])
+    }
+
     /// `(O, I/g, k...)` to `(k..., I/g, O)`.
     static func spatialFirst(_ rank: Int) -> [Int] { Array(2..<(rank + 2)) + [1, 0] }
 
@@ -52,8 +63,9 @@ extension ONNXOperators {
         let node = ctx.node
         let x = try ctx.tensor(0, "input")
         guard let w = ctx.reader.heldTensor(node.input(1)) else {
-            // Weights computed by the graph: shapes still follow from the weight's shape.
-            return try function(&ctx, "convolution", role: .kernel)
+            // Weights computed by the graph (dequantized, or from a custom op): the shape
+            // follows from the window attributes and, when known, the weight's shape.
+            return try function(&ctx, "convolution", role: .kernel, attributes: windowAttributes(node))
         }
         let wShape = try ctx.reader.tensors.dims(w.proto, ctx.place)
         guard wShape.count >= 3, wShape.count <= 5 else { throw ctx.fail("weight \"\(ONNXNames.short(w.name))\" has shape \(wShape); a convolution weight has rank 3 to 5 (out, in/groups, kernel...)") }

@@ -105,8 +105,10 @@ enum ONNXOperators {
         operands += extra
         var attrs = attributes
         if node.outputCount != 1 { attrs.append("outputs", .number(Double(node.outputCount))) }
-        let tensorCount = operands.filter { if case .tensor = $0 { return true }; return false }.count
-        let joining = joinsAs != nil && tensorCount >= 2
+        // Branches join only where two computed tensors meet (a Constant node's output is a
+        // constant operand, not a branch).
+        let branches = out.tensorInputs.filter { ctx.reader.heldTensor(.tensor($0)) == nil }.count
+        let joining = joinsAs != nil && branches >= 2
         out.op = TensorFunctionOp(name: node.qualifiedType, function: function, operands: operands, attributes: attrs,
                                   joinsAs: joining ? joinsAs : nil, sourceClass: node.qualifiedType,
                                   role: joining ? .merge : (role == .merge ? .other : role))

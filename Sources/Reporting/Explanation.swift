@@ -91,9 +91,14 @@ public enum Explanation {
             // The layers' class as the file names it, when they share one.
             let kind = Set(bns.map(\.className)).count == 1 ? bns[0].className : "batch normalization"
             var p3 = note
+            if bnTrain + bnNon == 0 {
+                // The file keeps their numbers elsewhere (constants written into the graph).
+                p3 += " Here the \(Formatting.plural(bns.count, kind)) hold none of the counted parameters: their numbers are among those the file keeps outside the count (below)"
+            } else {
             p3 += " Here " + (bns.count == 1 ? "the \(kind) layer holds" : "the \(bns.count) \(kind) layers hold") + " \(Formatting.count(bnTrain)) trainable and \(Formatting.count(bnNon)) non-trainable parameters"
             if let non = a.totals.nonTrainableParams, non == bnNon, non > 0 {
                 p3 += ", which is every non-trainable parameter of the model"
+            }
             }
             p3 += "."
             if let comparison = conventions.batchNormalizationComparison { p3 += " " + comparison }

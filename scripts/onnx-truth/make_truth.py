@@ -14,8 +14,8 @@ Usage (run with the bench venv, which has onnx 1.23.2 and onnx-tool 1.0.1):
         --archive silero_vad-6.2.3-py3-none-any.whl \
         --path-in-package silero_vad/data/silero_vad.onnx
 
-It writes OUT_DIR/truth.json (and nothing else); rerunning it overwrites that
-file with the same content, apart from nothing: no timestamps are written.
+It writes OUT_DIR/truth.json and nothing else.  No timestamps or absolute paths
+are written, so a rerun with the same tool versions gives the same file.
 
 Definitions (as in the shared fixtures' README):
   params                        elements of the FLOAT, FLOAT16, DOUBLE and BFLOAT16
@@ -25,6 +25,9 @@ Definitions (as in the shared fixtures' README):
   constant_node_float_elements  elements of the floating-point values held by the
                                 main graph's Constant nodes (value, value_float,
                                 value_floats, sparse_value)
+  constant_node_float_elements_subgraphs
+                                the same for the Constant nodes inside subgraphs
+                                (If/Loop/Scan bodies, at any depth)
   constant_of_shape_output_elements
                                 elements of the main graph's ConstantOfShape outputs
                                 whose shape inference fully knows (others are counted
@@ -137,6 +140,22 @@ def constant_float_elements(node: onnx.NodeProto) -> int:
     return n
 
 
+def fully_known(shape) -> bool:
+    """True when every dim is a non-negative int (a dim_value of -1, as some
+    exporters write for "any size", is not a known size)."""
+    return shape is not None and all(isinstance(d, int) and d >= 0 for d in shape)
+
+
+def subgraph_constant_float_elements(graph: onnx.GraphProto) -> int:
+    """Float elements of the Constant nodes held (at any depth) by graph's subgraphs."""
+    n = 0
+    for node in graph.node:
+        for _, sub in subgraphs_of(node):
+            n += sum(constant_float_elements(c) for c in sub.node if c.op_type == "Constant")
+            n += subgraph_constant_float_elements(sub)
+    return n
+
+
 def sha256_of(path: str) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -189,7 +208,7 @@ def inferred_shapes(inferred: onnx.ModelProto | None) -> dict:
     return shapes
 
 
-def input_feeds(model: onnx.ModelProto, graph_inputs: list[dict]):
+def input_feeds(graph_inputs: list[dict]):
     """Zero arrays for the graph inputs, every symbolic/unknown dim (and any
     negative dim_value) set to 1.  Returns (feeds, dims_used, shapes)."""
     feeds, dims_used, shapes = {}, {}, {}
@@ -263,7 +282,7 @@ def make_truth(path: str, out_dir: str, args: argparse.Namespace) -> dict:
     inferred, si_status = run_shape_inference(model)
     shapes = inferred_shapes(inferred)
 
-    feeds, dims_used, feed_shapes = input_feeds(model, inputs)
+    feeds, dims_used, feed_shapes = input_feeds(inputs)
     tool_summary, tool_macs = onnx_tool_profile(path, feeds, graph)
 
     nodes, not_fully_known, outputs_total = [], 0, 0
@@ -275,11 +294,11 @@ def make_truth(path: str, out_dir: str, args: argparse.Namespace) -> dict:
             out_shapes.append(s)
             if o:
                 outputs_total += 1
-                if s is None or any(not isinstance(d, int) for d in s):
+                if not fully_known(s):
                     not_fully_known += 1
         if n.op_type == "ConstantOfShape":
             s = out_shapes[0] if out_shapes else None
-            if s is not None and all(isinstance(d, int) for d in s):
+            if fully_known(s):
                 cos_elements += elements(s)
             else:
                 cos_unknown += 1
@@ -342,6 +361,7 @@ def make_truth(path: str, out_dir: str, args: argparse.Namespace) -> dict:
         "params": params,
         "integer_initializer_elements": integer_elements,
         "constant_node_float_elements": constant_floats,
+        "constant_node_float_elements_subgraphs": subgraph_constant_float_elements(graph),
         "sha256": sha256_of(path),
         "file_bytes": os.path.getsize(path),
         "external_data_files": external,

@@ -29,7 +29,7 @@ public struct ShapeInference: Sendable {
 
     /// Runs inference. `inputShapes`, when given, replace the declared shapes of the graph's
     /// inputs in order (a nested model called on a tensor).
-    public static func run(_ graph: ModelGraph, inputShapes: [TensorShape]? = nil) -> ShapeInference {
+    public static func run(_ graph: ModelGraph, inputShapes: [TensorShape]? = nil, inputValues: [TensorValue?] = []) -> ShapeInference {
         var result = ShapeInference(
             inputs: graph.layers.map { Array(repeating: [], count: $0.calls.count) },
             outputs: graph.layers.map { Array(repeating: nil, count: $0.calls.count) },
@@ -65,6 +65,11 @@ public struct ShapeInference: Sendable {
             result.inputs[node.layer][node.call] = ins
             if let o = overrides[node], layer.kind is InputOp {
                 result.outputs[node.layer][node.call] = [o]
+                // Known contents handed in from the graph around (a branch's captured values).
+                if let i = graph.inputs.firstIndex(where: { $0.layer == node.layer && $0.call == node.call }), i < inputValues.count,
+                   let v = inputValues[i] {
+                    result.values[node] = [v]
+                }
                 continue
             }
             let recorded = node.call < layer.recordedOutputShapes.count ? layer.recordedOutputShapes[node.call] : []
@@ -103,8 +108,13 @@ public struct ShapeInference: Sendable {
                 }
                 if layer.kind is TensorFunctionOp {
                     if !recorded.isEmpty { result.outputs[node.layer][node.call] = recorded } else {
+                        let message = (error as? LayerError)?.message ?? String(describing: error)
+                        // A rule that exists but refused these inputs says why; else there is no rule.
+                        let why = message.hasSuffix("has no shape rule in Strata")
+                            ? "has no shape rule and the file records no output shape"
+                            : "cannot take inputs \(known.map(\.description).joined(separator: ", ")): \(message)"
                         result.diagnostics.append(Diagnostic(.warning, "unknown-shape",
-                            "\(file): operation \"\(layer.name)\" (\((layer.kind as! TensorFunctionOp).name)) has no shape rule and the file records no output shape; shapes after it are unknown"))
+                            "\(file): operation \"\(layer.name)\" (\((layer.kind as! TensorFunctionOp).name)) \(why); shapes after it are unknown"))
                     }
                     continue
                 }

@@ -63,8 +63,36 @@ public struct ControlFlowOp: Operator {
     }
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
-        let inners = zip(graphs, graphInputShapes(inputs)).map { ShapeInference.run($0, inputShapes: $1) }
-        return try outputs(inputs, inners)
+        try outputShapes(inputs, values: [])
+    }
+
+    /// With known contents: a branch whose condition is known before running takes only the
+    /// graph it will run (the rank tests exporters write pick one branch for every input), and
+    /// captured values known outside are known inside.
+    public func outputShapes(_ inputs: [TensorShape], values: [TensorValue?]) throws -> [TensorShape] {
+        let shapes = graphInputShapes(inputs)
+        func inner(_ g: Int) -> ShapeInference {
+            ShapeInference.run(graphs[g], inputShapes: shapes[g], inputValues: graphInputValues(g, values))
+        }
+        if kind == .branch, let c = formal.first ?? nil, c < values.count, let condition = values[c]?.ints?.first {
+            let taken = condition != 0 ? 0 : 1
+            let one = ControlFlowOp(kind: kind, graphs: [graphs[taken]], labels: [labels[taken]], formal: formal,
+                                    captured: [captured[taken]], outputCount: outputCount)
+            return try one.outputs(inputs, [inner(taken)])
+        }
+        return try outputs(inputs, graphs.indices.map(inner))
+    }
+
+    /// The known contents of graph `g`'s inputs: its own (none known) then its captured ones.
+    func graphInputValues(_ g: Int, _ values: [TensorValue?]) -> [TensorValue?] {
+        guard !values.isEmpty else { return [] }
+        let own: Int
+        switch kind {
+        case .branch: own = 0
+        case .loop: own = 2 + max(formal.count - 2, 0)
+        case .scan: own = formal.count
+        }
+        return Array(repeating: nil, count: own) + captured[g].map { $0 < values.count ? values[$0] : nil }
     }
 
     /// The node's output shapes from its graphs' inferences (`inners`, one per graph).

@@ -82,6 +82,11 @@ extension TensorFunctionOp {
             let args = arguments(inputs, [])
             guard let out = outputs.first, args.count > 1, let a = args[0], let k = a.shape.last else { return 0 }
             return Shapes.product(out.dims.enumerated().map { i, d in i == 0 ? (d ?? 1) : d } + [k.value])
+        case "convolution":
+            // Output values × products per output (input channels per group × kernel volume).
+            let args = arguments(inputs, [])
+            guard let out = outputs.first, args.count > 1, let w = args[1], w.shape.count >= 3 else { return nil }
+            return Shapes.product(out.dims.enumerated().map { i, d in i == 0 ? (d ?? 1) : d } + w.shape.dropFirst().map(\.value))
         case "lstm", "gru", "rnn":
             let args = arguments(inputs, [])
             guard let x = args.first ?? nil, x.shape.count == 3, let hidden = argument("hidden_size")?.intValue else { return nil }
@@ -317,6 +322,30 @@ extension TensorFunctionOp {
             let y: [Dim] = batchFirst ? [batch, steps, dirs, h] : [steps, dirs, batch, h]
             let state: [Dim] = batchFirst ? [batch, dirs, h] : [dirs, batch, h]
             return Array(([y] + Array(repeating: state, count: 2)).prefix(n))
+        case "convolution":
+            // (N, C, spatial...) with a weight (O, C/g, k...) computed by the graph.
+            let x = try arg(args, 0, "input")
+            guard x.shape.count >= 3 else { throw fail("expects a channels-first input of rank 3 or more, found \(Self.text(x.shape))") }
+            let rank = x.shape.count - 2
+            let w = args.count > 1 ? args[1] : nil
+            let kernel = intList("kernel") ?? w.flatMap { $0.shape.count == rank + 2 ? $0.shape.dropFirst(2).compactMap(\.value) : nil }
+            let out: Dim = w.flatMap { $0.shape.first } ?? .unknown
+            guard let kernel, kernel.count == rank else { return [[x.shape[0], out] + Array(repeating: Dim.unknown, count: rank)] }
+            let strides = intList("strides") ?? Array(repeating: 1, count: rank)
+            let dilations = intList("dilations") ?? Array(repeating: 1, count: rank)
+            let pads = intList("pads") ?? Array(repeating: 0, count: 2 * rank)
+            let same = argument("padding")?.stringValue == "same"
+            guard strides.count == rank, dilations.count == rank, pads.count == 2 * rank, strides.allSatisfy({ $0 > 0 }) else {
+                throw fail("strides \(strides), dilations \(dilations) and pads \(pads) do not fit a window of rank \(rank)")
+            }
+            let spatial: [Dim] = (0..<rank).map { i in
+                guard let n = x.shape[i + 2].value else { return .unknown }
+                if same { return .known((n + strides[i] - 1) / strides[i]) }
+                let eff = (kernel[i] - 1) * dilations[i] + 1
+                let span = n + pads[i] + pads[i + rank] - eff
+                return span < 0 ? .unknown : .known(span / strides[i] + 1)
+            }
+            return [[x.shape[0], out] + spatial]
         case "dynamic_quantize":
             // The quantized tensor, its scale and its zero point.
             return [try arg(args, 0, "input").shape, [], []]
@@ -488,7 +517,7 @@ extension TensorFunctionOp {
 
     static func axis(_ a: Int, _ rank: Int, _ name: String) throws -> Int {
         let n = a < 0 ? a + rank : a
-        guard n >= 0, n < max(rank, 1) else { throw LayerError("operation \"\(name)\": axis \(a) is out of range for rank \(rank)") }
+        guard n >= 0, n < rank else { throw LayerError("operation \"\(name)\": axis \(a) is out of range for rank \(rank)") }
         return n
     }
 
@@ -616,7 +645,8 @@ extension TensorFunctionOp {
             let values = (0..<count).map { a + Double($0) * d }
             if values.allSatisfy({ $0.rounded() == $0 }) { return TensorValue(shape: shape, elements: values.map { .known(Int($0)) }) }
             return TensorValue(shape: shape, floats: values)
-        case "add", "sub", "subtract", "mul", "multiply", "div", "divide", "truediv", "maximum", "minimum", "equal", "where", "neg", "negative", "abs":
+        case "add", "sub", "subtract", "mul", "multiply", "div", "divide", "truediv", "maximum", "minimum", "equal", "where", "neg", "negative", "abs",
+             "not", "and", "or", "greater", "less", "greater_equal", "less_equal", "not_equal":
             return elementwiseValue(args, shape: shape)
         default:
             return nil
@@ -651,6 +681,21 @@ extension TensorFunctionOp {
                 guard let c = at(0, i).value else { return nil }
                 r = c != 0 ? at(1, i) : at(2, i)
             case "neg", "negative": r = .known(0) - at(0, i)
+            case "not": guard let x = at(0, i).value else { return nil }; r = .known(x == 0 ? 1 : 0)
+            case "and", "or":
+                guard let x = at(0, i).value, let y = at(1, i).value else { return nil }
+                r = .known(function == "and" ? (x != 0 && y != 0 ? 1 : 0) : (x != 0 || y != 0 ? 1 : 0))
+            case "greater", "less", "greater_equal", "less_equal", "not_equal":
+                guard let x = at(0, i).value, let y = at(1, i).value else { return nil }
+                let t: Bool
+                switch function {
+                case "greater": t = x > y
+                case "less": t = x < y
+                case "greater_equal": t = x >= y
+                case "less_equal": t = x <= y
+                default: t = x != y
+                }
+                r = .known(t ? 1 : 0)
             case "abs": guard let x = at(0, i).value else { return nil }; r = .known(abs(x))
             default: return nil
             }
