@@ -51,6 +51,8 @@ final class ONNXGraphReader {
     let file: String
     let tensors: ONNXTensorReader
     let opsets: [String: Int]
+    /// The model's local functions by `domain:name`.
+    var functions: [String: Onnx_FunctionProto] = [:]
     let depth: Int
     /// The graph around this one, for names a subgraph reads from it.
     let outer: ONNXGraphReader?
@@ -259,7 +261,12 @@ final class ONNXGraphReader {
         if !domain.isEmpty, opsets[domain] == nil, domain != "com.microsoft" {
             // A domain the model does not import: the op still maps by name if Strata knows it.
         }
-        var mapped = try ONNXOperators.map(onnxNode, reader: self, tallies: &tallies)
+        var mapped: MappedNode
+        if let function = functions["\(node.domain):\(node.opType)"] {
+            mapped = try call(function, onnxNode)
+        } else {
+            mapped = try ONNXOperators.map(onnxNode, reader: self, tallies: &tallies)
+        }
         mapped.op.sourceClass = onnxNode.qualifiedType
         let base = node.name.isEmpty ? (node.output.first(where: { !$0.isEmpty }) ?? "\(node.opType)_\(index)") : node.name
         var layer = Layer(name: uniqueName(base), className: onnxNode.qualifiedType, kind: mapped.op,
@@ -291,9 +298,58 @@ final class ONNXGraphReader {
         return Initializer(name: name, shape: shape, dtype: ONNXElementType.dtype(t.dataType), layout: "") { try reader.tensor(t, place) }
     }
 
+    /// A node calling a function the model defines: its body, with the call's attributes put
+    /// where the body refers to them, read as a graph of its own (it sees only its inputs).
+    func call(_ function: Onnx_FunctionProto, _ node: ONNXNode) throws -> MappedNode {
+        var g = Onnx_GraphProto()
+        g.name = function.name
+        g.input = function.input.map { var v = Onnx_ValueInfoProto(); v.name = $0; return v }
+        g.output = function.output.map { var v = Onnx_ValueInfoProto(); v.name = $0; return v }
+        let defaults = Dictionary(function.attributeProto.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        g.node = function.node.map { n in
+            var n = n
+            n.attribute = n.attribute.compactMap { a in
+                guard !a.refAttrName.isEmpty else { return a }
+                guard var given = node.attributes[a.refAttrName] ?? defaults[a.refAttrName] else { return nil }
+                given.name = a.name
+                return given
+            }
+            return n
+        }
+        var versions = opsets
+        for o in function.opsetImport { versions[o.domain == "ai.onnx" ? "" : o.domain] = Int(o.version) }
+        let sub = ONNXGraphReader(file: file, tensors: tensors, opsets: versions, depth: depth + 1, outer: nil,
+                                  place: "\(node.place).function(\(ONNXNames.short(function.name, 60)))")
+        sub.functions = functions
+        let (graph, _) = try sub.read(g, name: ONNXNames.display(function.name, limit: 80))
+        // The call's arguments by position: graph tensors as call inputs; a held tensor is the
+        // call's weight (its shape unknown to the body, as for an absent argument).
+        var tensorInputs: [String] = []
+        var formal: [Int?] = []
+        var weights: [WeightUse] = []
+        var held: [Int: TensorValue] = [:]
+        for (i, input) in node.inputs.enumerated() {
+            switch input {
+            case .tensor(let n): formal.append(tensorInputs.count); tensorInputs.append(n)
+            case .initializer(let n, let t):
+                formal.append(nil)
+                held[i] = try tensors.value(t, node.place)
+                weights.append(WeightUse(name: n, key: n, canonical: rawInitializer(n, t, node.place)))
+            case .absent: formal.append(nil)
+            }
+        }
+        var op = ControlFlowOp(kind: .call, graphs: [graph], labels: [ONNXNames.display(function.name, limit: 80)],
+                               formal: formal, captured: [[]], outputCount: node.outputCount)
+        op.heldArguments = held
+        var m = MappedNode(op: op, tensorInputs: tensorInputs)
+        m.weights = weights
+        return m
+    }
+
     /// Reads a nested graph (an attribute of a control-flow node).
     func readSubgraph(_ g: Onnx_GraphProto, label: String, place: String) throws -> (ModelGraph, [String], ONNXTallies) {
         let sub = ONNXGraphReader(file: file, tensors: tensors, opsets: opsets, depth: depth + 1, outer: self, place: "\(place).\(label)")
+        sub.functions = functions
         let (graph, tallies) = try sub.read(g, name: label)
         return (graph, sub.captured, tallies)
     }

@@ -68,6 +68,7 @@ extension ONNXFile {
         }
         let tensors = ONNXTensorReader(file: path, raw: raw)
         let reader = ONNXGraphReader(file: path, tensors: tensors, opsets: versions, depth: 0, outer: nil, place: "graph")
+        for f in model.functions { reader.functions["\(f.domain == "ai.onnx" ? "" : f.domain):\(f.name)"] = f }
         // The file names the model (graph names are often an exporter's: tf2onnx, torch_jit,
         // main_graph); the graph's own name goes with its class.
         let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension

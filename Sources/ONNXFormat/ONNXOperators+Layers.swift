@@ -397,14 +397,22 @@ extension ONNXOperators {
                 // Weights inside a body are not the main graph's: shown, counted apart.
                 if tallies.ownFloat != 0 { ctx.tallies.subgraphFloat.add("\(ONNXNames.short(node.proto.name)).\(label)", tallies.ownFloat) }
             }
+            // Arguments by position: graph tensors are call inputs; held ones (a trip count)
+            // are known to the node by shape and contents.
             var tensorInputs: [String] = []
             var formal: [Int?] = []
-            for input in node.inputs {
+            var held: [Int: TensorValue] = [:]
+            var weights: [WeightUse] = []
+            for (i, input) in node.inputs.enumerated() {
                 switch input {
                 case .absent: formal.append(nil)
-                case .tensor(let n), .initializer(let n, _):
+                case .tensor(let n):
                     formal.append(tensorInputs.count)
                     tensorInputs.append(n)
+                case .initializer(let n, let t):
+                    formal.append(nil)
+                    held[i] = try ctx.reader.tensors.value(t, ctx.place)
+                    weights.append(WeightUse(name: n, key: n, canonical: ctx.reader.rawInitializer(n, t, ctx.place)))
                 }
             }
             var captured: [[Int]] = []
@@ -416,20 +424,9 @@ extension ONNXOperators {
             }
             var op = ControlFlowOp(kind: kind, graphs: graphs, labels: labels, formal: formal, captured: captured, outputCount: node.outputCount)
             if kind == .scan { op.scanInputs = node.int("num_scan_inputs") ?? 0 }
-            var m = MappedNode(op: op, tensorInputs: [])
-            // Initializers read by a control-flow node are its inputs here, not weights.
-            for name in tensorInputs {
-                if case .initializer(let n, let t)? = node.inputs.first(where: { $0.name == name }) {
-                    m.weights.append(WeightUse(name: n, key: n, canonical: ctx.reader.rawInitializer(n, t, ctx.place)))
-                }
-            }
-            m.tensorInputs = tensorInputs.filter { n in !node.inputs.contains { if case .initializer(let x, _) = $0 { return x == n }; return false } }
-            if m.tensorInputs.count != tensorInputs.count {
-                // A held tensor as a formal argument: rare; shapes are taken without it.
-                op = ControlFlowOp(kind: kind, graphs: graphs, labels: labels, formal: formal.map { _ in nil }, captured: captured.map { _ in [] },
-                                   outputCount: node.outputCount)
-                m.op = op
-            }
+            op.heldArguments = held
+            var m = MappedNode(op: op, tensorInputs: tensorInputs)
+            m.weights = weights
             return m
         }
     }

@@ -15,7 +15,7 @@ struct RenderCommand: OutputCommand {
         """
     )
 
-    @Argument(help: "A Keras model: .json (Keras 3 or 2), .keras archive or Keras 2 .h5.")
+    @Argument(help: "A model: Keras .json (Keras 3 or 2), .keras archive, Keras 2 .h5, or ONNX .onnx.")
     var file: String
 
     @Option(name: .long, help: ArgumentHelp("Folder for the files (default: Output/<file name without extension>).", valueName: "dir"))

@@ -11,7 +11,7 @@ struct SummaryCommand: OutputCommand {
         discussion: "Exit codes: 0 read and analysed; 1 the model could not be read; 2 usage error."
     )
 
-    @Argument(help: "A Keras model: .json (Keras 3 or 2), .keras archive or Keras 2 .h5.")
+    @Argument(help: "A model: Keras .json (Keras 3 or 2), .keras archive, Keras 2 .h5, or ONNX .onnx.")
     var file: String
 
     @Flag(name: .long, help: "Print JSON (schema strata-report/1) instead of the table.")

@@ -10,7 +10,7 @@ import ModelKit
 @Suite struct ONNXSummaryTruthTests {
     static let cases = ["keras_seed_resnet8", "keras_case_multi_io", "var_symbolic_batch", "var_external_data", "var_shape_subgraph",
                         "ptc_Conv2d", "ptc_ConvTranspose2d", "ptc_Embedding", "node_lstm_defaults", "node_if",
-                        "real/ppocr_cls", "real/qonnx_espcn_quant"]
+                        "real/ppocr_cls", "real/qonnx_espcn_quant", "node_loop", "node_scan", "local_function"]
 
     static func analysis(_ name: String) throws -> (ModelAnalysis, ModelGraph) {
         let model = try ONNXOpenedModel(path: ONNXFileTests.fixtures.appendingPathComponent("\(name)/model.onnx").path)
@@ -115,6 +115,32 @@ import ModelKit
         // conv output (batch, 4, 8, 8): 4 × 8 × 8 = 256 per item.
         #expect(reshape.outputShapes.first??.dimensions == [.symbolic("batch"), .known(256)])
         #expect(a.outputs.first?.shape?.dimensions == [.symbolic("batch"), .known(5)])
+    }
+
+    /// A Loop with trip count 3 (an initializer) over a body adding x to its carried (2, 4)
+    /// value and emitting it doubled: the carried value keeps (2, 4), the scan output stacks
+    /// 3 of them, (3, 2, 4); onnx's inference leaves the carried value unknown.
+    @Test func loopCarriedValueAndScanOutput() throws {
+        let (a, _) = try Self.analysis("node_loop")
+        let loop = try #require(a.rows.first)
+        #expect(loop.outputShapes == [TensorShape([2, 4]), TensorShape([3, 2, 4])])
+        #expect(loop.children.map(\.name) == ["body"])
+    }
+
+    /// A function the model defines once and calls twice with different attributes: each call
+    /// is the function's body with its own alpha; the held weight is the call's.
+    @Test func localFunctionCallsGetTheirAttributes() throws {
+        let model = try ONNXOpenedModel(path: ONNXFileTests.fixtures.appendingPathComponent("local_function/model.onnx").path)
+        let slopes = model.graph.layers.compactMap { layer -> Double? in
+            guard let call = layer.kind as? ControlFlowOp, let body = call.graphs.first else { return nil }
+            for l in body.layers { if let act = l.kind as? ActivationOp, case .leakyReLU(let s) = act.function { return s } }
+            return nil
+        }
+        #expect(slopes.map { Float($0) } == [0.1, 0.2])
+        let a = Analyzer.analyze(model.graph)
+        // w1 (8, 16) on the first call, w2 (16, 4) on the second: 128 + 64 = 192.
+        #expect(a.rows.map(\.params) == [128, 64])
+        #expect(a.outputs.first?.shape?.dimensions == [.symbolic("N"), .known(4)])
     }
 
     @Test func ifNodeShowsBothBranchesNested() throws {

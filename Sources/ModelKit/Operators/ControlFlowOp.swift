@@ -1,12 +1,13 @@
 /// A node that runs graphs of its own: a branch (one of its graphs, chosen at run time), a
-/// loop (its body run while a condition holds, for at most a trip count) or a scan (its
-/// body run once per slice of its sequence inputs).
+/// loop (its body run while a condition holds, for at most a trip count), a scan (its
+/// body run once per slice of its sequence inputs) or a call (a function the file defines
+/// once and calls by name: its body run on the node's arguments).
 ///
 /// A nested graph may read tensors of the graph around it by name; the reader turns each
 /// such tensor into an input of the nested graph (after its own inputs) and an argument of
 /// this node (after the node's own arguments), so the graph stays a plain graph.
 public struct ControlFlowOp: Operator {
-    public enum Kind: String, Sendable { case branch, loop, scan }
+    public enum Kind: String, Sendable { case branch, loop, scan, call }
 
     public var sourceClass: String = ""
     public let kind: Kind
@@ -23,6 +24,9 @@ public struct ControlFlowOp: Operator {
     public let outputCount: Int
     /// Scan: how many of the formal arguments are sequences (the rest, first, are states).
     public var scanInputs: Int = 0
+    /// Arguments the file holds (a trip count, a weight), by position: their shape, and their
+    /// contents when small. They are not among the call's tensors.
+    public var heldArguments: [Int: TensorValue] = [:]
 
     public init(kind: Kind, graphs: [ModelGraph], labels: [String], formal: [Int?], captured: [[Int]], outputCount: Int) {
         self.kind = kind
@@ -39,12 +43,17 @@ public struct ControlFlowOp: Operator {
 
     /// The input shapes each nested graph is inferred with, for this call's input shapes.
     public func graphInputShapes(_ inputs: [TensorShape], values: [TensorValue?] = []) -> [[TensorShape]] {
-        func arg(_ i: Int) -> TensorShape? { i < formal.count ? formal[i].flatMap { $0 < inputs.count ? inputs[$0] : nil } : nil }
+        func arg(_ i: Int) -> TensorShape? {
+            if let held = heldArguments[i] { return TensorShape(held.shape.map { $0 }) }
+            return i < formal.count ? formal[i].flatMap { $0 < inputs.count ? inputs[$0] : nil } : nil
+        }
         return graphs.indices.map { g in
             let caps = captured[g].map { $0 < inputs.count ? inputs[$0] : TensorShape([]) }
             switch kind {
             case .branch:
                 return caps
+            case .call:
+                return (0..<graphs[g].inputs.count).map { arg($0) ?? TensorShape([]) }
             case .loop:
                 // Body inputs: iteration number, condition, then the carried values.
                 let carried = (2..<max(formal.count, 2)).map { arg($0) ?? TensorShape([]) }
@@ -89,6 +98,8 @@ public struct ControlFlowOp: Operator {
         let own: Int
         switch kind {
         case .branch: own = 0
+        case .call: return graphs[g].inputs.indices.map { i in
+            heldArguments[i] ?? (i < formal.count ? formal[i].flatMap { $0 < values.count ? values[$0] : nil } : nil) }
         case .loop: own = 2 + max(formal.count - 2, 0)
         case .scan: own = formal.count
         }
@@ -104,6 +115,12 @@ public struct ControlFlowOp: Operator {
             return graphs[g].outputs.map { inners[g].shape(of: $0) }
         }
         switch kind {
+        case .call:
+            let outs = try graphOutputs(0)
+            guard outs.count >= outputCount, outs.prefix(outputCount).allSatisfy({ $0 != nil }) else {
+                throw ShapeDependsOnData("an output of the function body \(labels[0]) has an unknown shape")
+            }
+            return outs.prefix(outputCount).map { $0! }
         case .branch:
             var merged: [TensorShape?]? = nil
             for g in graphs.indices {
@@ -128,7 +145,10 @@ public struct ControlFlowOp: Operator {
                     out.append(s)
                 } else {
                     guard i + 1 < body.count, let slice = body[i + 1] else { throw ShapeDependsOnData("a scan output of the loop body has an unknown shape") }
-                    out.append(TensorShape(dimensions: [.unknown] + slice.dimensions))
+                    // One slice per iteration: the trip count when the file gives it (a loop
+                    // may stop earlier on its condition, so only a count without one is exact).
+                    let trips: Dim = heldArguments[0]?.ints?.first.map { .known($0) } ?? .unknown
+                    out.append(TensorShape(dimensions: [trips] + slice.dimensions))
                 }
             }
             return out
