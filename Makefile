@@ -95,7 +95,7 @@ bench-venv:
 FUZZ_SECONDS ?= 300
 FUZZ_RUNS ?= 100000
 FUZZ_SEED ?= $(shell date +%s)
-FUZZ_SEEDS = Examples Tests/Fixtures/reference Tests/Fixtures/containers Tests/Fixtures/execution
+FUZZ_SEEDS = Examples Tests/Fixtures/reference Tests/Fixtures/containers Tests/Fixtures/execution Tests/Fixtures/onnx
 LIBFUZZ_BIN = .build-fuzz/x86_64-unknown-linux-gnu/release/strata-libfuzz
 fuzz:
 	@$(MAKE) --no-print-directory fuzz-workers; a=$$?; $(MAKE) --no-print-directory fuzz-swift; b=$$?; exit $$((a | b))
@@ -107,7 +107,8 @@ fuzz-swift: deps
 	$(SWIFT) build -c release --scratch-path .build-fuzz --product strata-libfuzz \
 	  -Xswiftc -sanitize=fuzzer -Xswiftc -DSTRATA_LIBFUZZER -Xswiftc -use-ld=lld
 	@rm -rf .build-fuzz/corpus && mkdir -p .build-fuzz/corpus Tests/Fixtures/fuzz/swift
-	@cp Examples/*.json Examples/*.keras .build-fuzz/corpus/
+	@cp Examples/*.json Examples/*.keras Examples/*.onnx .build-fuzz/corpus/
+	@for f in Tests/Fixtures/onnx/*/model.onnx Tests/Fixtures/onnx/real/*/model.onnx; do cp $$f .build-fuzz/corpus/$$(echo $$f | cut -d/ -f3- | tr / _); done
 	@for d in Tests/Fixtures/reference/*/; do n=$$(basename $$d); \
 	  for f in $$d/model.json $$d/model.keras; do [ -f $$f ] && cp $$f .build-fuzz/corpus/$$n.$${f##*.}; done; done; true
 	@for f in Tests/Fixtures/layers/*/model*.json Tests/Fixtures/execution/*/*/model.keras; do \

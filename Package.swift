@@ -62,7 +62,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "strata", dependencies: ["StrataCLI"]),
-        .executableTarget(name: "StrataLibFuzz", dependencies: ["KerasFormat", "ModelKit", "Execution", "CLibFuzzer"], path: "Sources/StrataLibFuzz"),
+        .executableTarget(name: "StrataLibFuzz", dependencies: ["KerasFormat", "ONNXFormat", "ModelKit", "Execution", "CLibFuzzer"], path: "Sources/StrataLibFuzz"),
         .executableTarget(name: "StrataBench", dependencies: ["KerasFormat", "ONNXFormat", "ModelKit", "Execution"], path: "Sources/StrataBench"),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "Tensors"]),

@@ -239,7 +239,24 @@ final class ONNXGraphReader {
         throw fail(place, "reads tensor \"\(ONNXNames.short(name))\", which no node, input or initializer defines")
     }
 
-    func ref(_ name: String) -> TensorRef { producers[name]! }
+    /// The tensor `name` as a call argument: a computed value, or an initializer used where
+    /// a computed value is expected (a hidden constant node makes it, once).
+    func ref(_ name: String, _ place: String) throws -> TensorRef {
+        if let r = producers[name] { return r }
+        guard let t = initializerProtos[name], capturedBase != Int.max else {
+            throw fail(place, "reads tensor \"\(ONNXNames.short(name))\", which no node, input or initializer defines")
+        }
+        var op = TensorFunctionOp(name: "constant", function: "constant", operands: [.constant(try tensors.value(t, place))])
+        op.sourceClass = "Constant"
+        var layer = Layer(name: uniqueName(name), className: "Constant", kind: op, calls: [[]], path: place, listed: false)
+        layer.initializerNames = [name]
+        initializers[name] = rawInitializer(name, t, place)
+        let ref = TensorRef(layer: capturedBase + pendingCaptured.count, call: 0, tensor: 0)
+        pendingCaptured.append(layer)
+        producers[name] = ref
+        tensorNames[ref] = ONNXNames.display(name)
+        return ref
+    }
 
     /// A tensor the file holds that a node may use as a weight: an initializer, or the output
     /// of a `Constant` node.
@@ -270,7 +287,7 @@ final class ONNXGraphReader {
         mapped.op.sourceClass = onnxNode.qualifiedType
         let base = node.name.isEmpty ? (node.output.first(where: { !$0.isEmpty }) ?? "\(node.opType)_\(index)") : node.name
         var layer = Layer(name: uniqueName(base), className: onnxNode.qualifiedType, kind: mapped.op,
-                          calls: [mapped.tensorInputs.map { ref($0) }], path: place)
+                          calls: [try mapped.tensorInputs.map { try ref($0, place) }], path: place)
         // Weights: the tensors the node holds, in the operator's order; each initializer is
         // counted at its first reader.
         var held: [WeightSpec] = []

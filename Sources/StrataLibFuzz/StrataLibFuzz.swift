@@ -1,10 +1,12 @@
 import Foundation
 import KerasFormat
+import ONNXFormat
 import ModelKit
 import Execution
 
 /// The Swift-side readers under libFuzzer: each input is a model file (JSON config or
-/// `.keras` archive) read by `ModelFileReader` and analysed. HDF5 inputs are skipped: the
+/// `.keras` archive) read by `ModelFileReader` and analysed, and read as an `.onnx` file by
+/// the ONNX reader and analysed (its initializers loaded too). HDF5 inputs are skipped: the
 /// readers hand them to libhdf5, whose crashes the batch's workers contain (`strata fuzz`).
 ///
 /// Built by `make fuzz-swift` with `-sanitize=fuzzer -D STRATA_LIBFUZZER` (the entry point
@@ -21,6 +23,10 @@ enum LibFuzzTarget {
         defer { unlink(scratch) }
         if let graph = try? ModelFileReader.read(scratch) {
             _ = Analyzer.analyze(graph)
+        }
+        if let model = try? ONNXOpenedModel(path: scratch) {
+            _ = Analyzer.analyze(model.graph)
+            _ = try? model.graph.initializerWeights()
         }
     }
 }

@@ -139,6 +139,16 @@ import Tensors
         var noOpset = Self.model([Self.node("Relu", ["x"], ["y"])])
         noOpset.opsetImport = []
         #expect(Self.message(try Self.open(noOpset))?.contains("imports no default-domain opset") == true)
+        // A node reading an initializer where a computed value is expected (found by
+        // libFuzzer): a hidden constant node makes it; the graph reads and infers.
+        let held = try Self.open(Self.model([Self.node("Relu", ["w"], ["r"]), Self.node("Add", ["x", "r"], ["y"])],
+                                            initializers: [Self.tensor("w", [1, 4], floats: [1, -2, 3, -4])]))
+        if case .success(let a) = held {
+            #expect(a.rows.map(\.className) == ["Relu", "Add"])
+            #expect(a.outputs.first?.shape == TensorShape([1, 4]))
+        } else {
+            Issue.record("\(Self.message(held) ?? "")")
+        }
         // No graph.
         var empty = Onnx_ModelProto()
         empty.irVersion = 8

@@ -39,7 +39,25 @@ public enum LayerTablePages {
                 return [row] + walk(r.children, prefix: number + ".", depth: depth + 1)
             }
         }
-        return walk(a.rows, prefix: "", depth: 0)
+        let table = walk(a.rows, prefix: "", depth: 0)
+        guard ModuleGroups.applies(a.rows) else { return table }
+        // Rows grouped by module (the exporter's names): a heading row where a module begins.
+        var out: [Row] = []
+        var previous: [String]? = nil
+        var index = 0
+        for row in table {
+            if row.depth == 0, index < a.rows.count {
+                let module = Array(a.rows[index].module.prefix(2))
+                if module != previous && !module.isEmpty {
+                    out.append(Row(number: "", depth: 0, name: "▸ " + module.joined(separator: " / "), className: "", outputShape: "",
+                                   params: "", trainable: "", nonTrainable: "", macs: "", connectedTo: ""))
+                }
+                previous = module
+                index += 1
+            }
+            out.append(row)
+        }
+        return out
     }
 
     /// The sentences under the totals: the format's counting convention (its reader's
@@ -143,10 +161,11 @@ public enum LayerTablePages {
         for (k, chunk) in chunks.enumerated() {
             var prims: [Primitive] = []
             var y = c.y
-            let heading = chunks.count > 1 ? "Layers (\(k + 1) of \(chunks.count))" : "Layers"
+            let unit = doc.analysis.source.conventions.unitName.capitalized
+            let heading = chunks.count > 1 ? "\(unit)s (\(k + 1) of \(chunks.count))" : "\(unit)s"
             prims.append(.text(heading, origin: Point(c.x, y), style: theme.headingStyle, anchor: .start))
             y += headingHeight
-            prims += cells(Row(number: "#", depth: 0, name: "Layer", className: "Class", outputShape: "Output shape", params: "Params",
+            prims += cells(Row(number: "#", depth: 0, name: unit, className: unit == "Node" ? "Op type" : "Class", outputShape: "Output shape", params: "Params",
                                trainable: "Trainable", nonTrainable: "Non-trainable", macs: "MACs", connectedTo: "Connected to"),
                            style: headerStyle, y: y)
             y += rowHeight
