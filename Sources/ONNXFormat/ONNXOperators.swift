@@ -170,6 +170,24 @@ enum ONNXOperators {
             return m
         }
         t["QLinearConv"] = quantizedConvolution
+        // ONNX Runtime's quantizer (QOperator format): the quantized value is input 0, the
+        // scales and zero points held; QGemm's B is input 3.
+        t["com.microsoft:QGemm"] = { ctx in
+            let attrs = json([("transA", num(ctx.node.int("transA"))), ("transB", num(ctx.node.int("transB")))])
+            return try function(&ctx, "gemm", role: .kernel, attributes: attrs).withOperands { ops in
+                guard ops.count > 3 else { return ops }
+                return [ops[0], ops[3]] + ops.dropFirst(4).map { op in if case .tensor = op { return op }; return .absent }
+                    .filter { if case .tensor = $0 { return true }; return false }
+            }
+        }
+        t["com.microsoft:QLinearAveragePool"] = pooling(.average)
+        t["com.microsoft:QLinearSoftmax"] = { ctx in try function(&ctx, "softmax", role: .activation, inputs: 0..<1) }
+        t["com.microsoft:QLinearConcat"] = { ctx in
+            // Y_scale, Y_zero_point, then (X, X_scale, X_zero_point) per joined tensor.
+            var m = try function(&ctx, "concat", attributes: json([("axis", num(ctx.node.int("axis") ?? 0))]), joinsAs: "Concat")
+            m = m.withOperands { ops in ops.enumerated().filter { $0.offset >= 2 && ($0.offset - 2) % 3 == 0 }.map(\.element) }
+            return m
+        }
         t["ConvInteger"] = convolution
         t["BatchNormalization"] = batchNormalization
         t["LSTM"] = recurrent(gates: 4, "lstm")

@@ -10,7 +10,8 @@ import ModelKit
 @Suite struct ONNXSummaryTruthTests {
     static let cases = ["keras_seed_resnet8", "keras_case_multi_io", "var_symbolic_batch", "var_external_data", "var_shape_subgraph",
                         "ptc_Conv2d", "ptc_ConvTranspose2d", "ptc_Embedding", "node_lstm_defaults", "node_if",
-                        "real/ppocr_cls", "real/qonnx_espcn_quant", "node_loop", "node_scan", "local_function"]
+                        "real/ppocr_cls", "real/qonnx_espcn_quant", "node_loop", "node_scan", "local_function",
+                        "quant_qdq_resnet8", "quant_qoperator_resnet8"]
 
     static func analysis(_ name: String) throws -> (ModelAnalysis, ModelGraph) {
         let model = try ONNXOpenedModel(path: ONNXFileTests.fixtures.appendingPathComponent("\(name)/model.onnx").path)
@@ -151,8 +152,24 @@ import ModelKit
     }
 }
 
-/// Real models shipped in PyPI packages (Tests/Fixtures/onnx/real, see its README).
+/// Real models shipped in PyPI packages (Tests/Fixtures/onnx/real, see its README), and
+/// int8 models made by ONNX Runtime's quantizer.
 @Suite struct ONNXRealModelTests {
+    /// The seed export quantized by ONNX Runtime (QDQ and QOperator formats): the int8
+    /// weights are not parameters in onnx-tool's count but are listed beside them, and the
+    /// convolutions keep their shapes whether they read a DequantizeLinear's output (QDQ) or
+    /// are QLinearConv nodes.
+    @Test(arguments: ["quant_qdq_resnet8", "quant_qoperator_resnet8"]) func int8ModelsListTheirQuantizedWeights(_ name: String) throws {
+        let truth = try ONNXFileTests.truth(name)
+        let (a, _) = try ONNXSummaryTruthTests.analysis(name)
+        #expect(!a.diagnostics.contains { $0.severity == .error || $0.id == "unsupported-layer" })
+        #expect(a.totals.params == truth["params"] as? Int)
+        let listed = a.totals.uncountedConstants.filter { $0.kind.hasPrefix("quantized") || $0.kind.hasPrefix("integer") }
+        #expect(listed.reduce(0) { $0 + ($1.elements ?? 0) } == truth["integer_initializer_elements"] as? Int)
+        // The classifier's output: 10 classes.
+        #expect(a.outputs.first?.shape?.dims.last == 10)
+    }
+
     /// PaddleOCR's text-direction classifier (paddle2onnx): every weight is a Constant node,
     /// so the float-initializer count is 0 and the report says where the numbers are.
     @Test func paddleOCRWeightsInConstantNodesAreReportedApart() throws {

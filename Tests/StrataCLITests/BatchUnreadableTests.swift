@@ -25,22 +25,29 @@ import Testing
             try fm.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
         }
         let arguments = ["report", root + "/models", "--out", root + "/out", "--no-forward", "--format", "json,md", "--date", "2026-01-01"]
-        let p = Process()
-        if geteuid() == 0 {
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            p.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", root + "/strata"] + arguments
-        } else {
-            p.executableURL = URL(fileURLWithPath: root + "/strata")
-            p.arguments = arguments
+        var p = Process(), stdout = "", stderr = ""
+        // The copied executable may still be open for writing in a child another test forked
+        // meanwhile (it inherits the descriptor): exec then fails with ETXTBSY. Try again.
+        for _ in 0..<20 {
+            p = Process()
+            if geteuid() == 0 {
+                p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+                p.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", root + "/strata"] + arguments
+            } else {
+                p.executableURL = URL(fileURLWithPath: root + "/strata")
+                p.arguments = arguments
+            }
+            p.currentDirectoryURL = URL(fileURLWithPath: root)
+            let out = Pipe(), err = Pipe()
+            p.standardOutput = out
+            p.standardError = err
+            try p.run()
+            stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            guard p.terminationStatus == 126, stderr.contains("Text file busy") else { break }
+            usleep(100_000)
         }
-        p.currentDirectoryURL = URL(fileURLWithPath: root)
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
         #expect(p.terminationStatus == 1, "some models failed\n\(stdout)\n\(stderr)")
         #expect(stdout.contains("Reported 1 of 2 models"), "\(stdout)")
         #expect(stdout.contains("secret.json: \(root)/models/secret.json: cannot be opened for reading"), "\(stdout)")

@@ -245,6 +245,11 @@ public enum Analyzer {
         case let c as SeparableConvolutionOp: return c.useBias
         case let c as TransposedConvolutionOp: return c.useBias
         case let d as DenseOp: return d.useBias
+        case let f as TensorFunctionOp where f.function == "convolution" || f.function == "gemm":
+            // A third argument is the bias.
+            guard let ops = f.operands, ops.count > 2 else { return false }
+            if case .absent = ops[2] { return false }
+            return true
         default: return false
         }
     }
