@@ -52,3 +52,55 @@ public enum ModuleGroups {
         return "The exporter named the \(unit)s after the modules of the model they came from, so the \(Formatting.plural(a.rows.count, unit)) group into \(Formatting.plural(groups.count, "top-level module")), in order: \(shown.joined(separator: ", "))\(rest). The diagram frames each module's \(unit)s and the tables mark where a module begins."
     }
 }
+
+extension ModuleGroups {
+    /// The model with each top-level module folded into one box: one row per module (its
+    /// node count, parameters and MACs summed, the output of its last node), connected as its
+    /// nodes are. Drawn before the full diagram, which then opens every module in its frame.
+    /// Nil when the rows carry no module paths worth grouping by.
+    public static func overview(_ a: ModelAnalysis) -> ModelAnalysis? {
+        guard applies(a.rows) else { return nil }
+        let unit = a.source.conventions.unitName
+        func key(_ r: LayerRow) -> String { r.module.first ?? r.name }
+        var order: [String] = []
+        var members: [String: [LayerRow]] = [:]
+        for r in a.rows {
+            let k = key(r)
+            if members[k] == nil { order.append(k) }
+            members[k, default: []].append(r)
+        }
+        let groupOf = Dictionary(a.rows.map { ($0.name, key($0)) }, uniquingKeysWith: { first, _ in first })
+        var rows: [LayerRow] = []
+        for k in order {
+            let m = members[k]!
+            var sources: [TensorSource] = []
+            var seen = Set<String>()
+            for r in m {
+                for call in r.inputsPerCall {
+                    for s in call {
+                        let g = groupOf[s.layer] ?? s.layer
+                        if g != k, seen.insert(g).inserted { sources.append(TensorSource(layer: g, call: 0, tensor: 0)) }
+                    }
+                }
+            }
+            let last = m.last!
+            var row = LayerRow(
+                name: k, className: m.count == 1 ? m[0].className : "module · \(Formatting.plural(m.count, unit))",
+                category: m.contains { $0.category == .kernel } ? .kernel : m[0].category, supported: m.allSatisfy(\.supported),
+                outputShapes: last.outputShapes, callOutputShapes: [last.outputShapes], weights: [],
+                params: checkedSum(m.map(\.params)), trainableParams: checkedSum(m.map(\.trainableParams)),
+                nonTrainableParams: checkedSum(m.map(\.nonTrainableParams)), weightBytes: checkedSum(m.map(\.weightBytes)),
+                macs: checkedSum(m.map(\.macs)), outputBytes: last.outputBytes, inputsPerCall: [sources], children: [],
+                trainable: m.allSatisfy(\.trainable))
+            row.op = m.count == 1 ? m[0].op : "module"
+            rows.append(row)
+        }
+        var out = a
+        out.modelName = a.modelName + " · modules folded"
+        out.rows = rows
+        out.operations = []
+        out.inputs = a.inputs
+        out.outputs = a.outputs.map { ModelAnalysis.Endpoint(layer: groupOf[$0.layer] ?? $0.layer, shape: $0.shape) }
+        return out
+    }
+}

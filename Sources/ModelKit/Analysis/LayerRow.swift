@@ -2,6 +2,29 @@
 /// format's own tools list).
 /// Codable with format-neutral keys (`LayerRow+Codable.swift`).
 public struct LayerRow: Sendable, Equatable {
+    /// Every figure of a row, as the analysis (or a view derived from it) fills them.
+    public init(name: String, className: String, category: LayerCategory, supported: Bool, outputShapes: [TensorShape?],
+                callOutputShapes: [[TensorShape?]], weights: [WeightSpec], params: Int?, trainableParams: Int?,
+                nonTrainableParams: Int?, weightBytes: Int?, macs: Int?, outputBytes: Int?, inputsPerCall: [[TensorSource]],
+                children: [LayerRow], trainable: Bool) {
+        self.name = name
+        self.className = className
+        self.category = category
+        self.supported = supported
+        self.outputShapes = outputShapes
+        self.callOutputShapes = callOutputShapes
+        self.weights = weights
+        self.params = params
+        self.trainableParams = trainableParams
+        self.nonTrainableParams = nonTrainableParams
+        self.weightBytes = weightBytes
+        self.macs = macs
+        self.outputBytes = outputBytes
+        self.inputsPerCall = inputsPerCall
+        self.children = children
+        self.trainable = trainable
+    }
+
     public var name: String
     /// The class or op type as the file names it (`Conv`), for display only.
     public var className: String

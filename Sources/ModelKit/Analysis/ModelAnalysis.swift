@@ -129,6 +129,11 @@ public struct ModelAnalysis: Sendable, Equatable {
         public var layer: String
         public var shape: TensorShape?
 
+        public init(layer: String, shape: TensorShape?) {
+            self.layer = layer
+            self.shape = shape
+        }
+
         enum CodingKeys: String, CodingKey { case layer, shape }
 
         /// Both keys are written; an unknown shape is `null`.

@@ -70,6 +70,7 @@ public enum MarkdownReport {
         c["paragraphs"] = Explanation.paragraphs(a).map { ["text": MarkdownEscaping.paragraph($0)] }
 
         var pictures = [["alt": "Layer diagram", "file": "diagram.svg"], ["alt": "Parameters per layer", "file": "params.svg"]]
+        if ModuleGroups.applies(a.rows) { pictures.insert(["alt": "Modules (folded)", "file": "modules.svg"], at: 0) }
         if latencyMs != nil { pictures.append(["alt": "Latency per layer", "file": "latency.svg"]) }
         c["pictures"] = pictures
 

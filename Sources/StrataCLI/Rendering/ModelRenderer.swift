@@ -37,10 +37,14 @@ public struct ModelRenderer: Sendable {
         let a = doc.analysis
         let layout = DiagramLayout(measurer: measurer, engine: GraphvizLayoutEngine(), options: diagram)
         let drawing = drawings.drawing(of: a) { layout.diagram(a) }
+        // A model whose nodes group into modules: first the modules folded into one box each,
+        // then the full diagram opening each module in its frame.
+        let overview = ModuleGroups.overview(a).map { layout.diagram($0) }
         var files: [(String, Data)] = []
         var pageCount = 0
         if formats.contains(.pdf) {
-            let pages = ReportPages.assemble(doc, diagramPages: layout.pages(drawing).scenes, measurer: measurer)
+            let folded = overview.map { layout.pages($0).scenes } ?? []
+            let pages = ReportPages.assemble(doc, diagramPages: folded + layout.pages(drawing).scenes, measurer: measurer)
             pageCount = pages.count
             let metadata = PDFMetadata(
                 title: "\(doc.displayName): Strata report",
@@ -59,6 +63,7 @@ public struct ModelRenderer: Sendable {
         let latencyScene = doc.timing.map { LatencyChart.standalone(doc, timing: $0, measurer: measurer) }
         if formats.contains(.svg) {
             files.append(("diagram.svg", try SVGWriter.data(scene: diagramScene, file: "diagram.svg")))
+            if let overview { files.append(("modules.svg", try SVGWriter.data(scene: layout.scene(overview), file: "modules.svg"))) }
             files.append(("params.svg", try SVGWriter.data(scene: paramsScene, file: "params.svg")))
             if let latencyScene { files.append(("latency.svg", try SVGWriter.data(scene: latencyScene, file: "latency.svg"))) }
         }
