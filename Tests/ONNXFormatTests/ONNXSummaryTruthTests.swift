@@ -10,7 +10,7 @@ import ModelKit
 @Suite struct ONNXSummaryTruthTests {
     static let cases = ["keras_seed_resnet8", "keras_case_multi_io", "var_symbolic_batch", "var_external_data", "var_shape_subgraph",
                         "ptc_Conv2d", "ptc_ConvTranspose2d", "ptc_Embedding", "node_lstm_defaults", "node_if",
-                        "real/ppocr_cls", "real/qonnx_espcn_quant", "node_loop", "node_scan", "local_function",
+                        "real/ppocr_cls", "real/qonnx_espcn_quant", "real/silero_vad", "node_loop", "node_scan", "local_function",
                         "quant_qdq_resnet8", "quant_qoperator_resnet8"]
 
     static func analysis(_ name: String) throws -> (ModelAnalysis, ModelGraph) {

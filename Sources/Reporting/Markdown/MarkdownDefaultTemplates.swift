@@ -96,9 +96,9 @@ Not timed: the forward pass was not asked for in this run.
 ![{{{alt}}}]({{{file}}})
 
 {{/pictures}}
-## Layers
+## {{unitTitle}}s
 
-| Layer | Class | Output shape | Params | Trainable | Non-trainable | MACs | Connected to |
+| {{unitTitle}} | {{classTitle}} | Output shape | Params | Trainable | Non-trainable | MACs | Connected to |
 |:---|:---|:---|---:|---:|---:|---:|:---|
 {{#layers}}
 | {{{name}}} | {{{className}}} | {{{outputShape}}} | {{{params}}} | {{{trainable}}} | {{{nonTrainable}}} | {{{macs}}} | {{{connectedTo}}} |

@@ -61,6 +61,8 @@ public enum MarkdownReport {
 
         let n = a.counts
         c["unitName"] = a.source.conventions.unitName
+        c["unitTitle"] = a.source.conventions.unitName.capitalized
+        c["classTitle"] = a.source.conventions.unitName == "node" ? "Op type" : "Class"
         c["counts"] = [
             (n.topLevelLayers, a.source.conventions.layerCountDefinition),
             (n.withWeights, "\(a.source.conventions.unitName)s that own weights"),
