@@ -93,7 +93,7 @@ extension ONNXOperators {
         let op = ConvolutionOp(geometry: geometry, filters: wShape[0], groups: groups, useBias: bias != nil, activation: act, loraRank: nil)
         let perm = spatialFirst(rank)
         var m = MappedNode(op: op, tensorInputs: [x])
-        m.weights.append(try weight(ctx, w, layout: rank == 2 ? "HWIO" : "spatial-in-out", shape: perm.map { wShape[$0] }) { Self.permute($0, perm) })
+        m.weights.append(try weight(ctx, w, layout: rank == 2 ? "HWIO" : "spatial-in-out", shape: perm.map { wShape[$0] }) { $0.permuted(perm) })
         if let bias { m.weights.append(try weight(ctx, bias)) }
         if case .tensor(let n) = node.input(2), bias == nil, node.opType != "ConvInteger" { m.tensorInputs.append(n) }
         return m
@@ -141,7 +141,7 @@ extension ONNXOperators {
         // (I, O, k...) to (k..., O, I), the engine's transposed-kernel layout.
         let perm = Array(2..<wShape.count) + [1, 0]
         var m = MappedNode(op: op, tensorInputs: [x])
-        m.weights.append(try weight(ctx, w, layout: "spatial-out-in", shape: perm.map { wShape[$0] }) { Self.permute($0, perm) })
+        m.weights.append(try weight(ctx, w, layout: "spatial-out-in", shape: perm.map { wShape[$0] }) { $0.permuted(perm) })
         if let bias { m.weights.append(try weight(ctx, bias)) }
         return m
     }
@@ -168,7 +168,7 @@ extension ONNXOperators {
         let op = DenseOp(units: n, useBias: bias != nil, activation: act, loraRank: nil)
         var m = MappedNode(op: op, tensorInputs: [a])
         m.weights.append(try weight(ctx, b, layout: "IO", shape: [k, n]) { t in
-            var out = transB != 0 ? Self.permute(t, [1, 0]) : t
+            var out = transB != 0 ? t.permuted([1, 0]) : t
             if alpha != 1 { for i in out.data.indices { out.data[i] *= alpha } }
             return out
         })
@@ -429,31 +429,6 @@ extension ONNXOperators {
             m.weights = weights
             return m
         }
-    }
-
-    /// Reorders a row-major tensor's axes: output axis `i` is input axis `perm[i]`.
-    static func permute(_ t: Tensor, _ perm: [Int]) -> Tensor {
-        let shape = perm.map { t.shape[$0] }
-        let rank = t.shape.count
-        var inStrides = Array(repeating: 1, count: rank)
-        for i in stride(from: rank - 2, through: 0, by: -1) { inStrides[i] = inStrides[i + 1] * t.shape[i + 1] }
-        let strides = perm.map { inStrides[$0] }
-        var out = [Float](repeating: 0, count: t.count)
-        var index = Array(repeating: 0, count: rank)
-        var src = 0
-        for o in 0..<t.count {
-            out[o] = t.data[src]
-            var axis = rank - 1
-            while axis >= 0 {
-                index[axis] += 1
-                src += strides[axis]
-                if index[axis] < shape[axis] { break }
-                src -= strides[axis] * shape[axis]
-                index[axis] = 0
-                axis -= 1
-            }
-        }
-        return Tensor(shape: shape, data: out)
     }
 }
 
