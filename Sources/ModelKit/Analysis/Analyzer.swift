@@ -290,13 +290,18 @@ public enum Analyzer {
     /// Peak of live activation bytes at batch 1 when the calls run in execution order and
     /// each tensor is freed after its last use (graph outputs live to the end).
     static func peakActivation(_ graph: ModelGraph, _ inference: ShapeInference, nestedPeak: [Int: Int]) -> Int? {
-        var lastUse: [NodeID: Int] = [:]
+        // Calls numbered in file order, arrays indexed by that number (no hashing per call).
+        var offset = [Int](repeating: 0, count: graph.layers.count + 1)
+        for (li, layer) in graph.layers.enumerated() { offset[li + 1] = offset[li] + layer.calls.count }
+        func index(_ layer: Int, _ call: Int) -> Int { offset[layer] + call }
+        let total = offset[graph.layers.count]
+        var lastUse = [Int](repeating: -1, count: total)
         for (step, node) in graph.executionOrder.enumerated() {
-            for ref in graph.layers[node.layer].calls[node.call] { lastUse[NodeID(layer: ref.layer, call: ref.call)] = step }
+            for ref in graph.layers[node.layer].calls[node.call] { lastUse[index(ref.layer, ref.call)] = step }
         }
-        for ref in graph.outputs { lastUse[NodeID(layer: ref.layer, call: ref.call)] = Int.max }
+        for ref in graph.outputs { lastUse[index(ref.layer, ref.call)] = Int.max }
         var live = 0, peak = 0
-        var liveBytes: [NodeID: Int] = [:]
+        var liveBytes = [Int?](repeating: nil, count: total)
         for (step, node) in graph.executionOrder.enumerated() {
             let layer = graph.layers[node.layer]
             guard let outs = inference.outputs[node.layer][node.call],
@@ -305,25 +310,28 @@ public enum Analyzer {
             let inner = max((nestedPeak[node.layer] ?? 0) - bytes, 0)
             live += bytes
             peak = max(peak, live + inner)
-            liveBytes[node] = bytes
+            let me = index(node.layer, node.call)
+            liveBytes[me] = bytes
             for ref in layer.calls[node.call] {
-                let id = NodeID(layer: ref.layer, call: ref.call)
-                if lastUse[id] == step, let b = liveBytes.removeValue(forKey: id) { live -= b }
+                let id = index(ref.layer, ref.call)
+                if lastUse[id] == step, let b = liveBytes[id] { live -= b; liveBytes[id] = nil }
             }
-            if lastUse[node] == nil, let b = liveBytes.removeValue(forKey: node) { live -= b }
+            if lastUse[me] == -1, let b = liveBytes[me] { live -= b; liveBytes[me] = nil }
         }
         return peak
     }
 
     /// The most kernel layers on any path from an input to an output.
     static func depth(_ graph: ModelGraph, _ inference: ShapeInference, nestedDepth: [Int: Int]) -> Int {
-        var depthOf: [NodeID: Int] = [:]
+        var offset = [Int](repeating: 0, count: graph.layers.count + 1)
+        for (li, layer) in graph.layers.enumerated() { offset[li + 1] = offset[li] + layer.calls.count }
+        var depthOf = [Int](repeating: 0, count: offset[graph.layers.count])
         for node in graph.executionOrder {
             let layer = graph.layers[node.layer]
-            let incoming = layer.calls[node.call].map { depthOf[NodeID(layer: $0.layer, call: $0.call)] ?? 0 }.max() ?? 0
+            let incoming = layer.calls[node.call].map { depthOf[offset[$0.layer] + $0.call] }.max() ?? 0
             let own = layer.kind.category == .kernel ? 1 : (nestedDepth[node.layer] ?? 0)
-            depthOf[node] = incoming + own
+            depthOf[offset[node.layer] + node.call] = incoming + own
         }
-        return graph.outputs.map { depthOf[NodeID(layer: $0.layer, call: $0.call)] ?? 0 }.max() ?? 0
+        return graph.outputs.map { depthOf[offset[$0.layer] + $0.call] }.max() ?? 0
     }
 }

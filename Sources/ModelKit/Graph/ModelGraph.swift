@@ -70,46 +70,53 @@ public struct ModelGraph: Sendable {
     /// Computes a topological order of all calls, or throws naming a layer on a cycle or a
     /// reference to a call that does not exist.
     public static func topologicalOrder(layers: [Layer]) throws -> [NodeID] {
-        var indegree: [NodeID: Int] = [:]
-        var consumers: [NodeID: [NodeID]] = [:]
+        // Calls are numbered in file order (layer by layer, call by call): arrays indexed by
+        // that number, no hashing, so a graph of 100,000 nodes orders in milliseconds.
+        var offset = [Int](repeating: 0, count: layers.count + 1)
+        for (li, layer) in layers.enumerated() { offset[li + 1] = offset[li] + layer.calls.count }
+        let total = offset[layers.count]
         var all: [NodeID] = []
+        all.reserveCapacity(total)
+        var indegree = [Int](repeating: 0, count: total)
+        var consumers = [[Int]](repeating: [], count: total)
+        var deps: [Int] = []
         for (li, layer) in layers.enumerated() {
             for (ci, args) in layer.calls.enumerated() {
-                let id = NodeID(layer: li, call: ci)
-                all.append(id)
-                var deps = Set<NodeID>()
+                let id = offset[li] + ci
+                all.append(NodeID(layer: li, call: ci))
+                deps.removeAll(keepingCapacity: true)
                 for ref in args {
                     guard ref.layer >= 0, ref.layer < layers.count, ref.call >= 0, ref.call < layers[ref.layer].calls.count else {
                         throw StrataError(place: layer.path + " (layer \"\(layer.name)\")", "refers to a call that does not exist: \(ref)")
                     }
-                    deps.insert(NodeID(layer: ref.layer, call: ref.call))
+                    deps.append(offset[ref.layer] + ref.call)
                 }
-                indegree[id] = deps.count
-                for d in deps.sorted(by: { ($0.layer, $0.call) < ($1.layer, $1.call) }) { consumers[d, default: []].append(id) }
+                // Each distinct producer counts once, in file order (the order stays stable).
+                deps.sort()
+                var previous = -1
+                for d in deps where d != previous {
+                    indegree[id] += 1
+                    consumers[d].append(id)
+                    previous = d
+                }
             }
         }
         // Kahn's algorithm, preferring file order among ready nodes so the order is stable.
-        var ready = all.filter { indegree[$0] == 0 }
-        var readySet = Set(ready)
-        var order: [NodeID] = []
-        order.reserveCapacity(all.count)
-        var position: [NodeID: Int] = [:]
-        for (i, id) in all.enumerated() { position[id] = i }
         var heap = MinHeap<Int>()
-        for id in ready { heap.push(position[id]!) }
-        ready.removeAll()
+        for i in 0..<total where indegree[i] == 0 { heap.push(i) }
+        var order: [NodeID] = []
+        order.reserveCapacity(total)
         while let p = heap.pop() {
-            let id = all[p]
-            readySet.remove(id)
-            order.append(id)
-            for c in consumers[id] ?? [] {
-                indegree[c]! -= 1
-                if indegree[c] == 0 { heap.push(position[c]!); readySet.insert(c) }
+            order.append(all[p])
+            for c in consumers[p] {
+                indegree[c] -= 1
+                if indegree[c] == 0 { heap.push(c) }
             }
         }
-        if order.count < all.count {
-            let done = Set(order)
-            let stuck = all.filter { !done.contains($0) }.map { layers[$0.layer].name }
+        if order.count < total {
+            var done = [Bool](repeating: false, count: total)
+            for n in order { done[offset[n.layer] + n.call] = true }
+            let stuck = (0..<total).filter { !done[$0] }.map { layers[all[$0].layer].name }
             var seen = Set<String>()
             let names = stuck.filter { seen.insert($0).inserted }
             throw StrataError(place: "layers " + names.prefix(5).map { "\"\($0)\"" }.joined(separator: ", ") + (names.count > 5 ? ", …" : ""),
