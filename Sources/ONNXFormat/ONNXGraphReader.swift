@@ -59,7 +59,7 @@ final class ONNXGraphReader {
     /// `graph` or, for a subgraph, `graph.node[3].then_branch` and so on.
     let place: String
 
-    var layers: [Layer] = []
+    private(set) var layers: [Layer] = []
     private var producers: [String: TensorRef] = [:]
     private var tensorNames: [TensorRef: String] = [:]
     private var initializerProtos: [String: Onnx_TensorProto] = [:]
@@ -113,7 +113,7 @@ final class ONNXGraphReader {
         // Graph inputs that are not initializers (older files list initializers as inputs too).
         var inputRefs: [TensorRef] = []
         for (i, v) in g.input.enumerated() where initializerProtos[v.name] == nil {
-            let shape = try Self.shape(of: v, file: file, place: "\(place).input[\(i)]")
+            let shape = Self.shape(of: v)
             let dtype = Self.isTensor(v) ? ONNXElementType.dtype(v.type.tensorType.elemType) : .float32
             var op = InputOp(shape: shape, dtype: dtype)
             op.sourceClass = "input"
@@ -143,7 +143,7 @@ final class ONNXGraphReader {
         // Shapes the file records for values (value_info, the outputs' declarations): used for
         // nodes whose shapes Strata cannot infer (an op it does not know).
         for v in g.valueInfo + g.output where Self.isTensor(v) && v.type.tensorType.hasShape {
-            if let s = try? Self.shape(of: v, file: file, place: place) { recordedShapes[v.name] = s }
+            recordedShapes[v.name] = Self.shape(of: v)
         }
         // The nodes.
         capturedBase = firstNode + g.node.count
@@ -152,29 +152,17 @@ final class ONNXGraphReader {
             let layer = try readNode(node, index: i, place: nodePlace, tallies: &tallies)
             _ = addLayer(layer)
         }
-        // Outputs read straight from an enclosing graph are captured too; then the captured
-        // names' input nodes take their reserved places.
-        for v in g.output where producers[v.name] == nil && initializerProtos[v.name] == nil { _ = try capture(v.name) }
+        // Outputs no node computes: an initializer gets its hidden constant node, a name from
+        // an enclosing graph is captured; then those nodes take their reserved places.
+        for (i, v) in g.output.enumerated() where producers[v.name] == nil {
+            if initializerProtos[v.name] != nil { _ = try ref(v.name, "\(place).output[\(i)]") } else { _ = try capture(v.name) }
+        }
         layers += pendingCaptured
         pendingCaptured = []
         capturedBase = Int.max
         var outputRefs: [TensorRef] = []
         for (i, v) in g.output.enumerated() {
             if let ref = producers[v.name] { outputRefs.append(ref); continue }
-            if let t = initializerProtos[v.name] {
-                // An output that is a constant: a hidden node makes it.
-                let value = try tensors.value(t, "\(place).output[\(i)]")
-                var op = TensorFunctionOp(name: "constant", function: "constant", operands: [.constant(value)])
-                op.sourceClass = "Constant"
-                var layer = Layer(name: uniqueName(v.name), className: "Constant", kind: op, calls: [[]], path: "\(place).output[\(i)]", listed: false)
-                layer.initializerNames = [v.name]
-                initializers[v.name] = rawInitializer(v.name, t, "\(place).output[\(i)]")
-                let ref = addLayer(layer)
-                tensorNames[ref] = ONNXNames.display(v.name)
-                outputRefs.append(ref)
-                continue
-            }
-            if let ref = try capture(v.name) { outputRefs.append(ref); continue }
             throw fail("\(place).output[\(i)]", "names output \"\(ONNXNames.short(v.name))\", which no node computes")
         }
         tallies.ownFloat = checkedSum(g.initializer.filter { ONNXElementType.isFloat($0.dataType) }.map { checkedProduct((try? tensors.dims($0, place)) ?? []) })
@@ -209,7 +197,7 @@ final class ONNXGraphReader {
     }
 
     @discardableResult
-    func addLayer(_ layer: Layer) -> TensorRef {
+    private func addLayer(_ layer: Layer) -> TensorRef {
         layers.append(layer)
         return TensorRef(layer: layers.count - 1, call: 0, tensor: 0)
     }
@@ -275,9 +263,6 @@ final class ONNXGraphReader {
         let inputs = try node.input.map { try classify($0, place) }
         let opset = opsets[domain] ?? (domain == "ai.onnx.ml" || domain == "com.microsoft" ? 1 : 0)
         let onnxNode = ONNXNode(proto: node, place: place, opset: opset, attributes: attributes, inputs: inputs)
-        if !domain.isEmpty, opsets[domain] == nil, domain != "com.microsoft" {
-            // A domain the model does not import: the op still maps by name if Strata knows it.
-        }
         var mapped: MappedNode
         if let function = functions["\(node.domain):\(node.opType)"] {
             mapped = try call(function, onnxNode)
@@ -341,26 +326,38 @@ final class ONNXGraphReader {
         let (graph, _) = try sub.read(g, name: ONNXNames.display(function.name, limit: 80))
         // The call's arguments by position: graph tensors as call inputs; a held tensor is the
         // call's weight (its shape unknown to the body, as for an absent argument).
+        let args = try graphArguments(node)
+        var op = ControlFlowOp(kind: .call, graphs: [graph], labels: [ONNXNames.display(function.name, limit: 80)],
+                               formal: args.formal, captured: [[]], outputCount: node.outputCount)
+        op.heldArguments = args.held
+        var m = MappedNode(op: op, tensorInputs: args.tensorInputs)
+        m.weights = args.weights
+        return m
+    }
+
+    /// The arguments of a node that runs graphs of its own (If, Loop, Scan, a function call),
+    /// by position: graph tensors become call inputs (`formal` gives each one's index among
+    /// them); held ones (a trip count, a weight) are known by shape and contents and are the
+    /// node's weights; absent ones are nil.
+    func graphArguments(_ node: ONNXNode) throws
+        -> (tensorInputs: [String], formal: [Int?], held: [Int: TensorValue], weights: [WeightUse]) {
         var tensorInputs: [String] = []
         var formal: [Int?] = []
-        var weights: [WeightUse] = []
         var held: [Int: TensorValue] = [:]
+        var weights: [WeightUse] = []
         for (i, input) in node.inputs.enumerated() {
             switch input {
-            case .tensor(let n): formal.append(tensorInputs.count); tensorInputs.append(n)
+            case .absent: formal.append(nil)
+            case .tensor(let n):
+                formal.append(tensorInputs.count)
+                tensorInputs.append(n)
             case .initializer(let n, let t):
                 formal.append(nil)
                 held[i] = try tensors.value(t, node.place)
                 weights.append(WeightUse(name: n, key: n, canonical: rawInitializer(n, t, node.place)))
-            case .absent: formal.append(nil)
             }
         }
-        var op = ControlFlowOp(kind: .call, graphs: [graph], labels: [ONNXNames.display(function.name, limit: 80)],
-                               formal: formal, captured: [[]], outputCount: node.outputCount)
-        op.heldArguments = held
-        var m = MappedNode(op: op, tensorInputs: tensorInputs)
-        m.weights = weights
-        return m
+        return (tensorInputs, formal, held, weights)
     }
 
     /// Reads a nested graph (an attribute of a control-flow node).
@@ -377,9 +374,9 @@ final class ONNXGraphReader {
     }
 
     /// A value's declared shape: known sizes, named sizes, unknown ones.
-    static func shape(of v: Onnx_ValueInfoProto, file: String, place: String) throws -> TensorShape {
+    static func shape(of v: Onnx_ValueInfoProto) -> TensorShape {
         guard isTensor(v), v.type.tensorType.hasShape else { return TensorShape([]) }
-        return TensorShape(dimensions: try v.type.tensorType.shape.dim.map { d -> Dim in
+        return TensorShape(dimensions: v.type.tensorType.shape.dim.map { d -> Dim in
             switch d.value {
             case .dimValue(let n)?:
                 // Some exporters (paddle2onnx) write -1 for a size left open.
@@ -428,10 +425,7 @@ struct ONNXTallies {
 /// kept whole in the graph but shown short in messages).
 enum ONNXNames {
     /// A name for messages: made visible (`display`) and cut to `limit` characters.
-    static func short(_ s: String, _ limit: Int = 120) -> String {
-        let d = display(s, limit: limit)
-        return d
-    }
+    static func short(_ s: String, _ limit: Int = 120) -> String { display(s, limit: limit) }
 
     /// Longest name kept in the graph and the reports; longer ones are cut with `…`.
     static let maxLength = 256

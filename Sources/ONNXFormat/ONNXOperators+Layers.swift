@@ -56,6 +56,15 @@ extension ONNXOperators {
                      ("group", num(node.int("group")))])
     }
 
+    /// The window of a convolution node (channels first), from its attributes and kernel.
+    static func convolutionGeometry(_ node: ONNXNode, kernel: [Int]) throws -> ConvolutionGeometry {
+        let (strides, dilation, padding, pads) = try window(node, kernel: kernel)
+        var geometry = ConvolutionGeometry(rank: kernel.count, kernelSize: kernel, strides: strides, dilation: dilation, padding: padding,
+                                           channelsFirst: true, className: node.qualifiedType)
+        geometry.pads = pads
+        return geometry
+    }
+
     /// `(O, I/g, k...)` to `(k..., I/g, O)`.
     static func spatialFirst(_ rank: Int) -> [Int] { Array(2..<(rank + 2)) + [1, 0] }
 
@@ -72,12 +81,9 @@ extension ONNXOperators {
         let rank = wShape.count - 2
         let kernel = node.ints("kernel_shape") ?? Array(wShape[2...])
         guard kernel == Array(wShape[2...]) else { throw ctx.fail("kernel_shape \(kernel) differs from the weight's \(Array(wShape[2...]))") }
-        let (strides, dilation, padding, pads) = try window(node, kernel: kernel)
+        let geometry = try convolutionGeometry(node, kernel: kernel)
         let groups = node.int("group") ?? 1
         guard groups >= 1, wShape[0] % groups == 0 else { throw ctx.fail("group \(groups) does not divide the \(wShape[0]) output channels") }
-        var geometry = ConvolutionGeometry(rank: rank, kernelSize: kernel, strides: strides, dilation: dilation, padding: padding,
-                                           channelsFirst: true, className: node.qualifiedType)
-        geometry.pads = pads
         var act = ActivationFunction.linear
         if node.domain == "com.microsoft", let a = node.string("activation") {
             switch a {
@@ -107,10 +113,7 @@ extension ONNXOperators {
         let wShape = try ctx.reader.tensors.dims(w.proto, ctx.place)
         guard wShape.count >= 3 else { throw ctx.fail("weight \"\(ONNXNames.short(w.name))\" has shape \(wShape)") }
         let kernel = Array(wShape[2...])
-        let (strides, dilation, padding, pads) = try window(node, kernel: kernel)
-        var geometry = ConvolutionGeometry(rank: kernel.count, kernelSize: kernel, strides: strides, dilation: dilation, padding: padding,
-                                           channelsFirst: true, className: node.qualifiedType)
-        geometry.pads = pads
+        let geometry = try convolutionGeometry(node, kernel: kernel)
         let groups = node.int("group") ?? 1
         let op = ConvolutionOp(geometry: geometry, filters: wShape[0], groups: groups, useBias: node.input(8).name != nil, activation: .linear, loraRank: nil)
         var m = MappedNode(op: op, tensorInputs: [x])
@@ -129,14 +132,11 @@ extension ONNXOperators {
         let groups = node.int("group") ?? 1
         guard groups == 1 else { return try function(&ctx, "transposed_convolution", role: .kernel) }
         let kernel = Array(wShape[2...])
-        let (strides, dilation, padding, pads) = try window(node, kernel: kernel)
+        let geometry = try convolutionGeometry(node, kernel: kernel)
         guard node.ints("output_shape") == nil else { return try function(&ctx, "transposed_convolution", role: .kernel) }
-        var geometry = ConvolutionGeometry(rank: kernel.count, kernelSize: kernel, strides: strides, dilation: dilation, padding: padding,
-                                           channelsFirst: true, className: node.qualifiedType)
-        geometry.pads = pads
         let outputPadding = node.ints("output_padding")
         let bias = ctx.reader.heldTensor(node.input(2))
-        let op = TransposedConvolutionOp(geometry: geometry, filters: wShape[1], outputPadding: outputPadding ?? (padding == "same" ? nil : Array(repeating: 0, count: kernel.count)),
+        let op = TransposedConvolutionOp(geometry: geometry, filters: wShape[1], outputPadding: outputPadding ?? (geometry.padding == "same" ? nil : Array(repeating: 0, count: kernel.count)),
                                          useBias: bias != nil, activation: .linear)
         // (I, O, k...) to (k..., O, I), the engine's transposed-kernel layout.
         let perm = Array(2..<wShape.count) + [1, 0]
@@ -397,24 +397,8 @@ extension ONNXOperators {
                 // Weights inside a body are not the main graph's: shown, counted apart.
                 if tallies.ownFloat != 0 { ctx.tallies.subgraphFloat.add("\(ONNXNames.short(node.proto.name)).\(label)", tallies.ownFloat) }
             }
-            // Arguments by position: graph tensors are call inputs; held ones (a trip count)
-            // are known to the node by shape and contents.
-            var tensorInputs: [String] = []
-            var formal: [Int?] = []
-            var held: [Int: TensorValue] = [:]
-            var weights: [WeightUse] = []
-            for (i, input) in node.inputs.enumerated() {
-                switch input {
-                case .absent: formal.append(nil)
-                case .tensor(let n):
-                    formal.append(tensorInputs.count)
-                    tensorInputs.append(n)
-                case .initializer(let n, let t):
-                    formal.append(nil)
-                    held[i] = try ctx.reader.tensors.value(t, ctx.place)
-                    weights.append(WeightUse(name: n, key: n, canonical: ctx.reader.rawInitializer(n, t, ctx.place)))
-                }
-            }
+            let args = try ctx.reader.graphArguments(node)
+            var tensorInputs = args.tensorInputs
             var captured: [[Int]] = []
             for caps in capturedNames {
                 captured.append(caps.map { name in
@@ -422,11 +406,11 @@ extension ONNXOperators {
                     return tensorInputs.count - 1
                 })
             }
-            var op = ControlFlowOp(kind: kind, graphs: graphs, labels: labels, formal: formal, captured: captured, outputCount: node.outputCount)
+            var op = ControlFlowOp(kind: kind, graphs: graphs, labels: labels, formal: args.formal, captured: captured, outputCount: node.outputCount)
             if kind == .scan { op.scanInputs = node.int("num_scan_inputs") ?? 0 }
-            op.heldArguments = held
+            op.heldArguments = args.held
             var m = MappedNode(op: op, tensorInputs: tensorInputs)
-            m.weights = weights
+            m.weights = args.weights
             return m
         }
     }

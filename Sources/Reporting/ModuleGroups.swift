@@ -20,6 +20,19 @@ public enum ModuleGroups {
         return Set(rows.compactMap { $0.module.first }).count >= 2 && names.count * 4 <= rows.count * 3
     }
 
+    /// For each row, the module that begins there (`layer1 / layer1.0`: the first two levels of
+    /// its path, when they differ from the row before), for the tables' headings; all nil when
+    /// the rows do not group.
+    public static func headings(_ rows: [LayerRow]) -> [String?] {
+        guard applies(rows) else { return Array(repeating: nil, count: rows.count) }
+        var previous: [String]? = nil
+        return rows.map { r in
+            let module = Array(r.module.prefix(2))
+            defer { previous = module }
+            return module != previous && !module.isEmpty ? module.joined(separator: " / ") : nil
+        }
+    }
+
     /// Top-level modules in order of first appearance; rows without a module are their own
     /// group, named after the row.
     public static func topLevel(_ rows: [LayerRow]) -> [Group] {

@@ -24,9 +24,8 @@ public enum SummaryText {
 
     static func lines(_ rows: [LayerRow], depth: Int, weights: Bool, unknown: String) -> [Line] {
         var out: [Line] = []
-        let grouped = depth == 0 && ModuleGroups.applies(rows)
-        var previous: [String]? = nil
-        for r in rows {
+        let headings = depth == 0 ? ModuleGroups.headings(rows) : Array(repeating: nil, count: rows.count)
+        for (i, r) in rows.enumerated() {
             let indent = String(repeating: "  ", count: depth)
             let shapes = r.outputShapes.isEmpty ? ["-"] : r.outputShapes.map { $0?.formatted(unknown: unknown) ?? "?" }
             var connected: [String] = []
@@ -39,11 +38,7 @@ public enum SummaryText {
             let name = indent + "\(r.name) (\(r.className))" + (r.supported ? "" : " [unsupported]")
             var line = Line(name: name, shape: shapes, params: Formatting.count(r.params), macs: Formatting.si(r.macs), connected: connected,
                             weights: weights ? weightLines(r, indent: indent) : [])
-            if grouped {
-                let module = Array(r.module.prefix(2))
-                if module != previous && !module.isEmpty { line.module = module.joined(separator: " / ") }
-                previous = module
-            }
+            line.module = headings[i]
             out.append(line)
             out += lines(r.children, depth: depth + 1, weights: weights, unknown: unknown)
         }

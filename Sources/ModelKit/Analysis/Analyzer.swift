@@ -291,8 +291,7 @@ public enum Analyzer {
     /// each tensor is freed after its last use (graph outputs live to the end).
     static func peakActivation(_ graph: ModelGraph, _ inference: ShapeInference, nestedPeak: [Int: Int]) -> Int? {
         // Calls numbered in file order, arrays indexed by that number (no hashing per call).
-        var offset = [Int](repeating: 0, count: graph.layers.count + 1)
-        for (li, layer) in graph.layers.enumerated() { offset[li + 1] = offset[li] + layer.calls.count }
+        let offset = ModelGraph.callOffsets(graph.layers)
         func index(_ layer: Int, _ call: Int) -> Int { offset[layer] + call }
         let total = offset[graph.layers.count]
         var lastUse = [Int](repeating: -1, count: total)
@@ -323,8 +322,7 @@ public enum Analyzer {
 
     /// The most kernel layers on any path from an input to an output.
     static func depth(_ graph: ModelGraph, _ inference: ShapeInference, nestedDepth: [Int: Int]) -> Int {
-        var offset = [Int](repeating: 0, count: graph.layers.count + 1)
-        for (li, layer) in graph.layers.enumerated() { offset[li + 1] = offset[li] + layer.calls.count }
+        let offset = ModelGraph.callOffsets(graph.layers)
         var depthOf = [Int](repeating: 0, count: offset[graph.layers.count])
         for node in graph.executionOrder {
             let layer = graph.layers[node.layer]

@@ -69,11 +69,19 @@ public struct ModelGraph: Sendable {
 
     /// Computes a topological order of all calls, or throws naming a layer on a cycle or a
     /// reference to a call that does not exist.
+    /// Where each layer's calls start when all calls are numbered in file order (layer by
+    /// layer, call by call), and the total at the end: call `c` of layer `l` is
+    /// `offsets[l] + c`. Lets passes over calls use arrays instead of hashing `NodeID`s.
+    public static func callOffsets(_ layers: [Layer]) -> [Int] {
+        var offset = [Int](repeating: 0, count: layers.count + 1)
+        for (li, layer) in layers.enumerated() { offset[li + 1] = offset[li] + layer.calls.count }
+        return offset
+    }
+
     public static func topologicalOrder(layers: [Layer]) throws -> [NodeID] {
         // Calls are numbered in file order (layer by layer, call by call): arrays indexed by
         // that number, no hashing, so a graph of 100,000 nodes orders in milliseconds.
-        var offset = [Int](repeating: 0, count: layers.count + 1)
-        for (li, layer) in layers.enumerated() { offset[li + 1] = offset[li] + layer.calls.count }
+        let offset = callOffsets(layers)
         let total = offset[layers.count]
         var all: [NodeID] = []
         all.reserveCapacity(total)

@@ -40,19 +40,16 @@ public enum LayerTablePages {
             }
         }
         let table = walk(a.rows, prefix: "", depth: 0)
-        guard ModuleGroups.applies(a.rows) else { return table }
         // Rows grouped by module (the exporter's names): a heading row where a module begins.
+        let headings = ModuleGroups.headings(a.rows)
         var out: [Row] = []
-        var previous: [String]? = nil
         var index = 0
         for row in table {
-            if row.depth == 0, index < a.rows.count {
-                let module = Array(a.rows[index].module.prefix(2))
-                if module != previous && !module.isEmpty {
-                    out.append(Row(number: "", depth: 0, name: "▸ " + module.joined(separator: " / "), className: "", outputShape: "",
+            if row.depth == 0, index < headings.count {
+                if let module = headings[index] {
+                    out.append(Row(number: "", depth: 0, name: "▸ " + module, className: "", outputShape: "",
                                    params: "", trainable: "", nonTrainable: "", macs: "", connectedTo: ""))
                 }
-                previous = module
                 index += 1
             }
             out.append(row)
