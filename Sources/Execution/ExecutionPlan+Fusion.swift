@@ -150,11 +150,24 @@ extension ExecutionPlan.Builder {
     mutating func compilePool(_ node: NodeID, _ w: PoolingWindow, max: Bool, at p: Int) throws -> Bool {
         let ins = args(node)
         guard ins.count == 1, let x = shapes[ins[0]], x.count == 4, let y = shapes[ValueKey(node: node, tensor: 0)],
-              !w.layout.channelsFirst, w.poolSize.count == 2, let pad = WindowPadding(rawValue: w.padding),
-              x.allSatisfy({ $0 > 0 }), y.allSatisfy({ $0 > 0 }) else { return false }
-        let window = Window2D(kernel: w.poolSize, strides: w.strides, padding: pad)
-        guard window.geometry(axis: 0, length: x[1]).out == y[1], window.geometry(axis: 1, length: x[2]).out == y[2] else { return false }
-        let prim = try DNNLPrimitive.pooling(backend, input: x, output: y, window: window, max: max)
+              !w.layout.channelsFirst, w.poolSize.count == 2, x.allSatisfy({ $0 > 0 }), y.allSatisfy({ $0 > 0 }) else { return false }
+        let prim: DNNLPrimitive
+        if w.padding == "explicit", let pads = w.pads, pads.before.count == 2, pads.after.count == 2 {
+            // Explicit pads (ceil mode: the last window may reach past them, on the right).
+            let window = Window2D(kernel: w.poolSize, strides: w.strides, padding: .valid)
+            var after = pads.after
+            for a in 0..<2 {
+                after[a] = (y[a + 1] - 1) * w.strides[a] + w.poolSize[a] - x[a + 1] - pads.before[a]
+                guard after[a] >= 0, (after[a] == pads.after[a] || !(w.countIncludePad && !max)) else { return false }
+            }
+            prim = try DNNLPrimitive.pooling(backend, input: x, output: y, window: window, max: max, padding: (pads.before, after),
+                                             includePadding: w.countIncludePad)
+        } else {
+            guard let pad = WindowPadding(rawValue: w.padding), !w.sameLower || pad != .same else { return false }
+            let window = Window2D(kernel: w.poolSize, strides: w.strides, padding: pad)
+            guard window.geometry(axis: 0, length: x[1]).out == y[1], window.geometry(axis: 1, length: x[2]).out == y[2] else { return false }
+            prim = try DNNLPrimitive.pooling(backend, input: x, output: y, window: window, max: max)
+        }
         primitives.append(prim)
         loads.append { try prim.load() }
         add(StepSpec(op: .primitive(prim), node: node, inputs: ins, outputs: [ValueKey(node: node, tensor: 0)], inPlace: nil,

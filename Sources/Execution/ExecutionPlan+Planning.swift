@@ -73,7 +73,14 @@ extension ExecutionPlan {
     /// layer's weights are missing, a `DNNLError` when oneDNN refuses.
     public static func build(graph: ModelGraph, weights: [String: [Tensor]], inputShapes: [[Int]],
                              backend: DNNLBackend, memoryLimit: Int? = nil) throws -> ExecutionPlan {
-        var b = Builder(graph: graph, weights: weights, backend: backend, prefix: "")
+        var b: Builder
+        if let rewrite = ChannelsLastRewrite.make(graph, weights: weights, inputShapes: inputShapes) {
+            b = Builder(graph: rewrite.graph, weights: rewrite.weights, backend: backend, prefix: "")
+            b.owner = rewrite.owner
+            b.original = graph
+        } else {
+            b = Builder(graph: graph, weights: weights, backend: backend, prefix: "")
+        }
         try b.compile(inputShapes: inputShapes)
         let memory = b.memory()
         if let memoryLimit, memory.totalBytes > memoryLimit {
@@ -88,8 +95,15 @@ extension ExecutionPlan {
     static func materialize(_ b: Builder, inputShapes: [[Int]]) throws -> ExecutionPlan {
         for load in b.loads { try load() }
         let buffers = b.capacities.map { UnsafeMutableRawPointer.allocate(byteCount: max($0, 1) * 4, alignment: 64) }
-        return ExecutionPlan(graph: b.graph, inputShapes: inputShapes, memory: b.memory(), fusedInto: b.fused,
-                             stepDescriptions: b.descriptions, steps: b.steps, buffers: buffers, outputValues: b.outputValues)
+        // Steps of added transposes are timed with the node they serve.
+        let steps = b.steps.map { step -> Step in
+            var s = step
+            if let o = b.owner[step.node.layer] { s.node = o }
+            return s
+        }
+        let fused = b.fused.filter { b.owner[$0.key.layer] == nil }
+        return ExecutionPlan(graph: b.original ?? b.graph, inputShapes: inputShapes, memory: b.memory(), fusedInto: fused,
+                             stepDescriptions: b.descriptions, steps: steps, buffers: buffers, outputValues: b.outputValues)
     }
 
     /// A nested model's plan, made when the outer plan loads.
@@ -156,6 +170,10 @@ extension ExecutionPlan {
 
         /// Path prefix of this graph's layers in `weights` (`encoder/` for a nested model).
         let prefix: String
+        /// When the graph is a channels-last rewrite: the graph as read, and the node each
+        /// added transpose is timed with.
+        var original: ModelGraph?
+        var owner: [Int: NodeID] = [:]
         /// Bytes of nested models' plans.
         var nestedMemory = Memory(weightBytes: 0, activationBytes: 0, scratchpadBytes: 0)
 

@@ -191,14 +191,19 @@ extension Executor {
             let (k, s, d) = (g.kernelSize[i], g.strides[i], g.dilation[i])
             let keff = (k - 1) * d + 1
             var o: Int
-            if let op = c.outputPadding {
+            var before = 0
+            if let pads = g.pads, i < pads.before.count, i < pads.after.count {
+                // Explicit pads crop the full output: (in - 1) * stride + k_eff + output padding - pads.
+                before = pads.before[i]
+                o = (length - 1) * s + keff + (c.outputPadding?[i] ?? 0) - pads.before[i] - pads.after[i]
+            } else if let op = c.outputPadding {
                 let p = g.padding == "same" ? keff / 2 : 0
                 o = (length - 1) * s + keff - 2 * p + op[i]
             } else {
                 o = g.padding == "valid" ? length * s + max(keff - s, 0) : length * s
             }
             guard o > 0 else { throw fail(layer, "output length \(o) on spatial axis \(i) for input \(x.shape)") }
-            let before = g.padding == "same" ? max((length - 1) * s + keff - o, 0) / 2 : 0
+            if g.pads == nil { before = g.padding == "same" ? max((length - 1) * s + keff - o, 0) / 2 : 0 }
             kernel.append(k); strides.append(s); dilation.append(d); pad.append(before); out.append(o)
         }
         let kshape = [Int](repeating: 1, count: lead) + w[0].shape

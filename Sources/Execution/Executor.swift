@@ -90,7 +90,7 @@ public struct Executor: Sendable {
     var formatName: String { graph.source.conventions.formatName }
 
     func fail(_ layer: Layer, _ why: String) -> ExecutionError {
-        ExecutionError("layer \"\(prefix)\(layer.name)\" (\(layer.className)): \(why)")
+        ExecutionError("\(graph.source.conventions.unitName) \"\(prefix)\(layer.name)\" (\(layer.sourceDescription ?? layer.className)): \(why)")
     }
 
     func params(_ layer: Layer, _ count: Int) throws -> [Tensor] {
@@ -129,7 +129,18 @@ public struct Executor: Sendable {
 
     func runLayer(_ layer: Layer, _ args: [Tensor]) throws -> [Tensor] {
         let kind = layer.kind
+        if let k = kind as? TensorFunctionOp, let out = try arrayFunction(layer, k, args) { return out }
         switch kind {
+        case let k as ControlFlowOp:
+            return try runControlFlow(layer, k, args)
+        case let c as ConvolutionOp where c.geometry.channelsFirst && c.loraRank == nil:
+            return [try convolutionChannelsFirst(layer, c, single(layer, args))]
+        case let k as PoolingOp where k.window.layout.channelsFirst && k.window.padding != "causal":
+            return [try channelsFirstPool(layer, k.window, single(layer, args), average: k.reduction == .average)]
+        case let k as PoolingOp where k.window.padding == "explicit" || k.window.sameLower:
+            let x = try single(layer, args)
+            let y = try channelsFirstPool(layer, k.window, SpatialTensors.channelsToFirst(x), average: k.reduction == .average)
+            return [SpatialTensors.channelsToLast(y)]
         case let k as SubgraphOp:
             let inner = Executor(graph: k.graph, weights: weights, backend: backend, prefix: prefix + layer.name + "/")
             return try inner.run(args)

@@ -183,6 +183,7 @@ final class ONNXGraphReader {
                                source: SourceInfo(file: file, format: "onnx", dialect: "onnx", conventions: ONNXConventions.standard))
         graph.tensorNames = tensorNames
         graph.initializers = initializers
+        graph.outputDTypes = g.output.map { Self.isTensor($0) ? ONNXElementType.dtype($0.type.tensorType.elemType) : .float32 }
         return (graph, tallies)
     }
 
@@ -270,9 +271,11 @@ final class ONNXGraphReader {
             mapped = try ONNXOperators.map(onnxNode, reader: self, tallies: &tallies)
         }
         mapped.op.sourceClass = onnxNode.qualifiedType
+        let domainName = domain.isEmpty ? "ai.onnx" : domain
         let base = node.name.isEmpty ? (node.output.first(where: { !$0.isEmpty }) ?? "\(node.opType)_\(index)") : node.name
         var layer = Layer(name: uniqueName(base), className: onnxNode.qualifiedType, kind: mapped.op,
                           calls: [try mapped.tensorInputs.map { try ref($0, place) }], path: place)
+        layer.sourceDescription = "\(node.opType), domain \(domainName), opset \(opset)"
         // Weights: the tensors the node holds, in the operator's order; each initializer is
         // counted at its first reader.
         var held: [WeightSpec] = []

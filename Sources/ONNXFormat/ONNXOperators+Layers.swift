@@ -53,7 +53,7 @@ extension ONNXOperators {
         return json([("kernel", numList(node.ints("kernel_shape"))), ("strides", numList(node.ints("strides"))),
                      ("dilations", numList(node.ints("dilations"))), ("pads", numList(pads)),
                      ("padding", .string(auto.hasPrefix("SAME") ? "same" : auto == "VALID" ? "valid" : "explicit")),
-                     ("group", num(node.int("group")))])
+                     ("group", num(node.int("group"))), ("same_lower", auto == "SAME_LOWER" ? .bool(true) : nil)])
     }
 
     /// The window of a convolution node (channels first), from its attributes and kernel.
@@ -62,6 +62,7 @@ extension ONNXOperators {
         var geometry = ConvolutionGeometry(rank: kernel.count, kernelSize: kernel, strides: strides, dilation: dilation, padding: padding,
                                            channelsFirst: true, className: node.qualifiedType)
         geometry.pads = pads
+        geometry.sameLower = node.string("auto_pad") == "SAME_LOWER"
         return geometry
     }
 
@@ -247,6 +248,7 @@ extension ONNXOperators {
                 w.ceilMode = true
             }
             w.countIncludePad = (node.int("count_include_pad") ?? 0) != 0
+            w.sameLower = node.string("auto_pad") == "SAME_LOWER"
             return MappedNode(op: PoolingOp(window: w, reduction: reduction, sourceClass: node.qualifiedType), tensorInputs: [x])
         }
     }

@@ -104,6 +104,20 @@ enum ONNXOperators {
         }
         operands += extra
         var attrs = attributes
+        // The attributes that configure the computation (modes, coefficients), under their
+        // own names, which the engine's functions share.
+        for key in keptAttributes[node.opType] ?? [] where attrs[key] == nil {
+            guard let a = node.attributes[key] else { continue }
+            switch a.type {
+            case .int: attrs.append(key, .number(Double(a.i)))
+            case .float: attrs.append(key, .number(Double(a.f)))
+            case .string: attrs.append(key, .string(String(decoding: a.s, as: UTF8.self)))
+            case .ints: attrs.append(key, .array(a.ints.map { .number(Double($0)) }))
+            case .floats: attrs.append(key, .array(a.floats.map { .number(Double($0)) }))
+            case .strings: attrs.append(key, .array(a.strings.map { .string(String(decoding: $0, as: UTF8.self)) }))
+            default: continue
+            }
+        }
         if node.outputCount != 1 { attrs.append("outputs", .number(Double(node.outputCount))) }
         // Branches join only where two computed tensors meet (a Constant node's output is a
         // constant operand, not a branch).
@@ -114,6 +128,30 @@ enum ONNXOperators {
                                   role: joining ? .merge : (role == .merge ? .other : role))
         return out
     }
+
+    /// Attributes kept verbatim on function nodes, by op type.
+    static let keptAttributes: [String: [String]] = [
+        "Resize": ["mode", "coordinate_transformation_mode", "nearest_mode", "cubic_coeff_a", "exclude_outside", "extrapolation_value",
+                   "keep_aspect_ratio_policy", "antialias"],
+        "Upsample": ["mode"],
+        "Pad": ["mode", "value"],
+        "CumSum": ["exclusive", "reverse"],
+        "DepthToSpace": ["mode"],
+        "TopK": ["largest", "sorted"],
+        "ArgMax": ["select_last_index"], "ArgMin": ["select_last_index"],
+        "GroupNormalization": ["num_groups", "stash_type"],
+        "Celu": ["alpha"], "ThresholdedRelu": ["alpha"], "Shrink": ["lambd", "bias"],
+        "Gemm": ["alpha", "beta"],
+        "LRN": ["size", "alpha", "beta", "bias"],
+        "QuantizeLinear": ["axis", "saturate", "block_size", "output_dtype"], "DequantizeLinear": ["axis", "block_size"],
+        "Mod": ["fmod"],
+        "LSTM": ["activations", "activation_alpha", "activation_beta", "clip", "input_forget"],
+        "GRU": ["activations", "activation_alpha", "activation_beta", "clip", "linear_before_reset"],
+        "RNN": ["activations", "activation_alpha", "activation_beta", "clip"],
+        "Trilu": ["upper"],
+        "OneHot": ["axis"],
+        "MatMulInteger": [], "ConvInteger": [],
+    ]
 
     /// A constant operand made from an attribute (older opsets keep as attributes what newer
     /// ones take as inputs).
@@ -159,7 +197,7 @@ enum ONNXOperators {
         t["com.microsoft:FusedGemm"] = gemm
         t["MatMul"] = matmul
         t["com.microsoft:FusedMatMul"] = { ctx in try function(&ctx, "matmul", role: .kernel) }
-        t["MatMulInteger"] = { ctx in try function(&ctx, "matmul", role: .kernel, inputs: 0..<2) }
+        t["MatMulInteger"] = { ctx in try function(&ctx, "matmul", role: .kernel, attributes: json([("integer", .number(1))])) }
         t["com.microsoft:MatMulIntegerToFloat"] = { ctx in try function(&ctx, "matmul", role: .kernel, inputs: 0..<2) }
         t["QLinearMatMul"] = { ctx in
             var m = try function(&ctx, "matmul", role: .kernel, inputs: 0..<8)
@@ -188,7 +226,12 @@ enum ONNXOperators {
             m = m.withOperands { ops in ops.enumerated().filter { $0.offset >= 2 && ($0.offset - 2) % 3 == 0 }.map(\.element) }
             return m
         }
-        t["ConvInteger"] = convolution
+        t["ConvInteger"] = { ctx in
+            var attrs = windowAttributes(ctx.node)
+            attrs.append("integer", .number(1))
+            if ctx.node.string("auto_pad") == "SAME_LOWER" { attrs.append("same_lower", .bool(true)) }
+            return try function(&ctx, "convolution", role: .kernel, attributes: attrs)
+        }
         t["BatchNormalization"] = batchNormalization
         t["LSTM"] = recurrent(gates: 4, "lstm")
         t["GRU"] = recurrent(gates: 3, "gru")
@@ -251,8 +294,14 @@ enum ONNXOperators {
                          ("Round", "round"), ("Sign", "sign"), ("Erf", "erf"), ("Sin", "sin"), ("Cos", "cos"), ("Tan", "tan"),
                          ("Asin", "asin"), ("Acos", "acos"), ("Atan", "atan"), ("Sinh", "sinh"), ("Cosh", "cosh"),
                          ("IsNaN", "is_nan"), ("IsInf", "is_inf"), ("BitShift", "bitshift"),
-                         ("QuantizeLinear", "quantize"), ("DequantizeLinear", "dequantize")] {
+                         ("DequantizeLinear", "dequantize")] {
             t[op] = elementwise(fn)
+        }
+        t["QuantizeLinear"] = { ctx in
+            // The zero point's element type is the output's (uint8 when there is none).
+            var type = "uint8"
+            if case .initializer(_, let z) = ctx.node.input(2) { type = ONNXElementType.name(z.dataType) }
+            return try function(&ctx, "quantize", attributes: json([("output_type", .string(type))]))
         }
         t["com.microsoft:QLinearAdd"] = { ctx in try function(&ctx, "add", joinsAs: "Add") }
         t["com.microsoft:QLinearMul"] = { ctx in try function(&ctx, "mul", joinsAs: "Mul") }

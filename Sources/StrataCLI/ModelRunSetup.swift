@@ -68,6 +68,7 @@ enum ModelRunSetup {
     /// `ExecutionError`s. `buildMs` is the time the plan took to build.
     static func makeRunner(graph: ModelGraph, weights: [String: [Tensor]], inputShapes: [[Int]], threads: Int?,
                            memoryLimit: Int? = nil) throws -> (runner: any ForwardRunner, buildMs: Double?) {
+        if let refusal = Executor.unsupportedNode(in: graph) { throw refusal }
         let backend = self.backend(threads: threads)
         guard let dnnl = backend as? DNNLBackend else {
             return (Executor(graph: graph, weights: weights, backend: backend), nil)

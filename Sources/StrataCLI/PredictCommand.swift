@@ -9,15 +9,16 @@ import ModelKit
 struct PredictCommand: OutputCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
-        abstract: "Run a model with its stored weights on .npy inputs and write its outputs as float32 .npy.",
+        abstract: "Run a model with its stored weights on .npy inputs and write its outputs as .npy files.",
         discussion: """
         Inputs are given in the model's input order; each must have the model's input shape \
-        (any batch size). Exit codes: 0 done; 1 the model, its weights or an input could not \
+        (any batch size). Outputs are written in the model's output order, in the dtypes the \
+        model declares for them (float32 for Keras models). Exit codes: 0 done; 1 the model, its weights or an input could not \
         be read or run; 2 usage error.
         """
     )
 
-    @Argument(help: "A Keras model with weights: .keras archive or Keras 2 .h5.")
+    @Argument(help: "A model with weights: .keras archive, Keras 2 .h5 or .onnx.")
     var file: String
 
     @Option(name: .customLong("input"), help: ArgumentHelp("An input tensor (.npy); repeat once per model input, in order.", valueName: "npy"))
@@ -34,11 +35,14 @@ struct PredictCommand: OutputCommand {
         valueName: "bytes"))
     var memoryLimit: String?
 
+    @Flag(name: .customLong("reference"), help: "Run on the reference interpreter (plain Swift, slow) instead of the compiled plan: a cross-check for a result in doubt.")
+    var reference = false
+
     @OptionGroup var timeout: ModelTimeoutOption
 
     var sink: OutputSink = .standard
 
-    enum CodingKeys: String, CodingKey { case file, inputs, output, outputDir, memoryLimit, timeout }
+    enum CodingKeys: String, CodingKey { case file, inputs, output, outputDir, memoryLimit, reference, timeout }
 
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("give at least one --input file") }
@@ -75,9 +79,14 @@ struct PredictCommand: OutputCommand {
         }
         let outputs: [Tensor]
         do {
-            let (runner, _) = try ModelRunSetup.makeRunner(graph: graph, weights: weights.tensors, inputShapes: tensors.map(\.shape),
-                                                           threads: nil, memoryLimit: memoryLimit.flatMap(ModelRunSetup.parseBytes))
-            outputs = try runner.run(tensors, layerTimer: nil)
+            if reference {
+                if let refusal = Executor.unsupportedNode(in: graph) { throw refusal }
+                outputs = try Executor(graph: graph, weights: weights.tensors).run(tensors)
+            } else {
+                let (runner, _) = try ModelRunSetup.makeRunner(graph: graph, weights: weights.tensors, inputShapes: tensors.map(\.shape),
+                                                               threads: nil, memoryLimit: memoryLimit.flatMap(ModelRunSetup.parseBytes))
+                outputs = try runner.run(tensors, layerTimer: nil)
+            }
         } catch let e as ExecutionError {
             throw CommandFailure("strata: error: \(file): \(e.message)")
         }
@@ -93,8 +102,10 @@ struct PredictCommand: OutputCommand {
             }
             written = outputs.indices.map { URL(fileURLWithPath: outputDir).appendingPathComponent("output_\($0).npy").path }
         }
-        for (t, path) in zip(outputs, written) {
-            do { try NPY.write(t, to: path) } catch { throw CommandFailure("strata: error: \(path): \(error)") }
+        for (i, (t, path)) in zip(outputs, written).enumerated() {
+            // Each output in the dtype the graph declares for it (float32 when it says none).
+            let dtype = i < graph.outputDTypes.count ? NPYDType(rawValue: graph.outputDTypes[i].name) ?? .float32 : .float32
+            do { try NPY.write(t, as: dtype, to: path) } catch { throw CommandFailure("strata: error: \(path): \(error)") }
             sink.out("\(path): \(Self.text(t.shape))")
         }
     }

@@ -204,14 +204,19 @@ public final class DNNLPrimitive: @unchecked Sendable {
     }
 
     /// Max or average (padding excluded, as Keras) pooling over NHWC.
-    public static func pooling(_ backend: DNNLBackend, input: [Int], output: [Int], window: Window2D, max: Bool) throws -> DNNLPrimitive {
+    /// Max or average pooling of an NHWC tensor; `padding` gives the cells before and after
+    /// each spatial axis explicitly (the window's own rule otherwise); an average counts the
+    /// padded cells when `includePadding`.
+    public static func pooling(_ backend: DNNLBackend, input: [Int], output: [Int], window: Window2D, max: Bool,
+                               padding: (before: [Int], after: [Int])? = nil, includePadding: Bool = false) throws -> DNNLPrimitive {
         let (n, h, w, c) = (input[0], input[1], input[2], input[3])
         var src = try DNNLBackend.memoryDesc([n, c, h, w], dnnl_nhwc)
         var dst = try DNNLBackend.memoryDesc([n, c, output[1], output[2]], dnnl_nhwc)
-        let g = DNNLBackend.padding(window, h: h, w: w)
+        let g = padding ?? DNNLBackend.padding(window, h: h, w: w)
+        let algorithm = max ? dnnl_pooling_max : includePadding ? dnnl_pooling_avg_include_padding : dnnl_pooling_avg_exclude_padding
         var desc = dnnl_pooling_v2_desc_t()
         try DNNLBackend.check(dnnl_pooling_v2_forward_desc_init(
-            &desc, dnnl_forward_inference, max ? dnnl_pooling_max : dnnl_pooling_avg_exclude_padding, &src, &dst,
+            &desc, dnnl_forward_inference, algorithm, &src, &dst,
             DNNLBackend.dims(window.strides), DNNLBackend.dims(window.kernel), DNNLBackend.dims(window.dilation.map { $0 - 1 }),
             DNNLBackend.dims(g.before), DNNLBackend.dims(g.after)), "pooling_v2_forward_desc_init")
         return try DNNLPrimitive(what: "pooling", backend: backend, opDesc: &desc, postOps: [], userWeights: nil, biasDesc: nil)

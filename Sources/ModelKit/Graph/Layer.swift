@@ -42,6 +42,9 @@ public struct Layer: Sendable {
     /// The module of the original model the node came from, outermost first, when the
     /// reader can tell (an exporter that names nodes by module path). Grouping only.
     public var module: [String] = []
+    /// The node's kind as the format's own documentation names it in full (`Conv, domain
+    /// ai.onnx, opset 13`), for messages that refuse it; nil: `className` says it.
+    public var sourceDescription: String?
 
     public init(name: String, className: String, registeredName: String? = nil, kind: any Operator, trainable: Bool = true,
                 dtype: DType = .float32, calls: [[TensorRef]] = [], path: String = "", listed: Bool = true,

@@ -42,6 +42,8 @@ public struct ModelGraph: Sendable {
     public var inputs: [TensorRef]
     public var outputs: [TensorRef]
     public var executionOrder: [NodeID]
+    /// The element type of each graph output when the file declares them (empty: float32).
+    public var outputDTypes: [DType] = []
     public var source: SourceInfo
     public var trainable: Bool
     /// Names the file gives to tensors (ONNX value names), by producing call output.

@@ -18,6 +18,9 @@ public struct ConvolutionGeometry: Sendable, Equatable {
     /// Zeros added before and after each spatial axis, when `padding` is "explicit".
     public var pads: SidePadding?
     /// True when the channel axis comes before the spatial axes.
+    /// With `same` padding, the odd extra cell goes before rather than after (ONNX's
+    /// `SAME_LOWER`); the output shape is the same.
+    public var sameLower = false
     public let channelsFirst: Bool
     /// The class or op type as the file names it, for error messages.
     public let className: String

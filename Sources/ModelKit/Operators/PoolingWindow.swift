@@ -14,6 +14,8 @@ public struct PoolingWindow: Sendable, Hashable {
     public var pads: SidePadding?
     /// Rounds the output length up instead of down (a last window that starts inside the
     /// padded input but runs past it still counts).
+    /// With `same` padding, the odd extra cell goes before (ONNX's `SAME_LOWER`).
+    public var sameLower = false
     public var ceilMode = false
     /// Padding counted in an average's divisor (explicit padding only).
     public var countIncludePad = false

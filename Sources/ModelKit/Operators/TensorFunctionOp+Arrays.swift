@@ -39,7 +39,7 @@ extension TensorFunctionOp {
     var outputCount: Int { max(argument("outputs")?.intValue ?? 1, 1) }
 
     /// Integers of an attribute given as an int or a list.
-    func intList(_ key: String) -> [Int]? {
+    public func intList(_ key: String) -> [Int]? {
         guard let v = argument(key) else { return nil }
         if let a = v.arrayValue { let ints = a.compactMap(\.intValue); return ints.count == a.count ? ints : nil }
         return v.intValue.map { [$0] }

@@ -233,6 +233,33 @@ public enum NPY {
         try write(NPYArray(tensor), to: path)
     }
 
+    /// Writes `tensor` as an `.npy` file of element type `dtype` at `path` (atomically):
+    /// whole-number types take the values rounded toward zero and clamped to their range,
+    /// bool is "not zero".
+    public static func write(_ tensor: Tensor, as dtype: NPYDType, to path: String) throws(NPYError) {
+        if dtype == .float32 { return try write(tensor, to: path) }
+        var out = [UInt8]()
+        out.reserveCapacity(tensor.count * dtype.itemSize)
+        func le<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
+        for v in tensor.data {
+            switch dtype {
+            case .float64: le(Double(v).bitPattern)
+            case .int64: le(Int64(v.isNaN ? 0 : max(min(Double(v), 9.2e18), -9.2e18)))
+            case .int32: le(Int32(v.isNaN ? 0 : max(min(Double(v), 2147483647), -2147483648)))
+            case .int8: le(Int8(v.isNaN ? 0 : max(min(v, 127), -128)))
+            case .uint8: le(UInt8(v.isNaN ? 0 : max(min(v, 255), 0)))
+            case .bool: out.append(v != 0 ? 1 : 0)
+            case .float32: break
+            }
+        }
+        let header = headerBytes(descr: dtype.descr, shape: tensor.shape)
+        do {
+            try Data(header + out).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw NPYError(file: path, problem: .io("cannot write the file (\(error.localizedDescription))"))
+        }
+    }
+
     /// Writes `array` as an `.npy` file at `path`: float storage as `<f4`, integer storage as `<i4`.
     public static func write(_ array: NPYArray, to path: String) throws(NPYError) {
         do {
@@ -249,8 +276,21 @@ public enum NPY {
         case .float: descr = "<f4"
         case .int32: descr = "<i4"
         }
-        var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shapeText(array.shape)), }"
-        if let first = array.shape.first {
+        var out = headerBytes(descr: descr, shape: array.shape)
+        out.reserveCapacity(out.count + array.count * 4)
+        switch array.storage {
+        case .float(let f):
+            for value in f { appendLittleEndian(value.bitPattern, to: &out) }
+        case .int32(let i):
+            for value in i { appendLittleEndian(UInt32(bitPattern: value), to: &out) }
+        }
+        return out
+    }
+
+    /// The magic, version and padded header of an `.npy` file, as `numpy.save` writes them.
+    static func headerBytes(descr: String, shape: [Int]) -> [UInt8] {
+        var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shapeText(shape)), }"
+        if let first = shape.first {
             header += String(repeating: " ", count: max(0, growthAxisMaxDigits - String(first).utf8.count))
         }
         let headerLength = header.utf8.count + 1  // + the final newline
@@ -264,19 +304,12 @@ public enum NPY {
         }
         let fullHeader = headerLength + padding
         var out = [UInt8]()
-        out.reserveCapacity(magic.count + 2 + lengthSize + fullHeader + array.count * 4)
         out += magic
         out += [major, 0]
         for k in 0..<lengthSize { out.append(UInt8(truncatingIfNeeded: fullHeader >> (8 * k))) }
         out += Array(header.utf8)
         out += [UInt8](repeating: 0x20, count: padding)
         out.append(0x0A)
-        switch array.storage {
-        case .float(let f):
-            for value in f { appendLittleEndian(value.bitPattern, to: &out) }
-        case .int32(let i):
-            for value in i { appendLittleEndian(UInt32(bitPattern: value), to: &out) }
-        }
         return out
     }
 
