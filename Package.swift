@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "ExecutionTests", dependencies: ["Execution", "ModelKit", "Kernels"]),
         .testTarget(name: "ModelKitTests", dependencies: ["ModelKit"]),
         .testTarget(name: "KerasFormatTests", dependencies: ["KerasFormat", "ModelKit", "Execution", "Kernels", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .testTarget(name: "ONNXFormatTests", dependencies: ["ONNXFormat", "ModelKit", "Reporting"]),
+        .testTarget(name: "ONNXFormatTests", dependencies: ["ONNXFormat", "ModelKit", "Reporting", "Execution", "Kernels", "Tensors"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "KerasFormat", "ModelKit"], exclude: ["Goldens"]),
         .testTarget(name: "CairoRenderingTests", dependencies: ["CairoRendering", "Reporting", "KerasFormat", "ModelKit"]),
         .testTarget(name: "GraphvizLayoutTests", dependencies: ["GraphvizLayout", "Reporting", "KerasFormat", "ModelKit"]),

@@ -372,6 +372,8 @@ extension Executor {
             let zero = scale == 0 ? 0 : min(max((-lo / scale).rounded(.toNearestOrEven), 0), 255)
             let q = ActivationFunctions.map(input) { scale == 0 ? zero : min(max(($0 / scale).rounded(.toNearestOrEven) + zero, 0), 255) }
             return [q, Tensor(shape: [], data: [scale]), Tensor(shape: [], data: [zero])]
+        case "lstm", "gru", "rnn":
+            return try recurrentNode(layer, op, xs)
         case "convolution":
             return [try convolutionFunction(layer, op, try x(0, "input"), try x(1, "weight"), opt(2), integer: int("integer", 0) != 0,
                                             zeroPoints: (opt(2), opt(3)))]
@@ -389,7 +391,7 @@ extension Executor {
         "tile", "constant_of_shape", "range", "split", "pad", "resize", "depth_to_space", "space_to_depth", "topk", "cumsum",
         "argmax", "argmin", "prod", "l1", "l2", "log_sum", "log_sum_exp", "sum_square", "one_hot", "matmul", "gemm",
         "layer_normalization", "instance_normalization", "group_normalization", "batch_normalization", "lrn", "quantize",
-        "dequantize", "dynamic_quantize", "convolution", "mean", "sum", "max", "min", "reshape", "transpose", "softmax",
+        "dequantize", "dynamic_quantize", "convolution", "lstm", "gru", "rnn", "mean", "sum", "max", "min", "reshape", "transpose", "softmax",
         "maximum", "minimum", "neg", "abs", "sqrt", "exp", "log", "tanh", "identity",
     ]
 

@@ -17,6 +17,9 @@ extension Executor {
         for layer in graph.layers {
             let described = layer.sourceDescription ?? layer.className
             let unit = graph.source.conventions.unitName
+            if let why = layer.engineRefusal {
+                return ExecutionError("\(unit) \"\(prefix)\(layer.name)\" (\(described)): not runnable yet: \(why)")
+            }
             switch layer.kind {
             case let f as TensorFunctionOp:
                 if f.activation != nil || arrayFunctions.contains(f.function) || inlineFunctions.contains(f.function) { continue }

@@ -276,6 +276,9 @@ final class ONNXGraphReader {
         var layer = Layer(name: uniqueName(base), className: onnxNode.qualifiedType, kind: mapped.op,
                           calls: [try mapped.tensorInputs.map { try ref($0, place) }], path: place)
         layer.sourceDescription = "\(node.opType), domain \(domainName), opset \(opset)"
+        if ONNXOperators.requantizing.contains(onnxNode.qualifiedType) {
+            layer.engineRefusal = "integer kernels with requantization (ONNX Runtime's QOperator format) have no kernel in Strata; the QDQ form of the same model (QuantizeLinear / DequantizeLinear around float nodes) runs"
+        }
         // Weights: the tensors the node holds, in the operator's order; each initializer is
         // counted at its first reader.
         var held: [WeightSpec] = []

@@ -215,6 +215,7 @@ extension ONNXOperators {
             var m = try function(&ctx, name, role: .kernel, attributes: json([
                 ("hidden_size", num(node.int("hidden_size"))), ("directions", num(directions)), ("gates", num(gates)),
                 ("layout", num(node.int("layout") ?? 0)), ("outputs", num(node.outputCount)),
+                ("direction", node.string("direction").map { .string($0) }),
             ]))
             if node.int("hidden_size") == nil { throw ctx.fail("has no hidden_size") }
             m.op.sourceClass = node.qualifiedType
@@ -297,7 +298,13 @@ extension ONNXOperators {
         } else {
             throw ctx.fail("holds no value Strata can read (sparse_value and strings are not supported)")
         }
-        return MappedNode(op: TensorFunctionOp(name: "Constant", function: "constant", operands: [.constant(value)], sourceClass: "Constant"), tensorInputs: [])
+        var m = MappedNode(op: TensorFunctionOp(name: "Constant", function: "constant", operands: [.constant(value)], sourceClass: "Constant"), tensorInputs: [])
+        // The engine reads a tensor value from the file (its contents are kept in the value
+        // only when small); not a parameter.
+        if let t = node.attributes["value"], t.hasT, let out = node.proto.output.first {
+            m.weights.append(WeightUse(name: out, key: out, canonical: ctx.reader.rawInitializer(out, t.t, ctx.place), countable: false))
+        }
+        return m
     }
 
     static let gather: Builder = { ctx in

@@ -129,6 +129,15 @@ enum ONNXOperators {
         return out
     }
 
+    /// Op types whose integer arithmetic rescales its result (scale and zero point of the
+    /// output): mapped for counting, refused by the engine.
+    static let requantizing: Set<String> = [
+        "QLinearConv", "QLinearMatMul", "com.microsoft:QGemm", "com.microsoft:QLinearAdd", "com.microsoft:QLinearMul",
+        "com.microsoft:QLinearAveragePool", "com.microsoft:QLinearGlobalAveragePool", "com.microsoft:QLinearSoftmax",
+        "com.microsoft:QLinearConcat", "com.microsoft:QLinearSigmoid", "com.microsoft:QLinearLeakyRelu",
+        "com.microsoft:MatMulIntegerToFloat",
+    ]
+
     /// Attributes kept verbatim on function nodes, by op type.
     static let keptAttributes: [String: [String]] = [
         "Resize": ["mode", "coordinate_transformation_mode", "nearest_mode", "cubic_coeff_a", "exclude_outside", "extrapolation_value",

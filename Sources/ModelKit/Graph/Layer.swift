@@ -45,6 +45,9 @@ public struct Layer: Sendable {
     /// The node's kind as the format's own documentation names it in full (`Conv, domain
     /// ai.onnx, opset 13`), for messages that refuse it; nil: `className` says it.
     public var sourceDescription: String?
+    /// Why the engine must not run this node although its operator could (the reader knows
+    /// the node computes something the operator does not say, such as requantization).
+    public var engineRefusal: String?
 
     public init(name: String, className: String, registeredName: String? = nil, kind: any Operator, trainable: Bool = true,
                 dtype: DType = .float32, calls: [[TensorRef]] = [], path: String = "", listed: Bool = true,
