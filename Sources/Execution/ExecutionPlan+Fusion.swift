@@ -13,6 +13,27 @@ extension ExecutionPlan.Builder {
             add(StepSpec(op: op, node: node, inputs: ins, outputs: [out], inPlace: nil, description: "\(name(node)): \(what)"), at: p)
         }
         switch layer.kind {
+        case let f as TensorFunctionOp where f.function == "transpose" && ins.count == 1:
+            if let x = shapes[ins[0]], let perm = f.intList("perm") ?? Optional(Array((0..<x.count).reversed())),
+               perm.count == x.count, Set(perm) == Set(0..<x.count), shapes[out] == perm.map({ x[$0] }) {
+                // Only the axes longer than 1 decide where the values go.
+                let moved = perm.filter { x[$0] > 1 }
+                simple(moved == moved.sorted() ? .copy : .transpose(shape: x, perm: perm), moved == moved.sorted() ? "transpose (a copy)" : "transpose")
+                return
+            }
+        case let f as TensorFunctionOp where f.function == "split" && ins.count == 1:
+            let outs = (shapes.keys.filter { $0.node == node && $0.tensor >= 0 }).sorted { $0.tensor < $1.tensor }
+            if let x = shapes[ins[0]], let a = NDArray.axis(f.argument("axis")?.intValue ?? 0, x.count), !outs.isEmpty,
+               outs.allSatisfy({ shapes[$0]?.count == x.count }), outs.reduce(0, { $0 + shapes[$1]![a] }) == x[a] {
+                let inner = x[(a + 1)...].reduce(1, *)
+                add(StepSpec(op: .split(outer: x[..<a].reduce(1, *), blocks: outs.map { shapes[$0]![a] * inner }), node: node, inputs: ins,
+                             outputs: outs, inPlace: nil, description: "\(name(node)): split (row copies)"), at: p)
+                return
+            }
+        case let f as TensorFunctionOp where f.function == "constant" && uses[out] == nil && !graphOutputs.contains(out):
+            // A constant nothing reads as a tensor (its readers hold it as a weight): no step.
+            stepPosition[node] = p
+            return
         case is InputOp:
             if let i = graph.inputs.firstIndex(where: { NodeID(layer: $0.layer, call: $0.call) == node }) {
                 add(StepSpec(op: .input(i), node: node, inputs: [], outputs: [out], inPlace: nil, description: "\(name(node)): input \(i + 1)"), at: p)
@@ -82,6 +103,13 @@ extension ExecutionPlan.Builder {
         case let k as GlobalPoolingOp where k.spatialRank == 2:
             if try compileGlobalPool(node, k.reduction, max: k.kind == .max, at: p) { return }
         case let k as SoftmaxOp:
+            if ins.count == 1, let s = shapes[out], k.axes.count == 1, let axis = TensorShape(s).normalizedAxis(k.axes[0]), axis != s.count - 1 {
+                // Along an inner axis: a loop over contiguous rows (oneDNN's plain-layout
+                // softmax strides through memory there).
+                let (outer, length, inner) = NDArray.around(s, axis)
+                simple(.softmax(outer: outer, length: length, inner: inner), "softmax (row loop)")
+                return
+            }
             if ins.count == 1, let s = shapes[out], k.axes.count == 1, let axis = TensorShape(s).normalizedAxis(k.axes[0]),
                let prim = try? DNNLPrimitive.softmax(backend, shape: s, axis: axis) {
                 primitives.append(prim)

@@ -58,11 +58,61 @@ struct ChannelsLastRewrite {
             converted[key(r), default: [:]][toLast] = t
             return t
         }
+        /// The operands with every argument made by a Constant node turned into a constant
+        /// (its tensor among the held ones, in operand order); nil when there is none or one
+        /// cannot be read.
+        func constantsFolded(_ f: TensorFunctionOp, _ ops: [TensorFunctionOp.Operand], _ args: [TensorRef], held: [Tensor])
+            -> (operands: [TensorFunctionOp.Operand], args: [TensorRef], held: [Tensor])? {
+            var outOps: [TensorFunctionOp.Operand] = [], outArgs: [TensorRef] = [], outHeld: [Tensor] = []
+            var next = 0, k = 0, any = false
+            for op in ops {
+                switch op {
+                case .tensor:
+                    guard next < args.count else { return nil }
+                    let r = args[next]
+                    next += 1
+                    let producer = graph.layers[r.layer]
+                    if let c = producer.kind as? TensorFunctionOp, c.function == "constant", case .constant(let v)? = c.operands?.first {
+                        let t: Tensor
+                        if let w = weights[producer.name]?.first, w.count == v.shape.reduce(1, *) { t = Tensor(shape: v.shape, data: w.data) }
+                        else if let d = v.floats, d.count == v.shape.reduce(1, *) { t = Tensor(shape: v.shape, data: d.map { Float($0) }) }
+                        else if let i = v.ints, i.count == v.shape.reduce(1, *) { t = Tensor(shape: v.shape, data: i.map { Float($0) }) }
+                        else { return nil }
+                        outOps.append(.constant(TensorValue(shape: v.shape, floats: t.count <= TensorValue.maxElements ? t.data.map(Double.init) : nil)))
+                        outHeld.append(t)
+                        any = true
+                    } else {
+                        outOps.append(op)
+                        outArgs.append(r)
+                    }
+                case .constant(let v):
+                    guard k < held.count, held[k].count == v.shape.reduce(1, *) else { return nil }
+                    outOps.append(op)
+                    outHeld.append(held[k])
+                    k += 1
+                default:
+                    outOps.append(op)
+                }
+            }
+            return any && next == args.count ? (outOps, outArgs, outHeld) : nil
+        }
         var changed = false
         for node in graph.executionOrder {
             var layer = layers[node.layer]
             guard layer.calls.count == 1, !(layer.kind is InputOp) else { continue }
-            let args = layer.calls[0]
+            var args = layer.calls[0]
+            // Element-wise functions reading a Constant node's output take it as a constant
+            // operand, so the layout choice sees only the computed tensors.
+            if let f = layer.kind as? TensorFunctionOp, ["add", "sub", "mul", "div", "maximum", "minimum"].contains(f.function),
+               let ops = f.operands, let folded = constantsFolded(f, ops, args, held: newWeights[layer.name] ?? []) {
+                var g = f
+                g.operands = folded.operands
+                layer.kind = g
+                layer.calls = [folded.args]
+                newWeights[layer.name] = folded.held
+                args = folded.args
+                changed = true
+            }
             let last = args.map { channelsLast.contains(key($0)) }
             let rank4 = args.map { shape($0)?.count == 4 }
             let outShapes = (inference.outputs[node.layer][0] ?? []).map { $0.dims.allSatisfy { $0 != nil } ? $0.dims.map { $0! } : nil }
@@ -100,8 +150,8 @@ struct ChannelsLastRewrite {
                 let tensors = args.count
                 switch f.function {
                 case "add", "sub", "mul", "div", "maximum", "minimum":
-                    guard let ops = f.operands, let out = outShapes.first ?? nil, out.count == 4 else { break }
-                    let held = weights[layer.name] ?? []
+                    guard let ops = (layer.kind as? TensorFunctionOp)?.operands ?? f.operands, let out = outShapes.first ?? nil, out.count == 4 else { break }
+                    let held = newWeights[layer.name] ?? []
                     var constants: [Tensor] = []
                     var k = 0
                     var fits = true
@@ -191,6 +241,34 @@ struct ChannelsLastRewrite {
                     z.sourceClass = f.sourceClass
                     newKind = z
                     newWeights[layer.name] = nil
+                    goLast = true
+                case "split":
+                    guard tensors == 1, let n = NDArray.axis(f.argument("axis")?.intValue ?? 0, 4) else { break }
+                    var g = f
+                    g.attributes = JSONObject(f.attributes.entries.filter { $0.key != "axis" } + [("axis", .number(Double(physicalAxis(n))))])
+                    newKind = g
+                    goLast = true
+                case "resize":
+                    // Scales or sizes per axis, moved like the axes; the rest of the call as it is.
+                    guard tensors == 1, f.argument("axes") == nil, let ops = f.operands else { break }
+                    let held = newWeights[layer.name] ?? []
+                    var g = f, moved: [Tensor] = [], k = 0, fits = true
+                    g.operands = ops.enumerated().map { i, op in
+                        guard case .constant(let v) = op else { return op }
+                        defer { k += 1 }
+                        guard k < held.count, held[k].count == v.shape.reduce(1, *) else { fits = false; return op }
+                        var t = held[k]
+                        if (i == 2 || i == 3), t.count == 4 {
+                            t = Tensor(shape: t.shape, data: [0, 2, 3, 1].map { t.data[$0] })
+                            moved.append(t)
+                            return .constant(TensorValue(shape: v.shape, floats: t.data.map(Double.init)))
+                        }
+                        moved.append(t)
+                        return op
+                    }
+                    guard fits, k == held.count else { break }
+                    newWeights[layer.name] = moved
+                    newKind = g
                     goLast = true
                 case "concat":
                     guard let a = f.argument("axis")?.intValue, let n = NDArray.axis(a, 4), f.operands?.allSatisfy({

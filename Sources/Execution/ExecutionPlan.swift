@@ -96,6 +96,13 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
         case concat(outer: Int, blocks: [Int])
         case batchNorm(scale: [Float], shift: [Float])
         case binary(BinaryOp)
+        /// Softmax along the middle axis of (outer, length, inner), inner contiguous.
+        case softmax(outer: Int, length: Int, inner: Int)
+        /// An axis permutation of a dense tensor (the input's shape, the permutation).
+        case transpose(shape: [Int], perm: [Int])
+        /// The input cut along an axis into the outputs: `outer` rows, each the outputs'
+        /// blocks (floats) side by side.
+        case split(outer: Int, blocks: [Int])
         case copy
         case fallback(Layer, Executor)
         /// A nested model run by its own plan on copies of the inputs.
@@ -199,6 +206,20 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
                 for o in 0..<outer { (y + (o &* row &+ start)).update(from: x + o &* block, count: block) }
                 start &+= block
             }
+        case .softmax(let outer, let length, let inner):
+            let x = pointer(step.inputs[0]), y = pointer(step.outputs[0])
+            Self.softmaxRows(x, y, outer: outer, length: length, inner: inner)
+        case .transpose(let shape, let perm):
+            Self.permute(pointer(step.inputs[0]), pointer(step.outputs[0]), shape: shape, perm: perm)
+        case .split(let outer, let blocks):
+            let x = pointer(step.inputs[0])
+            let row = blocks.reduce(0, +)
+            var start = 0
+            for (i, block) in blocks.enumerated() {
+                let y = pointer(step.outputs[i])
+                for o in 0..<outer { (y + o &* block).update(from: x + (o &* row &+ start), count: block) }
+                start &+= block
+            }
         case .copy:
             let x = pointer(step.inputs[0]), y = pointer(step.outputs[0])
             if x != y { y.update(from: x, count: step.outputs[0].count) }
@@ -230,6 +251,54 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
                 }
                 let out = pointer(v)
                 t.data.withUnsafeBufferPointer { out.update(from: $0.baseAddress!, count: $0.count) }
+            }
+        }
+    }
+
+    /// Softmax of (outer, length, inner) along the middle axis, `inner` values at a time.
+    static func softmaxRows(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, outer: Int, length: Int, inner: Int) {
+        let peak = UnsafeMutablePointer<Float>.allocate(capacity: inner), sum = UnsafeMutablePointer<Float>.allocate(capacity: inner)
+        defer { peak.deallocate(); sum.deallocate() }
+        for o in 0..<outer {
+            let xb = x + o &* length &* inner, yb = y + o &* length &* inner
+            peak.update(repeating: -.infinity, count: inner)
+            sum.update(repeating: 0, count: inner)
+            for i in 0..<length { let r = xb + i &* inner; for j in 0..<inner { peak[j] = max(peak[j], r[j]) } }
+            for i in 0..<length {
+                let r = xb + i &* inner, w = yb + i &* inner
+                for j in 0..<inner { let e = expf(r[j] - peak[j]); w[j] = e; sum[j] += e }
+            }
+            for j in 0..<inner { sum[j] = 1 / sum[j] }
+            for i in 0..<length { let w = yb + i &* inner; for j in 0..<inner { w[j] *= sum[j] } }
+        }
+    }
+
+    /// `y` = `x` (of `shape`) with its axes permuted (output axis i is input axis perm[i]);
+    /// the innermost output axis is a strided loop.
+    static func permute(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, shape: [Int], perm: [Int]) {
+        let rank = shape.count
+        let inStrides = NDArray.strides(shape)
+        let outShape = perm.map { shape[$0] }
+        let steps = perm.map { inStrides[$0] }
+        let total = outShape.reduce(1, *)
+        guard total > 0 else { return }
+        guard rank > 0 else { y[0] = x[0]; return }
+        let inner = outShape[rank - 1], innerStep = steps[rank - 1]
+        var index = [Int](repeating: 0, count: rank)
+        var src = 0, o = 0
+        while o < total {
+            var s = src
+            let out = y + o
+            for i in 0..<inner { out[i] = x[s]; s &+= innerStep }
+            o &+= inner
+            var ax = rank - 2
+            while ax >= 0 {
+                index[ax] += 1
+                src &+= steps[ax]
+                if index[ax] < outShape[ax] { break }
+                src &-= steps[ax] &* outShape[ax]
+                index[ax] = 0
+                ax -= 1
             }
         }
     }

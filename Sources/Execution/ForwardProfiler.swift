@@ -59,7 +59,7 @@ public struct ForwardProfiler: Sendable {
             let ms = (perNode[node] ?? []).map(Self.milliseconds).sorted()
             return ForwardTiming.LayerTime(name: node.call == 0 ? layer.name : "\(layer.name) (call \(node.call + 1))",
                                            className: layer.className, medianMs: ForwardTiming.percentile(ms, 50),
-                                           fusedInto: fused[node])
+                                           fusedInto: fused[node], module: layer.module)
         }
         var timing = ForwardTiming(runs: runMs.count, requestedRuns: runs, warmup: warmup, threads: runner.threadsUsed,
                                    requestedThreads: requestedThreads, runMs: runMs, layers: layers,

@@ -64,6 +64,8 @@ final class ONNXGraphReader {
     private var tensorNames: [TensorRef: String] = [:]
     private var initializerProtos: [String: Onnx_TensorProto] = [:]
     private var constantNodeTensors: [String: Onnx_TensorProto] = [:]
+    /// Outputs of Identity nodes that pass an initializer on, to that initializer's name.
+    var identityOfInitializer: [String: String] = [:]
     private var initializers: [String: Initializer] = [:]
     private var counted = Set<String>()
     private var usedLayerNames = Set<String>()
@@ -134,6 +136,12 @@ final class ONNXGraphReader {
                 let ref = TensorRef(layer: firstNode + i, call: 0, tensor: k)
                 producers[out] = ref
                 tensorNames[ref] = ONNXNames.display(out)
+            }
+            // An Identity of an initializer (PyTorch writes one per reuse of a deduplicated
+            // tensor): its readers read the initializer itself.
+            if node.opType == "Identity", node.domain.isEmpty || node.domain == "ai.onnx", node.input.count == 1, let out = node.output.first,
+               initializerProtos[node.input[0]] != nil {
+                identityOfInitializer[out] = node.input[0]
             }
             if node.opType == "Constant", node.domain.isEmpty || node.domain == "ai.onnx", let out = node.output.first,
                let a = node.attribute.first(where: { $0.name == "value" }), a.hasT {
@@ -222,6 +230,7 @@ final class ONNXGraphReader {
     /// Classifies a node input.
     func classify(_ name: String, _ place: String) throws -> ONNXInput {
         if name.isEmpty { return .absent }
+        if let source = identityOfInitializer[name], let t = initializerProtos[source] { return .initializer(source, t) }
         if producers[name] != nil { return .tensor(name) }
         if let t = initializerProtos[name] { return .initializer(name, t) }
         if try capture(name) != nil { return .tensor(name) }

@@ -12,6 +12,7 @@ public enum TimingJSON {
         let layers: [JSONValue] = t.layers.map { l -> JSONValue in
             var pairs: [(String, JSONValue)] = [("name", .string(l.name)), ("class", .string(l.className)), ("median_ms", num(l.medianMs))]
             if let into = l.fusedInto { pairs.append(("fused_into", .string(into))) }
+            if !l.module.isEmpty { pairs.append(("module", .array(l.module.map { .string($0) }))) }
             return .obj(pairs)
         }
         return [

@@ -40,10 +40,11 @@ enum ModelRunSetup {
     /// the runs, so the peak memory measured is the plan's (about 100 MB less on ResNet50).
     /// Callers pass `consume weights`.
     static func time(graph: ModelGraph, weights: consuming WeightSet, inputs: [Tensor], profiler: ForwardProfiler,
-                     threads: Int, memoryLimit: Int?) throws -> ForwardTiming {
+                     threads: Int, memoryLimit: Int?, showPlan: (([String]) -> Void)? = nil) throws -> ForwardTiming {
         WorkStage.enter("building the execution plan")
         let (runner, buildMs) = try makeRunner(graph: graph, weights: (consume weights).tensors, inputShapes: inputs.map(\.shape),
                                                threads: threads, memoryLimit: memoryLimit)
+        if let showPlan { showPlan((runner as? ExecutionPlan)?.stepDescriptions ?? ["(no plan: the reference interpreter runs the model node by node)"]) }
         WorkStage.enter("timing the forward pass")
         var timing = try profiler.profile(runner, inputs: inputs)
         timing.planBuildMs = buildMs

@@ -40,6 +40,9 @@ struct TimeCommand: OutputCommand {
     @Option(name: .long, help: ArgumentHelp("Stop timed runs once they have taken this many seconds (at least one runs).", valueName: "seconds"))
     var budget: Double?
 
+    @Flag(name: .customLong("show-plan"), help: "Print the execution plan's steps (what ran on oneDNN, what was fused, what fell back to the interpreter) on stderr.")
+    var showPlan = false
+
     @Flag(name: .long, help: "Print one JSON object instead of the table.")
     var json = false
 
@@ -62,7 +65,7 @@ struct TimeCommand: OutputCommand {
 
     var sink: OutputSink = .standard
 
-    enum CodingKeys: String, CodingKey { case file, threads, warmup, runs, budget, json, inputShapes, dims, memoryLimit, timeout }
+    enum CodingKeys: String, CodingKey { case file, threads, warmup, runs, budget, showPlan, json, inputShapes, dims, memoryLimit, timeout }
 
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1, given \(runs)") }
@@ -114,7 +117,8 @@ struct TimeCommand: OutputCommand {
         let timing: ForwardTiming
         do {
             timing = try ModelRunSetup.time(graph: graph, weights: consume weights, inputs: inputs, profiler: profiler, threads: threadCount,
-                                            memoryLimit: memoryLimit.flatMap(ModelRunSetup.parseBytes))
+                                            memoryLimit: memoryLimit.flatMap(ModelRunSetup.parseBytes),
+                                            showPlan: showPlan ? { steps in sink.error((["Execution plan (\(steps.count) steps):"] + steps.map { "  " + $0 }).joined(separator: "\n")) } : nil)
         } catch let e as ExecutionError {
             throw CommandFailure("strata: error: \(file): \(e.message)")
         }
@@ -184,6 +188,25 @@ struct TimeCommand: OutputCommand {
         for r in rows.dropLast(2) { lines.append(format(r)) }
         lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
         for r in rows.suffix(2) { lines.append(format(r)) }
+        let modules = t.moduleTimes
+        if !modules.isEmpty {
+            // The same times summed per module of the exported model (from its node names).
+            lines.append("")
+            let mh = ["Module", "Nodes", "Median ms", "Share"]
+            let mrows = modules.map { m in
+                [m.module, String(m.nodes), ms(m.medianMs), t.medianMs > 0 ? String(format: "%.1f%%", m.medianMs / t.medianMs * 100) : "-"]
+            }
+            let mw = mh.indices.map { c in ([mh] + mrows).map { $0[c].count }.max() ?? 0 }
+            func mformat(_ r: [String]) -> String {
+                r.enumerated().map { c, s in
+                    let pad = String(repeating: " ", count: mw[c] - s.count)
+                    return c == 0 ? s + pad : pad + s
+                }.joined(separator: "  ")
+            }
+            lines.append(mformat(mh))
+            lines.append(mw.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
+            for r in mrows { lines.append(mformat(r)) }
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -23,12 +23,16 @@ public struct ForwardTiming: Sendable, Equatable {
         /// its convolution, an activation or Add fused as a post-op), that layer's name; its
         /// time is part of that layer's and `medianMs` is 0.
         public var fusedInto: String?
+        /// The module of the original model the node came from (`Layer.module`), outermost
+        /// first; empty when the reader found none.
+        public var module: [String] = []
 
-        public init(name: String, className: String, medianMs: Double, fusedInto: String? = nil) {
+        public init(name: String, className: String, medianMs: Double, fusedInto: String? = nil, module: [String] = []) {
             self.name = name
             self.className = className
             self.medianMs = medianMs
             self.fusedInto = fusedInto
+            self.module = module
         }
     }
 
@@ -118,5 +122,20 @@ public struct ForwardTiming: Sendable, Equatable {
         let rank = p / 100 * Double(sorted.count - 1)
         let lo = Int(rank.rounded(.down)), hi = min(lo + 1, sorted.count - 1)
         return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - Double(lo))
+    }
+
+    /// Median times summed per top-level module (in order of first appearance), when the
+    /// nodes carry module paths naming at least two modules; empty otherwise.
+    public var moduleTimes: [(module: String, nodes: Int, medianMs: Double)] {
+        var order: [String] = []
+        var sums: [String: (Int, Double)] = [:]
+        for l in layers {
+            guard let top = l.module.first else { continue }
+            if sums[top] == nil { order.append(top) }
+            let (n, t) = sums[top] ?? (0, 0)
+            sums[top] = (n + 1, t + l.medianMs)
+        }
+        guard order.count >= 2 else { return [] }
+        return order.map { ($0, sums[$0]!.0, sums[$0]!.1) }
     }
 }
