@@ -21,6 +21,31 @@ extension ExecutionPlan.Builder {
                 simple(moved == moved.sorted() ? .copy : .transpose(shape: x, perm: perm), moved == moved.sorted() ? "transpose (a copy)" : "transpose")
                 return
             }
+        case let f as TensorFunctionOp where ["add", "sub", "mul", "div", "maximum", "minimum"].contains(f.function) && ins.count == 2
+            && (f.operands?.allSatisfy({ if case .tensor = $0 { return true }; return false }) ?? true):
+            // One operand broadcast along a contiguous block of the other's axes (a channel
+            // attention's (n, 1, 1, c) scale on (n, h, w, c)).
+            if let a = shapes[ins[0]], let b = shapes[ins[1]], let y = shapes[out], a != b, a == y || b == y {
+                let fullFirst = a == y
+                let small = fullFirst ? b : a
+                let padded = [Int](repeating: 1, count: max(y.count - small.count, 0)) + small
+                let broadcast = (0..<y.count).filter { padded[$0] == 1 && y[$0] != 1 }
+                if padded.count == y.count, let first = broadcast.first, let lastAxis = broadcast.last,
+                   (first...lastAxis).allSatisfy({ padded[$0] == 1 }),
+                   (0..<y.count).allSatisfy({ ($0 >= first && $0 <= lastAxis) || padded[$0] == y[$0] }) {
+                    let op: BinaryOp = switch f.function {
+                    case "add": .add
+                    case "sub": .subtract
+                    case "mul": .multiply
+                    case "div": .divide
+                    case "maximum": .maximum
+                    default: .minimum
+                    }
+                    simple(.broadcastBinary(op, outer: y[..<first].reduce(1, *), mid: y[first...lastAxis].reduce(1, *),
+                                            inner: y[(lastAxis + 1)...].reduce(1, *), fullFirst: fullFirst), "\(f.function) (broadcast loop)")
+                    return
+                }
+            }
         case let f as TensorFunctionOp where f.function == "split" && ins.count == 1:
             let outs = (shapes.keys.filter { $0.node == node && $0.tensor >= 0 }).sorted { $0.tensor < $1.tensor }
             if let x = shapes[ins[0]], let a = NDArray.axis(f.argument("axis")?.intValue ?? 0, x.count), !outs.isEmpty,

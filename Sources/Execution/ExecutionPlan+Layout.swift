@@ -103,7 +103,7 @@ struct ChannelsLastRewrite {
             var args = layer.calls[0]
             // Element-wise functions reading a Constant node's output take it as a constant
             // operand, so the layout choice sees only the computed tensors.
-            if let f = layer.kind as? TensorFunctionOp, ["add", "sub", "mul", "div", "maximum", "minimum"].contains(f.function),
+            if let f = layer.kind as? TensorFunctionOp, ["add", "sub", "mul", "div", "maximum", "minimum", "resize"].contains(f.function),
                let ops = f.operands, let folded = constantsFolded(f, ops, args, held: newWeights[layer.name] ?? []) {
                 var g = f
                 g.operands = folded.operands
@@ -139,6 +139,15 @@ struct ChannelsLastRewrite {
                 w.countIncludePad = p.window.countIncludePad
                 w.sameLower = p.window.sameLower
                 newKind = PoolingOp(window: w, reduction: p.reduction, sourceClass: p.sourceClass)
+                goLast = true
+            case let t as TransposedConvolutionOp where t.geometry.rank == 2 && t.geometry.channelsFirst && args.count == 1 && last.first == true:
+                var g = ConvolutionGeometry(rank: 2, kernelSize: t.geometry.kernelSize, strides: t.geometry.strides, dilation: t.geometry.dilation,
+                                            padding: t.geometry.padding, channelsFirst: false, className: t.geometry.className)
+                g.pads = t.geometry.pads
+                g.sameLower = t.geometry.sameLower
+                var k = TransposedConvolutionOp(geometry: g, filters: t.filters, outputPadding: t.outputPadding, useBias: t.useBias, activation: t.activation)
+                k.sourceClass = t.sourceClass
+                newKind = k
                 goLast = true
             case is ActivationOp, is ReLUOp:
                 goLast = last.first == true

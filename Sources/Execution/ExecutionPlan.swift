@@ -84,7 +84,8 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
         var count: Int { shape.reduce(1, *) }
     }
 
-    enum BinaryOp { case add, subtract, multiply, maximum, minimum, average }
+    /// Element-wise operations of two or more tensors.
+    enum BinaryOp { case add, subtract, multiply, divide, maximum, minimum, average }
 
     enum Op {
         case input(Int)
@@ -96,6 +97,9 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
         case concat(outer: Int, blocks: [Int])
         case batchNorm(scale: [Float], shift: [Float])
         case binary(BinaryOp)
+        /// A binary operation of a full tensor (outer, mid, inner) and one broadcast along its
+        /// middle block (outer, 1, inner); `fullFirst` says which operand is the full one.
+        case broadcastBinary(BinaryOp, outer: Int, mid: Int, inner: Int, fullFirst: Bool)
         /// Softmax along the middle axis of (outer, length, inner), inner contiguous.
         case softmax(outer: Int, length: Int, inner: Int)
         /// An axis permutation of a dense tensor (the input's shape, the permutation).
@@ -206,6 +210,27 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
                 for o in 0..<outer { (y + (o &* row &+ start)).update(from: x + o &* block, count: block) }
                 start &+= block
             }
+        case .broadcastBinary(let op, let outer, let mid, let inner, let fullFirst):
+            let full = pointer(step.inputs[fullFirst ? 0 : 1]), small = pointer(step.inputs[fullFirst ? 1 : 0])
+            let y = pointer(step.outputs[0])
+            for o in 0..<outer {
+                let b = small + o &* inner
+                for m in 0..<mid {
+                    let base = (o &* mid &+ m) &* inner
+                    let a = full + base, out = y + base
+                    switch (op, fullFirst) {
+                    case (.add, _): for j in 0..<inner { out[j] = a[j] + b[j] }
+                    case (.multiply, _): for j in 0..<inner { out[j] = a[j] * b[j] }
+                    case (.maximum, _): for j in 0..<inner { out[j] = max(a[j], b[j]) }
+                    case (.minimum, _): for j in 0..<inner { out[j] = min(a[j], b[j]) }
+                    case (.subtract, true): for j in 0..<inner { out[j] = a[j] - b[j] }
+                    case (.subtract, false): for j in 0..<inner { out[j] = b[j] - a[j] }
+                    case (.divide, true): for j in 0..<inner { out[j] = a[j] / b[j] }
+                    case (.divide, false): for j in 0..<inner { out[j] = b[j] / a[j] }
+                    case (.average, _): for j in 0..<inner { out[j] = (a[j] + b[j]) / 2 }
+                    }
+                }
+            }
         case .softmax(let outer, let length, let inner):
             let x = pointer(step.inputs[0]), y = pointer(step.outputs[0])
             Self.softmaxRows(x, y, outer: outer, length: length, inner: inner)
@@ -313,6 +338,7 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
             switch op {
             case .add, .average: for i in 0..<n { y[i] += b[i] }
             case .subtract: for i in 0..<n { y[i] -= b[i] }
+            case .divide: for i in 0..<n { y[i] /= b[i] }
             case .multiply: for i in 0..<n { y[i] *= b[i] }
             case .maximum: for i in 0..<n { y[i] = max(y[i], b[i]) }
             case .minimum: for i in 0..<n { y[i] = min(y[i], b[i]) }

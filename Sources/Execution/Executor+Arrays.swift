@@ -238,23 +238,25 @@ extension Executor {
         case "expand":
             let input = try x(0, "input")
             let target = NDArray.ints(try x(1, "shape"))
-            guard let shape = SpatialTensors.broadcastShape(input.shape, target) else {
+            guard let shape = SpatialTensors.broadcastShape(input.shape, target), target.allSatisfy({ $0 >= 0 }), Self.fits(shape) else {
                 throw fail(layer, "input \(input.shape) does not broadcast to \(target)")
             }
             return [NDArray.expand(input, to: shape)]
         case "tile":
             let input = try x(0, "input")
             let reps = NDArray.ints(try x(1, "repeats"))
-            guard reps.count == input.shape.count, reps.allSatisfy({ $0 >= 0 }) else { throw fail(layer, "repeats \(reps) do not fit input \(input.shape)") }
+            guard reps.count == input.shape.count, reps.allSatisfy({ $0 >= 0 }), Self.fits(zip(input.shape, reps).map { $0 * min($1, 1 << 31) }) else { throw fail(layer, "repeats \(reps) do not fit input \(input.shape)") }
             return [Self.tile(input, reps)]
         case "constant_of_shape":
             let shape = NDArray.ints(try x(0, "shape"))
-            guard shape.allSatisfy({ $0 >= 0 }) else { throw fail(layer, "shape \(shape) has a negative size") }
+            guard shape.allSatisfy({ $0 >= 0 }), Self.fits(shape) else { throw fail(layer, "shape \(shape) has a negative size or too many elements") }
             return [Tensor(shape: shape, data: [Float](repeating: Float(double("value", 0)), count: shape.reduce(1, *)))]
         case "range":
             let a = try x(0, "start").data.first ?? 0, b = try x(1, "limit").data.first ?? 0, d = try x(2, "delta").data.first ?? 1
             guard d != 0 else { throw fail(layer, "has a step of zero") }
-            let n = max(Int(((Double(b) - Double(a)) / Double(d)).rounded(.up)), 0)
+            let span = ((Double(b) - Double(a)) / Double(d)).rounded(.up)
+            guard span.isFinite, span < Double(Self.elementLimit) else { throw fail(layer, "range from \(a) to \(b) in steps of \(d) is too long") }
+            let n = max(Int(span), 0)
             return [Tensor(shape: [n], data: (0..<n).map { a + Float($0) * d })]
         case "transpose":
             let input = try x(0, "input")
@@ -309,7 +311,9 @@ extension Executor {
             var out = [Float](repeating: off, count: outer * depth * inner)
             for o in 0..<outer {
                 for i in 0..<inner {
-                    var v = Int(idx.data[o * inner + i])
+                    let raw = idx.data[o * inner + i]
+                    guard raw.isFinite, abs(raw) < 1e9 else { continue }
+                    var v = Int(raw)
                     if v < 0 { v += depth }
                     if v >= 0 && v < depth { out[(o * depth + v) * inner + i] = on }
                 }
@@ -380,6 +384,22 @@ extension Executor {
         default:
             return nil
         }
+    }
+
+    /// The most elements a tensor made by a shape the graph computes may have (2^31: 8 GiB
+    /// of floats); a larger one is refused rather than attempted.
+    static let elementLimit = 1 << 31
+
+    /// Whether a tensor of `shape` stays within `elementLimit` (no overflow on the way).
+    static func fits(_ shape: [Int]) -> Bool {
+        var n = 1
+        for d in shape {
+            guard d >= 0 else { return false }
+            let (p, o) = n.multipliedReportingOverflow(by: d)
+            guard !o, p <= elementLimit else { return false }
+            n = p
+        }
+        return true
     }
 
     /// Functions this file runs whatever their operands.
@@ -521,7 +541,7 @@ extension Executor {
         var before = [Int](repeating: 0, count: rank), after = [Int](repeating: 0, count: rank)
         for (i, a) in axes.enumerated() { before[a] = given[i]; after[a] = given[i + axes.count] }
         let shape = (0..<rank).map { x.shape[$0] + before[$0] + after[$0] }
-        guard shape.allSatisfy({ $0 >= 0 }) else { throw fail(layer, "pads \(given) remove more than input \(x.shape) holds") }
+        guard shape.allSatisfy({ $0 >= 0 }), Self.fits(shape) else { throw fail(layer, "pads \(given) remove more than input \(x.shape) holds") }
         let mode = op.argument("mode")?.stringValue ?? "constant"
         guard ["constant", "reflect", "edge", "wrap"].contains(mode) else { throw fail(layer, "not runnable yet: padding mode \"\(mode)\"") }
         if mode == "reflect", (0..<rank).contains(where: { (before[$0] > 0 || after[$0] > 0) && x.shape[$0] < 2 }) {
@@ -579,11 +599,14 @@ extension Executor {
             guard scales.count == axes.count else { throw fail(layer, "scales \(scales.data) do not fit input \(x.shape)") }
             for (i, a) in axes.enumerated() {
                 scale[a] = Double(scales.data[i])
-                outShape[a] = Int((Double(x.shape[a]) * scale[a]).rounded(.down))
+                let size = (Double(x.shape[a]) * scale[a]).rounded(.down)
+                guard scale[a] > 0, size.isFinite, size < Double(Self.elementLimit) else { throw fail(layer, "scale \(scale[a]) on axis \(a) is not usable") }
+                outShape[a] = Int(size)
             }
         } else {
             throw fail(layer, "needs scales or sizes")
         }
+        guard outShape.allSatisfy({ $0 > 0 }), Self.fits(outShape) else { throw fail(layer, "output shape \(outShape) is empty or too large") }
         let mode = op.argument("mode")?.stringValue ?? "nearest"
         let transform = op.argument("coordinate_transformation_mode")?.stringValue ?? "half_pixel"
         let nearest = op.argument("nearest_mode")?.stringValue ?? "round_prefer_floor"
