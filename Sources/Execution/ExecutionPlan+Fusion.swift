@@ -55,8 +55,9 @@ extension ExecutionPlan.Builder {
                              outputs: outs, inPlace: nil, description: "\(name(node)): split (row copies)"), at: p)
                 return
             }
-        case let f as TensorFunctionOp where f.function == "constant" && uses[out] == nil && !graphOutputs.contains(out):
-            // A constant nothing reads as a tensor (its readers hold it as a weight): no step.
+        case is TensorFunctionOp where unread(node):
+            // A function whose results nothing reads (a Constant or an Identity its readers
+            // hold as a weight): no step.
             stepPosition[node] = p
             return
         case is InputOp:
@@ -185,6 +186,17 @@ extension ExecutionPlan.Builder {
             }
         }
         fallback(node, at: p)
+    }
+
+    /// True when no step reads any output of `node` and none is a graph output.
+    func unread(_ node: NodeID) -> Bool {
+        var t = 0
+        while shapes[ValueKey(node: node, tensor: t)] != nil {
+            let v = ValueKey(node: node, tensor: t)
+            if uses[v] != nil || graphOutputs.contains(v) { return false }
+            t += 1
+        }
+        return t > 0
     }
 
     mutating func compileGlobalPool(_ node: NodeID, _ r: GlobalPoolingReduction, max: Bool, at p: Int) throws -> Bool {

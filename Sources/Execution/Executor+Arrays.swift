@@ -378,6 +378,16 @@ extension Executor {
             return [q, Tensor(shape: [], data: [scale]), Tensor(shape: [], data: [zero])]
         case "lstm", "gru", "rnn":
             return try recurrentNode(layer, op, xs)
+        case "gelu_tanh":
+            let k = Float((2 / Double.pi).squareRoot())
+            return try unary { 0.5 * $0 * (1 + tanhf(k * ($0 + 0.044715 * $0 * $0 * $0))) }
+        case "einsum":
+            guard let eq = attr("equation")?.stringValue else { throw fail(layer, "needs its equation") }
+            return [try einsum(layer, eq, xs.compactMap { $0 })]
+        case "max_pool", "average_pool":
+            return try poolFunction(layer, op, try x(0, "input"), average: f == "average_pool")
+        case "transposed_convolution":
+            return [try transposedConvolutionFunction(layer, op, try x(0, "input"), try x(1, "weight"), opt(2))]
         case "convolution":
             return [try convolutionFunction(layer, op, try x(0, "input"), try x(1, "weight"), opt(2), integer: int("integer", 0) != 0,
                                             zeroPoints: (opt(2), opt(3)))]
@@ -411,7 +421,8 @@ extension Executor {
         "tile", "constant_of_shape", "range", "split", "pad", "resize", "depth_to_space", "space_to_depth", "topk", "cumsum",
         "argmax", "argmin", "prod", "l1", "l2", "log_sum", "log_sum_exp", "sum_square", "one_hot", "matmul", "gemm",
         "layer_normalization", "instance_normalization", "group_normalization", "batch_normalization", "lrn", "quantize",
-        "dequantize", "dynamic_quantize", "convolution", "lstm", "gru", "rnn", "mean", "sum", "max", "min", "reshape", "transpose", "softmax",
+        "dequantize", "dynamic_quantize", "convolution", "lstm", "gru", "rnn", "gelu_tanh", "einsum", "max_pool", "average_pool",
+        "transposed_convolution", "mean", "sum", "max", "min", "reshape", "transpose", "softmax",
         "maximum", "minimum", "neg", "abs", "sqrt", "exp", "log", "tanh", "identity",
     ]
 

@@ -238,7 +238,10 @@ extension ONNXOperators {
             let x = try ctx.tensor(0, "input")
             guard let kernel = node.ints("kernel_shape"), !kernel.isEmpty, kernel.count <= 3 else { throw ctx.fail("has no usable kernel_shape (\(node.ints("kernel_shape") ?? []))") }
             let (strides, dilation, padding, pads) = try window(node, kernel: kernel)
-            guard dilation.allSatisfy({ $0 == 1 }) else { return try function(&ctx, reduction == .max ? "max_pool" : "average_pool", role: .pooling) }
+            guard dilation.allSatisfy({ $0 == 1 }), node.outputCount == 1 else {
+                // Dilated windows, or MaxPool's second output (the indices): a pooling function.
+                return try function(&ctx, reduction == .max ? "max_pool" : "average_pool", role: .pooling)
+            }
             var w = PoolingWindow(layout: SpatialLayout(spatialRank: kernel.count, channelsFirst: true), poolSize: kernel, strides: strides,
                                   padding: padding)
             w.pads = pads
@@ -416,7 +419,13 @@ extension ONNXOperators {
                 })
             }
             var op = ControlFlowOp(kind: kind, graphs: graphs, labels: labels, formal: args.formal, captured: captured, outputCount: node.outputCount)
-            if kind == .scan { op.scanInputs = node.int("num_scan_inputs") ?? 0 }
+            if kind == .scan {
+                op.scanInputs = node.int("num_scan_inputs") ?? 0
+                op.scanInputDirections = node.ints("scan_input_directions") ?? []
+                op.scanOutputDirections = node.ints("scan_output_directions") ?? []
+                op.scanInputAxes = node.ints("scan_input_axes") ?? []
+                op.scanOutputAxes = node.ints("scan_output_axes") ?? []
+            }
             op.heldArguments = args.held
             var m = MappedNode(op: op, tensorInputs: tensorInputs)
             m.weights = args.weights

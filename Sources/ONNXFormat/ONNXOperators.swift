@@ -160,6 +160,9 @@ enum ONNXOperators {
         "Trilu": ["upper"],
         "OneHot": ["axis"],
         "MatMulInteger": [], "ConvInteger": [],
+        "MaxPool": ["kernel_shape", "strides", "pads", "dilations", "ceil_mode", "auto_pad", "storage_order"],
+        "AveragePool": ["kernel_shape", "strides", "pads", "dilations", "ceil_mode", "auto_pad", "count_include_pad"],
+        "ConvTranspose": ["kernel_shape", "strides", "pads", "dilations", "auto_pad", "group", "output_padding", "output_shape"],
     ]
 
     /// A constant operand made from an attribute (older opsets keep as attributes what newer
@@ -277,7 +280,9 @@ enum ONNXOperators {
         t["HardSigmoid"] = { ctx in try activation(.hardSigmoid(slope: ctx.node.float("alpha") ?? 0.2, offset: ctx.node.float("beta") ?? 0.5))(&ctx) }
         t["HardSwish"] = activation(.hardSwish)
         t["Mish"] = activation(.mish)
-        t["Gelu"] = { ctx in try activation(ctx.node.string("approximate") == "tanh" ? .other("gelu_tanh") : .gelu)(&ctx) }
+        t["Gelu"] = { ctx in
+            ctx.node.string("approximate") == "tanh" ? try function(&ctx, "gelu_tanh", role: .activation) : try activation(.gelu)(&ctx)
+        }
         t["com.microsoft:Gelu"] = activation(.gelu)
         t["com.microsoft:FastGelu"] = sameShape("fast_gelu", role: .activation)
         t["com.microsoft:BiasGelu"] = sameShape("bias_gelu", role: .activation)

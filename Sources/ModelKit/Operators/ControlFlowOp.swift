@@ -24,6 +24,12 @@ public struct ControlFlowOp: Operator {
     public let outputCount: Int
     /// Scan: how many of the formal arguments are sequences (the rest, first, are states).
     public var scanInputs: Int = 0
+    /// Scan: per sequence input and per scan output, 1 when it runs from its end (reversed);
+    /// and the axis each is cut along or stacked on (0 when not given).
+    public var scanInputDirections: [Int] = []
+    public var scanOutputDirections: [Int] = []
+    public var scanInputAxes: [Int] = []
+    public var scanOutputAxes: [Int] = []
     /// Arguments the file holds (a trip count, a weight), by position: their shape, and their
     /// contents when small. They are not among the call's tensors.
     public var heldArguments: [Int: TensorValue] = [:]

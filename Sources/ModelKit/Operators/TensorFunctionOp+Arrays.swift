@@ -108,7 +108,7 @@ extension TensorFunctionOp {
         "softmax", "log_softmax", "hardmax", "cumsum", "trilu", "scatter", "scatter_elements", "scatter_nd",
         "layer_normalization", "instance_normalization", "group_normalization", "lrn", "mean_variance_normalization",
         "quantize", "dequantize", "bias_gelu", "fast_gelu", "quick_gelu", "skip_layer_normalization",
-        "shrink", "celu", "thresholded_relu", "bias_add", "reverse_sequence", "lp_normalization", "batch_normalization",
+        "shrink", "celu", "thresholded_relu", "bias_add", "gelu_tanh", "reverse_sequence", "lp_normalization", "batch_normalization",
     ]
 
     /// Functions whose output is the broadcast of all their operands, beyond `elementwise`.
