@@ -64,6 +64,8 @@ struct PredictCommand: OutputCommand {
         } catch let e as StrataError {
             throw CommandFailure("strata: error: \(e.inFile(file))")
         }
+        // A node the engine cannot run is refused before any input is read.
+        if let refusal = Executor.unsupportedNode(in: graph) { throw CommandFailure("strata: error: \(file): \(refusal.message)") }
         let declared = Analyzer.declaredInputShapes(graph)
         guard inputs.count == declared.count else {
             throw CommandFailure("strata: error: \(file): the model has \(declared.count) input(s); \(inputs.count) --input file(s) were given", code: 2)

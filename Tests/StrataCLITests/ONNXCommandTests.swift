@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Tensors
 @testable import StrataCLI
 
 /// ONNX files through the command line: summary with symbolic sizes, `--input-shape` with
@@ -50,5 +51,36 @@ import Testing
             #expect(r.code == 1)
             #expect(r.err.contains(bad.split(separator: "/").last!))
         }
+    }
+
+    /// `predict` on ONNX: outputs in graph order with the graph's dtypes (TopK's values as
+    /// float32, its indices as int64, as ONNX Runtime wrote them); a tf2onnx export gives
+    /// Keras's own output; an unsupported node is refused by name with exit 1.
+    @Test func predictWritesTheGraphsOutputsAndDtypes() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("strata-onnx-predict-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let r = run(["predict", Self.path("ops/topk_largest/model.onnx"), "--input", Self.path("ops/topk_largest/input_0.npy"),
+                     "--output-dir", out.path])
+        #expect(r.code == 0, "\(r.err)")
+        for i in 0..<2 {
+            let got = try Data(contentsOf: out.appendingPathComponent("output_\(i).npy"))
+            let want = try Data(contentsOf: URL(fileURLWithPath: Self.path("ops/topk_largest/output_\(i).npy")))
+            // Same header (dtype, shape) and the same bytes: the indices are exact.
+            #expect(got == want, "output \(i) differs from ONNX Runtime's file")
+        }
+        // The seed ResNet-8 as tf2onnx exported it, on Keras's own input, against Keras's output.
+        let k = run(["predict", Self.path("keras_seed_resnet8/model.onnx"), "--input", Self.path("keras_seed_resnet8/keras_input_0.npy"),
+                     "--output", out.appendingPathComponent("keras.npy").path])
+        #expect(k.code == 0, "\(k.err)")
+        let got = try NPY.read(path: out.appendingPathComponent("keras.npy").path).toTensor()
+        let want = try NPY.read(path: Self.path("keras_seed_resnet8/keras_output_0.npy")).toTensor()
+        #expect(got.shape == want.shape)
+        let scale = want.data.map { abs($0) }.max() ?? 0
+        for (g, w) in zip(got.data, want.data) { #expect(abs(g - w) <= 1e-3 * abs(w) + 1e-4 * scale) }
+        // QONNX's Quant nodes run nowhere but QONNX: refused by name, op type, domain and opset.
+        let q = run(["predict", Self.path("real/qonnx_espcn_quant/model.onnx"), "--input", Self.path("ops/topk_largest/input_0.npy"),
+                     "--output-dir", out.path])
+        #expect(q.code == 1)
+        #expect(q.err.contains("(Quant, domain onnx.brevitas, opset"), "\(q.err)")
     }
 }
