@@ -5,6 +5,11 @@
 #include <unistd.h>
 #include <sys/syscall.h>
 #include <errno.h>
+#include <malloc.h>
+
+/* Hands freed heap memory back to the kernel (glibc keeps it otherwise): after an execution
+   plan has packed the weights, the file-layout copies it freed stop counting in the RSS. */
+static inline void strata_release_free_memory(void) { (void)malloc_trim(0); }
 
 /* Atomically swaps two paths (files or folders) with renameat2(RENAME_EXCHANGE):
    publishing a model's report folder in one step. Returns 0, or -1 with errno set

@@ -33,6 +33,7 @@ public struct ONNXModelFormat: ModelFormat {
 public final class ONNXOpenedModel: OpenedModel {
     public let path: String
     public let graph: ModelGraph
+    private let raw: ONNXRawStore
 
     public init(path: String) throws {
         self.path = path
@@ -40,12 +41,17 @@ public final class ONNXOpenedModel: OpenedModel {
         let file = try ONNXFile(path: path)
         WorkStage.enter("mapping the ONNX graph")
         graph = try file.modelGraph()
+        raw = file.raw
     }
 
     public var holdsWeights: Bool { true }
 
+    /// The initializers in the engine's layouts; the file's pages read for them are handed
+    /// back to the kernel afterwards (the engine keeps its own copies).
     public func weights(analysis: ModelAnalysis, seed: UInt64) throws -> WeightSet {
-        WeightSet(tensors: try graph.initializerWeights(), seeded: false)
+        let tensors = try graph.initializerWeights()
+        raw.releaseResidentPages()
+        return WeightSet(tensors: tensors, seeded: false)
     }
 }
 

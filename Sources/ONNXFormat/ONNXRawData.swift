@@ -109,3 +109,22 @@ final class ONNXRawStore: Sendable {
         self.ranges = ranges
     }
 }
+
+extension ONNXRawStore {
+    /// Asks the kernel to reclaim the file's pages this process has read (MADV_PAGEOUT:
+    /// their contents stay valid and come back from the file if read again), so the copies
+    /// the engine made of the weights do not sit in memory twice. Harmless where the kernel
+    /// lacks it.
+    func releaseResidentPages() { releasePages(0..<mapped.count) }
+
+    /// The same for the bytes at `range` of the file (one tensor just copied out).
+    func releasePages(_ range: Range<Int>) {
+        mapped.withUnsafeBytes { p in
+            guard let base = p.baseAddress, range.lowerBound >= 0, range.upperBound <= p.count, !range.isEmpty else { return }
+            let page = UInt(max(sysconf(Int32(_SC_PAGESIZE)), 4096))
+            let address = UInt(bitPattern: base) + UInt(range.lowerBound)
+            let start = address & ~(page - 1)
+            _ = madvise(UnsafeMutableRawPointer(bitPattern: start), range.count + Int(address - start), 21 /* MADV_PAGEOUT */)
+        }
+    }
+}

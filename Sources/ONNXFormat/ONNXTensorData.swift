@@ -158,7 +158,10 @@ struct ONNXTensorReader: Sendable {
             guard range.count == need else {
                 throw StrataError(file: file, place: place, "tensor \"\(t.name)\" holds \(range.count) bytes of raw data, but dimensions \(t.dims) of \(ONNXElementType.name(t.dataType)) need \(need)")
             }
-            return raw.mapped.subdata(in: (raw.mapped.startIndex + range.lowerBound)..<(raw.mapped.startIndex + range.upperBound))
+            let bytes = raw.mapped.subdata(in: (raw.mapped.startIndex + range.lowerBound)..<(raw.mapped.startIndex + range.upperBound))
+            // A large tensor's pages are not needed in memory once copied out.
+            if range.count >= 1 << 16 { raw.releasePages(range) }
+            return bytes
         }
         guard t.rawData.count == need else {
             throw StrataError(file: file, place: place, "tensor \"\(t.name)\" holds \(t.rawData.count) bytes of raw data, but dimensions \(t.dims) of \(ONNXElementType.name(t.dataType)) need \(need)")
