@@ -147,9 +147,22 @@ extension ExecutionPlan.Builder {
             if try compilePool(node, k.window, max: k.reduction == .max, at: p) { return }
         case let k as BatchNormOp:
             if ins.count == 1, let s = shapes[ins[0]],
-               let (scale, shift) = ExecutionPlan.batchNormAffine(k, weights: weights[prefix + layer.name], shape: s) {
+               var (scale, shift) = ExecutionPlan.batchNormAffine(k, weights: weights[prefix + layer.name], shape: s) {
+                // Per-channel steps right after it (an exporter's Mul then Add) become one table.
+                var cur = out, at = p, merged: [NodeID] = []
+                while let next = soleUse(cur), let nk = graph.layers[next.layer].kind as? BatchNormOp, args(next).count == 1,
+                      shapes[ValueKey(node: next, tensor: 0)] == s,
+                      let (s2, h2) = ExecutionPlan.batchNormAffine(nk, weights: weights[prefix + graph.layers[next.layer].name], shape: s) {
+                    for j in scale.indices { scale[j] *= s2[j]; shift[j] = shift[j] * s2[j] + h2[j] }
+                    merged.append(next)
+                    cur = ValueKey(node: next, tensor: 0)
+                    at = position[next]!
+                }
                 tableBytes += scale.count * 8
-                simple(.batchNorm(scale: scale.map(Float.init), shift: shift.map(Float.init)), "batch normalization (per channel)")
+                for m in merged { fused[m] = name(node); stepPosition[m] = at }
+                add(StepSpec(op: .batchNorm(scale: scale.map(Float.init), shift: shift.map(Float.init)), node: node, inputs: ins, outputs: [cur],
+                             inPlace: nil, description: "\(name(node)): batch normalization (per channel)" + (merged.isEmpty ? "" : " + \(merged.count) more merged")),
+                    at: at)
                 return
             }
         case let k as MergeOp:

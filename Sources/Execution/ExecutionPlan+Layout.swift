@@ -18,6 +18,9 @@ struct ChannelsLastRewrite {
     var weights: [String: [Tensor]]
     /// For each added transpose (by layer index), the original node its time is counted in.
     var owner: [Int: NodeID]
+    /// Original nodes whose work another node now does (the Add, Clip and Mul of a written-out
+    /// hard swish), with the node that does it.
+    var absorbed: [NodeID: NodeID] = [:]
 
     /// Logical axis `a` of a rank-4 channels-first tensor in its channels-last storage.
     static func physicalAxis(_ a: Int) -> Int { [0, 3, 1, 2][a] }
@@ -96,8 +99,70 @@ struct ChannelsLastRewrite {
             }
             return any && next == args.count ? (outOps, outArgs, outHeld) : nil
         }
+        /// The single number an operand of a function holds (a constant, or a Constant node's
+        /// output), nil otherwise.
+        func scalar(_ f: TensorFunctionOp, _ operand: Int, _ args: [TensorRef]) -> Double? {
+            guard let ops = f.operands, operand < ops.count else { return nil }
+            var next = 0
+            for (i, op) in ops.enumerated() {
+                switch op {
+                case .tensor:
+                    defer { next += 1 }
+                    guard i == operand, next < args.count else { continue }
+                    let producer = graph.layers[args[next].layer]
+                    guard let c = producer.kind as? TensorFunctionOp, c.function == "constant", case .constant(let v)? = c.operands?.first,
+                          v.shape.reduce(1, *) == 1 else { return nil }
+                    return v.floats?.first ?? v.ints.flatMap { $0.first.map(Double.init) } ?? weights[producer.name]?.first?.data.first.map(Double.init)
+                case .constant(let v) where i == operand:
+                    return v.shape.reduce(1, *) == 1 ? (v.floats?.first ?? v.ints.flatMap { $0.first.map(Double.init) }) : nil
+                case .scalar(let v) where i == operand:
+                    return v
+                default:
+                    continue
+                }
+            }
+            return nil
+        }
+        var readers: [Int: Int] = [:]
+        for l in graph.layers { for call in l.calls { for r in call { readers[r.layer, default: 0] += 1 } } }
+        for r in graph.outputs { readers[r.layer, default: 0] += 1 }
+        /// x * relu6(x + 3) / 6 written out as Add, Clip, Mul and Div (exporters of hard swish
+        /// before the op existed): (x, the Add, the Clip, the Mul) when `node` is that Div.
+        func hardSwish(_ node: NodeID) -> (x: TensorRef, parts: [NodeID])? {
+            let d = graph.layers[node.layer]
+            guard let div = d.kind as? TensorFunctionOp, div.function == "div", d.calls.count == 1, let m = d.calls[0].first,
+                  scalar(div, 1, d.calls[0]) == 6 else { return nil }
+            let ml = graph.layers[m.layer]
+            guard let mul = ml.kind as? TensorFunctionOp, mul.function == "mul", ml.calls.count == 1, ml.calls[0].count == 2,
+                  readers[m.layer] == 1 else { return nil }
+            for (ci, xi) in [(0, 1), (1, 0)] {
+                let c = ml.calls[0][ci], x = ml.calls[0][xi]
+                let cl = graph.layers[c.layer]
+                let isRelu6: Bool = {
+                    if let a = cl.kind as? ActivationOp { return a.function == .relu6 }
+                    if let r = cl.kind as? ReLUOp { return r.maxValue == 6 && r.negativeSlope == 0 && r.threshold == 0 }
+                    return false
+                }()
+                guard isRelu6, readers[c.layer] == 1, cl.calls.count == 1, let sr = cl.calls[0].first else { continue }
+                let sl = graph.layers[sr.layer]
+                guard let add = sl.kind as? TensorFunctionOp, add.function == "add", sl.calls.count == 1, readers[sr.layer] == 1,
+                      sl.calls[0].first == x, scalar(add, 1, sl.calls[0]) == 3 || scalar(add, 0, sl.calls[0]) == 3 else { continue }
+                return (x, [NodeID(layer: sr.layer, call: 0), NodeID(layer: c.layer, call: 0), NodeID(layer: m.layer, call: 0)])
+            }
+            return nil
+        }
+        var absorbed: [NodeID: NodeID] = [:]
         var changed = false
         for node in graph.executionOrder {
+            if let hs = hardSwish(node) {
+                var l = layers[node.layer]
+                var act = ActivationOp(function: .hardSwish)
+                act.sourceClass = l.kind.sourceClass
+                l.kind = act
+                l.calls = [[hs.x]]
+                layers[node.layer] = l
+                for p in hs.parts { absorbed[p] = node }
+            }
             var layer = layers[node.layer]
             guard layer.calls.count == 1, !(layer.kind is InputOp) else { continue }
             var args = layer.calls[0]
@@ -339,8 +404,15 @@ struct ChannelsLastRewrite {
         for (i, node) in owner.sorted(by: { $0.key < $1.key }) {
             if outputTransposes.contains(i) { after[node, default: []].append(i) } else { before[node, default: []].append(i) }
         }
+        // Nodes nothing reads any more (the parts of a hard swish) are left out of the order.
+        var live = Set(outputs.map(\.layer))
+        var stack = Array(live)
+        while let l = stack.popLast() {
+            for call in layers[l].calls { for r in call where !live.contains(r.layer) { live.insert(r.layer); stack.append(r.layer) } }
+        }
+        for r in graph.inputs { live.insert(r.layer) }
         var order: [NodeID] = []
-        for node in graph.executionOrder {
+        for node in graph.executionOrder where live.contains(node.layer) || absorbed[node] == nil {
             order += (before[node] ?? []).map { NodeID(layer: $0, call: 0) }
             order.append(node)
             order += (after[node] ?? []).map { NodeID(layer: $0, call: 0) }
@@ -349,6 +421,8 @@ struct ChannelsLastRewrite {
         g.layers = layers
         g.outputs = outputs
         g.executionOrder = order
-        return ChannelsLastRewrite(graph: g, weights: newWeights, owner: owner)
+        var rewrite = ChannelsLastRewrite(graph: g, weights: newWeights, owner: owner)
+        rewrite.absorbed = absorbed.filter { !live.contains($0.key.layer) }
+        return rewrite
     }
 }

@@ -78,6 +78,7 @@ extension ExecutionPlan {
             b = Builder(graph: rewrite.graph, weights: rewrite.weights, backend: backend, prefix: "")
             b.owner = rewrite.owner
             b.original = graph
+            b.absorbed = rewrite.absorbed
         } else {
             b = Builder(graph: graph, weights: weights, backend: backend, prefix: "")
         }
@@ -101,7 +102,9 @@ extension ExecutionPlan {
             if let o = b.owner[step.node.layer] { s.node = o }
             return s
         }
-        let fused = b.fused.filter { b.owner[$0.key.layer] == nil }
+        var fused = b.fused.filter { b.owner[$0.key.layer] == nil }
+        // A node whose work another does is listed as fused into that one (or into where that one went).
+        for (part, into) in b.absorbed { fused[part] = fused[into] ?? b.name(into) }
         return ExecutionPlan(graph: b.original ?? b.graph, inputShapes: inputShapes, memory: b.memory(), fusedInto: fused,
                              stepDescriptions: b.descriptions, steps: steps, buffers: buffers, outputValues: b.outputValues)
     }
@@ -174,6 +177,7 @@ extension ExecutionPlan {
         /// added transpose is timed with.
         var original: ModelGraph?
         var owner: [Int: NodeID] = [:]
+        var absorbed: [NodeID: NodeID] = [:]
         /// Bytes of nested models' plans.
         var nestedMemory = Memory(weightBytes: 0, activationBytes: 0, scratchpadBytes: 0)
 

@@ -193,9 +193,11 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
             scale.withUnsafeBufferPointer { sp in
                 shift.withUnsafeBufferPointer { hp in
                     let s = sp.baseAddress!, h = hp.baseAddress!
-                    for r in 0..<rows {
-                        let xr = x + r &* c, yr = y + r &* c
-                        for j in 0..<c { yr[j] = xr[j] * s[j] + h[j] }
+                    parallel(rows, cost: c) { range in
+                        for r in range {
+                            let xr = x + r &* c, yr = y + r &* c
+                            for j in 0..<c { yr[j] = xr[j] * s[j] + h[j] }
+                        }
                     }
                 }
             }
@@ -213,10 +215,11 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
         case .broadcastBinary(let op, let outer, let mid, let inner, let fullFirst):
             let full = pointer(step.inputs[fullFirst ? 0 : 1]), small = pointer(step.inputs[fullFirst ? 1 : 0])
             let y = pointer(step.outputs[0])
-            for o in 0..<outer {
-                let b = small + o &* inner
-                for m in 0..<mid {
-                    let base = (o &* mid &+ m) &* inner
+            parallel(outer &* mid, cost: inner) { range in
+                for row in range {
+                    let o = row / mid
+                    let b = small + o &* inner
+                    let base = row &* inner
                     let a = full + base, out = y + base
                     switch (op, fullFirst) {
                     case (.add, _): for j in 0..<inner { out[j] = a[j] + b[j] }
@@ -328,25 +331,40 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
         }
     }
 
+    /// Runs `body` over `0..<count` split into one contiguous range per thread of the plan
+    /// when the work (`count` × `cost` values) is large enough to pay for it; else at once.
+    func parallel(_ count: Int, cost: Int, _ body: (Range<Int>) -> Void) {
+        let chunks = min(threadsUsed, count)
+        guard chunks > 1, count &* cost >= 1 << 16 else { body(0..<count); return }
+        let per = (count + chunks - 1) / chunks
+        withoutActuallyEscaping(body) { run in
+            nonisolated(unsafe) let run = run
+            DispatchQueue.concurrentPerform(iterations: chunks) { i in run((i * per)..<min((i + 1) * per, count)) }
+        }
+    }
+
     private func binary(_ op: BinaryOp, _ step: Step) {
         let y = pointer(step.outputs[0])
-        let n = step.outputs[0].count
+        let total = step.outputs[0].count
         let a = pointer(step.inputs[0])
-        if a != y { y.update(from: a, count: n) }
+        if a != y { y.update(from: a, count: total) }
         for v in step.inputs.dropFirst() {
             let b = pointer(v)
-            switch op {
-            case .add, .average: for i in 0..<n { y[i] += b[i] }
-            case .subtract: for i in 0..<n { y[i] -= b[i] }
-            case .divide: for i in 0..<n { y[i] /= b[i] }
-            case .multiply: for i in 0..<n { y[i] *= b[i] }
-            case .maximum: for i in 0..<n { y[i] = max(y[i], b[i]) }
-            case .minimum: for i in 0..<n { y[i] = min(y[i], b[i]) }
+            parallel(total, cost: 1) { range in
+                let y = y + range.lowerBound, b = b + range.lowerBound, n = range.count
+                switch op {
+                case .add, .average: for i in 0..<n { y[i] += b[i] }
+                case .subtract: for i in 0..<n { y[i] -= b[i] }
+                case .divide: for i in 0..<n { y[i] /= b[i] }
+                case .multiply: for i in 0..<n { y[i] *= b[i] }
+                case .maximum: for i in 0..<n { y[i] = max(y[i], b[i]) }
+                case .minimum: for i in 0..<n { y[i] = min(y[i], b[i]) }
+                }
             }
         }
         if op == .average {
             let k = Float(step.inputs.count)
-            for i in 0..<n { y[i] /= k }
+            for i in 0..<total { y[i] /= k }
         }
     }
 }
