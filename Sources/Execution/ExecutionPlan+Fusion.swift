@@ -46,6 +46,13 @@ extension ExecutionPlan.Builder {
                     return
                 }
             }
+        case let f as TensorFunctionOp where ["reshape", "flatten", "squeeze", "unsqueeze", "identity"].contains(f.function) && !ins.isEmpty
+            && f.argument("shape") == nil:
+            // The same numbers under another shape (the target computed or folded): a copy.
+            if let x = shapes[ins[0]], let y = shapes[out], x.reduce(1, *) == y.reduce(1, *), shapes[ValueKey(node: node, tensor: 1)] == nil {
+                add(StepSpec(op: .copy, node: node, inputs: [ins[0]], outputs: [out], inPlace: nil, description: "\(name(node)): copy"), at: p)
+                return
+            }
         case let f as TensorFunctionOp where f.function == "split" && ins.count == 1:
             let outs = (shapes.keys.filter { $0.node == node && $0.tensor >= 0 }).sorted { $0.tensor < $1.tensor }
             if let x = shapes[ins[0]], let a = NDArray.axis(f.argument("axis")?.intValue ?? 0, x.count), !outs.isEmpty,

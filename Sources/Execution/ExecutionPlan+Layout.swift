@@ -151,9 +151,33 @@ struct ChannelsLastRewrite {
             }
             return nil
         }
+        /// x * sigmoid(x) written out (SiLU as PyTorch exports it): (x, the Sigmoid) when
+        /// `node` is that Mul.
+        func swish(_ node: NodeID) -> (x: TensorRef, sigmoid: NodeID)? {
+            let m = graph.layers[node.layer]
+            guard let mul = m.kind as? TensorFunctionOp, mul.function == "mul", m.calls.count == 1, m.calls[0].count == 2,
+                  mul.operands?.count ?? 2 == 2 else { return nil }
+            for (si, xi) in [(0, 1), (1, 0)] {
+                let sr = m.calls[0][si], x = m.calls[0][xi]
+                let sl = graph.layers[sr.layer]
+                guard (sl.kind as? ActivationOp)?.function == .sigmoid, readers[sr.layer] == 1, sl.calls.count == 1,
+                      sl.calls[0] == [x] else { continue }
+                return (x, NodeID(layer: sr.layer, call: 0))
+            }
+            return nil
+        }
         var absorbed: [NodeID: NodeID] = [:]
         var changed = false
         for node in graph.executionOrder {
+            if let sw = swish(node) {
+                var l = layers[node.layer]
+                var act = ActivationOp(function: .swish)
+                act.sourceClass = l.kind.sourceClass
+                l.kind = act
+                l.calls = [[sw.x]]
+                layers[node.layer] = l
+                absorbed[sw.sigmoid] = node
+            }
             if let hs = hardSwish(node) {
                 var l = layers[node.layer]
                 var act = ActivationOp(function: .hardSwish)

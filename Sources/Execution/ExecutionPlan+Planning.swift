@@ -152,6 +152,8 @@ extension ExecutionPlan {
         /// Convolutions that take a 2-D zero padding's input directly: the padding node, its
         /// input, and the padding (before, after along H and W).
         var padFolds: [NodeID: (pad: NodeID, input: ValueKey, before: [Int], after: [Int])] = [:]
+        /// Nodes computed at plan time (`foldConstants`), with their outputs.
+        var folded: [NodeID: [Tensor]] = [:]
 
         // Results of `compile`.
         var steps: [Step] = []
@@ -224,10 +226,58 @@ extension ExecutionPlan {
                 throw Unplannable(description: "input \(i + 1) shape \(String(describing: shapes[key(ref)])) differs from \(inputShapes[i])")
             }
 
+            foldConstants(inference)
             for (p, node) in graph.executionOrder.enumerated() where stepPosition[node] == nil {
+                if let values = folded[node] {
+                    // Computed once, here: the step only puts the numbers in place (when read).
+                    let outs = values.indices.map { ValueKey(node: node, tensor: $0) }
+                    let readByRunningStep = outs.contains { v in
+                        graphOutputs.contains(v) || (uses[v] ?? []).contains { folded[graph.executionOrder[$0]] == nil }
+                    }
+                    if readByRunningStep {
+                        tableBytes += values.reduce(0) { $0 + $1.count * 4 }
+                        add(StepSpec(op: .constant(values), node: node, inputs: [], outputs: outs, inPlace: nil,
+                                     description: "\(name(node)): folded at plan time"), at: p)
+                    } else {
+                        stepPosition[node] = p
+                    }
+                    continue
+                }
                 try compileNode(node, at: p)
             }
             try assignBuffers()
+        }
+
+        /// Evaluates, once, the function nodes whose results do not depend on the input values:
+        /// shapes of tensors, arithmetic on them, constants and what is computed from
+        /// constants only (an exporter's anchor grids, reshape targets). `folded` holds them.
+        mutating func foldConstants(_ inference: ShapeInference) {
+            for node in graph.executionOrder {
+                let layer = graph.layers[node.layer]
+                guard let f = layer.kind as? TensorFunctionOp, !unread(node), let outs = inference.outputs[node.layer][node.call] else { continue }
+                let shapesOut = outs.map { $0.dims.compactMap { $0 } }
+                guard zip(shapesOut, outs).allSatisfy({ $0.count == $1.dims.count }),
+                      shapesOut.allSatisfy({ $0.reduce(1, *) <= 1 << 22 }) else { continue }
+                // Numbers shape inference already knows.
+                if let known = inference.values[node], known.count == outs.count,
+                   let tensors = Optional(zip(known, shapesOut).compactMap({ v, s -> Tensor? in
+                       guard let v, v.shape == s else { return nil }
+                       if let i = v.ints, i.count == s.reduce(1, *) { return Tensor(shape: s, data: i.map { Float($0) }) }
+                       if let d = v.floats, d.count == s.reduce(1, *) { return Tensor(shape: s, data: d.map { Float($0) }) }
+                       return nil
+                   })), tensors.count == outs.count {
+                    folded[node] = tensors
+                    continue
+                }
+                // Functions of folded values only.
+                let ins = args(node)
+                guard f.function != "shape", f.function != "size", ins.allSatisfy({ folded[$0.node] != nil }) else { continue }
+                let argTensors = ins.map { folded[$0.node]![$0.tensor] }
+                if let out = try? executor(for: layer).runLayer(layer, argTensors), out.count == outs.count,
+                   zip(out, shapesOut).allSatisfy({ $0.shape == $1 }) {
+                    folded[node] = out
+                }
+            }
         }
 
         /// The single use of `v` (its node), or nil when it has several, none, or is a model output.

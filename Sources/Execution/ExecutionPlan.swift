@@ -108,6 +108,8 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
         /// blocks (floats) side by side.
         case split(outer: Int, blocks: [Int])
         case copy
+        /// Values computed when the plan was built, written into their buffers.
+        case constant([Tensor])
         case fallback(Layer, Executor)
         /// A nested model run by its own plan on copies of the inputs.
         case nested(Layer, NestedPlan, Executor)
@@ -233,6 +235,11 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
                     case (.average, _): for j in 0..<inner { out[j] = (a[j] + b[j]) / 2 }
                     }
                 }
+            }
+        case .constant(let values):
+            for (t, v) in zip(values, step.outputs) {
+                let out = pointer(v)
+                t.data.withUnsafeBufferPointer { if let b = $0.baseAddress { out.update(from: b, count: $0.count) } }
             }
         case .softmax(let outer, let length, let inner):
             let x = pointer(step.inputs[0]), y = pointer(step.outputs[0])

@@ -92,6 +92,31 @@ import Tensors
         try Self.check(name, outputs, engine: "plan")
     }
 
+    /// The patterns exporters write node by node become the plan's fused steps (the
+    /// outputs are checked above with every fixture): SiLU and a written-out hard swish as
+    /// post-ops of the convolution before them, per-channel Mul/Add from Constant nodes as
+    /// one table, the file's channels-first stretch stored channels last with one transpose
+    /// in (the input) and none out but where a reshape needs the file's layout.
+    @Test func exportedPatternsAreFused() throws {
+        func plan(_ name: String) throws -> ExecutionPlan {
+            let model = try ONNXOpenedModel(path: Self.fixtures.appendingPathComponent("patterns/\(name)/model.onnx").path)
+            let inputs = try Self.tensors("patterns/\(name)", "input")
+            return try ExecutionPlan.build(graph: model.graph, weights: try model.graph.initializerWeights(), inputShapes: inputs.map(\.shape),
+                                           backend: try DNNLBackend(threads: 1))
+        }
+        let silu = try plan("silu").stepDescriptions
+        #expect(silu.contains("c1: convolution + Mul"), "\(silu)")
+        #expect(silu.contains { $0.hasPrefix("c2: convolution + Mul") }, "\(silu)")
+        #expect(!silu.contains { $0.contains("Executor") }, "\(silu)")
+        let hs = try plan("hardswish").stepDescriptions
+        #expect(hs.contains { $0.hasPrefix("c1: convolution + Div") }, "\(hs)")
+        #expect(hs.contains("sc: batch normalization (per channel) + 1 more merged"), "\(hs)")
+        #expect(hs.contains("split: split (row copies)"), "\(hs)")
+        let ca = try plan("channel_attention").stepDescriptions
+        #expect(ca.contains("att: mul (broadcast loop)"), "\(ca)")
+        #expect(ca.filter { $0.contains("transpose") }.count <= 2, "\(ca)")
+    }
+
     /// ONNX Runtime's QOperator format (integer kernels that requantize their results) is
     /// refused by name before running, never run as if it were float.
     @Test func requantizingNodesAreRefusedByName() throws {
