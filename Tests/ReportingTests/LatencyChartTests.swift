@@ -78,7 +78,10 @@ import ModelKit
         t.layers.append(.init(name: "bn", className: "BatchNormalization", medianMs: 0, fusedInto: "a"))
         let bars = LatencyChart.bars(t)
         #expect(bars.map(\.label) == ["a (Conv2D)", "c (Dense)", "b (ReLU)", "d (Add)"])
-        #expect(LatencyChart.caption(t, bars: bars).contains("1 more call (folded batch normalizations, fused activations and additions) run inside"))
+        #expect(LatencyChart.caption(t, bars: bars).contains("1 more layer call (folded batch normalizations, fused activations and additions) run inside the step of the layer before them"))
         #expect(LatencyChart.caption(t, bars: bars).contains("each of the 4 layer calls with a step of its own"))
+        // An ONNX report counts nodes (each runs once).
+        #expect(LatencyChart.caption(t, bars: bars, unit: "node").contains("each of the 4 nodes with a step of its own"))
+        #expect(LatencyChart.caption(t, bars: bars, unit: "node").contains("1 more node (folded batch normalizations, fused activations and additions) run inside the step of the node before them"))
     }
 }

@@ -23,7 +23,7 @@ public enum LatencyChart {
     /// The bars: every layer call with a time of its own (not fused into another's step),
     /// slowest first, ties in execution order; more than `limit` calls keep the `limit - 1`
     /// slowest and fold the rest into one bar.
-    public static func bars(_ t: ForwardTiming, limit: Int = defaultLimit) -> [BarChart.Bar] {
+    public static func bars(_ t: ForwardTiming, limit: Int = defaultLimit, unit: String = "layer") -> [BarChart.Bar] {
         let sorted = t.layers.enumerated().filter { $0.element.fusedInto == nil }.sorted {
             $0.element.medianMs != $1.element.medianMs ? $0.element.medianMs > $1.element.medianMs : $0.offset < $1.offset
         }.map(\.element)
@@ -35,20 +35,24 @@ public enum LatencyChart {
         if fold {
             let rest = sorted.dropFirst(shown.count)
             let ms = rest.reduce(0) { $0 + $1.medianMs }
-            out.append(BarChart.Bar(label: "\(rest.count) other layer calls", values: [rest.reduce(0) { $0 + microseconds($1.medianMs) }],
+            out.append(BarChart.Bar(label: "\(rest.count) other \(callWord(unit))s", values: [rest.reduce(0) { $0 + microseconds($1.medianMs) }],
                                     valueLabel: valueLabel(ms, total: t.medianMs)))
         }
         return out
     }
 
     /// What the bars show and how they relate to the whole pass.
-    static func caption(_ t: ForwardTiming, bars: [BarChart.Bar]) -> String {
+    /// What one timed entry is called: a layer call (a layer may be called several times), or
+    /// the format's own unit (an ONNX node runs once).
+    static func callWord(_ unit: String) -> String { unit == "layer" ? "layer call" : unit }
+
+    static func caption(_ t: ForwardTiming, bars: [BarChart.Bar], unit: String = "layer") -> String {
         let own = t.layers.filter { $0.fusedInto == nil }.count
         let fused = t.layers.count - own
-        var s = "Median time of each of the \(Formatting.plural(own, "layer call")) with a step of its own over \(Formatting.plural(t.instrumentedRuns, "instrumented run")), slowest first"
+        var s = "Median time of each of the \(Formatting.plural(own, callWord(unit))) with a step of its own over \(Formatting.plural(t.instrumentedRuns, "instrumented run")), slowest first"
         if own > bars.count { s += ", the \(own - bars.count + 1) fastest folded into the last bar" }
         if fused > 0 {
-            s += ". \(Formatting.plural(fused, "more call")) (folded batch normalizations, fused activations and additions) run inside the step of the layer before them, whose bar includes their time"
+            s += ". \(Formatting.plural(fused, "more \(callWord(unit))")) (folded batch normalizations, fused activations and additions) run inside the step of the \(unit) before them, whose bar includes their time"
         }
         s += ". They add up to \(ChangeFormatting.milliseconds(t.layerSumMs)); the whole pass, timed without instrumentation, has a median of \(ChangeFormatting.milliseconds(t.medianMs))"
         s += " (min \(ChangeFormatting.milliseconds(t.minMs)), p90 \(ChangeFormatting.milliseconds(t.p90Ms)), \(Formatting.plural(t.runs, "run")), batch 1, \(Formatting.plural(t.threads, "thread")), \(t.backend))."
@@ -57,20 +61,21 @@ public enum LatencyChart {
     }
 
     /// Title, caption, bars and (with two or more runs in `trendMs`) the trend, stacked at `width`.
-    static func block(_ t: ForwardTiming, trendMs: [Double], width: Double, measurer: any TextMeasurer, theme: Theme, limit: Int) -> SceneBlock {
+    static func block(_ t: ForwardTiming, trendMs: [Double], width: Double, measurer: any TextMeasurer, theme: Theme, limit: Int,
+                      unit: String = "layer") -> SceneBlock {
         let tw = TextWrapper(measurer: measurer)
         var prims: [Primitive] = []
         var y = 0.0
-        prims.append(.text(tw.truncate("Latency per layer", style: theme.headingStyle, width: width), origin: Point(0, y), style: theme.headingStyle, anchor: .start))
+        prims.append(.text(tw.truncate("Latency per \(unit)", style: theme.headingStyle, width: width), origin: Point(0, y), style: theme.headingStyle, anchor: .start))
         y += tw.lineHeight(theme.headingStyle) + 4
-        let bars = bars(t, limit: limit)
-        for line in tw.wrap(caption(t, bars: bars), style: theme.smallStyle, width: width) {
+        let bars = bars(t, limit: limit, unit: unit)
+        for line in tw.wrap(caption(t, bars: bars, unit: unit), style: theme.smallStyle, width: width) {
             prims.append(.text(line, origin: Point(0, y), style: theme.smallStyle, anchor: .start))
             y += tw.lineHeight(theme.smallStyle)
         }
         y += 8
         if bars.isEmpty {
-            prims.append(.text("No layer call was timed.", origin: Point(0, y), style: theme.bodyStyle, anchor: .start))
+            prims.append(.text("No \(callWord(unit)) was timed.", origin: Point(0, y), style: theme.bodyStyle, anchor: .start))
             y += tw.lineHeight(theme.bodyStyle)
         } else {
             var chart = BarChart(series: series(theme), bars: bars)
@@ -92,19 +97,21 @@ public enum LatencyChart {
     public static func page(_ doc: ReportDocument, timing: ForwardTiming, measurer: any TextMeasurer, theme: Theme = .standard,
                             geometry: PageGeometry = .a4Portrait, limit: Int = defaultLimit) -> Scene {
         let c = geometry.content
-        let b = block(timing, trendMs: doc.change?.latencyTrendMs ?? [], width: c.width, measurer: measurer, theme: theme, limit: limit)
-        return Scene(size: geometry.size, title: "\(doc.analysis.modelName): latency per layer",
-                     description: "Median time per layer call of \(doc.analysis.modelName), slowest first", primitives: b.translated(c.x, c.y))
+        let b = block(timing, trendMs: doc.change?.latencyTrendMs ?? [], width: c.width, measurer: measurer, theme: theme, limit: limit,
+                      unit: doc.analysis.source.conventions.unitName)
+        return Scene(size: geometry.size, title: "\(doc.analysis.modelName): latency per \(doc.analysis.source.conventions.unitName)",
+                     description: "Median time per \(callWord(doc.analysis.source.conventions.unitName)) of \(doc.analysis.modelName), slowest first", primitives: b.translated(c.x, c.y))
     }
 
     /// The same chart sized for a wiki page (`latency.svg`): `width` wide, as tall as its content.
     public static func standalone(_ doc: ReportDocument, timing: ForwardTiming, measurer: any TextMeasurer, theme: Theme = .standard,
                                   width: Double = 720, margin: Double = 16, limit: Int = defaultLimit) -> Scene {
-        let b = block(timing, trendMs: doc.change?.latencyTrendMs ?? [], width: width - 2 * margin, measurer: measurer, theme: theme, limit: limit)
+        let b = block(timing, trendMs: doc.change?.latencyTrendMs ?? [], width: width - 2 * margin, measurer: measurer, theme: theme, limit: limit,
+                      unit: doc.analysis.source.conventions.unitName)
         var prims: [Primitive] = [.rect(Rect(0, 0, width, b.height + 2 * margin), fill: theme.background, stroke: nil, lineWidth: 0, cornerRadius: 0)]
         prims += b.translated(margin, margin)
-        return Scene(size: Size(width, (b.height + 2 * margin).rounded(.up)), title: "\(doc.analysis.modelName): latency per layer",
-                     description: "Median time per layer call of \(doc.analysis.modelName), slowest first; median of the whole pass \(ChangeFormatting.milliseconds(timing.medianMs)).",
+        return Scene(size: Size(width, (b.height + 2 * margin).rounded(.up)), title: "\(doc.analysis.modelName): latency per \(doc.analysis.source.conventions.unitName)",
+                     description: "Median time per \(callWord(doc.analysis.source.conventions.unitName)) of \(doc.analysis.modelName), slowest first; median of the whole pass \(ChangeFormatting.milliseconds(timing.medianMs)).",
                      primitives: prims)
     }
 }

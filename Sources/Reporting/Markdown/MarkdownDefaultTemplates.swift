@@ -59,14 +59,14 @@ Median {{{median}}} over {{{runs}}} timed runs at batch 1 after {{{warmup}}} war
 Median over the last {{{trendRuns}}} runs, oldest first: {{{trend}}}.
 {{/trend}}
 
-| Slowest layers | Class | Median | Share of the total |
+| Slowest {{unitName}}s | {{classTitle}} | Median | Share of the total |
 |:---|:---|---:|---:|
 {{#slowest}}
 | {{{name}}} | {{{className}}} | {{{ms}}} | {{{share}}} |
 {{/slowest}}
 {{#hasFused}}
 
-{{{fusedCount}}} more layer call(s) (folded batch normalizations, fused activations and additions) run inside the step of the layer before them and have no time of their own.
+{{{fusedCount}}} more {{unitName}} call(s) (folded batch normalizations, fused activations and additions) run inside the step of the {{unitName}} before them and have no time of their own.
 {{/hasFused}}
 {{/timing}}
 {{^timing}}
