@@ -37,6 +37,9 @@ test: deps
 #    ResNet50 (fixed-seed weights, made once by real Keras into .bench-cache/forward/ as
 #    .keras and, exported by Keras, .onnx); ONNX Runtime on the same models, alternating;
 #    outputs of both checked against Keras's first. Prints the ratios Strata/ORT.
+#    Then the ONNX files (bench/fetch_onnx_bench_models.py: MobileNetV2, ResNet50 from
+#    PyTorch, YOLOv8n, PP-OCRv4 det into .bench-cache/onnx/): strata time on each .onnx
+#    beside ONNX Runtime on the same file, 1 and 2 threads (bench/onnx_forward_bench.py).
 #    Then Strata's read + analyse of the ONNX example and of the ResNet50 export beside
 #    onnx's own load + shape inference (bench/onnx_reference.py) on the same files.
 # The references run in a virtual environment (.venv-bench) made on first use.
@@ -82,6 +85,8 @@ bench-forward-run:
 	$(BENCH_VENV)/bin/python bench/onnx_reference.py --rounds 5 Examples/resnet8_cifar10_tf2onnx.onnx $(BENCH_CACHE)/mobilenetv2.onnx $(BENCH_CACHE)/resnet50.onnx /tmp/strata-chain.onnx
 	@/usr/bin/time -f "Strata summary of the ResNet50 export (102 MB): %e s, peak RSS %M KB" $(RELEASE_BIN) summary $(BENCH_CACHE)/resnet50.onnx > /dev/null
 	$(BENCH_VENV)/bin/python bench/forward_bench.py --strata $(RELEASE_BIN) --cache $(BENCH_CACHE) --threads 1 2 --warmup 5 --runs 30
+	$(BENCH_VENV)/bin/python bench/fetch_onnx_bench_models.py
+	$(BENCH_VENV)/bin/python bench/onnx_forward_bench.py --strata $(RELEASE_BIN) --threads 1 2 --warmup 5 --runs 30 --rounds 3
 
 bench-venv:
 	@if [ ! -x $(BENCH_VENV)/bin/python ]; then python3 -m venv $(BENCH_VENV); fi
