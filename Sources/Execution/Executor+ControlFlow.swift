@@ -17,15 +17,9 @@ extension Executor {
             return args[k]
         }
         func captured(_ g: Int) -> [Tensor] { op.captured[g].map { args[$0] } }
-        func body(_ g: Int) throws -> Executor {
-            let graph = op.graphs[g]
-            let own = try graph.initializerWeights()
-            return Executor(graph: graph, weights: own, backend: backend, prefix: "")
-        }
         func run(_ g: Int, _ inputs: [Tensor]) throws -> [Tensor] {
-            do { return try body(g).run(inputs) } catch let e as ExecutionError {
-                throw fail(layer, "inside \(op.labels[g]): \(e.message)")
-            }
+            do { return try bodies.runner(for: op.graphs[g], key: "\(prefix)\(layer.name)#\(g)", inputs: inputs, backend: backend).run(inputs, layerTimer: nil) }
+            catch let e as ExecutionError { throw fail(layer, "inside \(op.labels[g]): \(e.message)") }
         }
         switch op.kind {
         case .branch:
@@ -214,5 +208,41 @@ extension Executor {
         }
         let shape = [n, c] + out
         return indices ? [Tensor(shape: shape, data: y), Tensor(shape: shape, data: where_)] : [Tensor(shape: shape, data: y)]
+    }
+}
+
+/// The runners of a node's nested graphs, made on first use and kept: an `ExecutionPlan` per
+/// graph and input shapes when oneDNN runs the model (a loop's body is compiled once, not once
+/// per iteration), the interpreter when the body cannot be planned; the body's own weights
+/// read once.
+final class SubgraphRunners: @unchecked Sendable {
+    private let lock = NSLock()
+    private var runners: [String: any ForwardRunner] = [:]
+    private var weights: [String: [String: [Tensor]]] = [:]
+
+    func runner(for graph: ModelGraph, key: String, inputs: [Tensor], backend: any ComputeBackend) throws -> any ForwardRunner {
+        let shapes = inputs.map(\.shape)
+        let full = "\(key)|\(shapes)"
+        lock.lock()
+        if let r = runners[full] { lock.unlock(); return r }
+        lock.unlock()
+        let own: [String: [Tensor]]
+        lock.lock()
+        let cachedWeights = weights[key]
+        lock.unlock()
+        if let cachedWeights { own = cachedWeights } else {
+            own = try graph.initializerWeights()
+            lock.lock(); weights[key] = own; lock.unlock()
+        }
+        var runner: any ForwardRunner = Executor(graph: graph, weights: own, backend: backend, prefix: "")
+        if let dnnl = backend as? DNNLBackend, Executor.unsupportedNode(in: graph) == nil,
+           let plan = try? ExecutionPlan.build(graph: graph, weights: own, inputShapes: shapes, backend: dnnl) {
+            runner = plan
+        }
+        lock.lock()
+        // Bodies whose shapes change every iteration are not kept beyond a handful.
+        if runners.count < 64 { runners[full] = runner }
+        lock.unlock()
+        return runner
     }
 }

@@ -22,6 +22,8 @@ public struct Executor: Sendable {
     public let backend: any ComputeBackend
     /// Path prefix of this graph's layers in `weights` (`encoder/` for a nested model).
     public let prefix: String
+    /// The runners of control-flow bodies, kept across runs.
+    let bodies = SubgraphRunners()
 
     public init(graph: ModelGraph, weights: [String: [Tensor]], backend: any ComputeBackend = ReferenceBackend(), prefix: String = "") {
         self.graph = graph

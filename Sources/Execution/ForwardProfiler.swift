@@ -83,10 +83,11 @@ public struct ForwardProfiler: Sendable {
         var state = seed
         return try shapes.enumerated().map { i, shape in
             guard let shape else { throw ExecutionError("input \(i + 1) has no declared shape") }
-            guard shape.rank >= 1, shape.dims.dropFirst().allSatisfy({ $0 != nil }) else {
+            guard shape.dims.dropFirst().allSatisfy({ $0 != nil }) else {
                 throw ExecutionError("input \(i + 1) has shape \(shape), with open dimensions besides the batch")
             }
-            let dims = [1] + shape.dims.dropFirst().map { $0! }
+            // A scalar input (a sample rate, a flag) has no batch axis.
+            let dims = shape.rank == 0 ? [] : [1] + shape.dims.dropFirst().map { $0! }
             let count = dims.reduce(1, *)
             var data = [Float](repeating: 0, count: count)
             for j in 0..<count {
