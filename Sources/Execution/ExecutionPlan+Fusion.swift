@@ -358,6 +358,14 @@ extension ExecutionPlan.Builder {
                let affine = ExecutionPlan.batchNormAffine(k, weights: weights[prefix + nl.name], shape: y0) {
                 folds.append(affine)
                 parts.append("batch normalization folded")
+            } else if let f = nl.kind as? TensorFunctionOp, f.function == "add", postOps.isEmpty, args(next).count == 1,
+                      let ops = f.operands, ops.count == 2, let held = weights[prefix + nl.name], held.count == 1,
+                      (held[0].count == channels && held[0].shape.last == channels) || held[0].count == 1,
+                      ops.contains(where: { if case .constant = $0 { return true }; return false }) {
+                // A bias added by a node of its own (MatMul then Add): folded into the kernel's bias.
+                let b = held[0].count == 1 ? [Double](repeating: Double(held[0].data[0]), count: channels) : held[0].data.map(Double.init)
+                folds.append((scale: [Double](repeating: 1, count: channels), shift: b))
+                parts.append("bias Add folded")
             } else if let ops = ExecutionPlan.eltwise(layer: nl), args(next).count == 1 {
                 postOps += ops.map(PostOp.eltwise)
                 parts.append(nl.className)
