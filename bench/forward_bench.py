@@ -37,14 +37,15 @@ TARGET = 1.5
 RTOL = 1e-3
 
 
-def compare(got, want):
-    """(ok, max abs error, max relative error) of got against Keras's want."""
+def compare(got, want, atol_of_max=1e-6):
+    """(ok, max abs error, max relative error) of got against want (Keras's or ORT's):
+    |got - want| <= RTOL |want| + atol_of_max * max |want| elementwise."""
     if got.shape != want.shape:
         return False, float("inf"), float("inf")
     got = got.astype(np.float64)
     want = want.astype(np.float64)
     diff = np.abs(got - want)
-    atol = 1e-6 * float(np.max(np.abs(want)))
+    atol = atol_of_max * float(np.max(np.abs(want)))
     ok = bool(np.all(diff <= RTOL * np.abs(want) + atol)) and bool(np.all(np.isfinite(got)))
     rel = float(np.max(diff / np.maximum(np.abs(want), atol if atol > 0 else 1e-30)))
     return ok, float(np.max(diff)), rel

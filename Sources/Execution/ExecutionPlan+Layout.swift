@@ -169,23 +169,16 @@ struct ChannelsLastRewrite {
         var absorbed: [NodeID: NodeID] = [:]
         var changed = false
         for node in graph.executionOrder {
-            if let sw = swish(node) {
+            // A written-out activation becomes the activation, reading x; its parts go.
+            if let (x, function, parts) = swish(node).map({ ($0.x, ActivationFunction.swish, [$0.sigmoid]) })
+                ?? hardSwish(node).map({ ($0.x, ActivationFunction.hardSwish, $0.parts) }) {
                 var l = layers[node.layer]
-                var act = ActivationOp(function: .swish)
+                var act = ActivationOp(function: function)
                 act.sourceClass = l.kind.sourceClass
                 l.kind = act
-                l.calls = [[sw.x]]
+                l.calls = [[x]]
                 layers[node.layer] = l
-                absorbed[sw.sigmoid] = node
-            }
-            if let hs = hardSwish(node) {
-                var l = layers[node.layer]
-                var act = ActivationOp(function: .hardSwish)
-                act.sourceClass = l.kind.sourceClass
-                l.kind = act
-                l.calls = [[hs.x]]
-                layers[node.layer] = l
-                for p in hs.parts { absorbed[p] = node }
+                for p in parts { absorbed[p] = node }
             }
             var layer = layers[node.layer]
             guard layer.calls.count == 1, !(layer.kind is InputOp) else { continue }

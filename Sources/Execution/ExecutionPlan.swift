@@ -311,31 +311,8 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
     /// `y` = `x` (of `shape`) with its axes permuted (output axis i is input axis perm[i]);
     /// the innermost output axis is a strided loop.
     static func permute(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, shape: [Int], perm: [Int]) {
-        let rank = shape.count
         let inStrides = NDArray.strides(shape)
-        let outShape = perm.map { shape[$0] }
-        let steps = perm.map { inStrides[$0] }
-        let total = outShape.reduce(1, *)
-        guard total > 0 else { return }
-        guard rank > 0 else { y[0] = x[0]; return }
-        let inner = outShape[rank - 1], innerStep = steps[rank - 1]
-        var index = [Int](repeating: 0, count: rank)
-        var src = 0, o = 0
-        while o < total {
-            var s = src
-            let out = y + o
-            for i in 0..<inner { out[i] = x[s]; s &+= innerStep }
-            o &+= inner
-            var ax = rank - 2
-            while ax >= 0 {
-                index[ax] += 1
-                src &+= steps[ax]
-                if index[ax] < outShape[ax] { break }
-                src &-= steps[ax] &* outShape[ax]
-                index[ax] = 0
-                ax -= 1
-            }
-        }
+        NDArray.walk(perm.map { shape[$0] }, base: 0, steps: perm.map { inStrides[$0] }) { o, s in y[o] = x[s] }
     }
 
     /// Runs `body` over `0..<count` split into one contiguous range per thread of the plan
