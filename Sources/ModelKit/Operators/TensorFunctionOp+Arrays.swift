@@ -346,6 +346,71 @@ extension TensorFunctionOp {
                 return span < 0 ? .unknown : .known(span / strides[i] + 1)
             }
             return [[x.shape[0], out] + spatial]
+        case "max_pool", "average_pool":
+            // (N, C, spatial...) over a window with dilations; MaxPool's indices have its shape.
+            let x = try arg(args, 0, "input")
+            let rank = x.shape.count - 2
+            guard rank >= 1, let kernel = intList("kernel_shape"), kernel.count == rank else { return [x.shape.map { _ in .unknown }] }
+            let strides = intList("strides") ?? Array(repeating: 1, count: rank)
+            let dilations = intList("dilations") ?? Array(repeating: 1, count: rank)
+            let pads = intList("pads") ?? Array(repeating: 0, count: 2 * rank)
+            let auto = argument("auto_pad")?.stringValue ?? "NOTSET"
+            let ceil = (argument("ceil_mode")?.intValue ?? 0) != 0
+            guard strides.count == rank, dilations.count == rank, pads.count == 2 * rank, strides.allSatisfy({ $0 > 0 }) else {
+                throw fail("strides \(strides), dilations \(dilations) and pads \(pads) do not fit a window of rank \(rank)")
+            }
+            let spatial: [Dim] = (0..<rank).map { i in
+                guard let n = x.shape[i + 2].value else { return .unknown }
+                if auto.hasPrefix("SAME") { return .known((n + strides[i] - 1) / strides[i]) }
+                let extent = (kernel[i] - 1) * dilations[i] + 1
+                let span = n + (auto == "VALID" ? 0 : pads[i] + pads[i + rank]) - extent
+                guard span >= 0 else { return .unknown }
+                var o = (ceil ? (span + strides[i] - 1) / strides[i] : span / strides[i]) + 1
+                if ceil && (o - 1) * strides[i] >= n + pads[i] { o -= 1 }
+                return .known(o)
+            }
+            return Array(repeating: Array(x.shape.prefix(2)) + spatial, count: n)
+        case "transposed_convolution":
+            // (N, C, spatial...) with a weight (C, O/g, k...): stride (in - 1) + output padding +
+            // dilated kernel - pads, or the output_shape given.
+            let x = try arg(args, 0, "input")
+            let rank = x.shape.count - 2
+            guard rank >= 1, args.count > 1, let w = args[1], w.shape.count == rank + 2 else { return [x.shape.map { _ in .unknown }] }
+            let groups = argument("group")?.intValue ?? 1
+            let channels = w.shape[1].value.map { Dim.known($0 * groups) } ?? .unknown
+            let kernel = w.shape.dropFirst(2).map(\.value)
+            let strides = intList("strides") ?? Array(repeating: 1, count: rank)
+            let dilations = intList("dilations") ?? Array(repeating: 1, count: rank)
+            let extra = intList("output_padding") ?? Array(repeating: 0, count: rank)
+            let pads = intList("pads") ?? Array(repeating: 0, count: 2 * rank)
+            let auto = argument("auto_pad")?.stringValue ?? "NOTSET"
+            let given = intList("output_shape")
+            guard strides.count == rank, dilations.count == rank, extra.count == rank, pads.count == 2 * rank else {
+                throw fail("attributes do not fit a window of rank \(rank)")
+            }
+            let spatial: [Dim] = (0..<rank).map { i in
+                if let given, given.count >= rank { return .known(given[given.count - rank + i]) }
+                guard let n = x.shape[i + 2].value, let k = kernel[i] else { return .unknown }
+                if auto.hasPrefix("SAME") { return .known(n * strides[i]) }
+                let full = strides[i] * (n - 1) + extra[i] + (k - 1) * dilations[i] + 1
+                return .known(full - (auto == "VALID" ? 0 : pads[i] + pads[i + rank]))
+            }
+            return [[x.shape[0], channels] + spatial]
+        case "einsum":
+            // The output's labels (after `->`, or those used once, sorted) take their sizes.
+            guard let eq = argument("equation")?.stringValue?.replacingOccurrences(of: " ", with: ""), !eq.contains(".") else { return nil }
+            let sides = eq.components(separatedBy: "->")
+            let inputs = sides[0].split(separator: ",", omittingEmptySubsequences: false).map { Array($0) }
+            let parts = args.compactMap { $0 }
+            guard inputs.count == parts.count else { throw fail("equation \(eq) does not fit \(parts.count) operands") }
+            var size: [Character: Dim] = [:]
+            for (labels, a) in zip(inputs, parts) {
+                guard labels.count == a.shape.count else { throw fail("operand \(Self.text(a.shape)) does not fit labels \(String(labels))") }
+                for (l, d) in zip(labels, a.shape) where size[l]?.value == nil || size[l]?.value == 1 { size[l] = d }
+            }
+            let all = inputs.flatMap { $0 }
+            let output = sides.count == 2 ? Array(sides[1]) : Set(all).filter { l in all.filter { $0 == l }.count == 1 }.sorted()
+            return [output.map { size[$0] ?? .unknown }]
         case "dynamic_quantize":
             // The quantized tensor, its scale and its zero point.
             return [try arg(args, 0, "input").shape, [], []]
