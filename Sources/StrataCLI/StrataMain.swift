@@ -100,6 +100,6 @@ struct StrataCommand: ParsableCommand {
         Keras counts them.
         """,
         version: StrataVersion.current,
-        subcommands: [SummaryCommand.self, RenderCommand.self, ReportCommand.self, MergeCommand.self, ConfigCommand.self, LayersCommand.self, PredictCommand.self, TimeCommand.self, WorkerCommand.self, FuzzCommand.self]
+        subcommands: [SummaryCommand.self, DiffCommand.self, RenderCommand.self, ReportCommand.self, MergeCommand.self, ConfigCommand.self, LayersCommand.self, PredictCommand.self, TimeCommand.self, WorkerCommand.self, FuzzCommand.self]
     )
 }

@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import ModelKit
+import Reporting
+
+/// `strata diff OLD NEW [--json] [--exit-code]`: what changed between two versions of a model.
+struct DiffCommand: OutputCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "Show what changed between two versions of a model: layers added, removed, renamed and changed, and the totals.",
+        discussion: """
+        Layers (or ONNX nodes) are matched by name, then a renamed one by its class and settings. \
+        For matched layers the output shapes, parameters, MACs, inputs, settings and (when both \
+        files hold them) weights are compared; two serialisations of the same model (Keras 2 and \
+        Keras 3) are not a change. Exit codes: 0 compared (with --exit-code: the same); 1 a model \
+        could not be read; 2 usage error; 3 with --exit-code, the models differ.
+        """
+    )
+
+    @Argument(help: "The old model (any file strata summary reads).")
+    var old: String
+
+    @Argument(help: "The new model.")
+    var new: String
+
+    @Flag(name: .long, help: "Print JSON (schema strata-diff/1) instead of the table.")
+    var json = false
+
+    @Flag(name: .customLong("exit-code"), help: "Exit 3 when the models differ, 0 when they are the same.")
+    var exitCode = false
+
+    @OptionGroup var timeout: ModelTimeoutOption
+
+    var sink: OutputSink = .standard
+
+    enum CodingKeys: String, CodingKey { case old, new, json, exitCode, timeout }
+
+    func execute() throws {
+        let a = try Self.input(old), b = try Self.input(new)
+        let diff = ModelDiff.compare(a, b)
+        sink.out(json ? Self.json(diff) : Self.table(diff))
+        if exitCode && !diff.isEmpty { throw CommandFailure("", code: 3) }
+    }
+
+    /// A model read with its analysis and, when the file holds them, its weights.
+    static func input(_ path: String) throws -> ModelDiff.Input {
+        do {
+            let model = try FormatRegistry.standard.open(path)
+            let analysis = Analyzer.analyze(model.graph)
+            let weights = model.holdsWeights ? (try? model.weights(analysis: analysis, seed: 0))?.tensors : nil
+            return ModelDiff.Input(file: path, graph: model.graph, analysis: analysis, weights: weights)
+        } catch let e as StrataError {
+            throw CommandFailure("strata: error: \(e.inFile(path))")
+        }
+    }
+
+    static func count(_ v: Int?) -> String { v.map { Formatting.count($0) } ?? "unknown" }
+
+    static func delta(_ a: Int?, _ b: Int?) -> String {
+        guard let a, let b else { return "" }
+        let d = b - a
+        guard d != 0 else { return "=" }
+        let pct = a != 0 ? String(format: " (%+.1f%%)", Double(d) / Double(a) * 100) : ""
+        return (d > 0 ? "+" : "−") + Formatting.count(abs(d)) + pct
+    }
+
+    /// The terminal form: totals, then one line per change.
+    static func table(_ d: ModelDiff) -> String {
+        var lines = ["Old: \(d.old.file) (\(d.old.model))", "New: \(d.new.file) (\(d.new.model))", ""]
+        let rows: [(String, Int?, Int?)] = [
+            ("Parameters", d.old.totals.params, d.new.totals.params),
+            ("Trainable", d.old.totals.trainableParams, d.new.totals.trainableParams),
+            ("Non-trainable", d.old.totals.nonTrainableParams, d.new.totals.nonTrainableParams),
+            ("MACs", d.old.totals.macs, d.new.totals.macs),
+            ("Weight bytes", d.old.totals.weightBytes, d.new.totals.weightBytes),
+            ("Layers", d.old.layers, d.new.layers),
+        ]
+        let w0 = rows.map(\.0.count).max()!, w1 = rows.map { count($0.1).count }.max()!, w2 = rows.map { count($0.2).count }.max()!
+        for (name, a, b) in rows {
+            lines.append(name.padding(toLength: w0, withPad: " ", startingAt: 0) + "  " + String(repeating: " ", count: w1 - count(a).count) + count(a)
+                         + "  →  " + String(repeating: " ", count: w2 - count(b).count) + count(b) + "  " + delta(a, b))
+        }
+        lines.append("")
+        if d.isEmpty {
+            lines.append("No differences: \(d.unchanged) layers match.")
+            return lines.joined(separator: "\n")
+        }
+        for l in d.added { lines.append("+ added    \(l.name) (\(l.type))") }
+        for l in d.removed { lines.append("- removed  \(l.name) (\(l.type))") }
+        for r in d.renamed { lines.append("~ renamed  \(r.old) → \(r.new) (\(r.type))") }
+        for c in d.changed {
+            lines.append("* changed  \(c.name) (\(c.type))")
+            for f in c.changes { lines.append(f.field == "weights" ? "      weights: \(f.new)" : "      \(f.field): \(f.old) → \(f.new)") }
+        }
+        lines.append("")
+        lines.append("\(d.added.count) added, \(d.removed.count) removed, \(d.renamed.count) renamed, \(d.changed.count) changed, \(d.unchanged) unchanged.")
+        return lines.joined(separator: "\n")
+    }
+
+    /// `strata-diff/1`.
+    static func json(_ d: ModelDiff) -> String {
+        func n(_ v: Int?) -> JSONValue { v.map { .number(Double($0)) } ?? .null }
+        func total(_ a: Int?, _ b: Int?) -> JSONValue {
+            .object(JSONObject([("old", n(a)), ("new", n(b)), ("delta", a != nil && b != nil ? .number(Double(b! - a!)) : .null)]))
+        }
+        func side(_ s: ModelDiff.Side) -> JSONValue {
+            .object(JSONObject([("file", .string(s.file)), ("model", .string(s.model)), ("params", n(s.totals.params))]))
+        }
+        let root = JSONObject([
+            ("schema", .string("strata-diff/1")),
+            ("old", side(d.old)), ("new", side(d.new)),
+            ("totals", .object(JSONObject([
+                ("params", total(d.old.totals.params, d.new.totals.params)),
+                ("trainable_params", total(d.old.totals.trainableParams, d.new.totals.trainableParams)),
+                ("non_trainable_params", total(d.old.totals.nonTrainableParams, d.new.totals.nonTrainableParams)),
+                ("macs", total(d.old.totals.macs, d.new.totals.macs)),
+                ("weight_bytes", total(d.old.totals.weightBytes, d.new.totals.weightBytes)),
+                ("layers", total(d.old.layers, d.new.layers)),
+            ]))),
+            ("added", .array(d.added.map { .object(JSONObject([("name", .string($0.name)), ("type", .string($0.type))])) })),
+            ("removed", .array(d.removed.map { .object(JSONObject([("name", .string($0.name)), ("type", .string($0.type))])) })),
+            ("renamed", .array(d.renamed.map { .object(JSONObject([("old", .string($0.old)), ("new", .string($0.new)), ("type", .string($0.type))])) })),
+            ("changed", .array(d.changed.map { c in
+                .object(JSONObject([("name", .string(c.name)), ("type", .string(c.type)),
+                                    ("changes", .array(c.changes.map { .object(JSONObject([("field", .string($0.field)), ("old", .string($0.old)), ("new", .string($0.new))])) }))]))
+            })),
+            ("unchanged", .number(Double(d.unchanged))),
+        ])
+        return JSONWriter.write(.object(root))
+    }
+}
