@@ -26,6 +26,9 @@ struct DiffCommand: OutputCommand {
     @Flag(name: .long, help: "Print JSON (schema strata-diff/1) instead of the table.")
     var json = false
 
+    @Flag(name: .long, help: "Print Markdown sized for a pull-request comment instead of the table.")
+    var markdown = false
+
     @Flag(name: .customLong("exit-code"), help: "Exit 3 when the models differ, 0 when they are the same.")
     var exitCode = false
 
@@ -33,12 +36,16 @@ struct DiffCommand: OutputCommand {
 
     var sink: OutputSink = .standard
 
-    enum CodingKeys: String, CodingKey { case old, new, json, exitCode, timeout }
+    enum CodingKeys: String, CodingKey { case old, new, json, markdown, exitCode, timeout }
+
+    func validate() throws {
+        if json && markdown { throw ValidationError("give at most one of --json and --markdown") }
+    }
 
     func execute() throws {
         let a = try Self.input(old), b = try Self.input(new)
         let diff = ModelDiff.compare(a, b)
-        sink.out(json ? Self.json(diff) : Self.table(diff))
+        sink.out(json ? Self.json(diff) : markdown ? Self.markdownText(diff) : Self.table(diff))
         if exitCode && !diff.isEmpty { throw CommandFailure("", code: 3) }
     }
 
@@ -127,5 +134,50 @@ struct DiffCommand: OutputCommand {
             ("unchanged", .number(Double(d.unchanged))),
         ])
         return JSONWriter.write(.object(root))
+    }
+
+    /// The most characters the Markdown may take (a pull-request comment holds 65,536).
+    static let markdownLimit = 60_000
+
+    /// Markdown for a pull-request comment: the totals, the changes, the unchanged count;
+    /// long lists cut with their count, names escaped as in the wiki pages.
+    static func markdownText(_ d: ModelDiff) -> String {
+        func e(_ s: String) -> String { MarkdownEscaping.text(s) }
+        var out = "### Model change: \(e(d.new.model))\n\n"
+        out += "\(e(d.old.file)) → \(e(d.new.file))\n\n"
+        out += "| | Old | New | Change |\n|:---|---:|---:|---:|\n"
+        for (name, a, b) in [("Parameters", d.old.totals.params, d.new.totals.params),
+                             ("Trainable", d.old.totals.trainableParams, d.new.totals.trainableParams),
+                             ("Non-trainable", d.old.totals.nonTrainableParams, d.new.totals.nonTrainableParams),
+                             ("MACs", d.old.totals.macs, d.new.totals.macs),
+                             ("Layers", d.old.layers, d.new.layers)] {
+            out += "| \(name) | \(count(a)) | \(count(b)) | \(delta(a, b)) |\n"
+        }
+        out += "\n"
+        if d.isEmpty { return out + "No differences: \(d.unchanged) layers match.\n" }
+        out += "\(d.added.count) added, \(d.removed.count) removed, \(d.renamed.count) renamed, \(d.changed.count) changed, \(d.unchanged) unchanged.\n\n"
+        var lines: [String] = []
+        lines += d.added.map { "- **added** \(e($0.name)) (\(e($0.type)))" }
+        lines += d.removed.map { "- **removed** \(e($0.name)) (\(e($0.type)))" }
+        lines += d.renamed.map { "- **renamed** \(e($0.old)) → \(e($0.new)) (\(e($0.type)))" }
+        for c in d.changed {
+            let fields = c.changes.map { f in f.field == "weights" ? "weights: \(e(f.new))" : "\(e(f.field)): \(e(f.old)) → \(e(f.new))" }
+            lines.append("- **changed** \(e(c.name)) (\(e(c.type))): " + fields.joined(separator: "; "))
+        }
+        // The first changes shown; the rest folded, and cut (with their count) to stay under the limit.
+        let shown = 20
+        out += lines.prefix(shown).joined(separator: "\n") + "\n"
+        if lines.count > shown {
+            var folded = "\n<details><summary>\(lines.count - shown) more changes</summary>\n\n"
+            var kept = 0
+            for line in lines.dropFirst(shown) {
+                guard out.utf8.count + folded.utf8.count + line.utf8.count + 200 < markdownLimit else { break }
+                folded += line + "\n"
+                kept += 1
+            }
+            if kept < lines.count - shown { folded += "\n… and \(lines.count - shown - kept) more, left out to keep this comment under \(markdownLimit) characters.\n" }
+            out += folded + "\n</details>\n"
+        }
+        return out
     }
 }

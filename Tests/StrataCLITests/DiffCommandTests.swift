@@ -65,4 +65,35 @@ import Testing
         #expect(missing.code == 1 && missing.err.contains("/nonexistent/model.keras"))
         #expect(run(["diff", Self.seed]).code == 2)
     }
+
+    /// ResNet50 against ResNet101 (Keras's own configs): the 17 extra conv4 blocks are added
+    /// (170 layers), the first conv5 block now reads the last of them, nothing else changes.
+    @Test func resNet101AddsBlocksToResNet50() throws {
+        let d = try json([Self.path("applications/ResNet50/model.json"), Self.path("applications/ResNet101/model.json")])
+        let added = try #require(d["added"] as? [[String: Any]])
+        #expect(added.count == 170)
+        #expect(added.allSatisfy { ($0["name"] as? String)?.hasPrefix("conv4_block") == true })
+        #expect((d["removed"] as? [Any])?.isEmpty == true && (d["renamed"] as? [Any])?.isEmpty == true)
+        let changed = try #require(d["changed"] as? [[String: Any]])
+        #expect(Set(changed.compactMap { $0["name"] as? String }) == ["conv5_block1_0_conv", "conv5_block1_1_conv"])
+        for c in changed {
+            let f = try #require((c["changes"] as? [[String: Any]])?.first)
+            #expect(f["field"] as? String == "inputs" && f["old"] as? String == "conv4_block6_out" && f["new"] as? String == "conv4_block23_out")
+        }
+    }
+
+    /// The Markdown for a pull request: the totals table, the changes with names escaped, and
+    /// a long list folded and cut under 60,000 bytes with the count of what was left out.
+    @Test func markdownStaysACommentsSize() throws {
+        let small = run(["diff", Self.seed, Self.path("diff/renamed_dropout.keras"), "--markdown"])
+        #expect(small.code == 0)
+        #expect(small.out.contains("| Layers | 30 | 31 | +1 (+3.3%) |"))
+        #expect(small.out.contains("- **renamed** conv2d\\_3 → stage2\\_conv (Conv2D)"))
+        let big = run(["diff", Self.path("applications/NASNetMobile/model.json"), Self.path("applications/NASNetLarge/model.json"), "--markdown"])
+        #expect(big.code == 0)
+        #expect(big.out.utf8.count < 60_000)
+        #expect(big.out.contains("<details><summary>"))
+        #expect(big.out.contains("left out to keep this comment under 60000 characters"))
+        #expect(run(["diff", Self.seed, Self.seed, "--markdown", "--json"]).code == 2)
+    }
 }
