@@ -17,11 +17,16 @@ struct DiffCommand: OutputCommand {
         """
     )
 
-    @Argument(help: "The old model (any file strata summary reads).")
-    var old: String
+    @Argument(help: "OLD and NEW model files; with --git, the paths to look at (default: the whole repository).")
+    var files: [String] = []
 
-    @Argument(help: "The new model.")
-    var new: String
+    @Option(name: .customLong("git"), help: ArgumentHelp(
+        "Compare each model file changed between REV and the working tree (or between REV1 and REV2 with REV1..REV2), the old side read from git's objects.",
+        valueName: "REV"))
+    var gitRange: String?
+
+    var old: String { files[0] }
+    var new: String { files[1] }
 
     @Flag(name: .long, help: "Print JSON (schema strata-diff/1) instead of the table.")
     var json = false
@@ -36,17 +41,101 @@ struct DiffCommand: OutputCommand {
 
     var sink: OutputSink = .standard
 
-    enum CodingKeys: String, CodingKey { case old, new, json, markdown, exitCode, timeout }
+    enum CodingKeys: String, CodingKey { case files, gitRange, json, markdown, exitCode, timeout }
 
     func validate() throws {
         if json && markdown { throw ValidationError("give at most one of --json and --markdown") }
+        if gitRange == nil && files.count != 2 { throw ValidationError("give two model files, OLD and NEW (or --git REV [PATH...])") }
     }
 
     func execute() throws {
+        if let gitRange { return try executeGit(gitRange) }
         let a = try Self.input(old), b = try Self.input(new)
         let diff = ModelDiff.compare(a, b)
-        sink.out(json ? Self.json(diff) : markdown ? Self.markdownText(diff) : Self.table(diff))
+        sink.out(render(diff))
         if exitCode && !diff.isEmpty { throw CommandFailure("", code: 3) }
+    }
+
+    func render(_ diff: ModelDiff) -> String { json ? Self.json(diff) : markdown ? Self.markdownText(diff) : Self.table(diff) }
+
+    /// `--git REV[..REV2] [PATH...]`: every model file git lists as changed, old side from
+    /// git's objects (`git show REV:path`, no checkout), new side from the working tree or REV2.
+    func executeGit(_ range: String) throws {
+        let parts = range.components(separatedBy: "..")
+        guard parts.count <= 2, !(parts.first ?? "").isEmpty else { throw CommandFailure("strata: error: --git takes REV or REV1..REV2, given \(range)", code: 2) }
+        let (from, to) = (parts[0], parts.count == 2 && !parts[1].isEmpty ? parts[1] : nil)
+        // The repository holding the first path given (else the current folder).
+        var base = FileManager.default.currentDirectoryPath
+        if let first = files.first {
+            var isDir: ObjCBool = false
+            let abs = URL(fileURLWithPath: first).standardizedFileURL.path
+            base = FileManager.default.fileExists(atPath: abs, isDirectory: &isDir) && isDir.boolValue ? abs : (abs as NSString).deletingLastPathComponent
+        }
+        let root = try Self.git(["-C", base, "rev-parse", "--show-toplevel"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let rootURL = URL(fileURLWithPath: root)
+        var relative: [String] = []
+        for p in files {
+            let abs = URL(fileURLWithPath: p).standardizedFileURL.path
+            guard abs == root || abs.hasPrefix(root + "/") else { throw CommandFailure("strata: error: \(p) is not in the repository at \(root)", code: 2) }
+            relative.append(abs == root ? "." : String(abs.dropFirst(root.count + 1)))
+        }
+        let listed = try Self.git(["-C", root, "diff", "--name-only", from] + (to.map { [$0] } ?? []) + ["--"] + relative)
+        let models = listed.split(separator: "\n").map(String.init).filter { FormatRegistry.standard.extensions.contains((($0 as NSString).pathExtension).lowercased()) }
+        let temp = FileManager.default.temporaryDirectory.appendingPathComponent("strata-diff-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: temp) }
+        func materialize(_ rev: String, _ path: String, _ side: String) throws -> String? {
+            guard let data = try? Self.gitData(["-C", root, "show", "\(rev):\(path)"]) else { return nil }
+            let dir = temp.appendingPathComponent(side).appendingPathComponent(UUID().uuidString)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let url = dir.appendingPathComponent((path as NSString).lastPathComponent)
+            try data.write(to: url)
+            return url.path
+        }
+        var differ = false
+        var outputs: [String] = []
+        if models.isEmpty { sink.out("No model file changed between \(from) and \(to ?? "the working tree").") }
+        for path in models {
+            let oldPath = try materialize(from, path, "old")
+            let newPath: String? = try to.map { try materialize($0, path, "new") } ??
+                (FileManager.default.fileExists(atPath: rootURL.appendingPathComponent(path).path) ? rootURL.appendingPathComponent(path).path : nil)
+            guard let oldPath, let newPath else {
+                differ = true
+                outputs.append(json ? "{\"file\": \"\(path)\", \"status\": \"\(oldPath == nil ? "added" : "removed")\"}"
+                                    : "\(path): \(oldPath == nil ? "added" : "removed") (no \(oldPath == nil ? "old" : "new") version to compare)")
+                continue
+            }
+            // A file with a model's extension that is not one (a package.json) is passed over.
+            if FormatRegistry.standard.sniff(newPath).format == nil && FormatRegistry.standard.sniff(oldPath).format == nil { continue }
+            var a = try Self.input(oldPath), b = try Self.input(newPath)
+            a.file = "\(path) @ \(from)"
+            b.file = "\(path) @ \(to ?? "working tree")"
+            let diff = ModelDiff.compare(a, b)
+            differ = differ || !diff.isEmpty
+            outputs.append(render(diff))
+        }
+        if !outputs.isEmpty { sink.out(json ? "[" + outputs.joined(separator: ",\n") + "]" : outputs.joined(separator: "\n\n")) }
+        if exitCode && differ { throw CommandFailure("", code: 3) }
+    }
+
+    static func git(_ args: [String]) throws -> String { String(decoding: try gitData(args), as: UTF8.self) }
+
+    /// Runs the `git` binary; its error as one line naming the command.
+    static func gitData(_ args: [String]) throws -> Data {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["git"] + args
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        do { try p.run() } catch { throw CommandFailure("strata: error: cannot run git: \(error.localizedDescription)") }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else {
+            throw CommandFailure("strata: error: git \(args.joined(separator: " ")): \(message.split(separator: "\n").first ?? "failed")")
+        }
+        return data
     }
 
     /// A model read with its analysis and, when the file holds them, its weights.

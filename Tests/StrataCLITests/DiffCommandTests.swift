@@ -96,4 +96,48 @@ import Testing
         #expect(big.out.contains("left out to keep this comment under 60000 characters"))
         #expect(run(["diff", Self.seed, Self.seed, "--markdown", "--json"]).code == 2)
     }
+
+    /// `--git` on a repository with two commits gives the same answer as the two files; the
+    /// working tree against a revision too; a path outside the repository is an error.
+    @Test func gitRevisionsGiveTheSameAnswerAsTheFiles() throws {
+        let repo = FileManager.default.temporaryDirectory.appendingPathComponent("strata-diff-git-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: repo) }
+        let models = repo.appendingPathComponent("models")
+        try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
+        func git(_ args: String...) throws {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = ["git", "-C", repo.path, "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"] + args
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0, "git \(args)")
+        }
+        let file = models.appendingPathComponent("resnet.keras")
+        try git("init", "-q")
+        try FileManager.default.copyItem(atPath: Self.seed, toPath: file.path)
+        try "{}".write(to: models.appendingPathComponent("package.json"), atomically: true, encoding: .utf8)
+        try git("add", ".")
+        try git("commit", "-q", "-m", "seed")
+        try FileManager.default.removeItem(at: file)
+        try FileManager.default.copyItem(atPath: Self.path("diff/renamed_dropout.keras"), toPath: file.path)
+        try "{\"a\": 1}".write(to: models.appendingPathComponent("package.json"), atomically: true, encoding: .utf8)
+        try git("commit", "-q", "-am", "rename and dropout")
+
+        let byFiles = try json([Self.seed, Self.path("diff/renamed_dropout.keras")])
+        let r = run(["diff", "--git", "HEAD~1..HEAD", repo.path, "--json"])
+        #expect(r.code == 0, "\(r.err)")
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [[String: Any]])
+        #expect(list.count == 1, "only the model, not package.json")
+        for key in ["added", "removed", "renamed", "changed"] {
+            #expect((list.first?[key] as? NSArray)?.isEqual(byFiles[key]) == true, "\(key)")
+        }
+        #expect((list.first?["old"] as? [String: Any])?["file"] as? String == "models/resnet.keras @ HEAD~1")
+        // Working tree against HEAD~1: the same change; --exit-code says they differ.
+        #expect(run(["diff", "--git", "HEAD~1", repo.path, "--exit-code"]).code == 3)
+        #expect(run(["diff", "--git", "HEAD", repo.path, "--exit-code"]).out.contains("No model file changed"))
+        let outside = run(["diff", "--git", "HEAD", repo.path, "/tmp"])
+        #expect(outside.code == 2 && outside.err.contains("is not in the repository"))
+    }
 }
