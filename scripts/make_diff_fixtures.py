@@ -7,7 +7,10 @@
 - retrained_kernel.keras: the seed with the kernel of `conv2d_5` changed (as if retrained),
   everything else as is (only that layer's weights differ).
 
-Run once from the repository root: .venv-bench/bin/python scripts/make_diff_fixtures.py
+- mobilenetv2_alpha075.json: keras.applications.MobileNetV2(alpha=0.75) as a config.
+
+Run once from the repository root: .venv-bench/bin/python scripts/make_diff_fixtures.py (and with
+STRATA_DIFF_ALPHA=1 for the MobileNetV2 config)
 """
 import copy
 import os
@@ -89,3 +92,15 @@ def main():
 
 if __name__ == "__main__":
     main()
+
+
+def mobilenet_alpha():
+    """MobileNetV2 at alpha 0.75 (weights=None), the config only: against the alpha 1.0 config
+    in Tests/Fixtures/applications/MobileNetV2 the same layers with new shapes and counts."""
+    model = keras.applications.MobileNetV2(alpha=0.75, weights=None)
+    with open(os.path.join(OUT, "mobilenetv2_alpha075.json"), "w") as f:
+        f.write(model.to_json())
+
+
+if __name__ == "__main__" and os.environ.get("STRATA_DIFF_ALPHA"):
+    mobilenet_alpha()

@@ -140,4 +140,19 @@ import Testing
         let outside = run(["diff", "--git", "HEAD", repo.path, "/tmp"])
         #expect(outside.code == 2 && outside.err.contains("is not in the repository"))
     }
+
+    /// MobileNetV2 at alpha 1.0 against 0.75 (both configs written by Keras): the same 156
+    /// layers, none added, removed or renamed; new shapes, counts and filter numbers. The
+    /// totals are Keras's own: 3,538,984 and 2,663,064 parameters.
+    @Test func mobileNetV2WidthChangesShapesNotLayers() throws {
+        let d = try json([Self.path("applications/MobileNetV2/model.json"), Self.path("diff/mobilenetv2_alpha075.json")])
+        for key in ["added", "removed", "renamed"] { #expect((d[key] as? [Any])?.isEmpty == true, "\(key)") }
+        let params = try #require((d["totals"] as? [String: Any])?["params"] as? [String: Any])
+        #expect(params["old"] as? Int == 3_538_984 && params["new"] as? Int == 2_663_064)
+        let changed = try #require(d["changed"] as? [[String: Any]])
+        let conv1 = try #require(changed.first { $0["name"] as? String == "Conv1" }?["changes"] as? [[String: Any]])
+        #expect(Set(conv1.compactMap { $0["field"] as? String }) == ["output_shape", "params", "trainable_params", "macs", "config.filters"])
+        #expect(conv1.contains { $0["field"] as? String == "config.filters" && $0["old"] as? String == "32" && $0["new"] as? String == "24" })
+        #expect(((d["totals"] as? [String: Any])?["layers"] as? [String: Any])?["delta"] as? Int == 0)
+    }
 }
