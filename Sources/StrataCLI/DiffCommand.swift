@@ -37,15 +37,63 @@ struct DiffCommand: OutputCommand {
     @Flag(name: .customLong("exit-code"), help: "Exit 3 when the models differ, 0 when they are the same.")
     var exitCode = false
 
+    @Option(name: .customLong("fail-on"), help: ArgumentHelp(
+        "Exit 3 only when a total moves by more than this: params>5%, trainable_params>1%, macs>10%, weight_bytes>5%, layers>0% (repeatable or comma-separated).",
+        valueName: "rule"))
+    var failOn: [String] = []
+
     @OptionGroup var timeout: ModelTimeoutOption
 
     var sink: OutputSink = .standard
 
-    enum CodingKeys: String, CodingKey { case files, gitRange, json, markdown, exitCode, timeout }
+    enum CodingKeys: String, CodingKey { case files, gitRange, json, markdown, exitCode, failOn, timeout }
 
     func validate() throws {
         if json && markdown { throw ValidationError("give at most one of --json and --markdown") }
         if gitRange == nil && files.count != 2 { throw ValidationError("give two model files, OLD and NEW (or --git REV [PATH...])") }
+        for rule in rules where Self.rule(rule) == nil {
+            throw ValidationError("--fail-on takes TOTAL>PERCENT% with TOTAL one of \(Self.totalNames.joined(separator: ", ")), e.g. params>5%; given \(rule)")
+        }
+    }
+
+    var rules: [String] { failOn.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } }
+
+    static let totalNames = ["params", "trainable_params", "non_trainable_params", "macs", "weight_bytes", "layers"]
+
+    /// `params>5%` as (total, percent); nil when malformed.
+    static func rule(_ text: String) -> (total: String, percent: Double)? {
+        let parts = text.split(separator: ">", maxSplits: 1).map(String.init)
+        guard parts.count == 2, totalNames.contains(parts[0]), parts[1].hasSuffix("%"), let p = Double(parts[1].dropLast()), p >= 0 else { return nil }
+        return (parts[0], p)
+    }
+
+    /// The totals that moved by more than a --fail-on rule allows, as sentences.
+    func breaches(_ d: ModelDiff) -> [String] {
+        func pair(_ name: String) -> (Int?, Int?) {
+            switch name {
+            case "params": return (d.old.totals.params, d.new.totals.params)
+            case "trainable_params": return (d.old.totals.trainableParams, d.new.totals.trainableParams)
+            case "non_trainable_params": return (d.old.totals.nonTrainableParams, d.new.totals.nonTrainableParams)
+            case "macs": return (d.old.totals.macs, d.new.totals.macs)
+            case "weight_bytes": return (d.old.totals.weightBytes, d.new.totals.weightBytes)
+            default: return (d.old.layers, d.new.layers)
+            }
+        }
+        return rules.compactMap(Self.rule).compactMap { r in
+            guard case let (a?, b?) = pair(r.total) else { return nil }
+            let change = a == 0 ? (b == 0 ? 0 : Double.infinity) : abs(Double(b - a)) / Double(a) * 100
+            return change > r.percent ? String(format: "%@ moved by %.1f%% (%@ -> %@), more than the %g%% allowed", r.total, change, String(a), String(b), r.percent) : nil
+        }
+    }
+
+    /// Exit 3 for a difference (--exit-code) or a breached rule (--fail-on).
+    func finish(_ diffs: [ModelDiff]) throws {
+        if !rules.isEmpty {
+            let broken = diffs.flatMap(breaches)
+            if !broken.isEmpty { throw CommandFailure(broken.map { "strata: diff: \($0)" }.joined(separator: "\n"), code: 3) }
+            return
+        }
+        if exitCode && diffs.contains(where: { !$0.isEmpty }) { throw CommandFailure("", code: 3) }
     }
 
     func execute() throws {
@@ -53,7 +101,7 @@ struct DiffCommand: OutputCommand {
         let a = try Self.input(old), b = try Self.input(new)
         let diff = ModelDiff.compare(a, b)
         sink.out(render(diff))
-        if exitCode && !diff.isEmpty { throw CommandFailure("", code: 3) }
+        try finish([diff])
     }
 
     func render(_ diff: ModelDiff) -> String { json ? Self.json(diff) : markdown ? Self.markdownText(diff) : Self.table(diff) }
@@ -93,6 +141,7 @@ struct DiffCommand: OutputCommand {
             return url.path
         }
         var differ = false
+        var diffs: [ModelDiff] = []
         var outputs: [String] = []
         if models.isEmpty { sink.out("No model file changed between \(from) and \(to ?? "the working tree").") }
         for path in models {
@@ -112,9 +161,11 @@ struct DiffCommand: OutputCommand {
             b.file = "\(path) @ \(to ?? "working tree")"
             let diff = ModelDiff.compare(a, b)
             differ = differ || !diff.isEmpty
+            diffs.append(diff)
             outputs.append(render(diff))
         }
         if !outputs.isEmpty { sink.out(json ? "[" + outputs.joined(separator: ",\n") + "]" : outputs.joined(separator: "\n\n")) }
+        if !rules.isEmpty { return try finish(diffs) }
         if exitCode && differ { throw CommandFailure("", code: 3) }
     }
 

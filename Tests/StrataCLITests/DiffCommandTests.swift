@@ -155,4 +155,17 @@ import Testing
         #expect(conv1.contains { $0["field"] as? String == "config.filters" && $0["old"] as? String == "32" && $0["new"] as? String == "24" })
         #expect(((d["totals"] as? [String: Any])?["layers"] as? [String: Any])?["delta"] as? Int == 0)
     }
+
+    /// --fail-on: exit 3 only beyond the thresholds (MobileNetV2 0.75 has 24.8 % fewer
+    /// parameters and 30.1 % fewer MACs than 1.0); a malformed rule is a usage error.
+    @Test func failOnThresholds() {
+        let a = Self.path("applications/MobileNetV2/model.json"), b = Self.path("diff/mobilenetv2_alpha075.json")
+        let within = run(["diff", a, b, "--fail-on", "params>30%,macs>31%"])
+        #expect(within.code == 0, "\(within.err)")
+        let beyond = run(["diff", a, b, "--fail-on", "params>30%", "--fail-on", "macs>10%"])
+        #expect(beyond.code == 3)
+        #expect(beyond.err.contains("macs moved by 30.1%") && !beyond.err.contains("params moved"), "\(beyond.err)")
+        #expect(run(["diff", Self.seed, Self.path("diff/renamed_dropout.keras"), "--fail-on", "layers>0%"]).code == 3)
+        #expect(run(["diff", a, b, "--fail-on", "latency>10%"]).code == 2)
+    }
 }
