@@ -13,7 +13,7 @@ struct DiffCommand: OutputCommand {
         For matched layers the output shapes, parameters, MACs, inputs, settings and (when both \
         files hold them) weights are compared; two serialisations of the same model (Keras 2 and \
         Keras 3) are not a change. Exit codes: 0 compared (with --exit-code: the same); 1 a model \
-        could not be read; 2 usage error; 3 with --exit-code, the models differ.
+        could not be read; 2 usage error; 3 with --exit-code, the models differ (with --fail-on, a total moved beyond its threshold).
         """
     )
 
