@@ -76,11 +76,7 @@ struct ChannelsLastRewrite {
                     next += 1
                     let producer = graph.layers[r.layer]
                     if let c = producer.kind as? TensorFunctionOp, c.function == "constant", case .constant(let v)? = c.operands?.first {
-                        let t: Tensor
-                        if let w = weights[producer.name]?.first, w.count == v.shape.reduce(1, *) { t = Tensor(shape: v.shape, data: w.data) }
-                        else if let d = v.floats, d.count == v.shape.reduce(1, *) { t = Tensor(shape: v.shape, data: d.map { Float($0) }) }
-                        else if let i = v.ints, i.count == v.shape.reduce(1, *) { t = Tensor(shape: v.shape, data: i.map { Float($0) }) }
-                        else { return nil }
+                        guard let t = v.tensor(held: weights[producer.name]?.first) else { return nil }
                         outOps.append(.constant(TensorValue(shape: v.shape, floats: t.count <= TensorValue.maxElements ? t.data.map(Double.init) : nil)))
                         outHeld.append(t)
                         any = true
@@ -250,11 +246,7 @@ struct ChannelsLastRewrite {
                         guard case .constant(let v) = op else { continue }
                         defer { k += 1 }
                         guard v.shape.count <= 4 else { fits = false; break }
-                        let t: Tensor
-                        if k < held.count, held[k].count == v.shape.reduce(1, *) { t = Tensor(shape: v.shape, data: held[k].data) }
-                        else if let ints = v.ints, ints.count == v.shape.reduce(1, *) { t = Tensor(shape: v.shape, data: ints.map { Float($0) }) }
-                        else if let d = v.floats, d.count == v.shape.reduce(1, *) { t = Tensor(shape: v.shape, data: d.map { Float($0) }) }
-                        else { fits = false; break }
+                        guard let t = v.tensor(held: k < held.count ? held[k] : nil) else { fits = false; break }
                         constants.append(t)
                     }
                     guard fits, k == held.count || held.isEmpty || k >= held.count else { break }

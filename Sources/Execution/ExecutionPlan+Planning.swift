@@ -262,9 +262,7 @@ extension ExecutionPlan {
                 if let known = inference.values[node], known.count == outs.count,
                    let tensors = Optional(zip(known, shapesOut).compactMap({ v, s -> Tensor? in
                        guard let v, v.shape == s else { return nil }
-                       if let i = v.ints, i.count == s.reduce(1, *) { return Tensor(shape: s, data: i.map { Float($0) }) }
-                       if let d = v.floats, d.count == s.reduce(1, *) { return Tensor(shape: s, data: d.map { Float($0) }) }
-                       return nil
+                       return v.tensor()
                    })), tensors.count == outs.count {
                     folded[node] = tensors
                     continue

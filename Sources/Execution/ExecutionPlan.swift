@@ -312,7 +312,7 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
     /// the innermost output axis is a strided loop.
     static func permute(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, shape: [Int], perm: [Int]) {
         let inStrides = NDArray.strides(shape)
-        NDArray.walk(perm.map { shape[$0] }, base: 0, steps: perm.map { inStrides[$0] }) { o, s in y[o] = x[s] }
+        StridedWalk.walk(perm.map { shape[$0] }, base: 0, steps: perm.map { inStrides[$0] }) { o, s in y[o] = x[s] }
     }
 
     /// Runs `body` over `0..<count` split into one contiguous range per thread of the plan

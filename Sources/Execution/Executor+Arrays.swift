@@ -24,15 +24,10 @@ extension Executor {
             case .scalar(let v): out.append(Tensor(shape: [], data: [Float(v)]))
             case .constant(let value):
                 defer { constant += 1 }
-                if constant < held.count, held[constant].shape.reduce(1, *) == value.shape.reduce(1, *) {
-                    out.append(Tensor(shape: value.shape, data: held[constant].data))
-                } else if let ints = value.ints, ints.count == value.shape.reduce(1, *) {
-                    out.append(NDArray.tensor(ints: ints, shape: value.shape))
-                } else if let f = value.floats, f.count == value.shape.reduce(1, *) {
-                    out.append(Tensor(shape: value.shape, data: f.map { Float($0) }))
-                } else {
+                guard let t = value.tensor(held: constant < held.count ? held[constant] : nil) else {
                     throw fail(layer, "a constant operand of shape \(value.shape) has no contents the engine can read")
                 }
+                out.append(t)
             case .absent: out.append(nil)
             case .unsupported(let what): throw fail(layer, "not runnable yet: \(what)")
             }
@@ -1024,19 +1019,13 @@ extension Executor {
         var pads = op.intList("pads") ?? Array(repeating: 0, count: 2 * rank)
         let groups = op.argument("group")?.intValue ?? 1
         let spatial = Array(x.shape[2...])
-        if op.argument("padding")?.stringValue == "same" {
-            pads = Array(repeating: 0, count: 2 * rank)
-            for i in 0..<rank {
-                let out = (spatial[i] + strides[i] - 1) / strides[i]
-                let span: Int = (out - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1
-                let total = max(span - spatial[i], 0)
-                let lower = op.argument("same_lower")?.boolValue ?? false
-                pads[i] = lower ? total - total / 2 : total / 2
-                pads[i + rank] = total - pads[i]
-            }
-        }
         guard strides.count == rank, dilations.count == rank, pads.count == 2 * rank, groups >= 1 else {
             throw fail(layer, "strides \(strides), dilations \(dilations), pads \(pads) do not fit rank \(rank)")
+        }
+        if op.argument("padding")?.stringValue == "same" {
+            let p = Self.samePads(spatial: spatial, kernel: kernel, strides: strides, dilation: dilations,
+                                  lower: op.argument("same_lower")?.boolValue ?? false)
+            pads = p.before + p.after
         }
         return try channelsFirstConvolution(layer, x, weightOIK: w, bias: bias, strides: strides, dilations: dilations,
                                             before: Array(pads[..<rank]), after: Array(pads[rank...]), groups: groups)

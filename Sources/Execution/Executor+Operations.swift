@@ -112,7 +112,7 @@ extension Executor {
             if value("initial") != nil { throw fail(layer, "not runnable yet: \(op.name) with initial") }
             let x = args[0]
             let keep = value("keepdims")?.boolValue ?? false
-            return try reduce(x, axes: axes(x.shape.count), keepDims: keep, kind: name)
+            return Self.reduce(x, axes: try axes(x.shape.count), keepDims: keep, kind: name)
         case "concatenate", "concat":
             guard let a = value("axis")?.intValue else { return nil }
             return try concatenate(layer, args, axis: a)
@@ -138,32 +138,5 @@ extension Executor {
         default:
             return nil
         }
-    }
-
-    /// Mean, sum, max or min of `x` over `axes` (sorted, distinct).
-    private func reduce(_ x: Tensor, axes: [Int], keepDims: Bool, kind: String) throws -> Tensor {
-        let rank = x.shape.count
-        let kept = (0..<rank).filter { !axes.contains($0) }
-        let moved = TensorLayout.permute(x, kept + axes)
-        let block = axes.reduce(1) { $0 * x.shape[$1] }
-        let rows = x.count / max(block, 1)
-        var out = [Float](repeating: 0, count: rows)
-        moved.data.withUnsafeBufferPointer { xp in
-            for r in 0..<rows {
-                let base = r * block
-                var acc: Float = kind == "max" ? -.infinity : kind == "min" ? .infinity : 0
-                for i in 0..<block {
-                    let v = xp[base + i]
-                    switch kind {
-                    case "max": acc = max(acc, v)
-                    case "min": acc = min(acc, v)
-                    default: acc += v
-                    }
-                }
-                out[r] = kind == "mean" ? acc / Float(block) : acc
-            }
-        }
-        let shape = keepDims ? (0..<rank).map { axes.contains($0) ? 1 : x.shape[$0] } : kept.map { x.shape[$0] }
-        return Tensor(shape: shape, data: out)
     }
 }

@@ -1,18 +1,11 @@
 import Foundation
+import Tensors
 import Kernels
 
 /// Index arithmetic on row-major tensors of any rank, for the array functions.
 enum NDArray {
     /// Row-major strides of `shape`.
-    static func strides(_ shape: [Int]) -> [Int] {
-        var s = [Int](repeating: 1, count: shape.count)
-        var run = 1
-        for i in stride(from: shape.count - 1, through: 0, by: -1) {
-            s[i] = run
-            run *= shape[i]
-        }
-        return s
-    }
+    static func strides(_ shape: [Int]) -> [Int] { StridedWalk.strides(shape) }
 
     /// Integers of a tensor holding whole numbers (indices, sizes, axes), clamped to ±2^62 so
     /// an `INT64_MAX` end stored as a float does not trap.
@@ -29,33 +22,6 @@ enum NDArray {
         Tensor(shape: shape ?? [ints.count], data: ints.map { Float($0) })
     }
 
-    /// Visits every output position of `shape` with the input offset that position reads,
-    /// the input offset moving by `steps[axis]` per step along each output axis, from
-    /// `base`. The innermost axis runs as a plain loop.
-    static func walk(_ shape: [Int], base: Int, steps: [Int], _ body: (_ out: Int, _ src: Int) -> Void) {
-        let rank = shape.count
-        let total = shape.reduce(1, *)
-        guard total > 0 else { return }
-        guard rank > 0 else { body(0, base); return }
-        let inner = shape[rank - 1], innerStep = steps[rank - 1]
-        var index = [Int](repeating: 0, count: rank)
-        var src = base, o = 0
-        while o < total {
-            var s = src
-            for i in 0..<inner { body(o + i, s); s += innerStep }
-            o += inner
-            var ax = rank - 2
-            while ax >= 0 {
-                index[ax] += 1
-                src += steps[ax]
-                if index[ax] < shape[ax] { break }
-                src -= steps[ax] * shape[ax]
-                index[ax] = 0
-                ax -= 1
-            }
-        }
-    }
-
     /// `x` read along each axis from `start[axis]` in steps of `step[axis]` into `shape`.
     static func strided(_ x: Tensor, start: [Int], step: [Int], shape: [Int]) -> Tensor {
         let st = strides(x.shape)
@@ -64,7 +30,7 @@ enum NDArray {
         var out = [Float](repeating: 0, count: shape.reduce(1, *))
         x.data.withUnsafeBufferPointer { xp in
             out.withUnsafeMutableBufferPointer { op in
-                walk(shape, base: base, steps: steps) { o, s in op[o] = xp[s] }
+                StridedWalk.walk(shape, base: base, steps: steps) { o, s in op[o] = xp[s] }
             }
         }
         return Tensor(shape: shape, data: out)
@@ -80,7 +46,7 @@ enum NDArray {
         var out = [Float](repeating: 0, count: shape.reduce(1, *))
         x.data.withUnsafeBufferPointer { xp in
             out.withUnsafeMutableBufferPointer { op in
-                walk(shape, base: 0, steps: steps) { o, s in op[o] = xp[s] }
+                StridedWalk.walk(shape, base: 0, steps: steps) { o, s in op[o] = xp[s] }
             }
         }
         return Tensor(shape: shape, data: out)

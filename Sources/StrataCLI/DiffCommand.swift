@@ -58,7 +58,22 @@ struct DiffCommand: OutputCommand {
 
     var rules: [String] { failOn.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } }
 
-    static let totalNames = ["params", "trainable_params", "non_trainable_params", "macs", "weight_bytes", "layers"]
+    /// The totals compared: JSON key (and --fail-on name), label, and where a side has it.
+    static let totalKinds: [(key: String, label: String, value: @Sendable (ModelDiff.Side) -> Int?)] = [
+        ("params", "Parameters", { $0.totals.params }),
+        ("trainable_params", "Trainable", { $0.totals.trainableParams }),
+        ("non_trainable_params", "Non-trainable", { $0.totals.nonTrainableParams }),
+        ("macs", "MACs", { $0.totals.macs }),
+        ("weight_bytes", "Weight bytes", { $0.totals.weightBytes }),
+        ("layers", "Layers", { $0.layers }),
+    ]
+
+    static var totalNames: [String] { totalKinds.map(\.key) }
+
+    /// The totals old and new, in `totalKinds`' order.
+    static func totals(_ d: ModelDiff) -> [(key: String, label: String, old: Int?, new: Int?)] {
+        totalKinds.map { ($0.key, $0.label, $0.value(d.old), $0.value(d.new)) }
+    }
 
     /// `params>5%` as (total, percent); nil when malformed.
     static func rule(_ text: String) -> (total: String, percent: Double)? {
@@ -69,18 +84,9 @@ struct DiffCommand: OutputCommand {
 
     /// The totals that moved by more than a --fail-on rule allows, as sentences.
     func breaches(_ d: ModelDiff) -> [String] {
-        func pair(_ name: String) -> (Int?, Int?) {
-            switch name {
-            case "params": return (d.old.totals.params, d.new.totals.params)
-            case "trainable_params": return (d.old.totals.trainableParams, d.new.totals.trainableParams)
-            case "non_trainable_params": return (d.old.totals.nonTrainableParams, d.new.totals.nonTrainableParams)
-            case "macs": return (d.old.totals.macs, d.new.totals.macs)
-            case "weight_bytes": return (d.old.totals.weightBytes, d.new.totals.weightBytes)
-            default: return (d.old.layers, d.new.layers)
-            }
-        }
+        let all = Self.totals(d)
         return rules.compactMap(Self.rule).compactMap { r in
-            guard case let (a?, b?) = pair(r.total) else { return nil }
+            guard let t = all.first(where: { $0.key == r.total }), let a = t.old, let b = t.new else { return nil }
             let change = a == 0 ? (b == 0 ? 0 : Double.infinity) : abs(Double(b - a)) / Double(a) * 100
             return change > r.percent ? String(format: "%@ moved by %.1f%% (%@ -> %@), more than the %g%% allowed", r.total, change, String(a), String(b), r.percent) : nil
         }
@@ -214,14 +220,7 @@ struct DiffCommand: OutputCommand {
     /// The terminal form: totals, then one line per change.
     static func table(_ d: ModelDiff) -> String {
         var lines = ["Old: \(d.old.file) (\(d.old.model))", "New: \(d.new.file) (\(d.new.model))", ""]
-        let rows: [(String, Int?, Int?)] = [
-            ("Parameters", d.old.totals.params, d.new.totals.params),
-            ("Trainable", d.old.totals.trainableParams, d.new.totals.trainableParams),
-            ("Non-trainable", d.old.totals.nonTrainableParams, d.new.totals.nonTrainableParams),
-            ("MACs", d.old.totals.macs, d.new.totals.macs),
-            ("Weight bytes", d.old.totals.weightBytes, d.new.totals.weightBytes),
-            ("Layers", d.old.layers, d.new.layers),
-        ]
+        let rows = totals(d).map { ($0.label, $0.old, $0.new) }
         let w0 = rows.map(\.0.count).max()!, w1 = rows.map { count($0.1).count }.max()!, w2 = rows.map { count($0.2).count }.max()!
         for (name, a, b) in rows {
             lines.append(name.padding(toLength: w0, withPad: " ", startingAt: 0) + "  " + String(repeating: " ", count: w1 - count(a).count) + count(a)
@@ -256,14 +255,7 @@ struct DiffCommand: OutputCommand {
         let root = JSONObject([
             ("schema", .string("strata-diff/1")),
             ("old", side(d.old)), ("new", side(d.new)),
-            ("totals", .object(JSONObject([
-                ("params", total(d.old.totals.params, d.new.totals.params)),
-                ("trainable_params", total(d.old.totals.trainableParams, d.new.totals.trainableParams)),
-                ("non_trainable_params", total(d.old.totals.nonTrainableParams, d.new.totals.nonTrainableParams)),
-                ("macs", total(d.old.totals.macs, d.new.totals.macs)),
-                ("weight_bytes", total(d.old.totals.weightBytes, d.new.totals.weightBytes)),
-                ("layers", total(d.old.layers, d.new.layers)),
-            ]))),
+            ("totals", .object(JSONObject(totals(d).map { ($0.key, total($0.old, $0.new)) }))),
             ("added", .array(d.added.map { .object(JSONObject([("name", .string($0.name)), ("type", .string($0.type))])) })),
             ("removed", .array(d.removed.map { .object(JSONObject([("name", .string($0.name)), ("type", .string($0.type))])) })),
             ("renamed", .array(d.renamed.map { .object(JSONObject([("old", .string($0.old)), ("new", .string($0.new)), ("type", .string($0.type))])) })),
@@ -286,12 +278,9 @@ struct DiffCommand: OutputCommand {
         var out = "### Model change: \(e(d.new.model))\n\n"
         out += "\(e(d.old.file)) → \(e(d.new.file))\n\n"
         out += "| | Old | New | Change |\n|:---|---:|---:|---:|\n"
-        for (name, a, b) in [("Parameters", d.old.totals.params, d.new.totals.params),
-                             ("Trainable", d.old.totals.trainableParams, d.new.totals.trainableParams),
-                             ("Non-trainable", d.old.totals.nonTrainableParams, d.new.totals.nonTrainableParams),
-                             ("MACs", d.old.totals.macs, d.new.totals.macs),
-                             ("Layers", d.old.layers, d.new.layers)] {
-            out += "| \(name) | \(count(a)) | \(count(b)) | \(delta(a, b)) |\n"
+        // The comment keeps to counts: the weights' bytes follow from the parameters.
+        for t in totals(d) where t.key != "weight_bytes" {
+            out += "| \(t.label) | \(count(t.old)) | \(count(t.new)) | \(delta(t.old, t.new)) |\n"
         }
         out += "\n"
         if d.isEmpty { return out + "No differences: \(d.unchanged) layers match.\n" }

@@ -82,7 +82,6 @@ struct PredictCommand: OutputCommand {
         let outputs: [Tensor]
         do {
             if reference {
-                if let refusal = Executor.unsupportedNode(in: graph) { throw refusal }
                 outputs = try Executor(graph: graph, weights: weights.tensors).run(tensors)
             } else {
                 let (runner, _) = try ModelRunSetup.makeRunner(graph: graph, weights: weights.tensors, inputShapes: tensors.map(\.shape),

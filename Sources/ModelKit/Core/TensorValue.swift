@@ -1,3 +1,5 @@
+import Tensors
+
 /// The contents of a small tensor known before the model runs: a constant the file holds,
 /// or the result of shape arithmetic on it (a tensor's shape taken as data, an index picked
 /// from it, a list of sizes joined for a reshape). Shape inference carries these alongside
@@ -110,5 +112,18 @@ extension Dim {
         case (.symbolic(let x), .symbolic(let y)) where x == y: return .known(1)
         default: return .unknown
         }
+    }
+}
+
+extension TensorValue {
+    /// The tensor as the engine takes it, in this value's shape: `held` (the file's copy of the
+    /// same tensor) when its size fits, else the known contents (integers, then floats); nil
+    /// when neither is there.
+    public func tensor(held: Tensor? = nil) -> Tensor? {
+        let n = shape.reduce(1, *)
+        if let held, held.count == n { return Tensor(shape: shape, data: held.data) }
+        if let i = ints, i.count == n { return Tensor(shape: shape, data: i.map { Float($0) }) }
+        if let f = floats, f.count == n { return Tensor(shape: shape, data: f.map { Float($0) }) }
+        return nil
     }
 }

@@ -196,23 +196,10 @@ public enum NPY {
         guard !source.isEmpty else { return source }
         var fortranStrides = [Int](repeating: 1, count: shape.count)
         for d in 1..<shape.count { fortranStrides[d] = fortranStrides[d - 1] * shape[d - 1] }
-        var index = [Int](repeating: 0, count: shape.count)
         var out = [T]()
         out.reserveCapacity(source.count)
-        var offset = 0
-        for _ in 0..<source.count {
-            out.append(source[offset])
-            // Advance the C-order index (last axis fastest), keeping the Fortran offset.
-            var d = shape.count - 1
-            while d >= 0 {
-                index[d] += 1
-                offset += fortranStrides[d]
-                if index[d] < shape[d] { break }
-                offset -= fortranStrides[d] * shape[d]
-                index[d] = 0
-                d -= 1
-            }
-        }
+        // C order (last axis fastest), reading each value at its Fortran offset.
+        StridedWalk.walk(shape, base: 0, steps: fortranStrides) { _, s in out.append(source[s]) }
         return out
     }
 
