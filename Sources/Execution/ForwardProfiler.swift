@@ -28,52 +28,75 @@ public struct ForwardProfiler: Sendable {
     /// The threads recorded are the runner's (`threadsUsed`). A call fused into another
     /// layer's step is listed with time 0 and the name of that layer (`fusedInto`).
     public func profile(_ runner: any ForwardRunner, inputs: [Tensor]) throws -> ForwardTiming {
+        try profileAlternately([(runner, inputs)])[0]
+    }
+
+    /// Times several runners (two versions of a model, for `strata diff --forward`) in turn
+    /// in one process, as `profile` times one: the warm-up runs of each, then rounds in which
+    /// each runner runs once (the order turning each round, so a drift of the machine's speed
+    /// falls on all alike), then the instrumented rounds the same way. The budget bounds each
+    /// runner's summed time. One `ForwardTiming` per runner, in the order given.
+    public func profileAlternately(_ subjects: [(runner: any ForwardRunner, inputs: [Tensor])]) throws -> [ForwardTiming] {
         _ = Self.resetPeakRSS()
-        for _ in 0..<warmup { _ = try runner.run(inputs, layerTimer: nil) }
+        for s in subjects { for _ in 0..<warmup { _ = try s.runner.run(s.inputs, layerTimer: nil) } }
 
         let clock = ContinuousClock()
         let cpuBefore = CPUSample.now()
         let windowStart = clock.now
-        var runMs: [Double] = []
-        var spent = Duration.zero
-        for _ in 0..<runs {
-            let start = clock.now
-            _ = try runner.run(inputs, layerTimer: nil)
-            let d = clock.now - start
-            runMs.append(Self.milliseconds(d))
-            spent += d
-            if let budget, spent >= budget { break }
+        var runMs = [[Double]](repeating: [], count: subjects.count)
+        var spent = [Duration](repeating: .zero, count: subjects.count)
+        for round in 0..<runs {
+            for k in 0..<subjects.count {
+                let i = (k + round) % subjects.count
+                let start = clock.now
+                _ = try subjects[i].runner.run(subjects[i].inputs, layerTimer: nil)
+                let d = clock.now - start
+                runMs[i].append(Self.milliseconds(d))
+                spent[i] += d
+            }
+            if let budget, spent.contains(where: { $0 >= budget }) { break }
         }
 
-        // Separate instrumented set: per-call durations, in execution order.
-        let graph = runner.graph
-        let fused = runner.fusedInto
-        let timedNodes = graph.executionOrder.filter { !(graph.layers[$0.layer].kind is InputOp) }
-        let collector = Collector()
-        for _ in 0..<runMs.count {
-            _ = try runner.run(inputs, layerTimer: { node, d in collector.add(node, d) })
+        // Separate instrumented rounds: per-call durations, in execution order.
+        let collectors = subjects.map { _ in Collector() }
+        for round in 0..<runMs[0].count {
+            for k in 0..<subjects.count {
+                let i = (k + round) % subjects.count
+                let c = collectors[i]
+                _ = try subjects[i].runner.run(subjects[i].inputs, layerTimer: { node, d in c.add(node, d) })
+            }
         }
-        let perNode = collector.durations
-        let layers = timedNodes.map { node -> ForwardTiming.LayerTime in
-            let layer = graph.layers[node.layer]
-            let ms = (perNode[node] ?? []).map(Self.milliseconds).sorted()
-            return ForwardTiming.LayerTime(name: node.call == 0 ? layer.name : "\(layer.name) (call \(node.call + 1))",
-                                           className: layer.className, medianMs: ForwardTiming.percentile(ms, 50),
-                                           fusedInto: fused[node], module: layer.module)
-        }
-        var timing = ForwardTiming(runs: runMs.count, requestedRuns: runs, warmup: warmup, threads: runner.threadsUsed,
-                                   requestedThreads: requestedThreads, runMs: runMs, layers: layers,
-                                   instrumentedRuns: runMs.count, peakRSSBytes: Self.peakRSSBytes(),
-                                   backend: runner.backendName)
+        var otherLoad: Double?
         if let before = cpuBefore, let after = CPUSample.now() {
-            timing.otherCPULoad = CPUSample.otherLoad(from: before, to: after, seconds: Self.milliseconds(clock.now - windowStart) / 1000)
+            otherLoad = CPUSample.otherLoad(from: before, to: after, seconds: Self.milliseconds(clock.now - windowStart) / 1000)
         }
-        if let plan = runner as? ExecutionPlan {
-            timing.planBytes = plan.memory.totalBytes
-            timing.planWeightBytes = plan.memory.weightBytes
-            timing.planActivationBytes = plan.memory.activationBytes
+        return subjects.indices.map { i in
+            let runner = subjects[i].runner
+            let graph = runner.graph
+            let fused = runner.fusedInto
+            let timedNodes = graph.executionOrder.filter { !(graph.layers[$0.layer].kind is InputOp) }
+            let perNode = collectors[i].durations
+            let layers = timedNodes.map { node -> ForwardTiming.LayerTime in
+                let layer = graph.layers[node.layer]
+                let ms = (perNode[node] ?? []).map(Self.milliseconds).sorted()
+                var t = ForwardTiming.LayerTime(name: node.call == 0 ? layer.name : "\(layer.name) (call \(node.call + 1))",
+                                                className: layer.className, medianMs: ForwardTiming.percentile(ms, 50),
+                                                fusedInto: fused[node], module: layer.module)
+                t.spreadMs = ForwardTiming.percentile(ms, 75) - ForwardTiming.percentile(ms, 25)
+                return t
+            }
+            var timing = ForwardTiming(runs: runMs[i].count, requestedRuns: runs, warmup: warmup, threads: runner.threadsUsed,
+                                       requestedThreads: requestedThreads, runMs: runMs[i], layers: layers,
+                                       instrumentedRuns: runMs[i].count, peakRSSBytes: Self.peakRSSBytes(),
+                                       backend: runner.backendName)
+            timing.otherCPULoad = otherLoad
+            if let plan = runner as? ExecutionPlan {
+                timing.planBytes = plan.memory.totalBytes
+                timing.planWeightBytes = plan.memory.weightBytes
+                timing.planActivationBytes = plan.memory.activationBytes
+            }
+            return timing
         }
-        return timing
     }
 
     /// Deterministic pseudo-random inputs, uniform in [-1, 1), one per shape, batch 1 (a

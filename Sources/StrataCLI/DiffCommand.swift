@@ -1,7 +1,12 @@
 import ArgumentParser
+import CairoRendering
+import CLinux
+import Execution
 import Foundation
+import GraphvizLayout
 import ModelKit
 import Reporting
+import Tensors
 
 /// `strata diff OLD NEW [--json] [--exit-code]`: what changed between two versions of a model.
 struct DiffCommand: OutputCommand {
@@ -38,54 +43,69 @@ struct DiffCommand: OutputCommand {
     var exitCode = false
 
     @Option(name: .customLong("fail-on"), help: ArgumentHelp(
-        "Exit 3 only when a total moves by more than this: params>5%, trainable_params>1%, macs>10%, weight_bytes>5%, layers>0% (repeatable or comma-separated).",
+        "Exit 3 only when a total moves by more than this: params>5%, trainable_params>1%, macs>10%, weight_bytes>5%, peak_activation_bytes>10%, layers>0%, and with --forward latency>10% (beyond the noise) (repeatable or comma-separated).",
         valueName: "rule"))
     var failOn: [String] = []
+
+    @Option(name: .customLong("pdf"), help: ArgumentHelp("Write the comparison as a PDF: totals and changes, the new model's diagram with the changes marked, charts old and new.", valueName: "file"))
+    var pdfFile: String?
+
+    @Option(name: .customLong("svg"), help: ArgumentHelp("Write the new model's diagram with the changes marked as an SVG picture.", valueName: "file"))
+    var svgFile: String?
+
+    @Flag(name: .long, help: "Time both models' forward pass, alternately in one process, and compare the latency per layer (a change within the noise is reported as none).")
+    var forward = false
+
+    @Option(name: .long, help: "With --forward: timed runs of each model.")
+    var runs = 30
+
+    @Option(name: .long, help: "With --forward: warm-up runs of each model before timing.")
+    var warmup = 5
+
+    @Option(name: .long, help: "With --forward: threads (default: all cores).")
+    var threads: Int?
 
     @OptionGroup var timeout: ModelTimeoutOption
 
     var sink: OutputSink = .standard
 
-    enum CodingKeys: String, CodingKey { case files, gitRange, json, markdown, exitCode, failOn, timeout }
+    enum CodingKeys: String, CodingKey { case files, gitRange, json, markdown, exitCode, failOn, pdfFile, svgFile, forward, runs, warmup, threads, timeout }
 
     func validate() throws {
         if json && markdown { throw ValidationError("give at most one of --json and --markdown") }
         if gitRange == nil && files.count != 2 { throw ValidationError("give two model files, OLD and NEW (or --git REV [PATH...])") }
         for rule in rules where Self.rule(rule) == nil {
-            throw ValidationError("--fail-on takes TOTAL>PERCENT% with TOTAL one of \(Self.totalNames.joined(separator: ", ")), e.g. params>5%; given \(rule)")
+            throw ValidationError("--fail-on takes TOTAL>PERCENT% with TOTAL one of \(Self.totalNames.joined(separator: ", ")) or latency (with --forward), e.g. params>5%; given \(rule)")
         }
+        if rules.contains(where: { Self.rule($0)?.total == "latency" }) && !forward { throw ValidationError("--fail-on latency>P% needs --forward (the models are not timed without it)") }
+        if runs < 1 || warmup < 0 { throw ValidationError("--runs must be at least 1 and --warmup at least 0, given \(runs) and \(warmup)") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, given \(threads)") }
+        if (runs != 30 || warmup != 5 || threads != nil) && !forward { throw ValidationError("--runs, --warmup and --threads time the models: give --forward too") }
+        for f in [pdfFile, svgFile].compactMap({ $0 }) where f.isEmpty { throw ValidationError("--pdf and --svg take a file name") }
     }
 
     var rules: [String] { failOn.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } }
 
-    /// The totals compared: JSON key (and --fail-on name), label, and where a side has it.
-    static let totalKinds: [(key: String, label: String, value: @Sendable (ModelDiff.Side) -> Int?)] = [
-        ("params", "Parameters", { $0.totals.params }),
-        ("trainable_params", "Trainable", { $0.totals.trainableParams }),
-        ("non_trainable_params", "Non-trainable", { $0.totals.nonTrainableParams }),
-        ("macs", "MACs", { $0.totals.macs }),
-        ("weight_bytes", "Weight bytes", { $0.totals.weightBytes }),
-        ("layers", "Layers", { $0.layers }),
-    ]
+    static var totalNames: [String] { ModelDiff.totalKeys }
 
-    static var totalNames: [String] { totalKinds.map(\.key) }
-
-    /// The totals old and new, in `totalKinds`' order.
-    static func totals(_ d: ModelDiff) -> [(key: String, label: String, old: Int?, new: Int?)] {
-        totalKinds.map { ($0.key, $0.label, $0.value(d.old), $0.value(d.new)) }
-    }
+    /// The totals old and new.
+    static func totals(_ d: ModelDiff) -> [ModelDiff.Total] { d.totals }
 
     /// `params>5%` as (total, percent); nil when malformed.
     static func rule(_ text: String) -> (total: String, percent: Double)? {
         let parts = text.split(separator: ">", maxSplits: 1).map(String.init)
-        guard parts.count == 2, totalNames.contains(parts[0]), parts[1].hasSuffix("%"), let p = Double(parts[1].dropLast()), p >= 0 else { return nil }
+        guard parts.count == 2, totalNames.contains(parts[0]) || parts[0] == "latency", parts[1].hasSuffix("%"), let p = Double(parts[1].dropLast()), p >= 0 else { return nil }
         return (parts[0], p)
     }
 
     /// The totals that moved by more than a --fail-on rule allows, as sentences.
-    func breaches(_ d: ModelDiff) -> [String] {
+    func breaches(_ d: ModelDiff, _ latency: LatencyComparison?) -> [String] {
         let all = Self.totals(d)
         return rules.compactMap(Self.rule).compactMap { r in
+            if r.total == "latency" {
+                guard let l = latency, l.measurable, abs(l.percent) > r.percent else { return nil }
+                return String(format: "latency moved by %.1f%% (%.3f ms -> %.3f ms, noise ±%.3f ms), more than the %g%% allowed", l.percent, l.old.medianMs, l.new.medianMs, l.noiseMs, r.percent)
+            }
             guard let t = all.first(where: { $0.key == r.total }), let a = t.old, let b = t.new else { return nil }
             let change = a == 0 ? (b == 0 ? 0 : Double.infinity) : abs(Double(b - a)) / Double(a) * 100
             return change > r.percent ? String(format: "%@ moved by %.1f%% (%@ -> %@), more than the %g%% allowed", r.total, change, String(a), String(b), r.percent) : nil
@@ -93,9 +113,9 @@ struct DiffCommand: OutputCommand {
     }
 
     /// Exit 3 for a difference (--exit-code) or a breached rule (--fail-on).
-    func finish(_ diffs: [ModelDiff]) throws {
+    func finish(_ diffs: [ModelDiff], latencies: [LatencyComparison?]) throws {
         if !rules.isEmpty {
-            let broken = diffs.flatMap(breaches)
+            let broken = zip(diffs, latencies).flatMap { breaches($0, $1) }
             if !broken.isEmpty { throw CommandFailure(broken.map { "strata: diff: \($0)" }.joined(separator: "\n"), code: 3) }
             return
         }
@@ -104,13 +124,89 @@ struct DiffCommand: OutputCommand {
 
     func execute() throws {
         if let gitRange { return try executeGit(gitRange) }
-        let a = try Self.input(old), b = try Self.input(new)
-        let diff = ModelDiff.compare(a, b)
-        sink.out(render(diff))
-        try finish([diff])
+        let a = try Self.open(old), b = try Self.open(new)
+        let diff = ModelDiff.compare(a.input, b.input)
+        let latency = forward ? try timeBoth(a, b, diff) : nil
+        sink.out(render(diff, latency))
+        try writePictures([(diff, a, b, latency)])
+        try finish([diff], latencies: [latency])
     }
 
-    func render(_ diff: ModelDiff) -> String { json ? Self.json(diff) : markdown ? Self.markdownText(diff) : Self.table(diff) }
+    func render(_ diff: ModelDiff, _ latency: LatencyComparison?) -> String {
+        json ? DiffText.json(diff, latency: latency) : markdown ? DiffText.markdown(diff, latency: latency) : DiffText.table(diff, latency: latency)
+    }
+
+    /// One side of the comparison: the model opened, its analysis, its weights when read.
+    struct Opened {
+        var input: ModelDiff.Input
+        var model: any OpenedModel
+        var weights: WeightSet?
+    }
+
+    /// `--pdf` and `--svg`: the comparison's pages and marked diagram (several models under
+    /// --git: one PDF with each comparison in turn, one SVG per model named after it).
+    func writePictures(_ items: [(diff: ModelDiff, old: Opened, new: Opened, latency: LatencyComparison?)]) throws {
+        guard pdfFile != nil || svgFile != nil, !items.isEmpty else { return }
+        let measurer = PangoTextMeasurer()
+        var pages: [Scene] = []
+        for (i, item) in items.enumerated() {
+            let out = DiffPages.render(item.diff, old: item.old.input.analysis, new: item.new.input.analysis, latency: item.latency,
+                                       version: StrataVersion.current, measurer: measurer, engine: GraphvizLayoutEngine())
+            for d in out.diagnostics { sink.error("strata: warning: \(d.message)") }
+            pages += out.pages
+            if let svgFile {
+                let name = items.count == 1 ? svgFile
+                    : ((svgFile as NSString).deletingPathExtension + "-" + ((item.new.input.file as NSString).lastPathComponent as NSString).deletingPathExtension
+                       + "-\(i + 1).svg")
+                try Self.write(try SVGWriter.data(scene: out.picture, file: name), to: name)
+            }
+        }
+        if let pdfFile {
+            let first = items[0].diff
+            let metadata = PDFMetadata(title: "Model change: \(first.new.model)", subject: "strata diff \(first.old.file) \(first.new.file)",
+                                       keywords: ["strata diff"], creator: "Strata \(StrataVersion.current)",
+                                       date: ISO8601DateFormatter().string(from: Date()))
+            try Self.write(try PDFWriter.data(pages: pages, metadata: metadata), to: pdfFile)
+        }
+    }
+
+    /// Writes through a temporary name, so a reader never sees half a file.
+    static func write(_ data: Data, to path: String) throws {
+        let temp = path + ".\(getpid()).tmp"
+        guard FileManager.default.createFile(atPath: temp, contents: data), rename(temp, path) == 0 else {
+            try? FileManager.default.removeItem(atPath: temp)
+            throw CommandFailure("strata: error: \(path): cannot be written (does the folder exist? is it writable?)")
+        }
+    }
+
+    /// `--forward`: both models built and timed alternately in this process.
+    func timeBoth(_ a: Opened, _ b: Opened, _ diff: ModelDiff) throws -> LatencyComparison {
+        var subjects: [(runner: any ForwardRunner, inputs: [Tensor])] = []
+        let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        for side in [a, b] {
+            let file = side.input.file
+            do {
+                let graph = side.model.graph
+                let inputs = try ModelRunSetup.timingInputs(graph, shapes: Analyzer.declaredInputShapes(graph))
+                let weights = try side.weights ?? ModelRunSetup.weights(side.model, analysis: side.input.analysis)
+                if weights.seeded { sink.error(ModelRunSetup.seededNote(file)) }
+                let (runner, _) = try ModelRunSetup.makeRunner(graph: graph, weights: weights.tensors, inputShapes: inputs.map(\.shape), threads: threadCount)
+                subjects.append((runner, inputs))
+            } catch let e as ExecutionError {
+                throw CommandFailure("strata: error: \(file): cannot be timed: \(e.message)\(e.message.contains("dimension") ? " (strata time --input-shape times one model with stated sizes)" : "")")
+            } catch let e as StrataError {
+                throw CommandFailure("strata: error: \(e.inFile(file))")
+            }
+        }
+        strata_release_free_memory()
+        let profiler = ForwardProfiler(warmup: warmup, runs: runs, requestedThreads: threadCount)
+        do {
+            let t = try profiler.profileAlternately(subjects)
+            return LatencyComparison(old: t[0], new: t[1], nameMap: diff.nameMap)
+        } catch let e as ExecutionError {
+            throw CommandFailure("strata: error: the forward pass failed: \(e.message)")
+        }
+    }
 
     /// `--git REV[..REV2] [PATH...]`: every model file git lists as changed, old side from
     /// git's objects (`git show REV:path`, no checkout), new side from the working tree or REV2.
@@ -148,6 +244,8 @@ struct DiffCommand: OutputCommand {
         }
         var differ = false
         var diffs: [ModelDiff] = []
+        var latencies: [LatencyComparison?] = []
+        var pictures: [(diff: ModelDiff, old: Opened, new: Opened, latency: LatencyComparison?)] = []
         var outputs: [String] = []
         if models.isEmpty { sink.out("No model file changed between \(from) and \(to ?? "the working tree").") }
         for path in models {
@@ -162,16 +260,20 @@ struct DiffCommand: OutputCommand {
             }
             // A file with a model's extension that is not one (a package.json) is passed over.
             if FormatRegistry.standard.sniff(newPath).format == nil && FormatRegistry.standard.sniff(oldPath).format == nil { continue }
-            var a = try Self.input(oldPath), b = try Self.input(newPath)
-            a.file = "\(path) @ \(from)"
-            b.file = "\(path) @ \(to ?? "working tree")"
-            let diff = ModelDiff.compare(a, b)
+            var a = try Self.open(oldPath), b = try Self.open(newPath)
+            a.input.file = "\(path) @ \(from)"
+            b.input.file = "\(path) @ \(to ?? "working tree")"
+            let diff = ModelDiff.compare(a.input, b.input)
+            let latency = forward ? try timeBoth(a, b, diff) : nil
             differ = differ || !diff.isEmpty
             diffs.append(diff)
-            outputs.append(render(diff))
+            latencies.append(latency)
+            pictures.append((diff, a, b, latency))
+            outputs.append(render(diff, latency))
         }
         if !outputs.isEmpty { sink.out(json ? "[" + outputs.joined(separator: ",\n") + "]" : outputs.joined(separator: "\n\n")) }
-        if !rules.isEmpty { return try finish(diffs) }
+        try writePictures(pictures)
+        if !rules.isEmpty { return try finish(diffs, latencies: latencies) }
         if exitCode && differ { throw CommandFailure("", code: 3) }
     }
 
@@ -196,117 +298,14 @@ struct DiffCommand: OutputCommand {
     }
 
     /// A model read with its analysis and, when the file holds them, its weights.
-    static func input(_ path: String) throws -> ModelDiff.Input {
+    static func open(_ path: String) throws -> Opened {
         do {
             let model = try FormatRegistry.standard.open(path)
             let analysis = Analyzer.analyze(model.graph)
-            let weights = model.holdsWeights ? (try? model.weights(analysis: analysis, seed: 0))?.tensors : nil
-            return ModelDiff.Input(file: path, graph: model.graph, analysis: analysis, weights: weights)
+            let weights = model.holdsWeights ? try? model.weights(analysis: analysis, seed: 0) : nil
+            return Opened(input: ModelDiff.Input(file: path, graph: model.graph, analysis: analysis, weights: weights?.tensors), model: model, weights: weights)
         } catch let e as StrataError {
             throw CommandFailure("strata: error: \(e.inFile(path))")
         }
-    }
-
-    static func count(_ v: Int?) -> String { v.map { Formatting.count($0) } ?? "unknown" }
-
-    static func delta(_ a: Int?, _ b: Int?) -> String {
-        guard let a, let b else { return "" }
-        let d = b - a
-        guard d != 0 else { return "=" }
-        let pct = a != 0 ? String(format: " (%+.1f%%)", Double(d) / Double(a) * 100) : ""
-        return (d > 0 ? "+" : "−") + Formatting.count(abs(d)) + pct
-    }
-
-    /// The terminal form: totals, then one line per change.
-    static func table(_ d: ModelDiff) -> String {
-        var lines = ["Old: \(d.old.file) (\(d.old.model))", "New: \(d.new.file) (\(d.new.model))", ""]
-        let rows = totals(d).map { ($0.label, $0.old, $0.new) }
-        let w0 = rows.map(\.0.count).max()!, w1 = rows.map { count($0.1).count }.max()!, w2 = rows.map { count($0.2).count }.max()!
-        for (name, a, b) in rows {
-            lines.append(name.padding(toLength: w0, withPad: " ", startingAt: 0) + "  " + String(repeating: " ", count: w1 - count(a).count) + count(a)
-                         + "  →  " + String(repeating: " ", count: w2 - count(b).count) + count(b) + "  " + delta(a, b))
-        }
-        lines.append("")
-        if d.isEmpty {
-            lines.append("No differences: \(d.unchanged) layers match.")
-            return lines.joined(separator: "\n")
-        }
-        for l in d.added { lines.append("+ added    \(l.name) (\(l.type))") }
-        for l in d.removed { lines.append("- removed  \(l.name) (\(l.type))") }
-        for r in d.renamed { lines.append("~ renamed  \(r.old) → \(r.new) (\(r.type))") }
-        for c in d.changed {
-            lines.append("* changed  \(c.name) (\(c.type))")
-            for f in c.changes { lines.append(f.field == "weights" ? "      weights: \(f.new)" : "      \(f.field): \(f.old) → \(f.new)") }
-        }
-        lines.append("")
-        lines.append("\(d.added.count) added, \(d.removed.count) removed, \(d.renamed.count) renamed, \(d.changed.count) changed, \(d.unchanged) unchanged.")
-        return lines.joined(separator: "\n")
-    }
-
-    /// `strata-diff/1`.
-    static func json(_ d: ModelDiff) -> String {
-        func n(_ v: Int?) -> JSONValue { v.map { .number(Double($0)) } ?? .null }
-        func total(_ a: Int?, _ b: Int?) -> JSONValue {
-            .object(JSONObject([("old", n(a)), ("new", n(b)), ("delta", a != nil && b != nil ? .number(Double(b! - a!)) : .null)]))
-        }
-        func side(_ s: ModelDiff.Side) -> JSONValue {
-            .object(JSONObject([("file", .string(s.file)), ("model", .string(s.model)), ("params", n(s.totals.params))]))
-        }
-        let root = JSONObject([
-            ("schema", .string("strata-diff/1")),
-            ("old", side(d.old)), ("new", side(d.new)),
-            ("totals", .object(JSONObject(totals(d).map { ($0.key, total($0.old, $0.new)) }))),
-            ("added", .array(d.added.map { .object(JSONObject([("name", .string($0.name)), ("type", .string($0.type))])) })),
-            ("removed", .array(d.removed.map { .object(JSONObject([("name", .string($0.name)), ("type", .string($0.type))])) })),
-            ("renamed", .array(d.renamed.map { .object(JSONObject([("old", .string($0.old)), ("new", .string($0.new)), ("type", .string($0.type))])) })),
-            ("changed", .array(d.changed.map { c in
-                .object(JSONObject([("name", .string(c.name)), ("type", .string(c.type)),
-                                    ("changes", .array(c.changes.map { .object(JSONObject([("field", .string($0.field)), ("old", .string($0.old)), ("new", .string($0.new))])) }))]))
-            })),
-            ("unchanged", .number(Double(d.unchanged))),
-        ])
-        return JSONWriter.write(.object(root))
-    }
-
-    /// The most characters the Markdown may take (a pull-request comment holds 65,536).
-    static let markdownLimit = 60_000
-
-    /// Markdown for a pull-request comment: the totals, the changes, the unchanged count;
-    /// long lists cut with their count, names escaped as in the wiki pages.
-    static func markdownText(_ d: ModelDiff) -> String {
-        func e(_ s: String) -> String { MarkdownEscaping.text(s) }
-        var out = "### Model change: \(e(d.new.model))\n\n"
-        out += "\(e(d.old.file)) → \(e(d.new.file))\n\n"
-        out += "| | Old | New | Change |\n|:---|---:|---:|---:|\n"
-        // The comment keeps to counts: the weights' bytes follow from the parameters.
-        for t in totals(d) where t.key != "weight_bytes" {
-            out += "| \(t.label) | \(count(t.old)) | \(count(t.new)) | \(delta(t.old, t.new)) |\n"
-        }
-        out += "\n"
-        if d.isEmpty { return out + "No differences: \(d.unchanged) layers match.\n" }
-        out += "\(d.added.count) added, \(d.removed.count) removed, \(d.renamed.count) renamed, \(d.changed.count) changed, \(d.unchanged) unchanged.\n\n"
-        var lines: [String] = []
-        lines += d.added.map { "- **added** \(e($0.name)) (\(e($0.type)))" }
-        lines += d.removed.map { "- **removed** \(e($0.name)) (\(e($0.type)))" }
-        lines += d.renamed.map { "- **renamed** \(e($0.old)) → \(e($0.new)) (\(e($0.type)))" }
-        for c in d.changed {
-            let fields = c.changes.map { f in f.field == "weights" ? "weights: \(e(f.new))" : "\(e(f.field)): \(e(f.old)) → \(e(f.new))" }
-            lines.append("- **changed** \(e(c.name)) (\(e(c.type))): " + fields.joined(separator: "; "))
-        }
-        // The first changes shown; the rest folded, and cut (with their count) to stay under the limit.
-        let shown = 20
-        out += lines.prefix(shown).joined(separator: "\n") + "\n"
-        if lines.count > shown {
-            var folded = "\n<details><summary>\(lines.count - shown) more changes</summary>\n\n"
-            var kept = 0
-            for line in lines.dropFirst(shown) {
-                guard out.utf8.count + folded.utf8.count + line.utf8.count + 200 < markdownLimit else { break }
-                folded += line + "\n"
-                kept += 1
-            }
-            if kept < lines.count - shown { folded += "\n… and \(lines.count - shown - kept) more, left out to keep this comment under \(markdownLimit) characters.\n" }
-            out += folded + "\n</details>\n"
-        }
-        return out
     }
 }

@@ -50,6 +50,56 @@ public struct ModelDiff: Sendable {
     public var renamed: [Renamed] = []
     public var changed: [Changed] = []
     public var unchanged = 0
+    /// Every matched layer: old path -> new path (same name, or renamed).
+    public var nameMap: [String: String] = [:]
+    /// Where each removed layer was: the layers it read and the layers that read it, by
+    /// their new paths (or, when they were removed too, by their old paths, which name no
+    /// new layer).
+    public var removedPlaces: [String: Place] = [:]
+
+    public struct Place: Sendable, Equatable {
+        public var after: [String]
+        public var before: [String]
+        public init(after: [String], before: [String]) {
+            self.after = after
+            self.before = before
+        }
+    }
+
+    /// One total before and after: its JSON key (and `--fail-on` name), its label.
+    public struct Total: Sendable, Equatable {
+        public var key: String
+        public var label: String
+        public var old: Int?
+        public var new: Int?
+    }
+
+    /// The totals compared, in the order every output lists them.
+    public var totals: [Total] {
+        let kinds: [(String, String, (Side) -> Int?)] = [
+            ("params", "Parameters", { $0.totals.params }),
+            ("trainable_params", "Trainable", { $0.totals.trainableParams }),
+            ("non_trainable_params", "Non-trainable", { $0.totals.nonTrainableParams }),
+            ("macs", "MACs", { $0.totals.macs }),
+            ("weight_bytes", "Weight bytes", { $0.totals.weightBytes }),
+            ("peak_activation_bytes", "Peak activation bytes", { $0.totals.peakActivationBytes }),
+            ("layers", "Layers", { $0.layers }),
+        ]
+        return kinds.map { Total(key: $0.0, label: $0.1, old: $0.2(old), new: $0.2(new)) }
+    }
+
+    /// The `totals` keys.
+    public static let totalKeys = ["params", "trainable_params", "non_trainable_params", "macs", "weight_bytes", "peak_activation_bytes", "layers"]
+
+    /// What happened to a layer of the new model (by path); nil when it is unchanged.
+    public func status(ofNew path: String) -> Status? {
+        if added.contains(where: { $0.name == path }) { return .added }
+        if changed.contains(where: { $0.name == path }) { return renamed.contains(where: { $0.new == path }) ? .renamedAndChanged : .changed }
+        if renamed.contains(where: { $0.new == path }) { return .renamed }
+        return nil
+    }
+
+    public enum Status: String, Sendable { case added, changed, renamed, renamedAndChanged, removed }
 
     /// True when nothing differs (totals included).
     public var isEmpty: Bool { added.isEmpty && removed.isEmpty && renamed.isEmpty && changed.isEmpty }
@@ -107,12 +157,20 @@ public struct ModelDiff: Sendable {
         var nameMap: [String: String] = [:]
         for (i, j) in pairs { nameMap[olds[i].path] = news[j].path }
         for (i, j) in renames { nameMap[olds[i].path] = news[j].path }
+        diff.nameMap = nameMap
         for (i, j) in renames.sorted(by: { $0.value < $1.value }) {
             // Names the saving tool makes up for an input (`input_layer`, `input_1`) are form.
             if isDefaultInputName(olds[i]), isDefaultInputName(news[j]) { continue }
             diff.renamed.append(Renamed(old: olds[i].path, new: news[j].path, type: news[j].row.className))
         }
-        for (i, e) in olds.enumerated() where !matchedOld.contains(i) { diff.removed.append(Layer(name: e.path, type: e.row.className)) }
+        for (i, e) in olds.enumerated() where !matchedOld.contains(i) {
+            diff.removed.append(Layer(name: e.path, type: e.row.className))
+            let prefix = String(e.path.dropLast(e.row.name.count))
+            let after = e.row.inbound.map { nameMap[prefix + $0] ?? prefix + $0 }
+            let before = olds.filter { $0.path.hasPrefix(prefix) && $0.path.dropFirst(prefix.count) == $0.row.name && $0.row.inbound.contains(e.row.name) }
+                .map { nameMap[$0.path] ?? $0.path }
+            diff.removedPlaces[e.path] = Place(after: after, before: before)
+        }
         for (j, e) in news.enumerated() where !usedNew.contains(j) { diff.added.append(Layer(name: e.path, type: e.row.className)) }
         for (i, j) in (pairs + renames.map { ($0.key, $0.value) }).sorted(by: { $0.1 < $1.1 }) {
             let changes = fieldChanges(olds[i], news[j], nameMap: nameMap, weights: (a.weights?[olds[i].path], b.weights?[news[j].path]))

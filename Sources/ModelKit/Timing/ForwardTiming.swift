@@ -26,6 +26,9 @@ public struct ForwardTiming: Sendable, Equatable {
         /// The module of the original model the node came from (`Layer.module`), outermost
         /// first; empty when the reader found none.
         public var module: [String] = []
+        /// The interquartile range (p75 - p25) of this call's instrumented times, in
+        /// milliseconds: its noise.
+        public var spreadMs: Double = 0
 
         public init(name: String, className: String, medianMs: Double, fusedInto: String? = nil, module: [String] = []) {
             self.name = name

@@ -1,3 +1,5 @@
+import ModelKit
+
 /// One drawn box of the layer diagram: one call of one layer, or a folded run of repeated
 /// blocks. Records which layer it stands for, so tests can check invariants.
 public struct DiagramBox: Sendable, Hashable {
@@ -13,6 +15,10 @@ public struct DiagramBox: Sendable, Hashable {
         case unsupported
         /// A run of identical blocks folded into one box.
         case repeated
+        /// A comparison's removed layer, drawn where it was (dashed outline).
+        case removed
+        /// A comparison's run of unchanged layers folded into one box.
+        case folded
     }
 
     /// One line of text in the box.
@@ -51,6 +57,8 @@ public struct DiagramBox: Sendable, Hashable {
     public var lineWidth: Double
     /// Where the box is, in points, origin top left of the diagram (zero before layout).
     public var rect: Rect
+    /// In a comparison's diagram, what happened to the layer (nil: unchanged, or no comparison).
+    public var diffStatus: ModelDiff.Status? = nil
 
     public var isShared: Bool { calls > 1 }
 }

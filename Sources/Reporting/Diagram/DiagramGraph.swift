@@ -132,7 +132,7 @@ struct DiagramGraph: Sendable {
         case .weighted: (fill, stroke) = (theme.weightedFill, theme.weightedStroke)
         case .merge: (fill, stroke) = (theme.mergeFill, theme.mergeStroke)
         case .unsupported: (fill, stroke) = (theme.unsupportedFill, theme.unsupportedStroke)
-        case .weightless, .repeated: (fill, stroke) = (theme.weightlessFill, theme.weightlessStroke)
+        case .weightless, .repeated, .removed, .folded: (fill, stroke) = (theme.weightlessFill, theme.weightlessStroke)
         }
         var lineWidth = kind == .weighted ? 1.2 : 0.7
         var classLine = row.isOperation ? row.className + " (operation)" : row.className

@@ -13,6 +13,24 @@ public struct DiagramLayout: Sendable {
     public var fallback: any GraphLayoutEngine
     public var options: DiagramOptions
     public var theme: Theme
+    /// The legend under each page's title (nil: what the boxes of a model's diagram mean).
+    public var legend: [LegendEntry]?
+    /// Follows the model's name in page titles.
+    public var titleSuffix = " · layer diagram"
+
+    /// One legend sample: a small box drawn like the boxes it names.
+    public struct LegendEntry: Sendable {
+        public var name: String
+        public var fill: Color
+        public var stroke: Color
+        public var lineWidth: Double
+        public init(_ name: String, fill: Color, stroke: Color, lineWidth: Double) {
+            self.name = name
+            self.fill = fill
+            self.stroke = stroke
+            self.lineWidth = lineWidth
+        }
+    }
 
     public init(measurer: any TextMeasurer, engine: any GraphLayoutEngine, options: DiagramOptions = DiagramOptions(),
                 theme: Theme = .standard, fallback: any GraphLayoutEngine = LayeredLayoutEngine()) {
@@ -30,6 +48,11 @@ public struct DiagramLayout: Sendable {
     public func diagram(_ analysis: ModelAnalysis) -> Diagram {
         var graph = DiagramGraph.build(analysis, measurer: measurer, options: options, theme: theme)
         if options.collapseRepeatedBlocks { graph = RepeatedBlocks.fold(graph, measurer: measurer, theme: theme) }
+        return diagram(graph, title: analysis.modelName, file: analysis.source.file)
+    }
+
+    /// A built graph laid out (the model's, or a comparison's).
+    func diagram(_ graph: DiagramGraph, title: String, file: String) -> Diagram {
         let input = LayoutGraph(
             nodes: graph.boxes.map { LayoutGraph.Node(size: Size($0.rect.width, $0.rect.height), cluster: $0.cluster) },
             edges: graph.edges,
@@ -47,7 +70,7 @@ public struct DiagramLayout: Sendable {
             }
         } catch {
             diagnostics.append(Diagnostic(.warning, "diagram-layout-fallback",
-                "\(analysis.source.file): the \(engine.name) layout failed (\(error)); the diagram uses the simple layered layout instead"))
+                "\(file): the \(engine.name) layout failed (\(error)); the diagram uses the simple layered layout instead"))
             engineName = fallback.name
             result = (try? fallback.layout(input)) ?? Self.column(input)
         }
@@ -63,7 +86,7 @@ public struct DiagramLayout: Sendable {
             DiagramEdge(from: e.from, to: e.to, path: BezierPath(start: move(path.start), segments: path.segments.map {
                 .init(move($0.control1), move($0.control2), move($0.end)) }))
         }
-        return Diagram(title: analysis.modelName, boxes: boxes, edges: edges, clusters: clusters,
+        return Diagram(title: title, boxes: boxes, edges: edges, clusters: clusters,
                        size: Size(result.size.width + 2 * b, result.size.height + 2 * b), engine: engineName, diagnostics: diagnostics)
     }
 
@@ -85,10 +108,10 @@ public struct DiagramLayout: Sendable {
         let m = 12.0
         let header = headerHeight
         let width = max(diagram.size.width + 2 * m, 360)
-        var scene = Scene(size: Size(width, diagram.size.height + header + 2 * m), title: diagram.title + " · layer diagram",
+        var scene = Scene(size: Size(width, diagram.size.height + header + 2 * m), title: diagram.title + titleSuffix,
                           description: description(diagram))
         scene.add(.rect(Rect(0, 0, scene.size.width, scene.size.height), fill: theme.background, stroke: nil, lineWidth: 0, cornerRadius: 0))
-        drawHeader(&scene, title: diagram.title + " · layer diagram", right: "", x: m, y: m, width: width - 2 * m)
+        drawHeader(&scene, title: diagram.title + titleSuffix, right: "", x: m, y: m, width: width - 2 * m)
         let painter = DiagramPainter(diagram: diagram, theme: theme, measurer: measurer, scale: 1,
                                      offset: Point(m, m + header), visible: nil)
         scene.primitives += painter.draw(boxes: Set(diagram.boxes.indices)).primitives
@@ -141,7 +164,7 @@ public struct DiagramLayout: Sendable {
         var scenes: [Scene] = []
         for (ti, tile) in tiles.enumerated() {
             guard let pageIndex = pageOfTile[ti] else { continue }
-            let title = diagram.title + " · layer diagram"
+            let title = diagram.title + titleSuffix
             var scene = Scene(size: page, title: title + " (page \(pageIndex + 1) of \(pageCount))", description: description(diagram))
             scene.add(.rect(Rect(0, 0, page.width, page.height), fill: theme.background, stroke: nil, lineWidth: 0, cornerRadius: 0))
             drawHeader(&scene, title: title, right: "page \(pageIndex + 1) of \(pageCount)", x: m, y: m, width: content.width)
@@ -192,12 +215,14 @@ public struct DiagramLayout: Sendable {
         let rightWidth = right.isEmpty ? 0 : measurer.measure(right, style: theme.smallStyle).width + 12
         scene.add(.text(DiagramStyle.fit(title, style, width: width - rightWidth, measurer: measurer), origin: Point(x, y), style: style, anchor: .start))
         if !right.isEmpty { scene.add(.text(right, origin: Point(x + width, y + 3), style: theme.smallStyle, anchor: .end)) }
-        let legend: [(String, Color, Color, Double)] = [
-            ("weights", theme.weightedFill, theme.weightedStroke, 1.2), ("no weights", theme.weightlessFill, theme.weightlessStroke, 0.7),
-            ("merge", theme.mergeFill, theme.mergeStroke, 0.7), ("unsupported", theme.unsupportedFill, theme.unsupportedStroke, 0.7),
-            ("shared layer (one box per call)", theme.background, DiagramGraph.sharedStrokes[0], 2),
-            ("nested model", theme.clusterFill, theme.clusterStroke, 0.7),
-        ]
+        let legend = (self.legend ?? [
+            LegendEntry("weights", fill: theme.weightedFill, stroke: theme.weightedStroke, lineWidth: 1.2),
+            LegendEntry("no weights", fill: theme.weightlessFill, stroke: theme.weightlessStroke, lineWidth: 0.7),
+            LegendEntry("merge", fill: theme.mergeFill, stroke: theme.mergeStroke, lineWidth: 0.7),
+            LegendEntry("unsupported", fill: theme.unsupportedFill, stroke: theme.unsupportedStroke, lineWidth: 0.7),
+            LegendEntry("shared layer (one box per call)", fill: theme.background, stroke: DiagramGraph.sharedStrokes[0], lineWidth: 2),
+            LegendEntry("nested model", fill: theme.clusterFill, stroke: theme.clusterStroke, lineWidth: 0.7),
+        ]).map { ($0.name, $0.fill, $0.stroke, $0.lineWidth) }
         var lx = x
         let ly = y + 19
         for (name, fill, stroke, lw) in legend {

@@ -46,9 +46,12 @@ struct DiagramPainter {
         // Edges, then arrowheads at the heads.
         let edgePaths: [(Int, BezierPath, Bool)] = pieces.map { $0.map { ($0.0, $0.1.path, $0.1.atPathEnd) } }
             ?? diagram.edges.enumerated().map { ($0.offset, $0.element.path, true) }
-        for (_, path, _) in edgePaths {
+        for (ei, path, _) in edgePaths {
             let p = BezierPath(start: map(path.start), segments: path.segments.map { .init(map($0.control1), map($0.control2), map($0.end)) })
-            out.primitives.append(.curve(p, stroke: theme.edge, lineWidth: 0.8, dash: []))
+            // An edge to or from a removed layer was there before and is not now: dashed.
+            let e = diagram.edges[ei]
+            let gone = diagram.boxes[e.from].kind == .removed || diagram.boxes[e.to].kind == .removed
+            out.primitives.append(.curve(p, stroke: gone ? theme.unsupportedStroke : theme.edge, lineWidth: 0.8, dash: gone ? [3 * scale, 2 * scale] : []))
         }
         for (_, path, atEnd) in edgePaths where atEnd {
             guard let last = path.segments.last else { continue }
@@ -68,8 +71,15 @@ struct DiagramPainter {
         for i in diagram.boxes.indices where boxes.contains(i) {
             let box = diagram.boxes[i]
             let r = map(box.rect)
-            out.primitives.append(.rect(r, fill: box.fill, stroke: box.stroke, lineWidth: box.lineWidth, cornerRadius: 3 * scale))
-            if box.kind == .repeated {
+            if box.kind == .removed {
+                // A removed layer: its place, outlined with dashes.
+                out.primitives.append(.rect(r, fill: box.fill, stroke: nil, lineWidth: 0, cornerRadius: 0))
+                out.primitives.append(.line([Point(r.x, r.y), Point(r.maxX, r.y), Point(r.maxX, r.maxY), Point(r.x, r.maxY), Point(r.x, r.y)],
+                                            stroke: box.stroke, lineWidth: box.lineWidth, dash: [3 * scale, 2 * scale]))
+            } else {
+                out.primitives.append(.rect(r, fill: box.fill, stroke: box.stroke, lineWidth: box.lineWidth, cornerRadius: 3 * scale))
+            }
+            if box.kind == .repeated || box.kind == .folded {
                 // A second outline behind the first: a stack of identical blocks.
                 out.primitives.insert(.rect(Rect(r.x + 3 * scale, r.y + 3 * scale, r.width, r.height), fill: box.fill, stroke: box.stroke,
                                             lineWidth: box.lineWidth, cornerRadius: 3 * scale), at: out.primitives.count - 1)

@@ -94,8 +94,16 @@ enum RepeatedBlocks {
         var box = DiagramBox(name: first.name, path: first.path, layers: boxes.map(\.path), className: "repeated block", params: total, call: 0, calls: 1,
                              repeatCount: count, kind: .repeated, cluster: nil, lines: lines, stroke: theme.weightedStroke,
                              fill: theme.weightlessFill, lineWidth: 1.2, rect: Rect(0, 0, 0, 0))
-        box.rect.width = DiagramStyle.width(of: lines, measurer: measurer)
-        box.rect.height = DiagramStyle.height(of: lines)
+        // In a comparison's diagram, blocks that all changed the same way keep their mark.
+        if let status = first.diffStatus, boxes.allSatisfy({ $0.diffStatus == status }) {
+            box.diffStatus = status
+            box.fill = first.fill
+            box.stroke = first.stroke
+            box.lineWidth = first.lineWidth
+            if let note = first.lines.last { box.lines.append(note) }
+        }
+        box.rect.width = DiagramStyle.width(of: box.lines, measurer: measurer)
+        box.rect.height = DiagramStyle.height(of: box.lines)
         return box
     }
 

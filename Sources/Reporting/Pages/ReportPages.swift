@@ -32,16 +32,22 @@ public enum ReportPages {
     /// so the footer stays inside the page.
     public static func addFooters(_ pages: [Scene], doc: ReportDocument, measurer: any TextMeasurer, theme: Theme = .standard,
                                   margin: Double = 40) -> [Scene] {
+        addFooters(pages, version: doc.strataVersion, name: doc.displayName, measurer: measurer, theme: theme, margin: margin)
+    }
+
+    /// "Strata <version> · <name> · page k of n" on each page, the name cut to fit.
+    public static func addFooters(_ pages: [Scene], version: String, name: String, measurer: any TextMeasurer, theme: Theme = .standard,
+                                  margin: Double = 40) -> [Scene] {
         let tw = TextWrapper(measurer: measurer)
         let style = theme.smallStyle
         return pages.enumerated().map { (i, page) in
             var p = page
-            var text = footer(doc, page: i + 1, of: pages.count)
+            var text = "Strata \(version) · \(name) · page \(i + 1) of \(pages.count)"
             let room = page.size.width - 2 * margin
             if tw.width(text, style) > room {
-                let fixed = tw.width("Strata \(doc.strataVersion) ·  · page \(i + 1) of \(pages.count)", style)
-                let name = tw.truncate(doc.displayName, style: style, width: max(0, room - fixed))
-                text = "Strata \(doc.strataVersion) · \(name) · page \(i + 1) of \(pages.count)"
+                let fixed = tw.width("Strata \(version) ·  · page \(i + 1) of \(pages.count)", style)
+                let short = tw.truncate(name, style: style, width: max(0, room - fixed))
+                text = "Strata \(version) · \(short) · page \(i + 1) of \(pages.count)"
             }
             let top = page.size.height - margin + 6
             p.add(.line([Point(margin, top - 4), Point(page.size.width - margin, top - 4)], stroke: theme.rule, lineWidth: 0.5, dash: []))

@@ -25,6 +25,16 @@ public struct Theme: Sendable {
     public var barTrainable = Color(hex: 0x0969DA)
     public var barNonTrainable = Color(hex: 0xBF8700)
     public var barLatency = Color(hex: 0x1A7F37)
+    /// A comparison's marks: added, changed, renamed and removed layers; the old model's bars.
+    public var addedFill = Color(hex: 0xDAFBE1)
+    public var addedStroke = Color(hex: 0x1A7F37)
+    public var changedFill = Color(hex: 0xFFF1E5)
+    public var changedStroke = Color(hex: 0xBC4C00)
+    public var renamedFill = Color(hex: 0xFFEFF7)
+    public var renamedStroke = Color(hex: 0xBF3989)
+    public var removedFill = Color(hex: 0xFFEBE9)
+    public var removedStroke = Color(hex: 0xCF222E)
+    public var barOld = Color(hex: 0xAFB8C1)
 
     public var titleStyle: TextStyle { TextStyle(size: 18, weight: .bold, color: text) }
     public var headingStyle: TextStyle { TextStyle(size: 12, weight: .bold, color: text) }
