@@ -122,3 +122,27 @@ import Testing
         #expect(bad.code == 1 && bad.err.contains("missing/x.pdf: cannot be written"))
     }
 }
+
+/// `strata diff --forward`: both models timed in one process, the per-layer times paired
+/// through the matching (a renamed layer keeps its old time; an added one has none).
+@Suite struct DiffForwardTests: CLISuite {
+    @Test func forwardPairsTheLayersThroughTheMatching() throws {
+        let r = run(["diff", DiffCommandTests.seed, DiffCommandTests.path("diff/renamed_dropout.keras"), "--forward", "--runs", "3", "--warmup", "1", "--json"])
+        #expect(r.code == 0, "\(r.err)")
+        let d = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let latency = try #require(d["latency"] as? [String: Any])
+        #expect(latency["runs"] as? Int == 3 && latency["warmup"] as? Int == 1)
+        #expect((latency["old_ms"] as? Double ?? 0) > 0 && (latency["new_ms"] as? Double ?? 0) > 0)
+        let layers = try #require(latency["layers"] as? [[String: Any]])
+        // 31 layers less the input.
+        #expect(layers.count == 30)
+        let byName = Dictionary(uniqueKeysWithValues: layers.map { ($0["name"] as! String, $0) })
+        #expect(byName["stage2_conv"]?["old_ms"] is Double && byName["conv2d_3"] == nil)
+        #expect(byName["dropout_inserted"]?["old_ms"] is NSNull && byName["dropout_inserted"]?["new_ms"] is Double)
+        for l in layers {
+            let delta = try #require(l["delta_ms"] as? Double), noise = try #require(l["noise_ms"] as? Double)
+            #expect(noise >= 0 && l["measurable"] as? Bool == (abs(delta) > noise))
+        }
+        #expect(run(["diff", DiffCommandTests.seed, DiffCommandTests.seed, "--fail-on", "latency>5%"]).code == 2)
+    }
+}

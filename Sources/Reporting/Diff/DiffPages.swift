@@ -51,9 +51,14 @@ public enum DiffPages {
 
     /// `+1.23 ms (+4.5%)`, or "no measurable change" within the noise.
     public static func latencyChange(_ deltaMs: Double, oldMs: Double?, noiseMs: Double) -> String {
-        guard LatencyComparison.measurable(deltaMs, noise: noiseMs) else { return String(format: "no measurable change (noise ±%.3f ms)", noiseMs) }
+        guard LatencyComparison.measurable(deltaMs, noise: noiseMs) else { return "no measurable change (noise ±" + duration(noiseMs) + ")" }
         let pct = (oldMs ?? 0) > 0 ? String(format: " (%+.1f%%)", deltaMs / oldMs! * 100) : ""
-        return String(format: "%+.3f ms", deltaMs) + pct
+        return (deltaMs < 0 ? "−" : "+") + duration(abs(deltaMs)) + pct
+    }
+
+    /// A time: `12.3 ms`, `0.845 ms`, `41.2 µs`.
+    public static func duration(_ ms: Double) -> String {
+        ms >= 10 ? String(format: "%.1f ms", ms) : ms >= 0.1 ? String(format: "%.3f ms", ms) : String(format: "%.1f µs", ms * 1000)
     }
 
     // MARK: First page
@@ -86,7 +91,7 @@ public enum DiffPages {
         // Totals: label, old, new, change.
         var rows = d.totals.map { ($0.label, DiffText.value($0.old, key: $0.key), DiffText.value($0.new, key: $0.key), DiffText.delta($0.old, $0.new, key: $0.key)) }
         if let l = latency {
-            rows.append(("CPU latency (median)", String(format: "%.3f ms", l.old.medianMs), String(format: "%.3f ms", l.new.medianMs),
+            rows.append(("CPU latency (median)", duration(l.old.medianMs), duration(l.new.medianMs),
                          latencyChange(l.deltaMs, oldMs: l.old.medianMs, noiseMs: l.noiseMs)))
         }
         let body = theme.bodyStyle, bold = TextStyle(size: body.size, weight: .bold, color: theme.text)
@@ -240,9 +245,9 @@ public enum DiffPages {
             if !movedLayers.isEmpty {
                 let us = { (ms: Double?) in Int(((ms ?? 0) * 1000).rounded()) }
                 var chart = BarChart(series: series, bars: movedLayers.prefix(15).flatMap { m -> [BarChart.Bar] in
-                    [BarChart.Bar(label: m.name + " · old", values: [us(m.oldMs), 0], valueLabel: m.oldMs.map { String(format: "%.3f ms", $0) } ?? "not in the old model"),
+                    [BarChart.Bar(label: m.name + " · old", values: [us(m.oldMs), 0], valueLabel: m.oldMs.map(duration) ?? "not in the old model"),
                      BarChart.Bar(label: m.name + " · new", values: [0, us(m.newMs)],
-                                  valueLabel: (m.newMs.map { String(format: "%.3f ms", $0) } ?? "removed") + "  (" + latencyChange(m.deltaMs, oldMs: m.oldMs, noiseMs: m.noiseMs) + ")")]
+                                  valueLabel: (m.newMs.map(duration) ?? "removed") + "  (" + latencyChange(m.deltaMs, oldMs: m.oldMs, noiseMs: m.noiseMs) + ")")]
                 })
                 chart.tickText = .millisecondsFromMicroseconds
                 place(chart)

@@ -130,7 +130,7 @@ public enum DiffText {
 
     // MARK: Latency (--forward)
 
-    static func ms(_ v: Double?) -> String { v.map { String(format: "%.3f ms", $0) } ?? "—" }
+    static func ms(_ v: Double?) -> String { v.map(DiffPages.duration) ?? "—" }
 
     static func latencyRow(_ l: LatencyComparison) -> (String, String, String, String) {
         ("Latency (median)", ms(l.old.medianMs), ms(l.new.medianMs), DiffPages.latencyChange(l.deltaMs, oldMs: l.old.medianMs, noiseMs: l.noiseMs))
