@@ -4,7 +4,7 @@ import GRDB
 /// `grdb_migrations`). Add a migration for every change; never edit an applied one.
 enum HistorySchema {
     /// Migration identifiers, oldest first.
-    static let versions = ["v1"]
+    static let versions = ["v1", "v2"]
 
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -40,6 +40,10 @@ enum HistorySchema {
                 );
                 CREATE INDEX model_runs_model ON model_runs(model_id, run_id);
                 """)
+        }
+        // v2: what changed in a model whose file changed (strata diff against the previous version).
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: "ALTER TABLE model_runs ADD COLUMN structure_change TEXT")
         }
         return migrator
     }

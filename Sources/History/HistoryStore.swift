@@ -205,7 +205,8 @@ public struct HistoryStore: Sendable {
             defer { try? other.close() }
             (runs, modelRuns) = try other.read { db in
                 let applied = try migrator.appliedIdentifiers(db)
-                guard applied == Set(HistorySchema.versions) else {
+                // The same schema, or an older one (a shard run by an older Strata): its rows read the same.
+                guard applied.contains("v1"), applied.isSubset(of: Set(HistorySchema.versions)) else {
                     throw StrataError(file: otherPath, "not a Strata history database of schema \(HistorySchema.versions.joined(separator: ", ")) (its migrations: \(applied.isEmpty ? "none" : applied.sorted().joined(separator: ", ")))")
                 }
                 let runs = try RunRecord.fetchAll(db, sql: "SELECT * FROM runs ORDER BY run_date, id")

@@ -35,7 +35,7 @@ public struct ModelRunRecord: Sendable, Hashable, FetchableRecord, MutablePersis
         static let contentHash = "content_hash", status = "status", params = "params"
         static let trainableParams = "trainable_params", nonTrainableParams = "non_trainable_params", macs = "macs"
         static let latencyMedianMs = "latency_median_ms", latencyP90Ms = "latency_p90_ms", latencySpreadMs = "latency_spread_ms"
-        static let error = "error"
+        static let error = "error", structureChange = "structure_change"
     }
 
     public init(row: Row) throws {
@@ -54,6 +54,8 @@ public struct ModelRunRecord: Sendable, Hashable, FetchableRecord, MutablePersis
             latencyMedianMs: try row.decode(forColumn: ColumnName.latencyMedianMs),
             latencyP90Ms: try row.decode(forColumn: ColumnName.latencyP90Ms),
             latencySpreadMs: try row.decode(forColumn: ColumnName.latencySpreadMs), error: try row.decode(forColumn: ColumnName.error))
+        // A database of schema v1 (a shard written by an older Strata, being merged) has no such column.
+        summary.structureChange = row.hasColumn(ColumnName.structureChange) ? try row.decode(forColumn: ColumnName.structureChange) : nil
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -73,6 +75,7 @@ public struct ModelRunRecord: Sendable, Hashable, FetchableRecord, MutablePersis
         container[ColumnName.latencyP90Ms] = s.latencyP90Ms
         container[ColumnName.latencySpreadMs] = s.latencySpreadMs
         container[ColumnName.error] = s.error
+        container[ColumnName.structureChange] = s.structureChange
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {

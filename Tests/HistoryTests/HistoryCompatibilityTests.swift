@@ -74,4 +74,24 @@ struct HistoryCompatibilityTests {
         #expect(try opened.store.latencyTrend(modelId: "vision/resnet8.keras", limit: 5) == [4.25, 4.5])
         #expect(try HistoryStore.open(path: path).store.modelRuns(runId: run).map(\.summary) == [now])
     }
+
+    /// A shard database written by an older Strata (schema v1, no `structure_change`) merges
+    /// into a history of schema v2 and is only read; a v2 history records what changed.
+    @Test func aVersionOneShardMergesIntoAVersionTwoHistory() throws {
+        let folder = TempFolder("v1-shard")
+        let shard = folder.path("shard.sqlite")
+        try SQLiteShell.run(shard, Self.v1)
+        let before = FileManager.default.contents(atPath: shard)
+        let merged = try HistoryStore.open(path: folder.path("merged.sqlite")).store
+        let summary = try merged.merge(from: shard)
+        #expect(summary.runsAdded == 1 && summary.modelRunsAdded == 2)
+        #expect(FileManager.default.contents(atPath: shard) == before)
+        let latest = try #require(try merged.latest(modelId: "vision/resnet8.keras"))
+        #expect(latest.model.params == 78_666 && latest.model.summary.structureChange == nil)
+
+        var changed = latest.model.summary
+        changed.structureChange = "1 added, 2 changed"
+        _ = try merged.record(run: RunRecord(runDate: "2026-01-02T00:00:00Z", strataVersion: "0.2.0"), models: [ModelRunRecord(summary: changed)])
+        #expect(try merged.latest(modelId: "vision/resnet8.keras")?.model.summary.structureChange == "1 added, 2 changed")
+    }
 }

@@ -21,9 +21,9 @@ struct HistoryForeignDatabaseTests {
         let folder = TempFolder("newer")
         let path = folder.path("history.sqlite")
         _ = try HistoryStore.open(path: path)
-        try SQLiteShell.run(path, "INSERT INTO grdb_migrations VALUES ('v2');")
+        try SQLiteShell.run(path, "INSERT INTO grdb_migrations VALUES ('v3');")
         let before = FileManager.default.contents(atPath: path)
-        #expect(throws: StrataError(file: path, "the history database was written by a newer Strata (schema migrations v1, v2; this one knows v1); use that version or another history file")) {
+        #expect(throws: StrataError(file: path, "the history database was written by a newer Strata (schema migrations v1, v2, v3; this one knows v1, v2); use that version or another history file")) {
             try HistoryStore.open(path: path)
         }
         #expect(FileManager.default.contents(atPath: path) == before)

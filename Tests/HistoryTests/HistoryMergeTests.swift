@@ -92,7 +92,7 @@ import Testing
         let merged = try HistoryStore.open(path: folder.path("merged.sqlite")).store
         let empty = folder.path("empty.sqlite")
         #expect(FileManager.default.createFile(atPath: empty, contents: Data()))
-        #expect(throws: StrataError(file: empty, "not a Strata history database of schema v1 (its migrations: none)")) {
+        #expect(throws: StrataError(file: empty, "not a Strata history database of schema v1, v2 (its migrations: none)")) {
             try merged.merge(from: empty)
         }
     }

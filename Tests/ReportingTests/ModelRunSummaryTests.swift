@@ -61,8 +61,11 @@ import ModelKit
         let previous = ModelRunSummary(modelId: "m", modelName: "m", file: "m", contentHash: "aa", status: .ok,
                                        params: 5, macs: 50, latencyMedianMs: 2)
         let same = ModelChange(since: previous, runDate: "2026-01-01", contentHash: "aa", latencyTrendMs: [2])
-        #expect(same == ModelChange(previousRunDate: "2026-01-01", previousParams: 5, previousMACs: 50, previousLatencyMs: 2,
-                                    contentChanged: false, latencyTrendMs: [2]))
+        var expected = ModelChange(previousRunDate: "2026-01-01", previousParams: 5, previousMACs: 50, previousLatencyMs: 2,
+                                   contentChanged: false, latencyTrendMs: [2])
+        // The previous version's hash, to find it in the history's version store.
+        expected.previousContentHash = "aa"
+        #expect(same == expected)
         #expect(ModelChange(since: previous, runDate: "d", contentHash: "bb", latencyTrendMs: []).contentChanged)
         #expect(!ModelChange(since: previous, runDate: "d", contentHash: nil, latencyTrendMs: []).contentChanged)
     }

@@ -31,6 +31,9 @@ public struct ModelRunSummary: Sendable, Hashable, Codable {
     public var latencySpreadMs: Double?
     /// The error that made the model fail, nil when it was reported.
     public var error: String?
+    /// What changed in the model since its previous version, when its file changed and the
+    /// two versions were compared (`1 added, 2 changed`, `no layer changed`); nil otherwise.
+    public var structureChange: String?
 
     public init(modelId: String, modelName: String, file: String, contentHash: String?, status: ModelRunStatus,
                 params: Int? = nil, trainableParams: Int? = nil, nonTrainableParams: Int? = nil, macs: Int? = nil,
@@ -77,5 +80,6 @@ public struct ModelRunSummary: Sendable, Hashable, Codable {
         case latencyP90Ms = "latency_p90_ms"
         case latencySpreadMs = "latency_spread_ms"
         case error
+        case structureChange = "structure_change"
     }
 }

@@ -19,6 +19,9 @@ extension IndexJSON {
                                      previousMACs: c["previous_macs"]?.intValue, previousLatencyMs: c["previous_latency_ms"]?.doubleValue,
                                      contentChanged: c["content_changed"]?.boolValue ?? false,
                                      latencyTrendMs: c["latency_trend_ms"]?.arrayValue?.compactMap(\.doubleValue) ?? [])
+                change?.previousContentHash = c["previous_content_hash"]?.stringValue
+                change?.structure = c["structure"]?.stringValue
+                change?.diffFile = c["diff"]?.stringValue
             }
             return BatchIndex.Entry(id: id, reportFolder: folder, name: m["name"]?.stringValue ?? id, file: m["file"]?.stringValue ?? id,
                                     status: status, params: m["params"]?.intValue, macs: m["macs"]?.intValue,

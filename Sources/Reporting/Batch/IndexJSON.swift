@@ -45,6 +45,9 @@ public enum IndexJSON {
             ("previous_latency_ms", double(c.previousLatencyMs)),
             ("content_changed", .bool(c.contentChanged)),
             ("latency_trend_ms", .array(c.latencyTrendMs.map { .number($0) })),
+            ("previous_content_hash", .str(c.previousContentHash)),
+            ("structure", .str(c.structure)),
+            ("diff", .str(c.diffFile)),
         ])
     }
 

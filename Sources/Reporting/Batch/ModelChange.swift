@@ -12,6 +12,14 @@ public struct ModelChange: Sendable, Hashable, Codable {
     public var contentChanged: Bool
     /// Latency medians (ms) of the last runs, oldest first, this run included when timed.
     public var latencyTrendMs: [Double]
+    /// The previous run's content hash of the model file (its version in the history's
+    /// version store), nil when unknown.
+    public var previousContentHash: String?
+    /// When the file changed: what `strata diff` found against the previous version
+    /// (`1 added, 2 changed`, or `no layer changed`), nil when not compared.
+    public var structure: String?
+    /// The comparison's report in the model's report folder (`diff.md`, else `diff.pdf`).
+    public var diffFile: String?
 
     public init(previousRunDate: String? = nil, previousParams: Int? = nil, previousMACs: Int? = nil,
                 previousLatencyMs: Double? = nil, contentChanged: Bool = false, latencyTrendMs: [Double] = []) {
@@ -31,6 +39,7 @@ public struct ModelChange: Sendable, Hashable, Codable {
                   previousLatencyMs: previous.latencyMedianMs,
                   contentChanged: contentHash != nil && previous.contentHash != nil && contentHash != previous.contentHash,
                   latencyTrendMs: latencyTrendMs)
+        previousContentHash = previous.contentHash
     }
 
     /// True when there is no previous run.

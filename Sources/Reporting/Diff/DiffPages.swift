@@ -26,7 +26,10 @@ public enum DiffPages {
     public static func render(_ diff: ModelDiff, old: ModelAnalysis, new: ModelAnalysis, latency: LatencyComparison? = nil,
                               version: String, measurer: any TextMeasurer, engine: any GraphLayoutEngine,
                               theme: Theme = .standard, geometry: PageGeometry = .a4Portrait) -> Output {
-        var pages = summary(diff, unit: new.source.conventions.unitName, latency: latency, version: version, measurer: measurer, theme: theme, geometry: geometry)
+        // The totals, the changes and the charts flow on from the first page; the diagram follows.
+        var flow = summary(diff, unit: new.source.conventions.unitName, latency: latency, version: version, measurer: measurer, theme: theme, geometry: geometry)
+        charts(diff, old: old, new: new, latency: latency, into: &flow, measurer: measurer, theme: theme, geometry: geometry)
+        var pages = flow.pages
         var layout = DiagramLayout(measurer: measurer, engine: engine, options: DiagramOptions(), theme: theme)
         layout.titleSuffix = " · what changed"
         layout.legend = legend(theme)
@@ -34,7 +37,6 @@ public enum DiffPages {
         let diagram = layout.diagram(graph, title: new.modelName, file: new.source.file)
         let diagramPages = diff.isEmpty ? [] : layout.pages(diagram).scenes
         pages += diagramPages
-        pages += charts(diff, old: old, new: new, latency: latency, measurer: measurer, theme: theme, geometry: geometry)
         let name = "diff " + (diff.old.file as NSString).lastPathComponent + " → " + (diff.new.file as NSString).lastPathComponent
         return Output(pages: ReportPages.addFooters(pages, version: version, name: name, measurer: measurer, theme: theme),
                       picture: layout.scene(diagram), diagram: diagram, diagramPageCount: diagramPages.count, diagnostics: diagram.diagnostics)
@@ -64,7 +66,7 @@ public enum DiffPages {
     // MARK: First page
 
     static func summary(_ d: ModelDiff, unit: String, latency: LatencyComparison?, version: String, measurer: any TextMeasurer, theme: Theme,
-                        geometry: PageGeometry) -> [Scene] {
+                        geometry: PageGeometry) -> PageFlow {
         let tw = TextWrapper(measurer: measurer)
         let width = geometry.content.width
         let muted = TextStyle(size: theme.bodyStyle.size, color: theme.mutedText)
@@ -125,7 +127,8 @@ public enum DiffPages {
         if d.isEmpty {
             for b in lines("No differences: all \(Formatting.plural(d.unchanged, unit)) match (names, classes, settings, shapes, parameters"
                            + " and, where both files hold them, weights).", body) { flow.place(b) }
-            return flow.pages
+            flow.space(12)
+            return flow
         }
         for b in lines("\(d.added.count) added, \(d.removed.count) removed, \(d.renamed.count) renamed, \(d.changed.count) changed, \(d.unchanged) unchanged.", bold) { flow.place(b) }
         flow.space(8)
@@ -171,18 +174,18 @@ public enum DiffPages {
             flow.space(4)
             for b in lines("… and \(entries.count - listLimit) more changes (strata diff --json lists them all).", muted) { flow.place(b) }
         }
-        return flow.pages
+        flow.space(14)
+        return flow
     }
 
     // MARK: Charts
 
     /// Parameters by layer type old beside new; the changed layers' parameters; with a timing, the layers whose time moved.
-    static func charts(_ d: ModelDiff, old: ModelAnalysis, new: ModelAnalysis, latency: LatencyComparison?, measurer: any TextMeasurer,
-                       theme: Theme, geometry: PageGeometry) -> [Scene] {
+    static func charts(_ d: ModelDiff, old: ModelAnalysis, new: ModelAnalysis, latency: LatencyComparison?, into flow: inout PageFlow,
+                       measurer: any TextMeasurer, theme: Theme, geometry: PageGeometry) {
         let tw = TextWrapper(measurer: measurer)
         let width = geometry.content.width
         let series = [BarChart.Series(name: "old", color: theme.barOld), BarChart.Series(name: "new", color: theme.barTrainable)]
-        var flow = PageFlow(geometry: geometry, title: "\(d.new.model): old and new", continuedTitle: "\(d.new.model): old and new (continued)")
         func caption(_ text: String) {
             for l in tw.wrap(text, style: theme.smallStyle, width: width) {
                 flow.place(SceneBlock(height: tw.lineHeight(theme.smallStyle), primitives: [.text(l, origin: Point(0, 0), style: theme.smallStyle, anchor: .start)]))
@@ -253,6 +256,5 @@ public enum DiffPages {
                 place(chart)
             }
         }
-        return flow.pages
     }
 }

@@ -71,7 +71,7 @@ public enum ChangeFormatting {
         if let p = change.previousParams, let n = params, p != n { parts.append("params " + countDelta(from: p, to: n)) }
         if let p = change.previousMACs, let n = macs, p != n { parts.append("MACs " + siDelta(from: p, to: n)) }
         if let p = change.previousLatencyMs, let n = latencyMs { parts.append("latency " + latencyDelta(from: p, to: n)) }
-        if change.contentChanged { parts.append("file changed") }
+        if change.contentChanged { parts.append(change.structure.map { "file changed: " + $0 } ?? "file changed") }
         return parts.isEmpty ? "no change" : parts.joined(separator: "; ")
     }
 }

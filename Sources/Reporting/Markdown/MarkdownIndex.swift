@@ -21,6 +21,13 @@ public enum MarkdownIndex {
         return MarkdownEscaping.linkTarget(folder.isEmpty ? "report.md" : folder + "/report.md")
     }
 
+    /// A file of the model's report folder, percent-encoded.
+    static func fileLink(_ entry: BatchIndex.Entry, _ file: String) -> String {
+        var folder = entry.reportFolder
+        while folder.hasSuffix("/") { folder.removeLast() }
+        return MarkdownEscaping.linkTarget(folder.isEmpty ? file : folder + "/" + file)
+    }
+
     static func statusText(_ status: BatchIndex.Entry.Status) -> String {
         switch status {
         case .ok: return "ok"
@@ -59,7 +66,8 @@ public enum MarkdownIndex {
                 "latency": entry.latencyMs.map(ChangeFormatting.milliseconds) ?? (entry.notTimed != nil ? "not timed" : "—"),
                 "notTimed": entry.notTimed.map(e) ?? "",
                 // This run of a failed or stale model has no figures to compare.
-                "change": entry.status == .ok ? ChangeFormatting.summary(entry.change, params: entry.params, macs: entry.macs, latencyMs: entry.latencyMs) : "—",
+                "change": entry.status == .ok ? ChangeFormatting.summary(entry.change, params: entry.params, macs: entry.macs, latencyMs: entry.latencyMs)
+                    + (entry.change?.diffFile.map { " ([what changed](\(fileLink(entry, $0))))" } ?? "") : "—",
                 "status": statusText(entry.status),
                 "error": entry.error.map(e) ?? "",
             ]

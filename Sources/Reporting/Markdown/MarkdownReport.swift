@@ -129,7 +129,11 @@ public enum MarkdownReport {
             "previousRunDate": e(change.previousRunDate ?? ""),
             "rows": rows,
             "contentChanged": change.contentChanged,
-            "contentText": change.contentChanged ? "has changed since then" : "is unchanged",
+            "contentText": !change.contentChanged ? "is unchanged"
+                : "has changed since then" + (change.structure.map { ": " + e($0) } ?? "")
+                    + (change.diffFile.map { " ([what changed](\(MarkdownEscaping.linkTarget($0))))" } ?? ""),
+            "structure": change.structure.map(e) ?? "",
+            "diffFile": change.diffFile.map(MarkdownEscaping.linkTarget) ?? "",
         ]
     }
 

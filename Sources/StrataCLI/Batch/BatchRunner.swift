@@ -47,7 +47,9 @@ public struct BatchRunner: Sendable {
         // A worker that dies while the batch writes to it must not take the batch with it.
         signal(SIGPIPE, SIG_IGN)
         let executable = try settings.workerExecutable ?? WorkerExecutable.resolve()
-        let discovery = ModelDiscovery.discover(inputs: settings.inputs, excluding: [settings.output])
+        // The output folder and the history's kept versions are never models to report.
+        let versionFolder = settings.historyPath.map { ModelVersionStore(historyPath: $0).folder }
+        let discovery = ModelDiscovery.discover(inputs: settings.inputs, excluding: [settings.output] + (versionFolder.map { [$0] } ?? []))
         var models = discovery.models
         if let s = settings.shard { models = ModelDiscovery.shard(models, k: s.k, of: s.n) }
         var problems = (discovery.problems + discovery.rejected).map(\.description)
@@ -62,6 +64,9 @@ public struct BatchRunner: Sendable {
         defer { publisher.cleanUp() }
         let history = settings.historyPath.map { HistoryAccess(path: $0, sink: sink) }
         let previousRun = history?.previousModels() ?? []
+        // Each reported version of a model, so that the next run can compare a changed file with it.
+        let versions = history == nil ? nil : settings.historyPath.map(ModelVersionStore.init(historyPath:))
+        var previousHashes: [String: String] = [:]
         let store = ModelResultStore(output: settings.output)
         let configurationBase = ModelResultStore.configurationBase(settings)
 
@@ -81,7 +86,9 @@ public struct BatchRunner: Sendable {
                 let change = history?.change(for: found.id, contentHash: hash)
                 let key = hash.map { ModelResultStore.Key(contentHash: $0, strataVersion: StrataVersion.current,
                                                           configuration: ModelResultStore.configurationKey(base: configurationBase, inputShapes: settings.inputShapes[found.id])) }
+                if let previous = change?.previousContentHash { previousHashes[found.id] = previous }
                 if let key, previousExists, let reused = reuse(store.load(folder), key: key, folder: folder, change: change) {
+                    versions?.save(found.path, hash: hash)
                     entries.append(reused)
                     workers.reused += 1
                     progress.finished(found.id, ok: true, detail: "unchanged since its last report; reused it")
@@ -89,7 +96,9 @@ public struct BatchRunner: Sendable {
                 }
                 workers.started += 1
                 keys[found.id] = key
-                return WorkerProtocol.Job(
+                // A changed file is compared with the version last reported, when the store has it.
+                let previousVersion = change.flatMap { c in c.contentChanged ? c.previousContentHash.flatMap { versions?.existing(hash: $0) } : nil }
+                var job = WorkerProtocol.Job(
                     id: found.id, path: found.path, reportFolder: folder, stagingFolder: publisher.stagingFolder(for: folder),
                     contentHash: hash, previousExists: previousExists, change: change,
                     formats: settings.formats.sorted(), templates: settings.templates, runDate: settings.runDate,
@@ -97,6 +106,8 @@ public struct BatchRunner: Sendable {
                     warmup: settings.warmup, runs: settings.runs, budgetSeconds: settings.budgetSeconds,
                     memoryLimit: settings.memoryLimit, seed: settings.seed,
                     addressSpaceLimit: settings.modelMemory.map(WorkerExecutable.addressSpace(forResident:)), parentPid: getpid())
+                job.previousVersion = previousVersion
+                return job
             }
             return nil
         }, handle: { event in
@@ -112,6 +123,7 @@ public struct BatchRunner: Sendable {
                 if result.entry.status == .ok {
                     do {
                         try publisher.publish(job.stagingFolder, to: job.reportFolder)
+                        versions?.save(job.path, hash: job.contentHash)
                         if let key {
                             var entry = result.entry
                             entry.change = nil
@@ -160,6 +172,14 @@ public struct BatchRunner: Sendable {
         }
         try publisher.writeFile(Data(IndexJSON.render(index).utf8), to: "index.json")
         history?.record(runDate: settings.runDate, shard: settings.shard.map { "\($0.k)/\($0.n)" }, entries.map(\.summary))
+        if let versions, settings.shard == nil {
+            // Kept: each reported model's version; a failed model's previous one (its next run compares with it).
+            var keep = Set<String>()
+            for e in entries {
+                if e.status == .ok, let h = e.summary.contentHash { keep.insert(h) } else if let h = previousHashes[e.id] { keep.insert(h) }
+            }
+            versions.prune(keeping: keep)
+        }
 
         let failed = entries.filter { $0.status != .ok }
         problems += failed.map { "\($0.id): \($0.error ?? "failed")" }

@@ -1,4 +1,6 @@
+import CairoRendering
 import Foundation
+import GraphvizLayout
 import History
 import Kernels
 import Execution
@@ -34,10 +36,62 @@ struct ModelJob {
             time(model, doc: &doc, inputShapes: inputShapes)
             emit(.init(.timed))
         }
+        let diffFiles = compareWithPrevious(model, doc: &doc)
         do {
-            return try render(doc)
+            return try render(doc, extra: diffFiles)
         } catch {
             return Self.failure(job, error: error)
+        }
+    }
+
+    /// Weights above this many bytes (either version) are not compared value by value: both
+    /// versions' weights would have to be held at once within the worker's memory limit.
+    static let weightComparisonLimit = 512 << 20
+
+    /// When the file changed since the last recorded run and the history keeps the version
+    /// reported then: the two compared as `strata diff` compares them, into `diff.md`,
+    /// `diff.pdf` and `diff.json` (as the run's formats ask), and what changed into the
+    /// report's change. A previous version that cannot be read is a warning, not a failure.
+    func compareWithPrevious(_ model: any OpenedModel, doc: inout ReportDocument) -> [(name: String, data: Data)] {
+        guard let previous = job.previousVersion else { return [] }
+        WorkStage.enter("comparing with the previous version")
+        do {
+            let old = try registry.open(previous)
+            var oldAnalysis: ModelAnalysis
+            if let dims = job.inputShapes, let shapes = try? InputShapes.fill(old.graph, dims) {
+                oldAnalysis = Analyzer.analyze(old.graph, inputShapes: shapes)
+            } else {
+                oldAnalysis = Analyzer.analyze(old.graph)
+            }
+            oldAnalysis.source.file = job.id
+            let new = doc.analysis
+            let small = { (a: ModelAnalysis) in (a.totals.weightBytes ?? .max) <= Self.weightComparisonLimit }
+            let weighed = old.holdsWeights && model.holdsWeights && small(oldAnalysis) && small(new)
+            let oldWeights = weighed ? (try? old.weights(analysis: oldAnalysis, seed: job.seed))?.tensors : nil
+            let newWeights = weighed ? (try? model.weights(analysis: new, seed: job.seed))?.tensors : nil
+            let when = job.change?.previousRunDate ?? "the previous run"
+            let diff = ModelDiff.compare(ModelDiff.Input(file: "\(job.id) as of \(when)", graph: old.graph, analysis: oldAnalysis, weights: oldWeights),
+                                         ModelDiff.Input(file: "\(job.id) as of \(job.runDate)", graph: model.graph, analysis: new, weights: newWeights))
+            var files: [(name: String, data: Data)] = []
+            if job.formats.contains(.md) { files.append(("diff.md", Data(DiffText.markdown(diff).utf8))) }
+            if job.formats.contains(.pdf) {
+                let out = DiffPages.render(diff, old: oldAnalysis, new: new, version: StrataVersion.current,
+                                           measurer: PangoTextMeasurer(), engine: GraphvizLayoutEngine())
+                let metadata = PDFMetadata(title: "Model change: \(job.id)", subject: "What changed in \(job.id) since \(when)",
+                                           keywords: ["strata diff"], creator: "Strata \(StrataVersion.current)", date: job.runDate)
+                files.append(("diff.pdf", try PDFWriter.data(pages: out.pages, metadata: metadata)))
+            }
+            if job.formats.contains(.json) { files.append(("diff.json", Data(DiffText.json(diff).utf8))) }
+            let counts = [(diff.added.count, "added"), (diff.removed.count, "removed"), (diff.renamed.count, "renamed"), (diff.changed.count, "changed")]
+                .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
+            let structure = counts.isEmpty ? "no layer changed" : counts.joined(separator: ", ")
+            doc.change?.structure = structure
+            doc.change?.diffFile = files.first?.name
+            log("compared with the version of \(when): \(structure)")
+            return files
+        } catch {
+            log("warning: not compared with the version of \(job.change?.previousRunDate ?? "the previous run"): \((error as? StrataError)?.message ?? String(describing: error))", always: true)
+            return []
         }
     }
 
@@ -119,15 +173,17 @@ struct ModelJob {
     }
 
     /// Renders the report's files into the staging folder.
-    func render(_ doc: ReportDocument) throws -> WorkerProtocol.Result {
+    func render(_ doc: ReportDocument, extra: [(name: String, data: Data)] = []) throws -> WorkerProtocol.Result {
         var files: [(name: String, data: Data)] = []
         for renderer in ReportRenderers.renderers(for: job.formats, templates: job.templates) {
             WorkStage.enter(renderer.stage)
             files += try renderer.render(doc)
         }
+        files += extra
         WorkStage.enter("writing the report's files")
         try ReportPublisher.writeStaged(files, into: job.stagingFolder)
-        let summary = ModelRunSummary(modelId: job.id, file: job.id, contentHash: job.contentHash, analysis: doc.analysis, timing: doc.timing)
+        var summary = ModelRunSummary(modelId: job.id, file: job.id, contentHash: job.contentHash, analysis: doc.analysis, timing: doc.timing)
+        summary.structureChange = doc.change?.structure
         let entry = BatchIndex.Entry(summary: summary, name: job.id, reportFolder: job.reportFolder,
                                      notTimed: job.forward && doc.timing == nil ? doc.timingUnavailable : nil, change: doc.change)
         return WorkerProtocol.Result(entry: entry, files: files.map(\.name))

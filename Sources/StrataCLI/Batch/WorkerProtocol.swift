@@ -57,6 +57,9 @@ public enum WorkerProtocol {
         /// `probe` (the fuzzer's): read, analyse and load the weights the file carries,
         /// nothing timed, rendered or written; nil: the batch's report.
         public var probe: Bool?
+        /// The model's previous version (a file in the history's version store) when its file
+        /// changed since the last recorded run: the worker compares the two (`strata diff`).
+        public var previousVersion: String? = nil
     }
 
     /// A probe job for the model file at `path`: read, analyse and load its weights in a
