@@ -299,6 +299,9 @@ struct DiffCommand: OutputCommand {
 
     /// A model read with its analysis and, when the file holds them, its weights.
     static func open(_ path: String) throws -> Opened {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw CommandFailure("strata: error: \(path): no such file") }
+        guard !isDirectory.boolValue else { throw CommandFailure("strata: error: \(path): is a folder, not a model file") }
         do {
             let model = try FormatRegistry.standard.open(path)
             let analysis = Analyzer.analyze(model.graph)

@@ -62,7 +62,9 @@ import Testing
 
     @Test func unreadableAndUsageErrors() {
         let missing = run(["diff", Self.seed, "/nonexistent/model.keras"])
-        #expect(missing.code == 1 && missing.err.contains("/nonexistent/model.keras"))
+        #expect(missing.code == 1 && missing.err.contains("/nonexistent/model.keras: no such file"))
+        let folder = run(["diff", Self.seed, FileManager.default.temporaryDirectory.path])
+        #expect(folder.code == 1 && folder.err.contains("is a folder, not a model file"))
         #expect(run(["diff", Self.seed]).code == 2)
     }
 
