@@ -4,16 +4,18 @@ import Testing
 /// Strings from a model file must render literally: no HTML, no Markdown, no broken table.
 @Suite struct MarkdownEscapingTests {
     @Test(arguments: [
-        ("<script>alert(1)</script>", "&lt;script&gt;alert\\(1\\)&lt;/script&gt;"),
+        ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
         ("a|b", "a\\|b"),
         ("**bold**", "\\*\\*bold\\*\\*"),
-        ("[x](javascript:alert(1))", "\\[x\\]\\(javascript\\:alert\\(1\\)\\)"),
-        ("![img](http://x/y.png)", "\\!\\[img\\]\\(http\\://x/y.png\\)"),
+        ("[x](javascript:alert(1))", "\\[x\\](javascript:alert(1))"),
+        ("![img](http://x/y.png)", "!\\[img\\](http://x/y.png)"),
         ("back\\slash", "back\\\\slash"),
         ("`code`", "\\`code\\`"),
         ("_em_ ~~del~~", "\\_em\\_ \\~\\~del\\~\\~"),
         ("# heading", "\\# heading"),
-        ("{x} $y$ @user %m", "\\{x\\} \\$y\\$ \\@user \\%m"),
+        ("issue #12", "issue #12"),
+        ("{x} $y$ @user %m", "{x} \\$y\\$ @user %m"),
+        ("Keras counts 4 (gamma: scale)!", "Keras counts 4 (gamma: scale)!"),
         ("&lt; & &amp;", "&amp;lt; &amp; &amp;amp;"),
         ("a\nb\r\nc\td", "a b c d"),
         ("line\n\n\nnext", "line next"),

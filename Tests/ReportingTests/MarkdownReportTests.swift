@@ -48,7 +48,7 @@ import ModelKit
     /// −424,640 -> `−425 k`, of 13,000,000 is −3.27% -> `−3.3%`.
     @Test func changeRows() throws {
         let md = try MarkdownReport.render(try Self.seedWithChange(), templatesFolder: nil)
-        #expect(md.contains("Compared with the run of 2025-12-31T00\\:00\\:00Z; the model file has changed since then."))
+        #expect(md.contains("Compared with the run of 2025-12-31T00:00:00Z; the model file has changed since then."))
         #expect(md.contains("| Parameters | 78,000 | 78,666 | +666 (+0.9%) |"))
         #expect(md.contains("| MACs at batch 1 | 13.0 M | 12.6 M | \u{2212}425 k (\u{2212}3.3%) |"))
         // The previous run was timed, this one was not: no latency row, no number.
@@ -118,7 +118,7 @@ import ModelKit
         var doc = try Self.seed()
         doc.timingUnavailable = "layer \"my_lambda\" (Lambda): not runnable yet"
         let md = try MarkdownReport.render(doc, templatesFolder: nil)
-        #expect(md.contains("Not timed: layer \"my\\_lambda\" \\(Lambda\\)\\: not runnable yet."))
+        #expect(md.contains("Not timed: layer \"my\\_lambda\" (Lambda): not runnable yet."))
         #expect(md.contains("| Latency (median) | not timed |"))
         #expect(try MarkdownReport.render(try Self.seed(), templatesFolder: nil).contains("Not timed: the forward pass was not asked for in this run."))
     }
@@ -175,12 +175,12 @@ import ModelKit
         let md = try MarkdownReport.render(try Self.hostile(), templatesFolder: nil)
         #expect(!md.contains("<script"))
         #expect(!md.contains("<img"))
-        #expect(!md.contains("](javascript"))
+        #expect(md.range(of: #"(?<!\\)\]\(javascript"#, options: .regularExpression) == nil)
         #expect(!md.contains("**bold**"))
-        #expect(md.hasPrefix("# &lt;script&gt;alert\\(\'model\'\\)&lt;/script&gt;\n"))
-        #expect(md.contains("| \\*\\*bold\\*\\*\\|&lt;img src=x onerror=alert\\(1\\)&gt; | \\[x\\]\\(javascript\\:alert\\(1\\)\\) |"))
+        #expect(md.hasPrefix("# &lt;script&gt;alert(\'model\')&lt;/script&gt;\n"))
+        #expect(md.contains("| \\*\\*bold\\*\\*\\|&lt;img src=x onerror=alert(1)&gt; | \\[x\\](javascript:alert(1)) |"))
         #expect(md.contains("| line break \\| cell |"))
-        #expect(md.contains("| evil\\|file \\# heading.keras |"))
+        #expect(md.contains("| evil\\|file # heading.keras |"))
         // The only raw HTML is Strata's own: entities and line breaks in cells.
         #expect(!md.split(separator: "\n").contains { $0.hasPrefix("#") && $0.contains("heading.keras") })
         #expect(MarkdownTableCheck.badRows(md) == [])

@@ -2,8 +2,11 @@
 /// messages) so that no model can inject HTML or Markdown into a wiki page. The result is
 /// plain text under CommonMark, GitHub Flavored Markdown and GitLab Flavored Markdown.
 ///
-/// - Markdown punctuation (`\ ` * _ [ ] ( ) { } # ! | ~ $ : @ %`) gets a backslash, which
-///   CommonMark allows before any ASCII punctuation; `|` stays escaped inside table cells.
+/// - The characters that make markup (`\ ` * _ [ ] | ~ $`, and `#` at the start) get a
+///   backslash, which CommonMark allows before any ASCII punctuation; `|` stays escaped inside
+///   table cells. Ordinary prose punctuation (`: ( ) { } ! @ %`) is left alone: escaping it
+///   shows as `\:` on wikis that do not read the backslash, and without `[` or `` ` `` it makes
+///   no link, image or code. (A bare URL may still be autolinked, as its text.)
 /// - `<`, `>`, `&` become the entities `&lt;`, `&gt;`, `&amp;`, so no raw HTML tag (and no
 ///   entity the model wrote) reaches the page.
 /// - Line breaks and other control characters become one space: a table row or a list item
@@ -12,10 +15,9 @@
 /// Mustache's own HTML escaping (`{{name}}`) must not run on top of this: the templates
 /// place every value with `{{{name}}}`.
 public enum MarkdownEscaping {
-    /// ASCII punctuation that gets a backslash.
-    /// `:` breaks `https://` autolinks and `:emoji:`; `@`, `%`, `$`, `~`, `#`, `!` break
-    /// GitHub's and GitLab's mentions and references (`@user`, `#12`, `!3`, `~label`).
-    static let backslashed: Set<Character> = ["\\", "`", "*", "_", "[", "]", "(", ")", "{", "}", "#", "!", "|", "~", "$", ":", "@", "%"]
+    /// ASCII punctuation that gets a backslash: emphasis, code, links and images, table
+    /// cells, strikethrough, math.
+    static let backslashed: Set<Character> = ["\\", "`", "*", "_", "[", "]", "|", "~", "$"]
 
     /// Escapes `text` for inline Markdown: a table cell, a list item, a heading, a sentence.
     public static func text(_ text: String) -> String {
@@ -38,7 +40,8 @@ public enum MarkdownEscaping {
             case "&": out += "&amp;"
             default:
                 let c = Character(scalar)
-                if backslashed.contains(c) { out += "\\" }
+                // A `#` first would start a heading.
+                if backslashed.contains(c) || (c == "#" && out.isEmpty) { out += "\\" }
                 out.unicodeScalars.append(scalar)
             }
         }
