@@ -2,14 +2,21 @@ import ModelKit
 import Foundation
 import Kernels
 
-/// Multi-head, dot-product and additive attention at inference (no masks, no dropout).
+/// Multi-head, dot-product and additive attention at inference (no dropout), with the
+/// padding masks of query, value and key as Keras applies them.
 extension Executor {
     /// Einsum projections of query, key and value into `(…, heads, dim)`; scores
     /// `einsum(key, query / sqrt(keyDim))` laid out `(batch, non-attention axes…, heads,
     /// query attention axes…, key attention axes…)`, softmax jointly over the key attention
     /// axes; weighted values (times the sigmoid gate with `useGate`); output projection.
     /// Returns the output, then the scores with `returnAttentionScores`.
-    func runMultiHeadAttention(_ layer: Layer, _ k: MultiHeadAttentionOp, _ args: [Tensor]) throws -> [Tensor] {
+    ///
+    /// `masks` are the padding masks of query, value and key (`(batch, time)`): as Keras's
+    /// `_compute_attention_mask`, query i may attend to key j when the query mask keeps i,
+    /// the value (and a separate key's) mask keeps j, and with `use_causal_mask` j ≤ i; a
+    /// masked score becomes -1e9 before the softmax and its weight 0 after it (a query with
+    /// nothing to attend to gets all-zero weights).
+    func runMultiHeadAttention(_ layer: Layer, _ k: MultiHeadAttentionOp, _ args: [Tensor], masks: [Tensor?] = []) throws -> [Tensor] {
         guard args.count == 2 || args.count == 3 else {
             throw fail(layer, "not runnable yet: called on \(args.count) tensors (query, value[, key]); attention masks are not supported")
         }
@@ -34,6 +41,20 @@ extension Executor {
         let causal = k.useCausalMask
         if causal && (rank != 3 || k.attentionAxes.map({ $0.map { $0 >= 0 ? $0 : rank + $0 } != [1] }) == true) {
             throw fail(layer, "not runnable yet: use_causal_mask with attention over several axes")
+        }
+        let queryMask = masks.count > 0 ? masks[0] : nil, valueMask = masks.count > 1 ? masks[1] : nil
+        // A key's own mask counts only when the key is a tensor other than the value.
+        let keyMask = masks.count > 2 && layer.calls.first.map { $0.count > 2 && $0[2] != $0[1] } == true ? masks[2] : nil
+        let padded = queryMask != nil || valueMask != nil || keyMask != nil
+        if padded && (rank != 3 || k.attentionAxes.map({ $0.map { $0 >= 0 ? $0 : rank + $0 } != [1] }) == true) {
+            throw fail(layer, "not runnable yet: padding masks with attention over several axes")
+        }
+        func kept(_ b: Int, _ i: Int, _ j: Int) -> Bool {
+            if causal && j > i { return false }
+            if let m = queryMask, m.data[b * m.shape[1] + i] == 0 { return false }
+            if let m = valueMask, m.data[b * m.shape[1] + j] == 0 { return false }
+            if let m = keyMask, m.data[b * m.shape[1] + j] == 0 { return false }
+            return true
         }
         let heads = k.numHeads, kd = k.keyDim, vd = k.valueDim
         let per = k.useBias ? 2 : 1
@@ -102,11 +123,14 @@ extension Executor {
                         }
                     }
                     var s = backend.dense(Tensor(shape: [lq, kd], data: qm), kernel: Tensor(shape: [kd, lk], data: km), bias: nil)
-                    if causal {
-                        // Causal mask: query i sees keys j <= i.
-                        for i in 0..<lq { for j in 0..<lk where j > i { s.data[i * lk + j] = -.infinity } }
+                    if causal || padded {
+                        // Keras's masked softmax: -1e9 where masked, softmax, then 0 where masked.
+                        for i in 0..<lq { for j in 0..<lk where !kept(b, i, j) { s.data[i * lk + j] = -1e9 } }
+                        s = ActivationFunctions.softmax(s, axis: 1)
+                        for i in 0..<lq { for j in 0..<lk where !kept(b, i, j) { s.data[i * lk + j] = 0 } }
+                    } else {
+                        s = ActivationFunctions.softmax(s, axis: 1)
                     }
-                    s = ActivationFunctions.softmax(s, axis: 1)
                     let base = ((b * qNon.count + n) * heads + h) * lq * lk
                     scores.withUnsafeMutableBufferPointer { sp in
                         for i in 0..<(lq * lk) { sp[base + i] = s.data[i] }
@@ -141,8 +165,12 @@ extension Executor {
     /// scores (dot: `q·k [· scale]`; concat: `concat_score_weight · Σ tanh([scale ·](q + k))`;
     /// additive: `Σ [scale ∘] tanh(q + k)`), softmax over Tv, weighted sum of the values.
     /// Returns the output, then the softmaxed scores with `returnScores`.
+    ///
+    /// With padding masks (`[query, value]`, as Keras's `Attention.call`): a score whose value
+    /// step is masked (or, causal, j > i) is lowered by 1e9 before the softmax; a masked
+    /// query step's output is zeros.
     func runAttention(_ layer: Layer, _ args: [Tensor], additive: Bool, useScale: Bool, concat: Bool,
-                      returnScores: Bool, causal: Bool) throws -> [Tensor] {
+                      returnScores: Bool, causal: Bool, masks: [Tensor?] = []) throws -> [Tensor] {
         guard args.count == 2 || args.count == 3 else {
             throw fail(layer, "not runnable yet: called on \(args.count) tensors (query, value[, key]); masks are not supported")
         }
@@ -154,6 +182,7 @@ extension Executor {
         }
         let (batch, tq, dim) = (query.shape[0], query.shape[1], query.shape[2])
         let (tv, dv) = (value.shape[1], value.shape[2])
+        let queryMask = masks.count > 0 ? masks[0] : nil, valueMask = masks.count > 1 ? masks[1] : nil
         let w = try params(layer, (useScale ? 1 : 0) + (concat ? 1 : 0))
         let scale: [Float]? = useScale ? w[0].data : nil
         let concatWeight: Float = concat ? w[useScale ? 1 : 0].data.first ?? 1 : 1
@@ -177,15 +206,19 @@ extension Executor {
                                 for c in 0..<dim { s += qs[qo + c] * ks[ko + c] }
                                 if let scale { s *= scale[0] }
                             }
-                            // Causal mask: query i sees keys j <= i.
-                            scores[(b * tq + i) * tv + j] = causal && j > i ? -.infinity : s
+                            // Causal mask (query i sees keys j <= i) and the value's padding mask.
+                            let dropped = (causal && j > i) || (valueMask.map { $0.data[b * tv + j] == 0 } ?? false)
+                            scores[(b * tq + i) * tv + j] = dropped ? s - 1e9 : s
                         }
                     }
                 }
             }
         }
         let weightsT = ActivationFunctions.softmax(Tensor(shape: [batch, tq, tv], data: scores), axis: 2)
-        let out = TensorLayout.batchedMatmul(weightsT.data, value.data, batch: batch, m: tq, k: tv, n: dv)
+        var out = TensorLayout.batchedMatmul(weightsT.data, value.data, batch: batch, m: tq, k: tv, n: dv)
+        if let queryMask {
+            for b in 0..<batch { for i in 0..<tq where queryMask.data[b * tq + i] == 0 { for c in 0..<dv { out[(b * tq + i) * dv + c] = 0 } } }
+        }
         let output = Tensor(shape: [batch, tq, dv], data: out)
         return returnScores ? [output, weightsT] : [output]
     }

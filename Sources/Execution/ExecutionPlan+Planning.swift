@@ -73,6 +73,11 @@ extension ExecutionPlan {
     /// layer's weights are missing, a `DNNLError` when oneDNN refuses.
     public static func build(graph: ModelGraph, weights: [String: [Tensor]], inputShapes: [[Int]],
                              backend: DNNLBackend, memoryLimit: Int? = nil) throws -> ExecutionPlan {
+        // Padding masks change what recurrent, pooling and attention layers compute; the
+        // interpreter carries them (`Executor+Masks.swift`), the plan does not.
+        if graph.layers.contains(where: { $0.maskRule == .nonZeroIds || $0.maskRule == .maskValue }) {
+            throw Unplannable(description: "padding masks flow through the model")
+        }
         var b: Builder
         if let rewrite = ChannelsLastRewrite.make(graph, weights: weights, inputShapes: inputShapes) {
             b = Builder(graph: rewrite.graph, weights: rewrite.weights, backend: backend, prefix: "")

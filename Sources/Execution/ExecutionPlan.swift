@@ -266,6 +266,9 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
             do {
                 if case .nested(_, let nested, _) = step.op, let plan = nested.plan {
                     outs = try plan.run(args, layerTimer: nil)
+                } else if executor.dead.contains(where: { executor.graph.layers[$0].name == layer.name }) {
+                    // An operation no output depends on (how a padding mask was computed).
+                    return
                 } else {
                     outs = try executor.runLayer(layer, args)
                 }
@@ -274,9 +277,6 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
             } catch {
                 throw executor.fail(layer, "\(error)")
             }
-            // A step nothing reads may give no output (the Executor skips an embedding's
-            // padding mask recorded as a node of its own); its planned buffer stays unused.
-            if outs.isEmpty, executor.isUnconsumed(layer) { return }
             guard outs.count == step.outputs.count else {
                 throw executor.fail(layer, "gave \(outs.count) outputs; the plan expected \(step.outputs.count)")
             }

@@ -10,12 +10,6 @@ extension Executor {
     func runSequenceLayer(_ layer: Layer, _ args: [Tensor]) throws -> [Tensor]? {
         if !layer.callMasks.isEmpty, !(layer.kind is TensorFunctionOp) { try checkCallMasks(layer) }
         switch layer.kind {
-        case let k as TensorFunctionOp where k.function == "not_equal" && isUnconsumed(layer):
-            // A reader may record the padding mask of an embedding (`maskZero`) as a not_equal
-            // function whose only consumers are mask arguments, which the graph does not keep.
-            // Its value is never read, so it is not computed; runEmbedding refuses inputs where
-            // the mask would not be all true.
-            return []
         case let k as RecurrentOp:
             return try runDenseRecurrent(layer, cell: k.cell, options: k.options,
                                          weights: params(layer, k.cell.useBias ? 3 : 2), args: args)
@@ -102,11 +96,15 @@ extension Executor {
         }
     }
 
-    /// Refuses a call that was given a mask tensor, unless the mask is an embedding's padding
-    /// mask (`not_equal(ids, 0)` on the input of an embedding with `maskZero`): runEmbedding
-    /// refuses id 0, so such a mask is all true and changes nothing.
+    /// Refuses a call that was given a mask tensor, unless the mask is one the forward pass
+    /// computes itself: an automatic padding mask (`mask`, `query_mask`, `value_mask`,
+    /// `key_mask`) when masks flow through this model, or an embedding's padding mask
+    /// (`not_equal(ids, 0)` on the input of an embedding with `maskZero`). An explicit
+    /// `attention_mask` tensor is refused.
     func checkCallMasks(_ layer: Layer) throws {
+        let automatic: Set<String> = ["mask", "query_mask", "value_mask", "key_mask"]
         for (argument, producer) in layer.callMasks {
+            if makesMasks && automatic.contains(argument) { continue }
             guard let pi = graph.layers.firstIndex(where: { $0.name == producer }),
                   let op = graph.layers[pi].kind as? TensorFunctionOp, op.function == "not_equal",
                   let source = graph.layers[pi].calls.first?.first,
@@ -116,13 +114,6 @@ extension Executor {
                 throw fail(layer, "not runnable yet: the call was given a mask (\(argument) from layer \"\(producer)\"); masks are not applied by this forward pass")
             }
         }
-    }
-
-    /// True when no layer call and no model output reads any output of `layer`.
-    func isUnconsumed(_ layer: Layer) -> Bool {
-        guard let index = graph.layers.firstIndex(where: { $0.name == layer.name }) else { return false }
-        if graph.outputs.contains(where: { $0.layer == index }) { return false }
-        return !graph.layers.contains { l in l.calls.contains { call in call.contains { $0.layer == index } } }
     }
 
     // MARK: - Wrappers
@@ -137,7 +128,9 @@ extension Executor {
 
     /// The backward layer reads the sequence from the end; when every step is returned its
     /// output is flipped back to forward time before the merge.
-    func runBidirectional(_ layer: Layer, _ k: BidirectionalOp, _ args: [Tensor]) throws -> [Tensor] {
+    /// With a padding mask both directions skip the masked steps; Keras forces
+    /// `zero_output_for_mask` to `return_sequences` for the two wrapped layers.
+    func runBidirectional(_ layer: Layer, _ k: BidirectionalOp, _ args: [Tensor], mask: Tensor? = nil) throws -> [Tensor] {
         guard let x = args.first else { throw fail(layer, "expects a sequence input, given none") }
         let (fCell, fOptions) = try recurrentParts(layer, k.forward)
         let (bCell, bOptions) = try recurrentParts(layer, k.backward)
@@ -149,10 +142,10 @@ extension Executor {
         }
         let fInitial = initial.isEmpty ? [] : Array(initial[0..<fCell.stateCount])
         let bInitial = initial.isEmpty ? [] : Array(initial[fCell.stateCount...])
-        let fOut = try runDenseRecurrent(layer, cell: fCell, options: fOptions,
-                                         weights: Array(w[0..<nf]), args: [x] + fInitial, backwards: fOptions.goBackwards)
-        let bOut = try runDenseRecurrent(layer, cell: bCell, options: bOptions,
-                                         weights: Array(w[nf...]), args: [x] + bInitial, backwards: !fOptions.goBackwards)
+        let fOut = try runDenseRecurrent(layer, cell: fCell, options: fOptions, weights: Array(w[0..<nf]), args: [x] + fInitial,
+                                         backwards: fOptions.goBackwards, mask: mask, zeroOutput: fOptions.returnSequences)
+        let bOut = try runDenseRecurrent(layer, cell: bCell, options: bOptions, weights: Array(w[nf...]), args: [x] + bInitial,
+                                         backwards: !fOptions.goBackwards, mask: mask, zeroOutput: bOptions.returnSequences)
         let yf = fOut[0]
         var yb = bOut[0]
         if fOptions.returnSequences { yb = TensorLayout.reverseTime(yb) }
@@ -194,13 +187,11 @@ extension Executor {
         let table = try params(layer, 1)[0]
         let (rows, d) = (k.inputDim, k.outputDim)
         guard table.shape == [rows, d] else { throw fail(layer, "embeddings \(table.shape) are not (\(rows), \(d))") }
-        let maskZero = k.maskZero
+        // With mask_zero, id 0 still looks up row 0; the padding mask it makes travels beside
+        // the output (`Executor.outputMasks`).
         for (i, v) in x.data.enumerated() {
             guard v == v.rounded(), v >= 0, v < Float(rows) else {
                 throw fail(layer, "input id \(v) at flat index \(i) is not a whole number in 0..<\(rows) (input_dim)")
-            }
-            if maskZero && v == 0 {
-                throw fail(layer, "not runnable yet: mask_zero is set and the input holds id 0 at flat index \(i); masks are not propagated by this forward pass")
             }
         }
         var out = [Float](repeating: 0, count: x.count * d)

@@ -14,8 +14,11 @@ extension Executor {
     /// The first node of `graph` (nested graphs included) the engine has no kernel for, as an
     /// error naming it; nil when every node can run.
     public static func unsupportedNode(in graph: ModelGraph, prefix: String = "") -> ExecutionError? {
-        for layer in graph.layers {
+        // An operation no output depends on (how a padding mask was computed) is never run.
+        let dead = graph.deadOperations
+        for (index, layer) in graph.layers.enumerated() {
             let described = layer.sourceDescription ?? layer.className
+            if dead.contains(index) { continue }
             let unit = graph.source.conventions.unitName
             if let why = layer.engineRefusal {
                 return ExecutionError("\(unit) \"\(prefix)\(layer.name)\" (\(described)): not runnable yet: \(why)")

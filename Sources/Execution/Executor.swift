@@ -24,12 +24,15 @@ public struct Executor: Sendable {
     public let prefix: String
     /// The runners of control-flow bodies, kept across runs.
     let bodies = SubgraphRunners()
+    /// Operations no output depends on (`ModelGraph.deadOperations`): not run.
+    let dead: Set<Int>
 
     public init(graph: ModelGraph, weights: [String: [Tensor]], backend: any ComputeBackend = ReferenceBackend(), prefix: String = "") {
         self.graph = graph
         self.weights = weights
         self.backend = backend
         self.prefix = prefix
+        self.dead = graph.deadOperations
     }
 
     /// Runs the model on `inputs` (in `graph.inputs` order); returns tensors in
@@ -49,8 +52,12 @@ public struct Executor: Sendable {
         var given: [NodeID: Tensor] = [:]
         for (ref, t) in zip(graph.inputs, inputs) { given[NodeID(layer: ref.layer, call: ref.call)] = t }
         var values: [NodeID: [Tensor]] = [:]
+        // Padding masks beside the outputs that have one, when some layer makes them.
+        let flowing = makesMasks
+        var masks: [NodeID: [Tensor?]] = [:]
         for node in graph.executionOrder {
             let layer = graph.layers[node.layer]
+            if dead.contains(node.layer) { values[node] = []; continue }
             let args = try layer.calls[node.call].map { ref -> Tensor in
                 guard let outs = values[NodeID(layer: ref.layer, call: ref.call)], ref.tensor < outs.count else {
                     throw ExecutionError("layer \"\(layer.name)\" uses tensor \(ref), which was not computed")
@@ -62,16 +69,13 @@ public struct Executor: Sendable {
                 if let a = args.first { values[node] = [a]; continue }
                 throw ExecutionError("input layer \"\(layer.name)\" was given no tensor")
             }
+            let argMasks: [Tensor?] = flowing ? layer.calls[node.call].map { ref in masks[NodeID(layer: ref.layer, call: ref.call)]?[ref.tensor] ?? nil } : []
             do {
-                if let layerTimer {
-                    let clock = ContinuousClock()
-                    let start = clock.now
-                    let out = try runLayer(layer, args)
-                    layerTimer(node, clock.now - start)
-                    values[node] = out
-                } else {
-                    values[node] = try runLayer(layer, args)
-                }
+                let start = layerTimer == nil ? nil : ContinuousClock.now
+                let out = try (flowing ? runWithMasks(layer, args, argMasks) : nil) ?? runLayer(layer, args)
+                if flowing { masks[node] = try outputMasks(layer, args, argMasks, outputs: out) }
+                if let layerTimer, let start { layerTimer(node, ContinuousClock.now - start) }
+                values[node] = out
             } catch let e as ExecutionError {
                 throw e
             } catch {
@@ -249,6 +253,15 @@ public struct Executor: Sendable {
             try rank4(layer, x)
             return [zeroPad(x, k.amounts.pairs)]
 
+        case let k as MaskingOp:
+            // Steps whose features all equal the mask value become zeros (their mask: `outputMasks`).
+            var x = try single(layer, args)
+            guard let f = x.shape.last, f > 0 else { return [x] }
+            for r in 0..<(x.count / f) where !(0..<f).contains(where: { x.data[r * f + $0] != k.maskValue }) {
+                for j in 0..<f { x.data[r * f + j] = 0 }
+            }
+            return [x]
+
         case is PassthroughOp:
             return [try single(layer, args)]
 
@@ -256,8 +269,8 @@ public struct Executor: Sendable {
             if let out = try runSequenceLayer(layer, args) { return out }
             if let out = try runSpatialLayer(layer, args) { return out }
             switch layer.kind {
-            case is ConvLSTMOp:
-                throw fail(layer, "not runnable yet: the convolutional recurrent layers have no kernel")
+            case let k as ConvLSTMOp:
+                return try runConvLSTM(layer, k, args)
             case is RandomCropOp:
                 throw fail(layer, "not runnable yet: at inference \(formatName) resizes the image and crops its centre to the target size, which Strata does not do")
             default:

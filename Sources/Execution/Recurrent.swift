@@ -95,8 +95,11 @@ struct RecurrentStep {
     /// Runs the cell over `x (batch, time, features)` from `initial` states (zeros when
     /// empty), reading the steps backwards when `backwards`. Returns every step's output
     /// `(batch, time, units)` in the order the steps were read, and the final states.
-    func run(_ x: Tensor, initial: [Tensor], backwards: Bool, backend: any ComputeBackend,
-             fail: (String) -> ExecutionError) throws -> (sequence: Tensor, states: [Tensor]) {
+    /// With `mask` (`(batch, time)`, 1 keeps a step), a step whose mask is 0 leaves the states
+    /// as they were and outputs zeros (`zeroOutput`) or the previous step's output, as Keras's
+    /// `backend.rnn` does; `last` is the final step's output so masked.
+    func run(_ x: Tensor, initial: [Tensor], backwards: Bool, backend: any ComputeBackend, mask: Tensor? = nil, zeroOutput: Bool = false,
+             fail: (String) -> ExecutionError) throws -> (sequence: Tensor, states: [Tensor], last: Tensor) {
         guard x.shape.count == 3 else { throw fail("expects a (batch, time, features) input, found shape \(x.shape)") }
         let (batch, steps, features) = (x.shape[0], x.shape[1], x.shape[2])
         guard features == kernel.shape[0] else { throw fail("input features \(features) do not fit kernel \(kernel.shape)") }
@@ -120,8 +123,14 @@ struct RecurrentStep {
         let candidate = resetBefore ? candidateKernel : nil
         var gates = [Float](repeating: 0, count: resetBefore ? batch * u : 0)
         var rh = [Float](repeating: 0, count: resetBefore ? batch * u : 0)
+        if let mask, mask.shape != [batch, steps] {
+            throw fail("its mask has shape \(mask.shape), expected \([batch, steps]) (batch, time)")
+        }
+        // With a mask: the previous step's (masked) output, zeros before the first step.
+        var previousOutput = [Float](repeating: 0, count: mask == nil ? 0 : batch * u)
         for step in 0..<steps {
             let t = backwards ? steps - 1 - step : step
+            let saved = mask == nil ? [] : states
             var h = states[0]
             switch cell.gates {
             case .simple, .lstm, .gru(resetAfter: true):
@@ -196,6 +205,13 @@ struct RecurrentStep {
                 }
             }
             states[0] = h
+            if let mask {
+                for b in 0..<batch where mask.data[b * steps + t] == 0 {
+                    for s in states.indices { for j in 0..<u { states[s][b * u + j] = saved[s][b * u + j] } }
+                    for j in 0..<u { h[b * u + j] = zeroOutput ? 0 : previousOutput[b * u + j] }
+                }
+                previousOutput = h
+            }
             // Outputs in the order the steps were read (see `RecurrentOptions.goBackwards`).
             sequence.withUnsafeMutableBufferPointer { sp in
                 h.withUnsafeBufferPointer { hp in
@@ -206,7 +222,9 @@ struct RecurrentStep {
                 }
             }
         }
-        return (Tensor(shape: [batch, steps, u], data: sequence), states.map { Tensor(shape: [batch, u], data: $0) })
+        let last = mask == nil ? states[0] : previousOutput
+        return (Tensor(shape: [batch, steps, u], data: sequence), states.map { Tensor(shape: [batch, u], data: $0) },
+                Tensor(shape: [batch, u], data: last))
     }
 
     /// A GRU without `resetAfter`: the candidate's columns of the recurrent kernel,
@@ -224,19 +242,19 @@ extension Executor {
     /// initial states. Returns the output (last step, or every step with `returnSequences`),
     /// then the states with `returnState`.
     func runDenseRecurrent(_ layer: Layer, cell: RecurrentCell, options: RecurrentOptions,
-                           weights w: [Tensor], args: [Tensor], backwards: Bool? = nil) throws -> [Tensor] {
+                           weights w: [Tensor], args: [Tensor], backwards: Bool? = nil, mask: Tensor? = nil, zeroOutput: Bool? = nil) throws -> [Tensor] {
         guard !options.timeMajor else { throw fail(layer, "not runnable yet: time_major") }
         guard let x = args.first else { throw fail(layer, "expects a sequence input, given none") }
         let step = try RecurrentStep(cell: cell, weights: w) { fail(layer, $0) }
-        let (sequence, states) = try step.run(x, initial: Array(args.dropFirst()), backwards: backwards ?? options.goBackwards,
-                                              backend: backend) { fail(layer, $0) }
-        let output = options.returnSequences ? sequence : states[0]
+        let (sequence, states, last) = try step.run(x, initial: Array(args.dropFirst()), backwards: backwards ?? options.goBackwards,
+                                                    backend: backend, mask: mask, zeroOutput: zeroOutput ?? options.zeroOutputForMask) { fail(layer, $0) }
+        let output = options.returnSequences ? sequence : last
         return options.returnState ? [output] + states : [output]
     }
 
     /// A stack of one or more dense cells: cell i+1 reads cell i's outputs; states come back
     /// cell by cell.
-    func runGenericRNN(_ layer: Layer, _ k: StackedRecurrentOp, _ args: [Tensor]) throws -> [Tensor] {
+    func runGenericRNN(_ layer: Layer, _ k: StackedRecurrentOp, _ args: [Tensor], mask: Tensor? = nil) throws -> [Tensor] {
         guard !k.options.timeMajor else { throw fail(layer, "not runnable yet: time_major") }
         guard var x = args.first else { throw fail(layer, "expects a sequence input, given none") }
         let total = k.cells.reduce(0) { $0 + ($1.useBias ? 3 : 2) }
@@ -254,9 +272,12 @@ extension Executor {
             let step = try RecurrentStep(cell: cell, weights: Array(w[wi..<(wi + n)])) { fail(layer, $0) }
             let given = initial.isEmpty ? [] : Array(initial[si..<(si + cell.stateCount)])
             // Only the first cell reads backwards; the others read its outputs in that order.
-            let (sequence, s) = try step.run(x, initial: given, backwards: i == 0 && k.options.goBackwards, backend: backend) { fail(layer, $0) }
+            // A masked step leaves every cell's states as they were: each cell masked alike.
+            let (sequence, s, l) = try step.run(x, initial: given, backwards: i == 0 && k.options.goBackwards, backend: backend,
+                                                mask: mask.map { i == 0 || !k.options.goBackwards ? $0 : TensorLayout.reverseTime($0) },
+                                                zeroOutput: k.options.zeroOutputForMask) { fail(layer, $0) }
             x = sequence
-            last = s[0]
+            last = l
             states += s
             wi += n
             si += cell.stateCount

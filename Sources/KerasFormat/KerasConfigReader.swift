@@ -423,7 +423,6 @@ public struct KerasConfigReader {
     /// Keras classes the engine is known not to run, with the reason a timing gives.
     static func refusal(_ className: String) -> String? {
         switch className {
-        case "Masking": return "not runnable yet: masks are not propagated by this forward pass (layers after it would ignore the mask)"
         case "TextVectorization", "StringLookup", "Hashing", "HashedCrossing":
             return "not runnable: it works on strings, and this forward pass runs float tensors only"
         default: return nil
@@ -487,6 +486,7 @@ public struct KerasConfigReader {
                      trainable: try config.bool("trainable", default: true),
                      dtype: config.dtypePolicy(), calls: [], path: path, listed: listed, config: cfgObject)
         layer.callMasks = masks
+        layer.maskRule = KerasMasks.rule(className: className, kind: kind)
         return layer
     }
 }

@@ -115,6 +115,25 @@ public enum Explanation {
             }
             out.append("Beside the parameters, the file holds " + Formatting.list(parts) + "; these are not in the parameter count.")
         }
+        // Padding masks: where they start and how far they travel.
+        let maskedRows = leaves.filter(\.mask)
+        if !maskedRows.isEmpty {
+            let byName = Dictionary(leaves.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            let starts = maskedRows.filter { r in !r.inbound.contains { byName[$0]?.mask ?? false } }
+            let readers = leaves.filter { r in !r.mask && r.inbound.contains { byName[$0]?.mask ?? false } }
+            var text = "A padding mask (which time steps of a sequence are real and which are padding) starts at \(Formatting.list(starts.prefix(4).map { "\($0.name) (\($0.className))" }))"
+                + " and travels with the data through \(Formatting.plural(maskedRows.count, unit)); the recurrent, attention and average-pooling \(unit)s it reaches skip the padded steps, so padding does not change their results."
+            if !readers.isEmpty {
+                text += " It ends at \(Formatting.list(readers.prefix(4).map(\.name)))\(readers.count > 4 ? " and others" : "")."
+            }
+            out.append(text)
+        }
+        let unsplit = a.totals.layersWithUnknownSplit
+        if !unsplit.isEmpty {
+            let named = Formatting.list(unsplit.prefix(5).map { "\"\($0)\"" }) + (unsplit.count > 5 ? " and \(unsplit.count - 5) more" : "")
+            out.append("The file holds the weights of \(named) (\(unsplit.count == 1 ? "a class" : "classes") Strata does not know) but not which of them the optimizer trains, "
+                       + "so \(unsplit.count == 1 ? "its" : "their") trainable and non-trainable counts, and the model's, are unknown; the total counts every stored weight.")
+        }
         let frozen = leaves.filter { !$0.trainable && ($0.params ?? 0) > 0 && $0.op != "batch_normalization" }
         if !frozen.isEmpty {
             out.append("\(Formatting.plural(frozen.count, unit)) with weights \(frozen.count == 1 ? "is" : "are") frozen (trainable=False): \(Formatting.list(frozen.prefix(5).map(\.name)))\(frozen.count > 5 ? " and others" : ""); their weights count as non-trainable.")

@@ -14,7 +14,7 @@ public enum SummaryText {
     static func weightLines(_ r: LayerRow, indent: String) -> [String] {
         r.weights.map { w in
             let shape = w.shape.count == 1 ? "(\(w.shape[0]),)" : "(" + w.shape.map(String.init).joined(separator: ", ") + ")"
-            return indent + "  · \(w.name) \(shape) \(Formatting.count(w.count)) \(w.trainable ? "trainable" : "non-trainable")"
+            return indent + "  · \(w.name) \(shape) \(Formatting.count(w.count)) \(w.trainable.map { $0 ? "trainable" : "non-trainable" } ?? "trainable or not: not recorded")"
         }
     }
 

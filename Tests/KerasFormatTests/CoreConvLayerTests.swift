@@ -18,7 +18,7 @@ import Testing
     func shape(_ dims: Int?...) -> TensorShape { TensorShape(dims) }
 
     func weights(_ k: any Operator, _ input: TensorShape) throws -> [String] {
-        try k.weights([input]).map { "\($0.name)\($0.shape)\($0.trainable ? "" : "(frozen)")" }
+        try k.weights([input]).map { "\($0.name)\($0.shape)\($0.trainable == false ? "(frozen)" : "")" }
     }
 
     func params(_ k: any Operator, _ input: TensorShape) throws -> Int? {

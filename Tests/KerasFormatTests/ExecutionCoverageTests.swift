@@ -12,19 +12,16 @@ import Execution
 /// fixture that loses a class, fails here.
 @Suite struct ExecutionCoverageTests {
     /// Folders whose cases hold a model with weights and Keras's outputs.
-    static let executionFolders = ["reference", "plan", "execution/sequence", "execution/spatial", "execution/core"]
+    static let executionFolders = ["reference", "plan", "execution/sequence", "execution/spatial", "execution/core",
+                                   "execution/masks", "execution/conv_lstm"]
 
     /// Catalog classes the forward pass refuses, with why.
     static let refused: [String: String] = [
-        "ConvLSTM1D": "the convolutional recurrent layers have no kernel",
-        "ConvLSTM2D": "the convolutional recurrent layers have no kernel",
-        "ConvLSTM3D": "the convolutional recurrent layers have no kernel",
         "RandomCrop": "at inference Keras resizes the image and crops its centre to the target size, which Strata does not do",
     ]
 
     /// The layers fixtures (configs, seeded weights) that hold the refused classes.
-    static let refusedFixtures = ["layers/conv_lstm/model.json", "layers/conv_lstm/model_keras2.json",
-                                  "layers/random_augmentation/model.json", "layers/random_augmentation/model_keras2.json"]
+    static let refusedFixtures = ["layers/random_augmentation/model.json", "layers/random_augmentation/model_keras2.json"]
 
     /// Every refused class is refused by name: a model holding one, given seeded weights,
     /// stops with an error naming a layer of a refused class, never a crash or a result.

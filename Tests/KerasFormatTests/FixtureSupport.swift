@@ -96,7 +96,7 @@ enum TruthComparison {
                 problems += compare(model: sub, totals: nil, rows: row.children, context: "\(context)/\(name)")
             } else if let weights = t["weights"]?.arrayValue {
                 let theirs = weights.map { w in "\(w["shape"]?.arrayValue?.compactMap(\.intValue) ?? [])\(w["trainable"]?.boolValue == false ? "n" : "t")" }
-                let ours = row.weights.map { "\($0.shape)\($0.trainable ? "t" : "n")" }
+                let ours = row.weights.map { "\($0.shape)\($0.trainable == true ? "t" : $0.trainable == false ? "n" : "?")" }
                 if theirs != ours { problems.append("\(where_) (\(row.className)): weights Keras \(theirs) vs Strata \(ours)") }
             }
         }

@@ -58,7 +58,7 @@ private func shapes(_ w: [WeightSpec]) -> [[Int]] { w.map(\.shape) }
     let w = try e.weights([seq(7)])
     #expect(w.map(\.name) == ["embeddings", "lora_embeddings_a", "lora_embeddings_b"])
     #expect(w.map(\.trainable) == [false, true, true])
-    #expect(params(w.filter(\.trainable)) == 116)
+    #expect(params(w.filter { $0.trainable == true }) == 116)
 }
 
 @Test(arguments: [

@@ -46,6 +46,8 @@ extension LayerCatalog {
                         summary: "During training, drops values while keeping the mean and variance that selu networks need; does nothing at inference; no weights.") { c, n in try KerasPassthrough.alphaDropout(c, n) },
         KerasLayerClass("ActivityRegularization", aliases: [], category: .regularization,
                         summary: "Passes values through unchanged and adds a penalty on their size to the training loss; no weights.") { c, n in try KerasPassthrough.activityRegularization(c, n) },
+        KerasLayerClass("Masking", aliases: [], category: .other,
+                        summary: "Marks padding time steps (every feature equal to mask_value): they become zeros and the recurrent, pooling and attention layers after it skip them; no weights.") { c, n in named(MaskingOp(maskValue: Float(try c.double("mask_value", default: 0))), n) },
         KerasLayerClass("Identity", aliases: [], category: .other,
                         summary: "Passes its input through unchanged (a placeholder); no weights.") { c, n in PassthroughOp(category: .other, passesAll: true, sourceClass: n) },
         KerasLayerClass("Conv1D", aliases: ["Convolution1D"], category: .kernel,

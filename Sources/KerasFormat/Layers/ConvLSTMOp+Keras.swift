@@ -32,5 +32,7 @@ extension ConvLSTMOp {
         options = try RecurrentOptions(config: config)
         guard !options.timeMajor else { throw config.error("time_major", "ConvLSTM has no time-major form") }
         self.init(rank: rank, filters: filters, kernelSize: kernelSize, strides: strides, dilation: dilation, padding: padding, channelsFirst: channelsFirst, useBias: useBias, options: options)
+        activation = try KerasRecurrent.activation(config, "activation", default: .tanh)
+        recurrentActivation = try KerasRecurrent.activation(config, "recurrent_activation", default: .sigmoid)
     }
 }

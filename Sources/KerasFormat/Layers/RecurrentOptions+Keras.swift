@@ -17,5 +17,6 @@ extension RecurrentOptions {
         stateful = try config.bool("stateful", default: false)
         timeMajor = try config.bool("time_major", default: false)
         self.init(returnSequences: returnSequences, returnState: returnState, goBackwards: goBackwards, stateful: stateful, timeMajor: timeMajor)
+        zeroOutputForMask = try config.bool("zero_output_for_mask", default: false)
     }
 }

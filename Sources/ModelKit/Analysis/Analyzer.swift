@@ -26,6 +26,7 @@ public enum Analyzer {
         let file = graph.source.file
 
         var rows: [LayerRow] = []
+        let masked = graph.maskedOutputs
         var nestedDepth: [Int: Int] = [:]
         var nestedPeak: [Int: Int] = [:]
         var rowIndexOfLayer: [Int: Int] = [:]
@@ -93,7 +94,9 @@ public enum Analyzer {
                     break
                 }
                 if !built, let u = layer.kind as? UnsupportedOp, !u.knownWeights.isEmpty {
-                    row.weights = u.knownWeights.map { var w = $0; if !trainable { w.trainable = false }; return w }
+                    // The file keeps a custom layer's weights but not which are trainable: all
+                    // of them are non-trainable when the layer is frozen, else it is not known.
+                    row.weights = u.knownWeights.map { var w = $0; w.trainable = trainable ? nil : false; return w }
                     built = true
                 }
                 if !built && !layer.calls.isEmpty && !(layer.kind is InputOp) {
@@ -101,8 +104,10 @@ public enum Analyzer {
                 } else {
                     let counts = row.weights.map(\.count)
                     row.params = checkedSum(counts)
-                    row.trainableParams = checkedSum(row.weights.filter(\.trainable).map(\.count))
-                    row.nonTrainableParams = checkedSum(row.weights.filter { !$0.trainable }.map(\.count))
+                    // The split is unknown as soon as one weight's trainability is.
+                    let known = row.weights.allSatisfy { $0.trainable != nil }
+                    row.trainableParams = known ? checkedSum(row.weights.filter { $0.trainable == true }.map(\.count)) : nil
+                    row.nonTrainableParams = known ? checkedSum(row.weights.filter { $0.trainable == false }.map(\.count)) : nil
                     row.weightBytes = checkedSum(row.weights.map { w in w.count.flatMap { c in checkedProduct([c, w.dtype.byteSize]) } })
                 }
                 // MACs over every call.
@@ -140,6 +145,7 @@ public enum Analyzer {
                 }
             }
             row.outputBytes = tensorBytes(row.outputShapes, dtype: outputDType(layer))
+            row.mask = masked[li].first?.first ?? false
             if layer.listed {
                 rowIndexOfLayer[li] = rows.count
                 rows.append(row)
@@ -154,8 +160,13 @@ public enum Analyzer {
         var totals = ModelAnalysis.Totals()
         let allRows = graph.layers.indices.compactMap { rowIndexOfLayer[$0].map { rows[$0] } }
         totals.params = sumKnown(allRows.map(\.params))
-        totals.trainableParams = sumKnown(allRows.map(\.trainableParams))
-        totals.nonTrainableParams = sumKnown(allRows.map(\.nonTrainableParams))
+        // A layer whose parameters are counted but whose split is not makes the model's split unknown.
+        let splitKnown = !allRows.contains { $0.params != nil && $0.trainableParams == nil }
+        totals.trainableParams = splitKnown ? sumKnown(allRows.map(\.trainableParams)) : nil
+        totals.nonTrainableParams = splitKnown ? sumKnown(allRows.map(\.nonTrainableParams)) : nil
+        totals.layersWithUnknownSplit = allRows.flatMap { row in
+            row.children.isEmpty ? (row.params != nil && row.trainableParams == nil ? [row.name] : [])
+                : row.children.filter { $0.params != nil && $0.trainableParams == nil }.map { "\(row.name)/\($0.name)" } }
         totals.weightBytes = sumKnown(allRows.map(\.weightBytes))
         // MACs are unknown as soon as one layer's are (open spatial dimensions): a partial sum
         // would look like a real figure.

@@ -10,7 +10,7 @@ extension LayerRow: Codable {
         case type
         case op, category, supported, trainable
         case isOperation = "is_operation"
-        case module
+        case module, mask
         case outputShapes = "output_shape"
         case callOutputShapes = "call_output_shapes"
         case params
@@ -45,6 +45,7 @@ extension LayerRow: Codable {
         try c.encode(trainable, forKey: .trainable)
         try c.encode(isOperation, forKey: .isOperation)
         try c.encode(module, forKey: .module)
+        try c.encode(mask, forKey: .mask)
         try c.encode(outputShapes, forKey: .outputShapes)
         try c.encode(callOutputShapes, forKey: .callOutputShapes)
         try c.encode(params, forKey: .params)
@@ -75,6 +76,7 @@ extension LayerRow: Codable {
         trainable = try c.decode(Bool.self, forKey: .trainable)
         isOperation = try c.decode(Bool.self, forKey: .isOperation)
         module = try c.decodeIfPresent([String].self, forKey: .module) ?? []
+        mask = try c.decodeIfPresent(Bool.self, forKey: .mask) ?? false
         outputShapes = try c.decode([TensorShape?].self, forKey: .outputShapes)
         callOutputShapes = try c.decode([[TensorShape?]].self, forKey: .callOutputShapes)
         params = try c.decodeIfPresent(Int.self, forKey: .params)

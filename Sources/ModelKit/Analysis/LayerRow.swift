@@ -70,6 +70,9 @@ public struct LayerRow: Sendable, Equatable {
     /// the exporter gave the nodes say (`["layer1", "layer1.0", "conv1"]`); empty when the
     /// names say nothing.
     public var module: [String] = []
+    /// The first output carries a padding mask (which time steps are real), as the format's
+    /// framework propagates it (`MaskRule`).
+    public var mask: Bool = false
     /// A nested model's operation nodes (its `children` hold its layers).
     public var operations: [LayerRow] = []
 

@@ -15,6 +15,9 @@ public struct ModelAnalysis: Sendable, Equatable {
         /// Layers whose parameters could not be counted (unsupported, nothing in the file);
         /// the totals leave them out.
         public var layersWithUnknownParams: [String] = []
+        /// Layers whose parameters are counted but whose trainable split the file does not
+        /// record (a custom layer's stored weights); with any, the model's split is unknown.
+        public var layersWithUnknownSplit: [String] = []
         /// Numbers the file holds that its format's parameter count leaves out (constants
         /// computed into the graph, integer tensors), by kind, so a model whose weights sit
         /// there does not read as having none.
@@ -31,6 +34,7 @@ public struct ModelAnalysis: Sendable, Equatable {
             weightBytes = try c.decodeIfPresent(Int.self, forKey: .weightBytes)
             peakActivationBytes = try c.decodeIfPresent(Int.self, forKey: .peakActivationBytes)
             layersWithUnknownParams = try c.decodeIfPresent([String].self, forKey: .layersWithUnknownParams) ?? []
+            layersWithUnknownSplit = try c.decodeIfPresent([String].self, forKey: .layersWithUnknownSplit) ?? []
             uncountedConstants = try c.decodeIfPresent([ConstantTally].self, forKey: .uncountedConstants) ?? []
         }
 
@@ -42,6 +46,7 @@ public struct ModelAnalysis: Sendable, Equatable {
             case weightBytes = "weight_bytes"
             case peakActivationBytes = "peak_activation_bytes"
             case layersWithUnknownParams = "layers_with_unknown_params"
+            case layersWithUnknownSplit = "layers_with_unknown_split"
             case uncountedConstants = "uncounted_constants"
         }
 
@@ -55,6 +60,7 @@ public struct ModelAnalysis: Sendable, Equatable {
             try c.encode(weightBytes, forKey: .weightBytes)
             try c.encode(peakActivationBytes, forKey: .peakActivationBytes)
             try c.encode(layersWithUnknownParams, forKey: .layersWithUnknownParams)
+            try c.encode(layersWithUnknownSplit, forKey: .layersWithUnknownSplit)
             try c.encode(uncountedConstants, forKey: .uncountedConstants)
         }
     }

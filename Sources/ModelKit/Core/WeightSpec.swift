@@ -1,16 +1,37 @@
 /// One weight tensor of a layer: its name as the format reports it (`kernel`, `moving_mean`),
-/// shape and whether the optimizer trains it. Encodes as `{name, shape, trainable, dtype}`.
+/// shape and whether the optimizer trains it. Encodes as `{name, shape, trainable, dtype}`
+/// (`trainable` null when unknown).
 public struct WeightSpec: Hashable, Sendable, Codable {
     public var name: String
     public var shape: [Int]
-    public var trainable: Bool
+    /// Whether the optimizer trains it; nil when the file does not say (a custom layer's
+    /// stored weights: the file keeps their values, not which of them are trainable).
+    public var trainable: Bool?
     public var dtype: DType
 
-    public init(_ name: String, _ shape: [Int], trainable: Bool = true, dtype: DType = .float32) {
+    public init(_ name: String, _ shape: [Int], trainable: Bool? = true, dtype: DType = .float32) {
         self.name = name
         self.shape = shape
         self.trainable = trainable
         self.dtype = dtype
+    }
+
+    enum CodingKeys: String, CodingKey { case name, shape, trainable, dtype }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(shape, forKey: .shape)
+        try c.encode(trainable, forKey: .trainable)
+        try c.encode(dtype, forKey: .dtype)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        shape = try c.decode([Int].self, forKey: .shape)
+        trainable = try c.decodeIfPresent(Bool.self, forKey: .trainable)
+        dtype = try c.decode(DType.self, forKey: .dtype)
     }
 
     /// Element count; nil when it overflows Int (an absurd size is counted, never allocated).

@@ -32,6 +32,8 @@ public struct Layer: Sendable {
     /// not among `calls` (they do not change shapes) but they change values, so the engine
     /// must see that a call had one.
     public var callMasks: [(argument: String, layer: String)] = []
+    /// How the layer treats a padding mask (set by a reader whose format has masks).
+    public var maskRule: MaskRule = .drop
     /// The graph initializers that are this node's weights, in the operator's weight order
     /// (empty when the weights come from a reader's weight store instead).
     public var initializerNames: [String] = []

@@ -169,3 +169,18 @@ struct MinHeap<T: Comparable> {
         return top
     }
 }
+
+extension ModelGraph {
+    /// Operations that nothing the model returns depends on, by layer index: inline
+    /// operations the format does not list whose values no call leading to an output reads
+    /// (a framework's record of how a padding mask was computed, read only by mask arguments).
+    /// The engine skips them.
+    public var deadOperations: Set<Int> {
+        var live = Set(outputs.map(\.layer))
+        var stack = Array(live)
+        while let l = stack.popLast() {
+            for call in layers[l].calls { for ref in call where live.insert(ref.layer).inserted { stack.append(ref.layer) } }
+        }
+        return Set(layers.indices.filter { !live.contains($0) && !layers[$0].listed && layers[$0].kind is TensorFunctionOp })
+    }
+}

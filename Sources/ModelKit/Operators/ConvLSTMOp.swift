@@ -32,6 +32,10 @@ public struct ConvLSTMOp: Sendable, Equatable {
     /// The sequence options every recurrent operator shares (returned steps and states,
     /// direction).
     public let options: RecurrentOptions
+    /// The candidate's and the output's activation (Keras's `activation`, tanh by default).
+    public var activation: ActivationFunction = .tanh
+    /// The gates' activation (`recurrent_activation`, sigmoid by default).
+    public var recurrentActivation: ActivationFunction = .sigmoid
 
 
     struct Geometry {

@@ -13,6 +13,9 @@ public struct RecurrentOptions: Sendable, Equatable {
     public let stateful: Bool
     /// The input is `(time, batch, features)` rather than `(batch, time, features)`.
     public let timeMajor: Bool
+    /// A step the padding mask leaves out outputs zeros (else the previous step's output);
+    /// its states keep their previous values either way. No effect on shapes.
+    public var zeroOutputForMask = false
 
     public init(returnSequences: Bool = false, returnState: Bool = false, goBackwards: Bool = false,
                 stateful: Bool = false, timeMajor: Bool = false) {

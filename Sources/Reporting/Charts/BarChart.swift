@@ -7,9 +7,12 @@ public struct BarChart: Hashable, Sendable {
     public struct Series: Hashable, Sendable {
         public var name: String
         public var color: Color
-        public init(name: String, color: Color) {
+        /// Named in the legend only when some bar has a value in it (a rare case's series).
+        public var inLegendOnlyWhenUsed = false
+        public init(name: String, color: Color, inLegendOnlyWhenUsed: Bool = false) {
             self.name = name
             self.color = color
+            self.inLegendOnlyWhenUsed = inLegendOnlyWhenUsed
         }
     }
 
@@ -85,10 +88,11 @@ public struct BarChart: Hashable, Sendable {
 
         // Legend (only when bars are stacked from more than one series).
         var top = 0.0
-        if series.count > 1 {
+        let legend = series.enumerated().filter { k, s in !s.inLegendOnlyWhenUsed || bars.contains { k < $0.values.count && $0.values[k] > 0 } }.map(\.element)
+        if legend.count > 1 {
             let lh = tw.lineHeight(axisStyle)
             var x = 0.0
-            for s in series {
+            for s in legend {
                 prims.append(.rect(Rect(x, (lh - 7) / 2, 7, 7), fill: s.color, stroke: nil, lineWidth: 0, cornerRadius: 0))
                 prims.append(.text(s.name, origin: Point(x + 10, 0), style: axisStyle, anchor: .start))
                 x += 10 + tw.width(s.name, axisStyle) + 14

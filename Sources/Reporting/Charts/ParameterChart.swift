@@ -10,12 +10,22 @@ public enum ParameterChart {
     /// The two stacked series, in `BarChart.Bar.values` order.
     public static func series(_ theme: Theme) -> [BarChart.Series] {
         [BarChart.Series(name: "trainable", color: theme.barTrainable),
-         BarChart.Series(name: "non-trainable", color: theme.barNonTrainable)]
+         BarChart.Series(name: "non-trainable", color: theme.barNonTrainable),
+         BarChart.Series(name: "trainable or not: not recorded", color: theme.barOld, inLegendOnlyWhenUsed: true)]
     }
 
-    /// `2,359,808` or `960 (480 non-trainable)`.
-    static func valueLabel(trainable: Int, nonTrainable: Int) -> String {
-        Formatting.count(trainable + nonTrainable) + (nonTrainable > 0 ? " (\(Formatting.count(nonTrainable)) non-trainable)" : "")
+    /// `2,359,808`, `960 (480 non-trainable)`, or `78 (split not recorded)`.
+    static func valueLabel(trainable: Int, nonTrainable: Int, unknown: Int = 0) -> String {
+        Formatting.count(trainable + nonTrainable + unknown)
+            + (unknown > 0 ? " (\(unknown == trainable + nonTrainable + unknown ? "" : Formatting.count(unknown) + " ")split not recorded)"
+               : nonTrainable > 0 ? " (\(Formatting.count(nonTrainable)) non-trainable)" : "")
+    }
+
+    /// A row's parameters as (trainable, non-trainable, split not recorded).
+    static func split(_ r: LayerRow) -> (Int, Int, Int) {
+        guard let p = r.params else { return (0, 0, 0) }
+        guard let t = r.trainableParams, let n = r.nonTrainableParams else { return (0, 0, p) }
+        return (t, n, 0)
     }
 
     /// Leaf layers with their path names (`outer/inner` inside nested models), in model order.
@@ -33,21 +43,18 @@ public enum ParameterChart {
             guard let p = l.row.params, p > 0 else { return nil }
             return (i, l.name, l.row, p)
         }.sorted { $0.3 != $1.3 ? $0.3 > $1.3 : $0.0 < $1.0 }
-        func split(_ r: LayerRow) -> (Int, Int) {
-            let non = r.nonTrainableParams ?? 0
-            return ((r.params ?? 0) - non, non)
-        }
         let fold = weighted.count > max(1, limit)
         let shown = fold ? Array(weighted.prefix(max(1, limit) - 1)) : weighted
         var out = shown.map { (_, name, row, _) -> BarChart.Bar in
-            let (t, n) = split(row)
-            return BarChart.Bar(label: "\(name) (\(row.className))", values: [t, n], valueLabel: valueLabel(trainable: t, nonTrainable: n))
+            let (t, n, u) = split(row)
+            return BarChart.Bar(label: "\(name) (\(row.className))", values: [t, n, u], valueLabel: valueLabel(trainable: t, nonTrainable: n, unknown: u))
         }
         if fold {
             let rest = weighted.dropFirst(shown.count)
             let t = rest.reduce(0) { $0 + split($1.2).0 }
             let n = rest.reduce(0) { $0 + split($1.2).1 }
-            out.append(BarChart.Bar(label: "\(rest.count) other layers", values: [t, n], valueLabel: valueLabel(trainable: t, nonTrainable: n)))
+            let u = rest.reduce(0) { $0 + split($1.2).2 }
+            out.append(BarChart.Bar(label: "\(rest.count) other layers", values: [t, n, u], valueLabel: valueLabel(trainable: t, nonTrainable: n, unknown: u)))
         }
         return out
     }

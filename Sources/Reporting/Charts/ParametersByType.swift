@@ -11,7 +11,9 @@ public enum ParametersByType {
         public var layers: Int
         public var trainable: Int
         public var nonTrainable: Int
-        public var total: Int { trainable + nonTrainable }
+        /// Parameters whose trainability the file does not record.
+        public var unknown: Int = 0
+        public var total: Int { trainable + nonTrainable + unknown }
     }
 
     /// Classes whose layers own parameters, largest total first, ties by name. Layers whose
@@ -20,11 +22,12 @@ public enum ParametersByType {
         var byClass: [String: Entry] = [:]
         for r in a.leafRows {
             guard let p = r.params, p > 0 else { continue }
-            let non = r.nonTrainableParams ?? 0
+            let (t, n, u) = ParameterChart.split(r)
             var e = byClass[r.className] ?? Entry(className: r.className, layers: 0, trainable: 0, nonTrainable: 0)
             e.layers += 1
-            e.trainable += p - non
-            e.nonTrainable += non
+            e.trainable += t
+            e.nonTrainable += n
+            e.unknown += u
             byClass[r.className] = e
         }
         return byClass.values.sorted { $0.total != $1.total ? $0.total > $1.total : $0.className < $1.className }
@@ -42,13 +45,13 @@ public enum ParametersByType {
         let fold = all.count > max(1, limit)
         let shown = fold ? Array(all.prefix(max(1, limit) - 1)) : all
         var out = shown.map {
-            BarChart.Bar(label: "\($0.className) ×\($0.layers)", values: [$0.trainable, $0.nonTrainable],
-                         valueLabel: ParameterChart.valueLabel(trainable: $0.trainable, nonTrainable: $0.nonTrainable))
+            BarChart.Bar(label: "\($0.className) ×\($0.layers)", values: [$0.trainable, $0.nonTrainable, $0.unknown],
+                         valueLabel: ParameterChart.valueLabel(trainable: $0.trainable, nonTrainable: $0.nonTrainable, unknown: $0.unknown))
         }
         if fold {
             let rest = all.dropFirst(shown.count)
-            let t = rest.reduce(0) { $0 + $1.trainable }, n = rest.reduce(0) { $0 + $1.nonTrainable }
-            out.append(BarChart.Bar(label: "\(rest.count) other types", values: [t, n], valueLabel: ParameterChart.valueLabel(trainable: t, nonTrainable: n)))
+            let t = rest.reduce(0) { $0 + $1.trainable }, n = rest.reduce(0) { $0 + $1.nonTrainable }, u = rest.reduce(0) { $0 + $1.unknown }
+            out.append(BarChart.Bar(label: "\(rest.count) other types", values: [t, n, u], valueLabel: ParameterChart.valueLabel(trainable: t, nonTrainable: n, unknown: u)))
         }
         return out
     }

@@ -1,0 +1,109 @@
+import Kernels
+import ModelKit
+import Tensors
+
+// Padding masks (`MaskRule`): a `(batch, time)` tensor of 1 (a real step) and 0 (padding)
+// travels beside each output that has one, made by the layers the reader marks as making one
+// (an embedding with a zero padding id, a masking layer), passed on, merged or dropped by
+// each layer's rule, and used by the layers that skip padding: recurrent layers and their
+// bidirectional wrapper, average pooling over time and attention. Only a model with a layer
+// that makes masks carries them; any other runs exactly as before.
+extension Executor {
+    /// True when some layer of this graph makes a padding mask.
+    var makesMasks: Bool { graph.layers.contains { $0.maskRule == .nonZeroIds || $0.maskRule == .maskValue } }
+
+    /// The outputs of a layer that uses the masks of its inputs, nil when this layer does
+    /// not use them (its outputs do not depend on the masks) or none came.
+    func runWithMasks(_ layer: Layer, _ args: [Tensor], _ masks: [Tensor?]) throws -> [Tensor]? {
+        guard masks.contains(where: { $0 != nil }) else { return nil }
+        switch layer.kind {
+        case let k as RecurrentOp:
+            return try runDenseRecurrent(layer, cell: k.cell, options: k.options, weights: params(layer, k.cell.useBias ? 3 : 2),
+                                         args: args, mask: masks[0])
+        case let k as StackedRecurrentOp:
+            return try runGenericRNN(layer, k, args, mask: masks[0])
+        case let k as BidirectionalOp:
+            return try runBidirectional(layer, k, args, mask: masks[0])
+        case let k as GlobalPoolingOp where k.kind == .average:
+            guard let mask = masks[0] else { return nil }
+            return [try maskedAverageOverTime(layer, try single(layer, args), mask, channelsFirst: k.reduction.layout.channelsFirst)]
+        case let k as MultiHeadAttentionOp:
+            return try runMultiHeadAttention(layer, k, args, masks: masks)
+        case let k as DotAttentionOp:
+            return try runAttention(layer, args, additive: false, useScale: k.useScale, concat: k.scoreMode == "concat",
+                                    returnScores: k.returnAttentionScores, causal: k.useCausalMask, masks: masks)
+        case let k as AdditiveAttentionOp:
+            return try runAttention(layer, args, additive: true, useScale: k.useScale, concat: false,
+                                    returnScores: k.returnAttentionScores, causal: k.useCausalMask, masks: masks)
+        case is ConvLSTMOp, is TimeDistributedOp where (layer.kind as? TimeDistributedOp)?.inner.kind is RecurrentOp:
+            throw fail(layer, "not runnable yet: a padding mask reaches it, and this forward pass does not skip masked steps in \(layer.className)")
+        default:
+            return nil
+        }
+    }
+
+    /// Keras's GlobalAveragePooling1D with a mask: the mean over the kept steps only.
+    func maskedAverageOverTime(_ layer: Layer, _ x: Tensor, _ mask: Tensor, channelsFirst: Bool) throws -> Tensor {
+        guard x.shape.count == 3, !channelsFirst else { throw fail(layer, "not runnable yet: a padding mask with input \(x.shape)\(channelsFirst ? " (channels first)" : "")") }
+        let (b, t, f) = (x.shape[0], x.shape[1], x.shape[2])
+        guard mask.shape == [b, t] else { throw fail(layer, "its mask has shape \(mask.shape), expected \([b, t])") }
+        var out = [Float](repeating: 0, count: b * f)
+        for i in 0..<b {
+            var kept: Float = 0
+            for s in 0..<t where mask.data[i * t + s] != 0 {
+                kept += 1
+                for j in 0..<f { out[i * f + j] += x.data[(i * t + s) * f + j] }
+            }
+            // All steps masked: 0 / 0, as Keras divides.
+            for j in 0..<f { out[i * f + j] /= kept }
+        }
+        return Tensor(shape: [b, f], data: out)
+    }
+
+    /// The masks of a layer's outputs by its rule, from its inputs and their masks.
+    func outputMasks(_ layer: Layer, _ args: [Tensor], _ masks: [Tensor?], outputs: [Tensor]) throws -> [Tensor?] {
+        var out = [Tensor?](repeating: nil, count: outputs.count)
+        guard !outputs.isEmpty else { return out }
+        switch layer.maskRule {
+        case .drop:
+            break
+        case .pass:
+            out[0] = masks.first ?? nil
+        case .nonZeroIds:
+            guard let ids = args.first else { break }
+            out[0] = Tensor(shape: ids.shape, data: ids.data.map { $0 != 0 ? 1 : 0 })
+        case .maskValue:
+            guard let x = args.first, let k = layer.kind as? MaskingOp, x.shape.count >= 2 else { break }
+            let f = x.shape.last!, rows = x.count / max(f, 1)
+            var m = [Float](repeating: 0, count: rows)
+            for r in 0..<rows where (0..<f).contains(where: { x.data[r * f + $0] != k.maskValue }) { m[r] = 1 }
+            out[0] = Tensor(shape: Array(x.shape.dropLast()), data: m)
+        case .sequence:
+            let returnsSequences: Bool
+            switch layer.kind {
+            case let k as RecurrentOp: returnsSequences = k.options.returnSequences
+            case let k as StackedRecurrentOp: returnsSequences = k.options.returnSequences
+            case let k as BidirectionalOp:
+                returnsSequences = (k.forward.kind as? RecurrentOp)?.options.returnSequences ?? false
+                // Without a merge mode both directions' outputs carry it.
+                if returnsSequences && k.mergeMode == nil && outputs.count >= 2 { out[1] = masks.first ?? nil }
+            case let k as ConvLSTMOp: returnsSequences = k.options.returnSequences
+            default: returnsSequences = false
+            }
+            if returnsSequences { out[0] = masks.first ?? nil }
+        case .mergeOr:
+            guard !masks.isEmpty, masks.allSatisfy({ $0 != nil }) else { break }
+            let all = masks.map { $0! }
+            guard all.allSatisfy({ $0.shape == all[0].shape }) else { throw fail(layer, "its inputs' masks differ in shape: \(all.map(\.shape))") }
+            out[0] = Tensor(shape: all[0].shape, data: (0..<all[0].count).map { i in all.contains { $0.data[i] != 0 } ? 1 : 0 })
+        case .concatenate:
+            guard let shape = masks.compactMap({ $0 }).first?.shape else { break }
+            // An input without a mask counts as all steps kept.
+            guard let k = layer.kind as? ConcatOp, k.axis == -1 || k.axis == (args.first?.shape.count ?? 0) - 1 else {
+                throw fail(layer, "not runnable yet: a padding mask reaches a concatenation along an axis other than the last")
+            }
+            out[0] = Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { i in masks.contains { m in m == nil || m!.data[i] != 0 } ? 1 : 0 })
+        }
+        return out
+    }
+}

@@ -1,0 +1,37 @@
+import ModelKit
+
+/// Which Keras classes make, pass, use or drop a padding mask (keras/src/layers: a class
+/// supports masking when it sets `supports_masking = True` or overrides `compute_mask`;
+/// `Layer.compute_mask` then passes the first input's mask on; any other class drops it).
+enum KerasMasks {
+    /// Classes whose output carries the first input's mask unchanged (Keras 3.15:
+    /// `supports_masking = True` without a `compute_mask` of their own).
+    static let passing: Set<String> = [
+        "Dense", "Activation", "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax", "Identity", "Lambda",
+        "Dropout", "AlphaDropout", "GaussianDropout", "GaussianNoise", "ActivityRegularization",
+        "LayerNormalization", "BatchNormalization", "GroupNormalization", "UnitNormalization",
+        "Rescaling", "Normalization", "MultiHeadAttention", "GroupedQueryAttention",
+    ]
+
+    /// Recurrent classes: `RNN.compute_mask` keeps the mask when every step is returned.
+    static let recurrent: Set<String> = ["LSTM", "GRU", "SimpleRNN", "RNN", "Bidirectional", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D"]
+
+    /// `Merge.compute_mask`: the OR of the inputs' masks.
+    static let merging: Set<String> = ["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"]
+
+    static func rule(className: String, kind: any Operator) -> MaskRule {
+        switch kind {
+        case let e as EmbeddingOp: return e.maskZero ? .nonZeroIds : .drop
+        case is MaskingOp: return .maskValue
+        case let t as TimeDistributedOp: return passing.contains(t.inner.className) ? .pass : .drop
+        default: break
+        }
+        if passing.contains(className) { return .pass }
+        if recurrent.contains(className) { return .sequence }
+        if merging.contains(className) { return .mergeOr }
+        if className == "Concatenate" { return .concatenate }
+        // Attention and AdditiveAttention give the query's mask (`compute_mask` returns mask[0]).
+        if className == "Attention" || className == "AdditiveAttention" { return .pass }
+        return .drop
+    }
+}

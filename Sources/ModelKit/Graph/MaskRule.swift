@@ -1,0 +1,63 @@
+/// How a layer treats the padding mask that may travel with a sequence (which time steps are
+/// real and which are padding), as the format's own framework computes and propagates it.
+/// The reader sets it per class; a format without masks leaves every layer `.drop`. The
+/// engine carries a mask of shape `(batch, time)` beside each tensor that has one, and the
+/// analysis notes which outputs do (`LayerRow.mask`).
+public enum MaskRule: String, Sendable, Codable, Equatable {
+    /// The output carries no mask (the layer does not support masking, or consumes it).
+    case drop
+    /// The output carries the first input's mask, unchanged.
+    case pass
+    /// The output's mask: the input ids that are not 0 (an embedding with a zero padding id).
+    case nonZeroIds
+    /// The output's mask: the steps where some feature differs from the layer's mask value
+    /// (a masking layer; see `MaskingOp`).
+    case maskValue
+    /// Recurrent: steps whose mask is off keep the previous state; the output carries the
+    /// mask when every step is returned.
+    case sequence
+    /// An element-wise merge: the output's mask is the OR of the inputs' masks, and none
+    /// when an input has none.
+    case mergeOr
+    /// A concatenation along the last axis: an input without a mask counts as all steps
+    /// kept, the output's mask is the OR.
+    case concatenate
+}
+
+extension ModelGraph {
+    /// Which outputs carry a padding mask, per layer, call and output, by the layers' rules
+    /// (the same propagation the engine runs, on booleans).
+    public var maskedOutputs: [[[Bool]]] {
+        var masked = layers.map { l in l.calls.map { _ in [Bool]() } }
+        guard layers.contains(where: { $0.maskRule == .nonZeroIds || $0.maskRule == .maskValue }) else { return masked }
+        for node in executionOrder {
+            let layer = layers[node.layer]
+            let ins = layer.calls[node.call].map { ref -> Bool in
+                let outs = masked[ref.layer][ref.call]
+                return ref.tensor < outs.count ? outs[ref.tensor] : false
+            }
+            var first = false, second = false
+            switch layer.maskRule {
+            case .drop: break
+            case .pass: first = ins.first ?? false
+            case .nonZeroIds, .maskValue: first = true
+            case .sequence:
+                let returnsSequences: Bool
+                switch layer.kind {
+                case let k as RecurrentOp: returnsSequences = k.options.returnSequences
+                case let k as StackedRecurrentOp: returnsSequences = k.options.returnSequences
+                case let k as BidirectionalOp:
+                    returnsSequences = (k.forward.kind as? RecurrentOp)?.options.returnSequences ?? false
+                    second = returnsSequences && k.mergeMode == nil && (ins.first ?? false)
+                case let k as ConvLSTMOp: returnsSequences = k.options.returnSequences
+                default: returnsSequences = false
+                }
+                first = returnsSequences && (ins.first ?? false)
+            case .mergeOr: first = !ins.isEmpty && ins.allSatisfy { $0 }
+            case .concatenate: first = ins.contains(true)
+            }
+            masked[node.layer][node.call] = [first, second]
+        }
+        return masked
+    }
+}
