@@ -47,11 +47,18 @@ struct LayersCommand: OutputCommand {
     func keras() -> String {
         let kinds = LayerCatalog.classes.sorted { $0.className < $1.className }
         let width = kinds.map { $0.className.count }.max() ?? 0
-        var lines = ["\(kinds.count) Keras layer classes (plus Functional and Sequential models used as layers):"]
+        let running = kinds.filter { LayerCatalog.notRun[$0.className] == nil }.count
+        var lines = ["\(kinds.count) Keras layer classes (plus Functional and Sequential models used as layers), \(running) of them run in the forward pass:",
+                     "class".padding(toLength: width, withPad: " ", startingAt: 0) + "  runs  " + "kind".padding(toLength: 16, withPad: " ", startingAt: 0) + "what it does"]
         for k in kinds {
             let aliases = k.aliases.isEmpty ? "" : " (also read as \(k.aliases.joined(separator: ", ")))"
-            lines.append(k.className.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + k.category.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0) + k.summary + aliases)
+            let notRun = LayerCatalog.notRun[k.className].map { " Not run: \($0)." } ?? ""
+            lines.append(k.className.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + (notRun.isEmpty ? "yes " : "no  ") + "  "
+                         + k.category.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0) + k.summary + aliases + notRun)
         }
+        lines.append("")
+        lines.append("Keras classes read only as unknown layers (kept in the graph; counted from the weights the file holds; not run):")
+        for (name, reason) in LayerCatalog.knownUnsupported { lines.append("  " + name + ": " + reason) }
         return lines.joined(separator: "\n")
     }
 }

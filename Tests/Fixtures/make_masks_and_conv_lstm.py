@@ -8,6 +8,12 @@ execution/masks/<case>/     models whose padding masks change the result (Embedd
                             mask removed (mask_zero=False, or no Masking layer; same weights)
                             gives other outputs, so a forward pass that ignores masks fails.
 execution/conv_lstm/<case>/ ConvLSTM1D/2D/3D stacks (no masks).
+execution/augmentation/<case>/ the random augmentation layers Keras 3.15 added (AugMix,
+                            CutMix, MixUp, RandAugment, RandomColor*, RandomElasticTransform,
+                            RandomErasing, RandomGaussianBlur, RandomGrayscale, RandomHue,
+                            RandomInvert, RandomPerspective, RandomPosterization,
+                            RandomSaturation, RandomSharpness, RandomShear, Solarization) in one
+                            model: all the identity at inference, as Keras's outputs show.
 custom/<case>/              a model with a user-defined layer (ScaledDense: a trainable kernel
                             and a non-trainable scale), saved as .keras, Keras 3's legacy .h5
                             and JSON, read by a tool that does not have the Python class.
@@ -166,7 +172,7 @@ def randomise(model, rng):
 
 
 def run(model, inputs):
-    y = model(inputs if len(inputs) > 1 else inputs[0])
+    y = model(inputs if len(inputs) > 1 else inputs[0], training=False)
     ys = y if isinstance(y, (list, tuple)) else [y]
     return [np.asarray(v) for v in ys]
 
@@ -225,6 +231,19 @@ def main():
         randomise(model, rng)
         write(os.path.join(HERE, "execution", "conv_lstm", name), model, inputs)
         print(f"conv_lstm/{name}")
+    keras.utils.set_random_seed(1)
+    i = keras.Input((16, 16, 3)); x = i
+    for cls, kw in [("AugMix", {}), ("CutMix", {}), ("MixUp", {}), ("RandAugment", {}), ("RandomColorDegeneration", {"factor": 0.5}),
+                    ("RandomColorJitter", {"brightness_factor": 0.2}), ("RandomElasticTransform", {}), ("RandomErasing", {}),
+                    ("RandomGaussianBlur", {}), ("RandomGrayscale", {}), ("RandomHue", {"factor": 0.5}), ("RandomInvert", {}),
+                    ("RandomPerspective", {}), ("RandomPosterization", {"factor": (1, 4)}), ("RandomSaturation", {"factor": 0.5}),
+                    ("RandomSharpness", {"factor": 0.5}), ("RandomShear", {}), ("Solarization", {})]:
+        x = getattr(L, cls)(**kw)(x)
+    model = keras.Model(i, L.Conv2D(2, 3)(x))
+    randomise(model, rng)
+    image = rng.uniform(0, 255, (2, 16, 16, 3)).astype("float32")
+    write(os.path.join(HERE, "execution", "augmentation", "random_layers_identity"), model, [image])
+    print("augmentation/random_layers_identity")
     for name, frozen in [("scaled_dense", False), ("scaled_dense_frozen", True)]:
         keras.utils.set_random_seed(1)
         i = keras.Input((12,)); x = L.Dense(6)(i)

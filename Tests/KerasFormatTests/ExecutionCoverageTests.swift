@@ -13,12 +13,10 @@ import Execution
 @Suite struct ExecutionCoverageTests {
     /// Folders whose cases hold a model with weights and Keras's outputs.
     static let executionFolders = ["reference", "plan", "execution/sequence", "execution/spatial", "execution/core",
-                                   "execution/masks", "execution/conv_lstm"]
+                                   "execution/masks", "execution/conv_lstm", "execution/augmentation"]
 
-    /// Catalog classes the forward pass refuses, with why.
-    static let refused: [String: String] = [
-        "RandomCrop": "at inference Keras resizes the image and crops its centre to the target size, which Strata does not do",
-    ]
+    /// Catalog classes the forward pass refuses, with why (the catalog's own list).
+    static let refused: [String: String] = LayerCatalog.notRun
 
     /// The layers fixtures (configs, seeded weights) that hold the refused classes.
     static let refusedFixtures = ["layers/random_augmentation/model.json", "layers/random_augmentation/model_keras2.json"]

@@ -5,8 +5,9 @@ import ModelKit
 import Execution
 @testable import KerasFormat
 
-/// Padding masks and the convolutional recurrent layers against Keras
-/// (Tests/Fixtures/execution/masks and execution/conv_lstm, made by make_execution_masks.py
+/// Padding masks, the convolutional recurrent layers and the random augmentation layers
+/// (the identity at inference) against Keras (Tests/Fixtures/execution/masks, conv_lstm and
+/// augmentation, made by make_masks_and_conv_lstm.py
 /// with real Keras): each case's outputs on inputs whose padding changes the result (the
 /// script checked that the same model without its mask gives other outputs), Keras's counts
 /// and shapes, and which layers' outputs carry a mask (`truth.json`).
@@ -16,7 +17,7 @@ enum MaskFixtures {
 
     /// `masks/<case>` and `conv_lstm/<case>` folders that hold a model and Keras's outputs.
     static var cases: [String] {
-        ["masks", "conv_lstm"].flatMap { folder -> [String] in
+        ["masks", "conv_lstm", "augmentation"].flatMap { folder -> [String] in
             let dir = root.appendingPathComponent(folder)
             let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
             return names.sorted().filter { FileManager.default.fileExists(atPath: dir.appendingPathComponent("\($0)/model.keras").path) }

@@ -34,6 +34,31 @@ public enum LayerCatalog {
     /// The catalog, one entry per class.
     public static var classes: [KerasLayerClass] { table }
 
+    /// Catalog classes the forward pass does not run, with why (the analysis still reads and
+    /// counts them). `ExecutionCoverageTests` checks that every other class runs against a
+    /// Keras-made fixture and that these stop with their reason.
+    public static let notRun: [String: String] = [
+        "RandomCrop": "at inference Keras resizes the image and crops its centre to the target size, which Strata does not do",
+    ]
+
+    /// Keras classes outside the catalog that a saved model may hold, with why they are not
+    /// read as layers (they are kept in the graph with the shapes the file records).
+    public static let knownUnsupported: [(className: String, reason: String)] = [
+        ("Lambda", "Python code: its shapes come from the file when it records them"),
+        ("TextVectorization", "works on strings"), ("StringLookup", "works on strings"),
+        ("Hashing", "works on strings"), ("HashedCrossing", "works on strings"),
+        ("IntegerLookup", "its vocabulary lookup is not implemented"), ("Discretization", "not implemented"),
+        ("AutoContrast", "not implemented (changes values at inference)"), ("Equalization", "not implemented"),
+        ("ContrastLimitedAdaptiveHistogramEqualization", "not implemented"),
+        ("AdaptiveAveragePooling1D", "not implemented"), ("AdaptiveAveragePooling2D", "not implemented"),
+        ("AdaptiveAveragePooling3D", "not implemented"), ("AdaptiveMaxPooling1D", "not implemented"),
+        ("AdaptiveMaxPooling2D", "not implemented"), ("AdaptiveMaxPooling3D", "not implemented"),
+        ("GroupQueryAttention", "not implemented"), ("MelSpectrogram", "not implemented"), ("STFTSpectrogram", "not implemented"),
+        ("ReversibleEmbedding", "not implemented"), ("SpectralNormalization", "not implemented"), ("Pipeline", "not implemented"),
+        ("TFSMLayer", "a TensorFlow SavedModel: code, not a config"), ("TorchModuleWrapper", "PyTorch code"),
+        ("JaxLayer", "JAX code"), ("FlaxLayer", "Flax code"),
+    ]
+
     /// Lookup by class name and aliases.
     public static let byName: [String: KerasLayerClass] = {
         var table: [String: KerasLayerClass] = [:]
