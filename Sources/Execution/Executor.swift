@@ -253,6 +253,20 @@ public struct Executor: Sendable {
             try rank4(layer, x)
             return [zeroPad(x, k.amounts.pairs)]
 
+        case let k as BucketizeOp:
+            // numpy digitize: the count of boundaries at or below each value.
+            var x = try single(layer, args)
+            for i in x.data.indices {
+                let v = x.data[i]
+                var lo = 0, hi = k.boundaries.count
+                while lo < hi { let mid = (lo + hi) / 2; if k.boundaries[mid] <= v { lo = mid + 1 } else { hi = mid } }
+                x.data[i] = Float(lo)
+            }
+            return [x]
+
+        case let k as AdaptivePoolingOp:
+            return [try adaptivePool(layer, k, try single(layer, args))]
+
         case let k as MaskingOp:
             // Steps whose features all equal the mask value become zeros (their mask: `outputMasks`).
             var x = try single(layer, args)

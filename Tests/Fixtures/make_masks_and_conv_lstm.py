@@ -14,6 +14,8 @@ execution/augmentation/<case>/ the random augmentation layers Keras 3.15 added (
                             RandomInvert, RandomPerspective, RandomPosterization,
                             RandomSaturation, RandomSharpness, RandomShear, Solarization) in one
                             model: all the identity at inference, as Keras's outputs show.
+execution/preprocessing/<case>/ adaptive average and max pooling (1-D, 2-D channels first and
+                            last, 3-D; sizes that do not divide the input) and Discretization.
 custom/<case>/              a model with a user-defined layer (ScaledDense: a trainable kernel
                             and a non-trainable scale), saved as .keras, Keras 3's legacy .h5
                             and JSON, read by a tool that does not have the Python class.
@@ -209,6 +211,7 @@ def write(folder, model, inputs, extra_saves=()):
     for k, x in enumerate(inputs):
         np.save(os.path.join(folder, "input.npy" if len(inputs) == 1 else f"input_{k}.npy"), x)
     for k, y in enumerate(outputs):
+        y = y.astype("float32") if np.issubdtype(y.dtype, np.integer) else y
         np.save(os.path.join(folder, "output.npy" if len(outputs) == 1 else f"output_{k}.npy"), y)
     with open(os.path.join(folder, "truth.json"), "w") as f:
         json.dump(truth(model), f, indent=1)
@@ -244,6 +247,30 @@ def main():
     image = rng.uniform(0, 255, (2, 16, 16, 3)).astype("float32")
     write(os.path.join(HERE, "execution", "augmentation", "random_layers_identity"), model, [image])
     print("augmentation/random_layers_identity")
+    def adaptive(shape, layer):
+        def build():
+            i = keras.Input(shape[1:])
+            return keras.Model(i, layer()(i))
+        return build, [rng.standard_normal(shape).astype("float32")]
+    pre = [
+        ("adaptive_average_1d", *adaptive((2, 10, 3), lambda: L.AdaptiveAveragePooling1D(4))),
+        ("adaptive_max_1d", *adaptive((2, 7, 3), lambda: L.AdaptiveMaxPooling1D(3))),
+        ("adaptive_average_2d", *adaptive((2, 7, 10, 3), lambda: L.AdaptiveAveragePooling2D((3, 4)))),
+        ("adaptive_max_2d_channels_first", *adaptive((2, 3, 9, 5), lambda: L.AdaptiveMaxPooling2D((4, 2), data_format="channels_first"))),
+        ("adaptive_average_3d", *adaptive((2, 5, 6, 7, 2), lambda: L.AdaptiveAveragePooling3D((2, 4, 3)))),
+        ("adaptive_max_3d", *adaptive((2, 4, 5, 6, 2), lambda: L.AdaptiveMaxPooling3D(3))),
+    ]
+    for name, build, inputs in pre:
+        keras.utils.set_random_seed(1)
+        model = build()
+        write(os.path.join(HERE, "execution", "preprocessing", name), model, inputs)
+        print(f"preprocessing/{name}")
+    keras.utils.set_random_seed(1)
+    i = keras.Input((5,))
+    disc = keras.Model(i, L.Discretization(bin_boundaries=[-1.0, 0.0, 0.5, 2.0])(i))
+    values = np.array([[-3, -1, -0.5, 0, 0.25], [0.5, 1.9, 2, 7, -1.0000001]], dtype="float32")
+    write(os.path.join(HERE, "execution", "preprocessing", "discretization"), disc, [values])
+    print("preprocessing/discretization")
     for name, frozen in [("scaled_dense", False), ("scaled_dense_frozen", True)]:
         keras.utils.set_random_seed(1)
         i = keras.Input((12,)); x = L.Dense(6)(i)
