@@ -16,7 +16,10 @@ extension Executor {
     /// the value (and a separate key's) mask keeps j, and with `use_causal_mask` j ≤ i; a
     /// masked score becomes -1e9 before the softmax and its weight 0 after it (a query with
     /// nothing to attend to gets all-zero weights).
-    func runMultiHeadAttention(_ layer: Layer, _ k: MultiHeadAttentionOp, _ args: [Tensor], masks: [Tensor?] = []) throws -> [Tensor] {
+    /// `attentionMask` is an explicit `attention_mask` (`(batch, T, S)`, nonzero: may attend),
+    /// combined with the others by AND.
+    func runMultiHeadAttention(_ layer: Layer, _ k: MultiHeadAttentionOp, _ args: [Tensor], masks: [Tensor?] = [],
+                               attentionMask: Tensor? = nil) throws -> [Tensor] {
         guard args.count == 2 || args.count == 3 else {
             throw fail(layer, "not runnable yet: called on \(args.count) tensors (query, value[, key]); attention masks are not supported")
         }
@@ -45,15 +48,19 @@ extension Executor {
         let queryMask = masks.count > 0 ? masks[0] : nil, valueMask = masks.count > 1 ? masks[1] : nil
         // A key's own mask counts only when the key is a tensor other than the value.
         let keyMask = masks.count > 2 && layer.calls.first.map { $0.count > 2 && $0[2] != $0[1] } == true ? masks[2] : nil
-        let padded = queryMask != nil || valueMask != nil || keyMask != nil
+        let padded = queryMask != nil || valueMask != nil || keyMask != nil || attentionMask != nil
         if padded && (rank != 3 || k.attentionAxes.map({ $0.map { $0 >= 0 ? $0 : rank + $0 } != [1] }) == true) {
             throw fail(layer, "not runnable yet: padding masks with attention over several axes")
+        }
+        if let m = attentionMask, m.shape.count != 3 || m.shape[0] != query.shape[0] || m.shape[1] != query.shape[1] || m.shape[2] != key.shape[1] {
+            throw fail(layer, "not runnable yet: attention_mask of shape \(m.shape); (batch, \(query.shape[1]), \(key.shape[1])) runs")
         }
         func kept(_ b: Int, _ i: Int, _ j: Int) -> Bool {
             if causal && j > i { return false }
             if let m = queryMask, m.data[b * m.shape[1] + i] == 0 { return false }
             if let m = valueMask, m.data[b * m.shape[1] + j] == 0 { return false }
             if let m = keyMask, m.data[b * m.shape[1] + j] == 0 { return false }
+            if let m = attentionMask, m.data[(b * m.shape[1] + i) * m.shape[2] + j] == 0 { return false }
             return true
         }
         let heads = k.numHeads, kd = k.keyDim, vd = k.valueDim

@@ -78,6 +78,9 @@ extension ExecutionPlan {
         if graph.layers.contains(where: { $0.maskRule == .nonZeroIds || $0.maskRule == .maskValue }) {
             throw Unplannable(description: "padding masks flow through the model")
         }
+        if graph.layers.contains(where: { $0.explicitAttentionMask != nil }) {
+            throw Unplannable(description: "an attention layer reads an explicit attention mask")
+        }
         var b: Builder
         if let rewrite = ChannelsLastRewrite.make(graph, weights: weights, inputShapes: inputShapes) {
             b = Builder(graph: rewrite.graph, weights: rewrite.weights, backend: backend, prefix: "")

@@ -105,6 +105,8 @@ extension Executor {
         let automatic: Set<String> = ["mask", "query_mask", "value_mask", "key_mask"]
         for (argument, producer) in layer.callMasks {
             if makesMasks && automatic.contains(argument) { continue }
+            // MultiHeadAttention reads an explicit attention mask by value (`Executor.run`).
+            if argument == "attention_mask" && layer.kind is MultiHeadAttentionOp { continue }
             guard let pi = graph.layers.firstIndex(where: { $0.name == producer }),
                   let op = graph.layers[pi].kind as? TensorFunctionOp, op.function == "not_equal",
                   let source = graph.layers[pi].calls.first?.first,

@@ -72,7 +72,17 @@ public struct Executor: Sendable {
             let argMasks: [Tensor?] = flowing ? layer.calls[node.call].map { ref in masks[NodeID(layer: ref.layer, call: ref.call)]?[ref.tensor] ?? nil } : []
             do {
                 let start = layerTimer == nil ? nil : ContinuousClock.now
-                let out = try (flowing ? runWithMasks(layer, args, argMasks) : nil) ?? runLayer(layer, args)
+                var out: [Tensor]
+                if let producer = layer.explicitAttentionMask, let k = layer.kind as? MultiHeadAttentionOp {
+                    // An explicit attention mask, read by value from the layer that made it.
+                    guard let p = graph.layers.firstIndex(where: { $0.name == producer }),
+                          let m = values[NodeID(layer: p, call: 0)]?.first else {
+                        throw fail(layer, "its attention_mask (from layer \"\(producer)\") was not computed")
+                    }
+                    out = try runMultiHeadAttention(layer, k, args, masks: argMasks, attentionMask: m)
+                } else {
+                    out = try (flowing ? runWithMasks(layer, args, argMasks) : nil) ?? runLayer(layer, args)
+                }
                 if flowing { masks[node] = try outputMasks(layer, args, argMasks, outputs: out) }
                 if let layerTimer, let start { layerTimer(node, ContinuousClock.now - start) }
                 values[node] = out

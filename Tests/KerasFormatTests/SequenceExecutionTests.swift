@@ -25,11 +25,11 @@ enum SequenceFixtures {
         ("layer_norm_axes", true), ("layer_norm_rms_keras3", false), ("group_unit_norm", true),
         ("dot_repeat_permute", true), ("mha_causal", true), ("mha_gate_keras3", false), ("attention_causal", true),
         ("rnn_cells", true), ("category_encoding", true), ("bidirectional_lstm_initial_state", true),
-        ("einsum_dense", true),
+        ("einsum_dense", true), ("mha_attention_mask", true),
     ]
 
     /// Cases Strata refuses with a clear error (their outputs are Keras's, unused).
-    static let refused: [(name: String, keras2: Bool)] = [("mha_attention_mask", true), ("einsum_dense_inner_bias_keras3", false)]
+    static let refused: [(name: String, keras2: Bool)] = [("einsum_dense_inner_bias_keras3", false)]
 
     /// tf_keras-only cases: just `model_keras2.h5`, outputs from tf_keras.
     static let keras2Only = ["lstm_hard_sigmoid_keras2", "einsum_dense_inner_bias_keras2"]
@@ -127,8 +127,6 @@ enum SequenceFixtures {
 
     /// Refused cases: the run, and what the error must name.
     static let refusals: [(run: String, says: [String])] = [
-        ("mha_attention_mask/model.keras", ["\"mha\"", "attention_mask", "not runnable yet"]),
-        ("mha_attention_mask/model_keras2.h5", ["\"mha\"", "attention_mask", "not runnable yet"]),
         ("einsum_dense_inner_bias_keras3/model.keras", ["\"bias_b\"", "EinsumDense", "bias_axes \"b\"", "not runnable yet"]),
     ]
 

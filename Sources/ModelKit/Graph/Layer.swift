@@ -34,6 +34,10 @@ public struct Layer: Sendable {
     public var callMasks: [(argument: String, layer: String)] = []
     /// How the layer treats a padding mask (set by a reader whose format has masks).
     public var maskRule: MaskRule = .drop
+
+    /// The layer whose first output the first call was given as its `attention_mask` (an
+    /// explicit mask of which query and key positions may attend), when it was.
+    public var explicitAttentionMask: String? { callMasks.first { $0.argument == "attention_mask" }?.layer }
     /// The graph initializers that are this node's weights, in the operator's weight order
     /// (empty when the weights come from a reader's weight store instead).
     public var initializerNames: [String] = []

@@ -180,6 +180,9 @@ extension ModelGraph {
         var stack = Array(live)
         while let l = stack.popLast() {
             for call in layers[l].calls { for ref in call where live.insert(ref.layer).inserted { stack.append(ref.layer) } }
+            // An explicit attention mask is read by value (`Layer.explicitAttentionMask`).
+            if let producer = layers[l].explicitAttentionMask, let p = layers.firstIndex(where: { $0.name == producer }),
+               live.insert(p).inserted { stack.append(p) }
         }
         return Set(layers.indices.filter { !live.contains($0) && !layers[$0].listed && layers[$0].kind is TensorFunctionOp })
     }
