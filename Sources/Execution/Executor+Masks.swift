@@ -37,6 +37,11 @@ extension Executor {
                                     returnScores: k.returnAttentionScores, causal: k.useCausalMask, masks: masks)
         case is ConvLSTMOp, is TimeDistributedOp where (layer.kind as? TimeDistributedOp)?.inner.kind is RecurrentOp:
             throw fail(layer, "not runnable yet: a padding mask reaches it, and this forward pass does not skip masked steps in \(layer.className)")
+        case is SoftmaxOp where layer.maskRule == .pass:
+            // Keras's Softmax layer gives masked positions zero probability.
+            throw fail(layer, "not runnable yet: a padding mask reaches it, and this forward pass does not apply masks in a Softmax layer")
+        case is SubgraphOp:
+            throw fail(layer, "not runnable yet: a padding mask reaches this nested model, and this forward pass does not carry masks into nested models")
         default:
             return nil
         }
