@@ -101,6 +101,13 @@ extension Executor {
             let all = masks.map { $0! }
             guard all.allSatisfy({ $0.shape == all[0].shape }) else { throw fail(layer, "its inputs' masks differ in shape: \(all.map(\.shape))") }
             out[0] = Tensor(shape: all[0].shape, data: (0..<all[0].count).map { i in all.contains { $0.data[i] != 0 } ? 1 : 0 })
+        case .mergeAnd:
+            let present = masks.compactMap { $0 }
+            guard let shape = present.first?.shape else { break }
+            if let k = layer.kind as? ConcatOp, !(k.axis == -1 || k.axis == (args.first?.shape.count ?? 0) - 1) {
+                throw fail(layer, "not runnable yet: a padding mask reaches a concatenation along an axis other than the last")
+            }
+            out[0] = Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { i in present.allSatisfy { $0.data[i] != 0 } ? 1 : 0 })
         case .concatenate:
             guard let shape = masks.compactMap({ $0 }).first?.shape else { break }
             // An input without a mask counts as all steps kept.

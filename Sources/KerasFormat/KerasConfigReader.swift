@@ -486,7 +486,7 @@ public struct KerasConfigReader {
                      trainable: try config.bool("trainable", default: true),
                      dtype: config.dtypePolicy(), calls: [], path: path, listed: listed, config: cfgObject)
         layer.callMasks = masks
-        layer.maskRule = KerasMasks.rule(className: className, kind: kind)
+        layer.maskRule = KerasMasks.rule(className: className, kind: kind, isKeras2: isKeras2)
         return layer
     }
 }

@@ -19,7 +19,9 @@ enum KerasMasks {
     /// `Merge.compute_mask`: the OR of the inputs' masks.
     static let merging: Set<String> = ["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"]
 
-    static func rule(className: String, kind: any Operator) -> MaskRule {
+    /// `isKeras2`: tf.keras merges masks (Add, Concatenate, ...) with AND of those present,
+    /// Keras 3 with OR.
+    static func rule(className: String, kind: any Operator, isKeras2: Bool = false) -> MaskRule {
         switch kind {
         case let e as EmbeddingOp: return e.maskZero ? .nonZeroIds : .drop
         case is MaskingOp: return .maskValue
@@ -28,8 +30,8 @@ enum KerasMasks {
         }
         if passing.contains(className) { return .pass }
         if recurrent.contains(className) { return .sequence }
-        if merging.contains(className) { return .mergeOr }
-        if className == "Concatenate" { return .concatenate }
+        if merging.contains(className) { return isKeras2 ? .mergeAnd : .mergeOr }
+        if className == "Concatenate" { return isKeras2 ? .mergeAnd : .concatenate }
         // Attention and AdditiveAttention give the query's mask (`compute_mask` returns mask[0]).
         if className == "Attention" || className == "AdditiveAttention" { return .pass }
         return .drop

@@ -4,7 +4,7 @@ import ModelKit
 @testable import KerasFormat
 
 /// A model with a user-defined layer (ScaledDense: a trainable kernel and a non-trainable
-/// scale; Tests/Fixtures/custom, make_masks_and_conv_lstm.py), read without its Python class.
+/// scale; Tests/Fixtures/custom, make_execution_masks.py), read without its Python class.
 /// The file keeps the layer's weights but not which are trainable: its total is exact, its
 /// split unknown (never guessed), the model's split unknown with it; frozen (trainable=False)
 /// the split is known again; from the config alone its counts are unknown. The other layers

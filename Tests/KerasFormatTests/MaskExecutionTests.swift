@@ -7,7 +7,7 @@ import Execution
 
 /// Padding masks, the convolutional recurrent layers and the random augmentation layers
 /// (the identity at inference) against Keras (Tests/Fixtures/execution/masks, conv_lstm and
-/// augmentation, made by make_masks_and_conv_lstm.py
+/// augmentation and preprocessing, made by make_execution_masks.py and make_execution_preprocessing.py
 /// with real Keras): each case's outputs on inputs whose padding changes the result (the
 /// script checked that the same model without its mask gives other outputs), Keras's counts
 /// and shapes, and which layers' outputs carry a mask (`truth.json`).
@@ -52,9 +52,18 @@ enum MaskFixtures {
 
     /// Both engines' outputs against Keras's (the execution plan declines a model whose
     /// masks flow, so `makeRunner`'s choice is the interpreter on oneDNN).
-    @Test(arguments: MaskFixtures.cases)
-    func matchesKeras(_ c: String) throws {
-        let file = MaskFixtures.path("\(c)/model.keras")
+    /// Each case's Keras 3 file and, where tf.keras has the layers, its Keras 2 file (whose
+    /// outputs the generator checked equal to Keras 3's).
+    static var runs: [String] {
+        MaskFixtures.cases.flatMap { c in
+            ["\(c)/model.keras"] + (FileManager.default.fileExists(atPath: MaskFixtures.path("\(c)/model_keras2.h5")) ? ["\(c)/model_keras2.h5"] : [])
+        }
+    }
+
+    @Test(arguments: runs)
+    func matchesKeras(_ run: String) throws {
+        let c = String(run[..<run.lastIndex(of: "/")!])
+        let file = MaskFixtures.path(run)
         let graph = try ModelFileReader.read(file)
         let analysis = Analyzer.analyze(graph)
         let weights = try ModelWeights.load(path: file, analysis: analysis)

@@ -22,6 +22,9 @@ public enum MaskRule: String, Sendable, Codable, Equatable {
     /// A concatenation along the last axis: an input without a mask counts as all steps
     /// kept, the output's mask is the OR.
     case concatenate
+    /// A merge or last-axis concatenation whose output mask is the AND of the masks its
+    /// inputs have (none when none has one): tf.keras (Keras 2) merges masks so.
+    case mergeAnd
 }
 
 extension ModelGraph {
@@ -54,7 +57,7 @@ extension ModelGraph {
                 }
                 first = returnsSequences && (ins.first ?? false)
             case .mergeOr: first = !ins.isEmpty && ins.allSatisfy { $0 }
-            case .concatenate: first = ins.contains(true)
+            case .concatenate, .mergeAnd: first = ins.contains(true)
             }
             masked[node.layer][node.call] = [first, second]
         }
