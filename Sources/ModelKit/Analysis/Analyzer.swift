@@ -27,6 +27,7 @@ public enum Analyzer {
 
         var rows: [LayerRow] = []
         let masked = graph.maskedOutputs
+        let dead = graph.deadOperations
         var nestedDepth: [Int: Int] = [:]
         var nestedPeak: [Int: Int] = [:]
         var rowIndexOfLayer: [Int: Int] = [:]
@@ -149,7 +150,9 @@ public enum Analyzer {
             if layer.listed {
                 rowIndexOfLayer[li] = rows.count
                 rows.append(row)
-            } else if layer.kind is TensorFunctionOp {
+            } else if layer.kind is TensorFunctionOp && !dead.contains(li) {
+                // An operation no output depends on (how a framework computed a padding mask,
+                // read only by mask arguments) is not part of the model's computation.
                 row.isOperation = true
                 operations.append(row)
             }
