@@ -75,7 +75,7 @@ extension ExecutionPlan {
                              backend: DNNLBackend, memoryLimit: Int? = nil) throws -> ExecutionPlan {
         // Padding masks change what recurrent, pooling and attention layers compute; the
         // interpreter carries them (`Executor+Masks.swift`), the plan does not.
-        if graph.layers.contains(where: { $0.maskRule == .nonZeroIds || $0.maskRule == .maskValue }) {
+        if graph.makesMasks {
             throw Unplannable(description: "padding masks flow through the model")
         }
         if graph.layers.contains(where: { $0.explicitAttentionMask != nil }) {
@@ -235,7 +235,13 @@ extension ExecutionPlan {
             }
 
             foldConstants(inference)
+            // Operations no output depends on (how a padding mask was computed) get no step.
+            let dead = graph.deadOperations
             for (p, node) in graph.executionOrder.enumerated() where stepPosition[node] == nil {
+                if dead.contains(node.layer) {
+                    stepPosition[node] = p
+                    continue
+                }
                 if let values = folded[node] {
                     // Computed once, here: the step only puts the numbers in place (when read).
                     let outs = values.indices.map { ValueKey(node: node, tensor: $0) }

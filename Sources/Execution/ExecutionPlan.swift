@@ -266,9 +266,6 @@ public final class ExecutionPlan: ForwardRunner, @unchecked Sendable {
             do {
                 if case .nested(_, let nested, _) = step.op, let plan = nested.plan {
                     outs = try plan.run(args, layerTimer: nil)
-                } else if executor.dead.contains(where: { executor.graph.layers[$0].name == layer.name }) {
-                    // An operation no output depends on (how a padding mask was computed).
-                    return
                 } else {
                     outs = try executor.runLayer(layer, args)
                 }

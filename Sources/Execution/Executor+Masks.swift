@@ -10,7 +10,7 @@ import Tensors
 // that makes masks carries them; any other runs exactly as before.
 extension Executor {
     /// True when some layer of this graph makes a padding mask.
-    var makesMasks: Bool { graph.layers.contains { $0.maskRule == .nonZeroIds || $0.maskRule == .maskValue } }
+    var makesMasks: Bool { graph.makesMasks }
 
     /// The outputs of a layer that uses the masks of its inputs, nil when this layer does
     /// not use them (its outputs do not depend on the masks) or none came.
@@ -79,23 +79,11 @@ extension Executor {
             out[0] = Tensor(shape: ids.shape, data: ids.data.map { $0 != 0 ? 1 : 0 })
         case .maskValue:
             guard let x = args.first, let k = layer.kind as? MaskingOp, x.shape.count >= 2 else { break }
-            let f = x.shape.last!, rows = x.count / max(f, 1)
-            var m = [Float](repeating: 0, count: rows)
-            for r in 0..<rows where (0..<f).contains(where: { x.data[r * f + $0] != k.maskValue }) { m[r] = 1 }
-            out[0] = Tensor(shape: Array(x.shape.dropLast()), data: m)
+            out[0] = Tensor(shape: Array(x.shape.dropLast()), data: Self.keptSteps(x, maskValue: k.maskValue).map { $0 ? 1 : 0 })
         case .sequence:
-            let returnsSequences: Bool
-            switch layer.kind {
-            case let k as RecurrentOp: returnsSequences = k.options.returnSequences
-            case let k as StackedRecurrentOp: returnsSequences = k.options.returnSequences
-            case let k as BidirectionalOp:
-                returnsSequences = (k.forward.kind as? RecurrentOp)?.options.returnSequences ?? false
-                // Without a merge mode both directions' outputs carry it.
-                if returnsSequences && k.mergeMode == nil && outputs.count >= 2 { out[1] = masks.first ?? nil }
-            case let k as ConvLSTMOp: returnsSequences = k.options.returnSequences
-            default: returnsSequences = false
-            }
-            if returnsSequences { out[0] = masks.first ?? nil }
+            let keeps = layer.sequenceKeepsMask
+            if keeps.first { out[0] = masks.first ?? nil }
+            if keeps.second && outputs.count >= 2 { out[1] = masks.first ?? nil }
         case .mergeOr:
             guard !masks.isEmpty, masks.allSatisfy({ $0 != nil }) else { break }
             let all = masks.map { $0! }
@@ -104,18 +92,28 @@ extension Executor {
         case .mergeAnd:
             let present = masks.compactMap { $0 }
             guard let shape = present.first?.shape else { break }
-            if let k = layer.kind as? ConcatOp, !(k.axis == -1 || k.axis == (args.first?.shape.count ?? 0) - 1) {
-                throw fail(layer, "not runnable yet: a padding mask reaches a concatenation along an axis other than the last")
-            }
+            if layer.kind is ConcatOp { try requireLastAxisConcatenation(layer, args) }
             out[0] = Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { i in present.allSatisfy { $0.data[i] != 0 } ? 1 : 0 })
         case .concatenate:
             guard let shape = masks.compactMap({ $0 }).first?.shape else { break }
+            try requireLastAxisConcatenation(layer, args)
             // An input without a mask counts as all steps kept.
-            guard let k = layer.kind as? ConcatOp, k.axis == -1 || k.axis == (args.first?.shape.count ?? 0) - 1 else {
-                throw fail(layer, "not runnable yet: a padding mask reaches a concatenation along an axis other than the last")
-            }
             out[0] = Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { i in masks.contains { m in m == nil || m!.data[i] != 0 } ? 1 : 0 })
         }
         return out
+    }
+
+    /// Masks follow a concatenation only along the last axis (the features).
+    func requireLastAxisConcatenation(_ layer: Layer, _ args: [Tensor]) throws {
+        guard let k = layer.kind as? ConcatOp, k.axis == -1 || k.axis == (args.first?.shape.count ?? 0) - 1 else {
+            throw fail(layer, "not runnable yet: a padding mask reaches a concatenation along an axis other than the last")
+        }
+    }
+
+    /// A masking layer's kept steps: rows (over the last axis) with some value other than
+    /// `maskValue`. Its output zeroes the other rows; its mask is these.
+    static func keptSteps(_ x: Tensor, maskValue: Float) -> [Bool] {
+        guard let f = x.shape.last, f > 0 else { return [] }
+        return (0..<(x.count / f)).map { r in (0..<f).contains { x.data[r * f + $0] != maskValue } }
     }
 }

@@ -281,7 +281,7 @@ public struct Executor: Sendable {
             // Steps whose features all equal the mask value become zeros (their mask: `outputMasks`).
             var x = try single(layer, args)
             guard let f = x.shape.last, f > 0 else { return [x] }
-            for r in 0..<(x.count / f) where !(0..<f).contains(where: { x.data[r * f + $0] != k.maskValue }) {
+            for (r, kept) in Self.keptSteps(x, maskValue: k.maskValue).enumerated() where !kept {
                 for j in 0..<f { x.data[r * f + j] = 0 }
             }
             return [x]

@@ -75,7 +75,7 @@ struct DiffCommand: OutputCommand {
         if json && markdown { throw ValidationError("give at most one of --json and --markdown") }
         if gitRange == nil && files.count != 2 { throw ValidationError("give two model files, OLD and NEW (or --git REV [PATH...])") }
         for rule in rules where Self.rule(rule) == nil {
-            throw ValidationError("--fail-on takes TOTAL>PERCENT% with TOTAL one of \(Self.totalNames.joined(separator: ", ")) or latency (with --forward), e.g. params>5%; given \(rule)")
+            throw ValidationError("--fail-on takes TOTAL>PERCENT% with TOTAL one of \(ModelDiff.totalKeys.joined(separator: ", ")) or latency (with --forward), e.g. params>5%; given \(rule)")
         }
         if rules.contains(where: { Self.rule($0)?.total == "latency" }) && !forward { throw ValidationError("--fail-on latency>P% needs --forward (the models are not timed without it)") }
         if runs < 1 || warmup < 0 { throw ValidationError("--runs must be at least 1 and --warmup at least 0, given \(runs) and \(warmup)") }
@@ -86,21 +86,16 @@ struct DiffCommand: OutputCommand {
 
     var rules: [String] { failOn.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } }
 
-    static var totalNames: [String] { ModelDiff.totalKeys }
-
-    /// The totals old and new.
-    static func totals(_ d: ModelDiff) -> [ModelDiff.Total] { d.totals }
-
     /// `params>5%` as (total, percent); nil when malformed.
     static func rule(_ text: String) -> (total: String, percent: Double)? {
         let parts = text.split(separator: ">", maxSplits: 1).map(String.init)
-        guard parts.count == 2, totalNames.contains(parts[0]) || parts[0] == "latency", parts[1].hasSuffix("%"), let p = Double(parts[1].dropLast()), p >= 0 else { return nil }
+        guard parts.count == 2, ModelDiff.totalKeys.contains(parts[0]) || parts[0] == "latency", parts[1].hasSuffix("%"), let p = Double(parts[1].dropLast()), p >= 0 else { return nil }
         return (parts[0], p)
     }
 
     /// The totals that moved by more than a --fail-on rule allows, as sentences.
     func breaches(_ d: ModelDiff, _ latency: LatencyComparison?) -> [String] {
-        let all = Self.totals(d)
+        let all = d.totals
         return rules.compactMap(Self.rule).compactMap { r in
             if r.total == "latency" {
                 guard let l = latency, l.measurable, abs(l.percent) > r.percent else { return nil }

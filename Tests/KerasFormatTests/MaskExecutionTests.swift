@@ -27,15 +27,7 @@ enum MaskFixtures {
 
     static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
 
-    static func numbered(_ c: String, _ stem: String) throws -> [Tensor] {
-        let single = path("\(c)/\(stem).npy")
-        if FileManager.default.fileExists(atPath: single) { return [try NPY.readTensor(path: single)] }
-        var out: [Tensor] = []
-        while FileManager.default.fileExists(atPath: path("\(c)/\(stem)_\(out.count).npy")) {
-            out.append(try NPY.readTensor(path: path("\(c)/\(stem)_\(out.count).npy")))
-        }
-        return out
-    }
+    static func numbered(_ c: String, _ stem: String) throws -> [Tensor] { try ExecutionCoverageTests.numbered(path(c), stem) }
 
     static func truth(_ c: String) throws -> [String: Any] {
         let data = try Data(contentsOf: URL(fileURLWithPath: path("\(c)/truth.json")))
@@ -81,7 +73,7 @@ enum MaskFixtures {
                 #expect(err <= 1e-4 * scale, "\(c) output \(i): max abs error \(err)")
             }
         }
-        if graph.layers.contains(where: { $0.maskRule != .drop && ($0.maskRule == .nonZeroIds || $0.maskRule == .maskValue) }) {
+        if graph.makesMasks {
             #expect(throws: ExecutionPlan.Unplannable.self) {
                 _ = try ExecutionPlan.build(graph: graph, weights: weights.tensors, inputShapes: inputs.map(\.shape),
                                             backend: DNNLBackend.preferred() as! DNNLBackend)

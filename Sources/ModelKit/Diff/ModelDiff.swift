@@ -74,22 +74,21 @@ public struct ModelDiff: Sendable {
         public var new: Int?
     }
 
-    /// The totals compared, in the order every output lists them.
-    public var totals: [Total] {
-        let kinds: [(String, String, (Side) -> Int?)] = [
-            ("params", "Parameters", { $0.totals.params }),
-            ("trainable_params", "Trainable", { $0.totals.trainableParams }),
-            ("non_trainable_params", "Non-trainable", { $0.totals.nonTrainableParams }),
-            ("macs", "MACs", { $0.totals.macs }),
-            ("weight_bytes", "Weight bytes", { $0.totals.weightBytes }),
-            ("peak_activation_bytes", "Peak activation bytes", { $0.totals.peakActivationBytes }),
-            ("layers", "Layers", { $0.layers }),
-        ]
-        return kinds.map { Total(key: $0.0, label: $0.1, old: $0.2(old), new: $0.2(new)) }
-    }
+    /// The totals compared (key, label, where a side has it), in the order every output lists them.
+    static let totalKinds: [(key: String, label: String, value: @Sendable (Side) -> Int?)] = [
+        ("params", "Parameters", { $0.totals.params }),
+        ("trainable_params", "Trainable", { $0.totals.trainableParams }),
+        ("non_trainable_params", "Non-trainable", { $0.totals.nonTrainableParams }),
+        ("macs", "MACs", { $0.totals.macs }),
+        ("weight_bytes", "Weight bytes", { $0.totals.weightBytes }),
+        ("peak_activation_bytes", "Peak activation bytes", { $0.totals.peakActivationBytes }),
+        ("layers", "Layers", { $0.layers }),
+    ]
+
+    public var totals: [Total] { Self.totalKinds.map { Total(key: $0.key, label: $0.label, old: $0.value(old), new: $0.value(new)) } }
 
     /// The `totals` keys.
-    public static let totalKeys = ["params", "trainable_params", "non_trainable_params", "macs", "weight_bytes", "peak_activation_bytes", "layers"]
+    public static var totalKeys: [String] { totalKinds.map(\.key) }
 
     /// What happened to a layer of the new model (by path); nil when it is unchanged.
     public func status(ofNew path: String) -> Status? {

@@ -25,14 +25,37 @@ public enum MaskRule: String, Sendable, Codable, Equatable {
     /// A merge or last-axis concatenation whose output mask is the AND of the masks its
     /// inputs have (none when none has one): tf.keras (Keras 2) merges masks so.
     case mergeAnd
+
+    /// The rule makes a mask of its own (from ids or values), not only passes one on.
+    public var makesMask: Bool { self == .nonZeroIds || self == .maskValue }
+}
+
+extension Layer {
+    /// For a `.sequence` layer: which of its outputs keep the input's mask. A recurrent layer
+    /// keeps it on its output when it returns every step; a bidirectional one without a merge
+    /// mode keeps it on both directions' outputs. States never carry it.
+    public var sequenceKeepsMask: (first: Bool, second: Bool) {
+        switch kind {
+        case let k as RecurrentOp: return (k.options.returnSequences, false)
+        case let k as StackedRecurrentOp: return (k.options.returnSequences, false)
+        case let k as ConvLSTMOp: return (k.options.returnSequences, false)
+        case let k as BidirectionalOp:
+            let sequences = (k.forward.kind as? RecurrentOp)?.options.returnSequences ?? false
+            return (sequences, sequences && k.mergeMode == nil)
+        default: return (false, false)
+        }
+    }
 }
 
 extension ModelGraph {
+    /// True when some layer makes a padding mask: only then do masks flow.
+    public var makesMasks: Bool { layers.contains { $0.maskRule.makesMask } }
+
     /// Which outputs carry a padding mask, per layer, call and output, by the layers' rules
     /// (the same propagation the engine runs, on booleans).
     public var maskedOutputs: [[[Bool]]] {
         var masked = layers.map { l in l.calls.map { _ in [Bool]() } }
-        guard layers.contains(where: { $0.maskRule == .nonZeroIds || $0.maskRule == .maskValue }) else { return masked }
+        guard makesMasks else { return masked }
         for node in executionOrder {
             let layer = layers[node.layer]
             let ins = layer.calls[node.call].map { ref -> Bool in
@@ -45,17 +68,9 @@ extension ModelGraph {
             case .pass: first = ins.first ?? false
             case .nonZeroIds, .maskValue: first = true
             case .sequence:
-                let returnsSequences: Bool
-                switch layer.kind {
-                case let k as RecurrentOp: returnsSequences = k.options.returnSequences
-                case let k as StackedRecurrentOp: returnsSequences = k.options.returnSequences
-                case let k as BidirectionalOp:
-                    returnsSequences = (k.forward.kind as? RecurrentOp)?.options.returnSequences ?? false
-                    second = returnsSequences && k.mergeMode == nil && (ins.first ?? false)
-                case let k as ConvLSTMOp: returnsSequences = k.options.returnSequences
-                default: returnsSequences = false
-                }
-                first = returnsSequences && (ins.first ?? false)
+                let keeps = layer.sequenceKeepsMask
+                first = keeps.first && (ins.first ?? false)
+                second = keeps.second && (ins.first ?? false)
             case .mergeOr: first = !ins.isEmpty && ins.allSatisfy { $0 }
             case .concatenate, .mergeAnd: first = ins.contains(true)
             }

@@ -120,6 +120,27 @@ struct DiagramGraph: Sendable {
         return g
     }
 
+    /// The graph with groups of boxes folded into one: `replacement[v]` is the box that
+    /// stands for `v`'s group (-1: `v` stays), `folded[head]` the box drawn for a group whose
+    /// head is `head`. Boxes keep their order, the head at its place; edges are remapped,
+    /// without duplicates or loops inside a group.
+    func folding(_ replacement: [Int], into folded: [Int: DiagramBox]) -> DiagramGraph {
+        let n = boxes.count
+        var result = DiagramGraph(boxes: [], edges: [], clusters: clusters)
+        var newIndex = [Int](repeating: -1, count: n)
+        for v in 0..<n where replacement[v] == -1 || replacement[v] == v {
+            newIndex[v] = result.boxes.count
+            result.boxes.append(folded[v] ?? boxes[v])
+        }
+        for v in 0..<n where replacement[v] != -1 { newIndex[v] = newIndex[replacement[v]] }
+        var seen = Set<LayoutGraph.Edge>()
+        for e in edges {
+            let f = LayoutGraph.Edge(from: newIndex[e.from], to: newIndex[e.to])
+            if f.from != f.to, seen.insert(f).inserted { result.edges.append(f) }
+        }
+        return result
+    }
+
     /// Outline colours for shared layers: every call of one shared layer gets the same one.
     static let sharedStrokes = [Color(hex: 0xBF3989), Color(hex: 0x1A7F37), Color(hex: 0xBC4C00), Color(hex: 0x0550AE), Color(hex: 0x6639BA)]
 

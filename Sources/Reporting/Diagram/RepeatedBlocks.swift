@@ -61,19 +61,7 @@ enum RepeatedBlocks {
             folded[first] = foldedBox(graph, members: members.sorted { position[$0] < position[$1] }, blockSize: blocks[run.start].count,
                                       count: run.count, measurer: measurer, theme: theme)
         }
-        var result = DiagramGraph(boxes: [], edges: [], clusters: graph.clusters)
-        var newIndex = [Int](repeating: -1, count: n)
-        for v in 0..<n where replacement[v] == -1 || replacement[v] == v {
-            newIndex[v] = result.boxes.count
-            result.boxes.append(folded[v] ?? graph.boxes[v])
-        }
-        for v in 0..<n where replacement[v] != -1 { newIndex[v] = newIndex[replacement[v]] }
-        var seen = Set<LayoutGraph.Edge>()
-        for e in graph.edges {
-            let f = LayoutGraph.Edge(from: newIndex[e.from], to: newIndex[e.to])
-            if f.from != f.to, seen.insert(f).inserted { result.edges.append(f) }
-        }
-        return result
+        return graph.folding(replacement, into: folded)
     }
 
     static func foldedBox(_ graph: DiagramGraph, members: [Int], blockSize: Int, count: Int, measurer: any TextMeasurer, theme: Theme) -> DiagramBox {

@@ -188,19 +188,7 @@ enum DiffDiagram {
             for m in run { replacement[m] = head }
             folded[head] = foldedBox(run.map { g.boxes[$0] }, unitName: unitName, measurer: measurer, theme: theme)
         }
-        var result = DiagramGraph(boxes: [], edges: [], clusters: g.clusters)
-        var newIndex = [Int](repeating: -1, count: n)
-        for v in 0..<n where replacement[v] == -1 || replacement[v] == v {
-            newIndex[v] = result.boxes.count
-            result.boxes.append(folded[v] ?? g.boxes[v])
-        }
-        for v in 0..<n where replacement[v] != -1 { newIndex[v] = newIndex[replacement[v]] }
-        var seen = Set<LayoutGraph.Edge>()
-        for e in g.edges {
-            let f = LayoutGraph.Edge(from: newIndex[e.from], to: newIndex[e.to])
-            if f.from != f.to, seen.insert(f).inserted { result.edges.append(f) }
-        }
-        return result
+        return g.folding(replacement, into: folded)
     }
 
     /// `⋯ 152 unchanged layers`, the first and last of them, their parameters.
