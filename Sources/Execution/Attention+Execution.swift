@@ -23,7 +23,6 @@ extension Executor {
         guard args.count == 2 || args.count == 3 else {
             throw fail(layer, "not runnable yet: called on \(args.count) tensors (query, value[, key]); attention masks are not supported")
         }
-        if k.hasSlidingWindow { throw fail(layer, "not runnable yet: sliding_window") }
         let query = args[0], value = args[1], key = args.count > 2 ? args[2] : value
         let rank = query.shape.count
         guard rank >= 3, key.shape.count == rank, value.shape.count == rank,
@@ -48,26 +47,31 @@ extension Executor {
         let queryMask = masks.count > 0 ? masks[0] : nil, valueMask = masks.count > 1 ? masks[1] : nil
         // A key's own mask counts only when the key is a tensor other than the value.
         let keyMask = masks.count > 2 && layer.calls.first.map { $0.count > 2 && $0[2] != $0[1] } == true ? masks[2] : nil
-        let padded = queryMask != nil || valueMask != nil || keyMask != nil || attentionMask != nil
+        let padded = queryMask != nil || valueMask != nil || keyMask != nil || attentionMask != nil || k.slidingWindow != nil
         if padded && (rank != 3 || k.attentionAxes.map({ $0.map { $0 >= 0 ? $0 : rank + $0 } != [1] }) == true) {
-            throw fail(layer, "not runnable yet: padding masks with attention over several axes")
+            throw fail(layer, "not runnable yet: padding masks or a sliding window with attention over several axes")
         }
         if let m = attentionMask, m.shape.count != 3 || m.shape[0] != query.shape[0] || m.shape[1] != query.shape[1] || m.shape[2] != key.shape[1] {
             throw fail(layer, "not runnable yet: attention_mask of shape \(m.shape); (batch, \(query.shape[1]), \(key.shape[1])) runs")
         }
+        let window = k.slidingWindow
         func kept(_ b: Int, _ i: Int, _ j: Int) -> Bool {
             if causal && j > i { return false }
+            if let window, abs(i - j) >= window { return false }
             if let m = queryMask, m.data[b * m.shape[1] + i] == 0 { return false }
             if let m = valueMask, m.data[b * m.shape[1] + j] == 0 { return false }
             if let m = keyMask, m.data[b * m.shape[1] + j] == 0 { return false }
             if let m = attentionMask, m.data[(b * m.shape[1] + i) * m.shape[2] + j] == 0 { return false }
             return true
         }
-        let heads = k.numHeads, kd = k.keyDim, vd = k.valueDim
+        let heads = k.numHeads, kd = k.keyDim, vd = k.valueDim, kvHeads = k.kvHeads
+        guard kvHeads > 0, heads % kvHeads == 0 else { throw fail(layer, "\(heads) query heads cannot share \(kvHeads) key/value heads") }
+        // Query head h reads key/value head h / group (grouped-query attention; group 1 otherwise).
+        let group = heads / kvHeads
         let per = k.useBias ? 2 : 1
         let w = try params(layer, per * (k.useGate ? 5 : 4))
         var wi = 0
-        func project(_ x: Tensor, _ width: Int, _ what: String) throws -> Tensor {
+        func project(_ x: Tensor, _ width: Int, _ what: String, heads: Int) throws -> Tensor {
             let kernel = w[wi], bias = k.useBias ? w[wi + 1] : nil
             wi += per
             let d = x.shape[rank - 1]
@@ -77,10 +81,10 @@ extension Executor {
             return backend.dense(x, kernel: Tensor(shape: [d, heads * width], data: kernel.data),
                                  bias: bias.map { Tensor(shape: [heads * width], data: $0.data) })
         }
-        let q = try project(query, kd, "query")
-        let kp = try project(key, kd, "key")
-        let gate = k.useGate ? try project(query, vd, "gate") : nil
-        let v = try project(value, vd, "value")
+        let q = try project(query, kd, "query", heads: heads)
+        let kp = try project(key, kd, "key", heads: kvHeads)
+        let gate = k.useGate ? try project(query, vd, "gate", heads: heads) : nil
+        let v = try project(value, vd, "value", heads: kvHeads)
         let outKernel = w[wi], outBias = k.useBias ? w[wi + 1] : nil
         let outDims = k.outputShape ?? [query.shape[rank - 1]]
         let outWidth = outDims.reduce(1, *)
@@ -123,9 +127,9 @@ extension Executor {
                     kp.data.withUnsafeBufferPointer { ks in
                         v.data.withUnsafeBufferPointer { vs in
                             for (j, ka) in kAttn.enumerated() {
-                                let pos = b * kPositions + kn + ka
-                                for c in 0..<kd { km[c * lk + j] = ks[(pos * heads + h) * kd + c] }
-                                for c in 0..<vd { vm[j * vd + c] = vs[(pos * heads + h) * vd + c] }
+                                let pos = b * kPositions + kn + ka, kh = h / group
+                                for c in 0..<kd { km[c * lk + j] = ks[(pos * kvHeads + kh) * kd + c] }
+                                for c in 0..<vd { vm[j * vd + c] = vs[(pos * kvHeads + kh) * vd + c] }
                             }
                         }
                     }

@@ -81,6 +81,9 @@ extension ExecutionPlan {
         if graph.layers.contains(where: { $0.explicitAttentionMask != nil }) {
             throw Unplannable(description: "an attention layer reads an explicit attention mask")
         }
+        if graph.layers.contains(where: { !$0.callKinds.isEmpty }) {
+            throw Unplannable(description: "a layer computes something else in another call (a reversible embedding's reverse call)")
+        }
         var b: Builder
         if let rewrite = ChannelsLastRewrite.make(graph, weights: weights, inputShapes: inputShapes) {
             b = Builder(graph: rewrite.graph, weights: rewrite.weights, backend: backend, prefix: "")

@@ -19,6 +19,8 @@ extension Executor {
             return try runBidirectional(layer, k, args)
         case let k as TimeDistributedOp:
             return try runTimeDistributed(layer, k, args)
+        case let k as ReverseEmbeddingOp:
+            return [try runReverseEmbedding(layer, k, single(layer, args))]
         case let k as EmbeddingOp:
             return [try runEmbedding(layer, k, single(layer, args))]
 
@@ -56,8 +58,13 @@ extension Executor {
             guard x.shape.count == k.dims.count + 1 else { throw fail(layer, "dims \(k.dims) do not fit input shape \(x.shape)") }
             return [TensorLayout.permute(x, [0] + k.dims)]
 
-        case let k as UnsupportedOp where k.categoryEncoding != nil:
-            return [try runCategoryEncoding(layer, k.categoryEncoding!, single(layer, args))]
+        case let k as VocabularyLookupOp:
+            return [try runLookup(layer, k, single(layer, args))]
+        case let k as ContrastStretchOp:
+            return [try runContrastStretch(layer, k, single(layer, args))]
+        case let k as SpectralNormalizationOp:
+            // At inference the wrapped layer runs with its kernel as stored.
+            return try runInner(layer, k.inner, args, weights: Array((weights[prefix + layer.name] ?? []).dropFirst()))
         case let k as UnsupportedOp where k.refusal != nil:
             throw fail(layer, k.refusal!)
 
@@ -66,34 +73,84 @@ extension Executor {
         }
     }
 
-    /// Category encoding of a `(batch, n)` input of ids in 0..<numTokens: multi_hot and count
-    /// give `(batch, numTokens)`; one_hot gives `(batch, numTokens)` for n = 1 and
-    /// `(batch, n, numTokens)` otherwise.
-    func runCategoryEncoding(_ layer: Layer, _ encoding: (numTokens: Int, outputMode: String), _ x: Tensor) throws -> Tensor {
-        let depth = encoding.numTokens
-        let mode = encoding.outputMode
-        guard x.shape.count == 2 else { throw fail(layer, "not runnable yet: input of rank \(x.shape.count) (only (batch, n) runs)") }
-        let (batch, n) = (x.shape[0], x.shape[1])
-        for (i, v) in x.data.enumerated() where !(v == v.rounded() && v >= 0 && v < Float(depth)) {
-            throw fail(layer, "input id \(v) at flat index \(i) is not a whole number in 0..<\(depth) (num_tokens)")
+    /// A vocabulary lookup or category encoding (`VocabularyLookupOp`): every input value a
+    /// whole number (ids arrive as floats); `int` output gives the indices (or, inverted, the
+    /// keys); the encodings count the indices of each sample along a new or the last axis.
+    func runLookup(_ layer: Layer, _ k: VocabularyLookupOp, _ x: Tensor) throws -> Tensor {
+        if k.missingVocabulary {
+            throw fail(layer, "not runnable: the file gives the vocabulary's size but not its keys (they are saved in the .keras archive)")
         }
-        switch mode {
-        case "multi_hot", "count":
-            var out = [Float](repeating: 0, count: batch * depth)
-            for b in 0..<batch {
-                for j in 0..<n {
-                    let id = Int(x.data[b * n + j])
-                    out[b * depth + id] = mode == "count" ? out[b * depth + id] + 1 : 1
+        var table: [Int: Int] = [:]
+        for (i, key) in (k.vocabulary ?? []).enumerated() { table[key] = i }
+        let depth = k.size
+        var indices = [Int?](repeating: nil, count: x.count)
+        for (i, v) in x.data.enumerated() {
+            guard v == v.rounded(), abs(v) < 16_777_216 else {
+                throw fail(layer, "input \(v) at flat index \(i) is not a whole number")
+            }
+            do { indices[i] = try k.lookup(Int(v), table: table) } catch let e as LayerError {
+                throw fail(layer, "input \(Int(v)) at flat index \(i): \(e.message)")
+            }
+            if k.encoding != .int, let j = indices[i], j < 0 || j >= depth {
+                throw fail(layer, "input \(Int(v)) at flat index \(i) is not a whole number in 0..<\(depth)")
+            }
+        }
+        switch k.encoding {
+        case .int:
+            return Tensor(shape: x.shape, data: indices.map { Float($0 ?? 0) })
+        case .oneHot:
+            let lead = x.shape.count >= 2 && x.shape.last == 1 ? Array(x.shape.dropLast()) : x.shape
+            var out = [Float](repeating: 0, count: x.count * depth)
+            for (i, j) in indices.enumerated() { if let j { out[i * depth + j] = 1 } }
+            return Tensor(shape: lead + [depth], data: out)
+        case .multiHot, .count:
+            let n = x.shape.count >= 2 ? x.shape.last! : 1
+            let samples = x.count / max(n, 1)
+            var out = [Float](repeating: 0, count: samples * depth)
+            for (i, j) in indices.enumerated() {
+                guard let j else { continue }
+                let o = (i / n) * depth + j
+                out[o] = k.encoding == .count ? out[o] + 1 : 1
+            }
+            let lead = x.shape.count >= 2 ? Array(x.shape.dropLast()) : x.shape
+            return Tensor(shape: lead + [depth], data: out)
+        }
+    }
+
+    /// Each image's channels stretched to fill the value range, as Keras's AutoContrast:
+    /// values moved to 0...255, `(x - low) · 255 / (high - low)` per image and channel
+    /// (low and high over height and width), clipped, moved back; a flat channel (whose
+    /// stretch is not a number) keeps its values.
+    func runContrastStretch(_ layer: Layer, _ k: ContrastStretchOp, _ x: Tensor) throws -> Tensor {
+        guard x.shape.count == 4 else { throw fail(layer, "expects images (batch, height, width, channels), found shape \(x.shape)") }
+        let (b, pixels, c) = (x.shape[0], x.shape[1] * x.shape[2], x.shape[3])
+        let (lo, hi) = k.valueRange
+        let toUnit = 255 / (hi - lo)
+        var out = x.data
+        for n in 0..<b {
+            for ch in 0..<c {
+                var low = Float.infinity, high = -Float.infinity
+                for p in 0..<pixels {
+                    let v = (x.data[(n * pixels + p) * c + ch] - lo) * toUnit
+                    low = min(low, v); high = max(high, v)
+                }
+                let scale = 255 / (high - low), offset = -low * scale
+                for p in 0..<pixels {
+                    let i = (n * pixels + p) * c + ch
+                    let v = min(max((x.data[i] - lo) * toUnit * scale + offset, 0), 255) / 255 * (hi - lo) + lo
+                    out[i] = v.isNaN ? x.data[i] : v
                 }
             }
-            return Tensor(shape: [batch, depth], data: out)
-        case "one_hot":
-            var out = [Float](repeating: 0, count: batch * n * depth)
-            for i in 0..<(batch * n) { out[i * depth + Int(x.data[i])] = 1 }
-            return Tensor(shape: n == 1 ? [batch, depth] : [batch, n, depth], data: out)
-        default:
-            throw fail(layer, "not runnable yet: output_mode \"\(mode)\"")
         }
+        return Tensor(shape: x.shape, data: out)
+    }
+
+    /// Runs a wrapped layer on `args` with `weights` as its own.
+    func runInner(_ layer: Layer, _ inner: WrappedLayer, _ args: [Tensor], weights innerWeights: [Tensor]) throws -> [Tensor] {
+        let innerPrefix = prefix + layer.name + "/"
+        let wrapped = Layer(name: inner.name, className: inner.className, kind: inner.kind, path: layer.path + ".layer")
+        let sub = Executor(graph: graph, weights: [innerPrefix + inner.name: innerWeights], backend: backend, prefix: innerPrefix)
+        return try sub.runLayer(wrapped, args)
     }
 
     /// Refuses a call that was given a mask tensor, unless the mask is one the forward pass
@@ -186,7 +243,7 @@ extension Executor {
     /// in 0..<inputDim.
     func runEmbedding(_ layer: Layer, _ k: EmbeddingOp, _ x: Tensor) throws -> Tensor {
         guard k.loraRank == nil else { throw fail(layer, "not runnable yet: LoRA embeddings") }
-        let table = try params(layer, 1)[0]
+        let table = try params(layer, k.separateReverseTable ? 2 : 1)[0]
         let (rows, d) = (k.inputDim, k.outputDim)
         guard table.shape == [rows, d] else { throw fail(layer, "embeddings \(table.shape) are not (\(rows), \(d))") }
         // With mask_zero, id 0 still looks up row 0; the padding mask it makes travels beside
@@ -208,6 +265,27 @@ extension Executor {
             }
         }
         return Tensor(shape: x.shape + [d], data: out)
+    }
+
+    /// A reversible embedding's reverse call: `x · tableᵀ` (or `x · reverse_embeddings`),
+    /// soft-capped as `cap · tanh(logits / cap)` when the layer says so.
+    func runReverseEmbedding(_ layer: Layer, _ k: ReverseEmbeddingOp, _ x: Tensor) throws -> Tensor {
+        let w = try params(layer, k.separateTable ? 2 : 1)
+        let (v, d) = (k.inputDim, k.outputDim)
+        guard x.shape.last == d else { throw fail(layer, "reverse call on \(x.shape): the last axis must be \(d)") }
+        let kernel: Tensor
+        if k.separateTable {
+            guard w[1].shape == [d, v] else { throw fail(layer, "reverse_embeddings \(w[1].shape) are not (\(d), \(v))") }
+            kernel = w[1]
+        } else {
+            guard w[0].shape == [v, d] else { throw fail(layer, "embeddings \(w[0].shape) are not (\(v), \(d))") }
+            kernel = w[0].permuted([1, 0])
+        }
+        var y = backend.dense(Tensor(shape: [x.count / d, d], data: x.data), kernel: kernel, bias: nil)
+        if let cap = k.softCap {
+            for i in y.data.indices { y.data[i] = cap * tanhf(y.data[i] / cap) }
+        }
+        return Tensor(shape: Array(x.shape.dropLast()) + [v], data: y.data)
     }
 
     // MARK: - Dot

@@ -27,7 +27,7 @@ extension Executor {
             case let f as TensorFunctionOp:
                 if f.activation != nil || arrayFunctions.contains(f.function) || inlineFunctions.contains(f.function) { continue }
                 return ExecutionError("\(unit) \"\(prefix)\(layer.name)\" (\(described)): not runnable yet: Strata has no kernel for \"\(f.function)\"")
-            case let u as UnsupportedOp where u.categoryEncoding == nil && u.refusal == nil:
+            case let u as UnsupportedOp where u.refusal == nil:
                 return ExecutionError("\(unit) \"\(prefix)\(layer.name)\" (\(described)): not runnable: Strata does not know this kind of \(unit)")
             case let c as ControlFlowOp:
                 for (g, label) in zip(c.graphs, c.labels) {

@@ -56,8 +56,9 @@ public struct Executor: Sendable {
         let flowing = makesMasks
         var masks: [NodeID: [Tensor?]] = [:]
         for node in graph.executionOrder {
-            let layer = graph.layers[node.layer]
+            var layer = graph.layers[node.layer]
             if dead.contains(node.layer) { values[node] = []; continue }
+            if let other = layer.callKinds[node.call] { layer.kind = other }
             let args = try layer.calls[node.call].map { ref -> Tensor in
                 guard let outs = values[NodeID(layer: ref.layer, call: ref.call)], ref.tensor < outs.count else {
                     throw ExecutionError("layer \"\(layer.name)\" uses tensor \(ref), which was not computed")

@@ -14,6 +14,14 @@ public struct KerasConfigReader {
     public private(set) var kerasVersion: String?
     public private(set) var backend: String?
 
+    /// Lookup layers' stored vocabularies by object path (a `.keras` archive's assets).
+    public var vocabularies: [String: [UInt8]] = [:]
+    /// The object path of the model being read, as Keras 3 saves it (`""`, then
+    /// `layers/functional/` inside a nested model).
+    private final class ObjectPath { var prefix = "" }
+    private let objectPath = ObjectPath()
+    private var objectPrefix: String { objectPath.prefix }
+
     public init(file: String, format: String) {
         self.file = file
         self.format = format
@@ -82,7 +90,7 @@ public struct KerasConfigReader {
         guard let config = entry["config"] else { throw fail(path, "missing key \"config\"") }
         guard case .object(let cfg) = config else { throw fail(join(path, "config"), "expected an object, found \(config.typeName)") }
         let cpath = join(path, "config")
-        if className == "Sequential" {
+        if className == "Sequential" || className == "Pipeline" {
             return try readSequential(cfg, path: cpath, entry: entry)
         }
         guard Self.modelClasses.contains(className) || cfg["layers"] != nil else {
@@ -130,9 +138,10 @@ public struct KerasConfigReader {
         struct RawRef { var layer: String; var node: Int; var tensor: Int; var shape: TensorShape? }
         var rawCalls: [[[RawRef]]] = []
         var layers: [Layer] = []
+        let objects = objectPaths(entries, sequential: false)
         for (i, e) in entries.enumerated() {
             let lpath = join(path, "layers[\(i)]")
-            var layer = try readLayer(e, path: lpath, name: names[i])
+            var layer = try readLayer(e, path: lpath, name: names[i], object: objects[i])
             var calls: [[RawRef]] = []
             if let nodesValue = e["inbound_nodes"], !nodesValue.isNull {
                 guard case .array(let nodes) = nodesValue else {
@@ -326,6 +335,7 @@ public struct KerasConfigReader {
         let entries = try layerEntries(cfg, path: path)
         var layers: [Layer] = []
         var seen: [String: Int] = [:]
+        let objects = objectPaths(entries, sequential: true)
         for (i, e) in entries.enumerated() {
             let lpath = join(path, "layers[\(i)]")
             let n = try entryName(e, path: lpath)
@@ -333,7 +343,7 @@ public struct KerasConfigReader {
                 throw fail(lpath, "two layers are named \"\(n)\" (the other is config.layers[\(prior)]); layer names must be unique")
             }
             seen[n] = i
-            layers.append(try readLayer(e, path: lpath, name: n))
+            layers.append(try readLayer(e, path: lpath, name: n, object: objects[i]))
         }
         // The input: an explicit InputLayer, or one Keras would create from the first layer's
         // batch_input_shape / the model's build_input_shape.
@@ -408,8 +418,12 @@ public struct KerasConfigReader {
     }
 
     /// The value of keyword argument `key` in the layer's first saved call, either dialect.
-    private func firstCallArgument(_ entry: JSONObject, _ key: String) -> JSONValue? {
-        guard let first = entry["inbound_nodes"]?.arrayValue?.first else { return nil }
+    private func firstCallArgument(_ entry: JSONObject, _ key: String) -> JSONValue? { callArgument(entry, key, call: 0) }
+
+    /// The value of keyword argument `key` in the layer's saved call `call`, either dialect.
+    private func callArgument(_ entry: JSONObject, _ key: String, call: Int) -> JSONValue? {
+        guard let nodes = entry["inbound_nodes"]?.arrayValue, call < nodes.count else { return nil }
+        let first = nodes[call]
         if let kwargs = first["kwargs"]?.objectValue { return kwargs[key] }
         // Keras 2: [[name, node, tensor, {kwargs}], ...] or a single such entry.
         var entries: [JSONValue] = []
@@ -423,13 +437,28 @@ public struct KerasConfigReader {
     /// Keras classes the engine is known not to run, with the reason a timing gives.
     static func refusal(_ className: String) -> String? {
         switch className {
-        case "TextVectorization", "StringLookup", "Hashing", "HashedCrossing":
+        case "TextVectorization", "StringLookup", "HashedCrossing":
+            return "not runnable: it works on strings, and this forward pass runs float tensors only"
+        case "Hashing":
+            return "not runnable: it hashes the text form of its inputs with FarmHash, which is not implemented"
             return "not runnable: it works on strings, and this forward pass runs float tensors only"
         default: return nil
         }
     }
 
-    private func readLayer(_ entry: JSONObject, path: String, name: String) throws -> Layer {
+    /// Each entry's object path as Keras 3 saves layers (`layers/<snake-cased class, made
+    /// unique>`, below the enclosing model's; a Sequential model's input layer is not among
+    /// its saved layers).
+    private func objectPaths(_ entries: [JSONObject], sequential: Bool) -> [String] {
+        let classes = entries.map { $0["class_name"]?.stringValue ?? "" }
+        let saved = classes.indices.filter { !(sequential && classes[$0] == "InputLayer") }
+        let keys = KerasWeightIndex.keras3GroupKeys(classNames: saved.map { classes[$0] })
+        var out = Array(repeating: "", count: entries.count)
+        for (i, key) in zip(saved, keys) { out[i] = objectPrefix + "layers/" + key }
+        return out
+    }
+
+    private func readLayer(_ entry: JSONObject, path: String, name: String, object: String) throws -> Layer {
         guard let classValue = entry["class_name"] else { throw fail(path, "layer \"\(name)\" has no \"class_name\"") }
         guard let className = classValue.stringValue else {
             throw fail(join(path, "class_name"), "expected a string, found \(classValue.typeName)")
@@ -446,6 +475,19 @@ public struct KerasConfigReader {
         // Mask tensors are left out of a call's inputs (they do not change shapes) but they
         // change values; the executor must see that a call had one.
         let masks = callMaskArguments(entry)
+        // A vocabulary learnt by adapt() is saved beside the config (the archive's assets).
+        if className == "IntegerLookup", cfgObject["vocabulary"]?.isNull ?? true, let bytes = vocabularies[object] {
+            var keys: [JSONValue] = []
+            let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            for (n, line) in lines.enumerated() where !(n == lines.count - 1 && line.isEmpty) {
+                guard let k = Int(line.trimmingCharacters(in: .whitespaces)) else {
+                    throw StrataError(file: file, place: "assets/\(object)/vocabulary.txt, line \(n + 1)",
+                                      "layer \"\(name)\": expected an integer key, found \"\(line.prefix(40))\"")
+                }
+                keys.append(.number(Double(k)))
+            }
+            cfgObject.set("vocabulary", .array(keys))
+        }
         let config = LayerConfig(object: cfgObject, path: join(path, "config"), layerName: name, isKeras2: isKeras2)
         let registered = entry["registered_name"]?.stringValue
         var kind: any Operator
@@ -457,7 +499,10 @@ public struct KerasConfigReader {
             listed = false
         } else if className == "Lambda" {
             kind = UnsupportedOp(className: className, declaredOutputShape: try config.shape("output_shape"))
-        } else if Self.modelClasses.contains(className), cfgObject["layers"] != nil {
+        } else if Self.modelClasses.contains(className) || className == "Pipeline", cfgObject["layers"] != nil {
+            let outer = objectPath.prefix
+            objectPath.prefix = object + "/"
+            defer { objectPath.prefix = outer }
             kind = SubgraphOp(graph: try readModel(entry, path: path))
         } else if let type = LayerCatalog.kind(named: Self.applicationClass(className) ?? className) {
             do {
@@ -470,12 +515,6 @@ public struct KerasConfigReader {
         } else {
             var unsupported = UnsupportedOp(className: registered.map { $0.contains(">") ? $0 : className } ?? className)
             unsupported.refusal = Self.refusal(className)
-            // A CategoryEncoding reads whole category ids below num_tokens; the engine encodes
-            // them as keras/src/layers/preprocessing/category_encoding.py does.
-            if className == "CategoryEncoding", let n = cfgObject["num_tokens"]?.intValue, n > 0 {
-                unsupported.idRange = 0..<n
-                unsupported.categoryEncoding = (n, cfgObject["output_mode"]?.stringValue ?? "multi_hot")
-            }
             kind = unsupported
         }
         if let op = kind as? TensorFunctionOp {
@@ -487,6 +526,14 @@ public struct KerasConfigReader {
                      dtype: config.dtypePolicy(), calls: [], path: path, listed: listed, config: cfgObject)
         layer.callMasks = masks
         layer.maskRule = KerasMasks.rule(className: className, kind: kind, isKeras2: isKeras2)
+        // A ReversibleEmbedding called with reverse=True turns vectors back into id scores.
+        if let e = kind as? EmbeddingOp, className == "ReversibleEmbedding" {
+            let cap = cfgObject["logit_soft_cap"]?.doubleValue
+            for call in (entry["inbound_nodes"]?.arrayValue ?? []).indices where callArgument(entry, "reverse", call: call)?.boolValue == true {
+                layer.callKinds[call] = named(ReverseEmbeddingOp(inputDim: e.inputDim, outputDim: e.outputDim, separateTable: e.separateReverseTable,
+                                                                 softCap: cap.map { Float($0) }), className)
+            }
+        }
         return layer
     }
 }

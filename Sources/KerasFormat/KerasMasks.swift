@@ -10,7 +10,7 @@ enum KerasMasks {
         "Dense", "Activation", "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax", "Identity", "Lambda",
         "Dropout", "AlphaDropout", "GaussianDropout", "GaussianNoise", "ActivityRegularization",
         "LayerNormalization", "BatchNormalization", "GroupNormalization", "UnitNormalization",
-        "Rescaling", "Normalization", "MultiHeadAttention", "GroupedQueryAttention",
+        "Rescaling", "Normalization", "MultiHeadAttention", "GroupedQueryAttention", "GroupQueryAttention",
     ]
 
     /// Recurrent classes: `RNN.compute_mask` keeps the mask when every step is returned.

@@ -13,6 +13,7 @@ extension ModelFileReader {
             throw StrataError(file: path, place: "config.json" + (e.place.map { ", " + $0 } ?? ""), e.message)
         }
         var reader = KerasConfigReader(file: path, format: "keras-archive")
+        reader.vocabularies = archive.vocabularies
         var graph = try reader.read(json, versionHint: archive.kerasVersion)
         var opened: (file: HDF5File, index: KerasWeightIndex)?
         if archive.hasWeights, graph.containsUnsupported {

@@ -48,7 +48,7 @@ struct LayersCommand: OutputCommand {
         let kinds = LayerCatalog.classes.sorted { $0.className < $1.className }
         let width = kinds.map { $0.className.count }.max() ?? 0
         let running = kinds.filter { LayerCatalog.notRun[$0.className] == nil }.count
-        var lines = ["\(kinds.count) Keras layer classes (plus Functional and Sequential models used as layers), \(running) of them run in the forward pass:",
+        var lines = ["\(kinds.count) Keras layer classes (plus Functional and Sequential models and Pipeline, layers run one after another, used as layers), \(running) of them run in the forward pass:",
                      "class".padding(toLength: width, withPad: " ", startingAt: 0) + "  runs  " + "kind".padding(toLength: 16, withPad: " ", startingAt: 0) + "what it does"]
         for k in kinds {
             let aliases = k.aliases.isEmpty ? "" : " (also read as \(k.aliases.joined(separator: ", ")))"

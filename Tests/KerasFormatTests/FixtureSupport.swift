@@ -103,3 +103,10 @@ enum TruthComparison {
         return problems
     }
 }
+
+/// Builds a catalog class's operator from the JSON text of its config.
+func catalogKind(_ className: String, _ json: String) throws -> any Operator {
+    guard let type = LayerCatalog.kind(named: className) else { throw LayerError("no kind \(className)") }
+    guard case .object(let object) = try JSONParser.parse(json) else { throw LayerError("config is not an object") }
+    return try type.decodeOperator(LayerConfig(object: object, path: "config", layerName: "probe"))
+}

@@ -17,7 +17,7 @@ enum MaskFixtures {
 
     /// `masks/<case>` and `conv_lstm/<case>` folders that hold a model and Keras's outputs.
     static var cases: [String] {
-        ["masks", "conv_lstm", "augmentation", "preprocessing"].flatMap { folder -> [String] in
+        ["masks", "conv_lstm", "augmentation", "preprocessing", "classes"].flatMap { folder -> [String] in
             let dir = root.appendingPathComponent(folder)
             let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
             return names.sorted().filter { FileManager.default.fileExists(atPath: dir.appendingPathComponent("\($0)/model.keras").path) }

@@ -6,12 +6,7 @@ import Testing
 // Truth: numbers copied from Keras-made fixtures (keras 3.15.1, tf-keras 2.21) where a case
 // names one (`fixture: name/layer`), otherwise hand arithmetic shown in the comment.
 
-/// Builds a kind from its class name and the JSON text of its config.
-private func kind(_ className: String, _ json: String) throws -> any Operator {
-    guard let type = LayerCatalog.kind(named: className) else { throw LayerError("no kind \(className)") }
-    guard case .object(let object) = try JSONParser.parse(json) else { throw LayerError("config is not an object") }
-    return try type.decodeOperator(LayerConfig(object: object, path: "config", layerName: "probe"))
-}
+private func kind(_ className: String, _ json: String) throws -> any Operator { try catalogKind(className, json) }
 
 /// `(None, 8, 9)` from `s(nil, 8, 9)`.
 private func s(_ dims: Int?...) -> TensorShape { TensorShape(dims) }

@@ -250,6 +250,22 @@ extension LayerCatalog {
                         summary: "Pools each channel to a fixed output size whatever the input size (the maximum of windows spread evenly over the input); no weights.") { c, n in try KerasAdaptivePooling.make(c, rank: 3, reduction: .max, n) },
         KerasLayerClass("Discretization", aliases: [], category: .preprocessing,
                         summary: "Turns numbers into bucket ids by fixed boundaries (x gets the count of boundaries at or below it); no weights.") { c, n in try KerasAdaptivePooling.discretization(c, n) },
+        KerasLayerClass("GroupQueryAttention", aliases: ["GroupedQueryAttention"], category: .kernel,
+                        summary: "Attention whose query heads share fewer key and value heads (grouped-query attention, as in recent language models); owns query, key, value and output projections.") { c, n in named(try MultiHeadAttentionOp(groupedQueryConfig: c), n) },
+        KerasLayerClass("ReversibleEmbedding", aliases: [], category: .embedding,
+                        summary: "An embedding table that is also used in reverse, turning vectors back into scores over the ids (a language model's output layer sharing the input table); owns the table and, untied, a separate reverse table.") { c, n in
+            var op = try EmbeddingOp(config: c)
+            op.separateReverseTable = !(try c.bool("tie_weights", default: true))
+            return named(op, n)
+        },
+        KerasLayerClass("SpectralNormalization", aliases: [], category: .kernel,
+                        summary: "Wraps a layer with a kernel and, during training, keeps that kernel's largest stretch (spectral norm) at 1; at inference it is the wrapped layer; owns the wrapped layer's weights and one non-trainable vector.") { c, n in named(try SpectralNormalizationOp(config: c), n) },
+        KerasLayerClass("IntegerLookup", aliases: [], category: .preprocessing,
+                        summary: "Maps integer keys to consecutive indices through a fixed vocabulary (unknown keys to out-of-vocabulary indices), or back; can encode the indices as one-hot, multi-hot or count vectors; no weights.") { c, n in named(try VocabularyLookupOp(integerLookup: c), n) },
+        KerasLayerClass("CategoryEncoding", aliases: [], category: .preprocessing,
+                        summary: "Turns integer category ids into one-hot, multi-hot or count vectors of a fixed length; no weights.") { c, n in named(try VocabularyLookupOp(categoryEncoding: c), n) },
+        KerasLayerClass("AutoContrast", aliases: [], category: .preprocessing,
+                        summary: "Stretches each image's values, channel by channel, to fill the whole value range (its darkest value becomes black, its brightest white); no weights.") { c, n in named(try ContrastStretchOp(autoContrast: c), n) },
         KerasLayerClass("RandomCrop", aliases: [], category: .preprocessing,
                         summary: "Cuts a window of fixed height and width out of each image (at random in training, the centre at inference); no weights.") { c, n in named(try RandomCropOp(config: c), n) },
     ]

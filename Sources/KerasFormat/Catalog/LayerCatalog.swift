@@ -46,12 +46,10 @@ public enum LayerCatalog {
     public static let knownUnsupported: [(className: String, reason: String)] = [
         ("Lambda", "Python code: its shapes come from the file when it records them"),
         ("TextVectorization", "works on strings"), ("StringLookup", "works on strings"),
-        ("Hashing", "works on strings"), ("HashedCrossing", "works on strings"),
-        ("IntegerLookup", "its vocabulary lookup is not implemented"),
-        ("AutoContrast", "not implemented (changes values at inference)"), ("Equalization", "not implemented"),
-        ("ContrastLimitedAdaptiveHistogramEqualization", "not implemented"),
-        ("GroupQueryAttention", "not implemented"), ("MelSpectrogram", "not implemented"), ("STFTSpectrogram", "not implemented"),
-        ("ReversibleEmbedding", "not implemented"), ("SpectralNormalization", "not implemented"), ("Pipeline", "not implemented"),
+        ("Hashing", "hashes the text form of its inputs with FarmHash, which is not implemented"), ("HashedCrossing", "works on strings"),
+        ("Equalization", "not implemented"), ("ContrastLimitedAdaptiveHistogramEqualization", "not implemented"),
+        ("MelSpectrogram", "not implemented"), ("STFTSpectrogram", "not implemented"),
+        ("MaxNumBoundingBoxes", "works on bounding-box dictionaries, not tensors"),
         ("TFSMLayer", "a TensorFlow SavedModel: code, not a config"), ("TorchModuleWrapper", "PyTorch code"),
         ("JaxLayer", "JAX code"), ("FlaxLayer", "Flax code"),
     ]

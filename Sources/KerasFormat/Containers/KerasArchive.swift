@@ -63,7 +63,19 @@ public struct KerasArchive: Sendable {
             dateSaved = nil
         }
         weightsSize = entries[KerasArchive.weightsEntry]?.uncompressedSize
+        // Vocabularies learnt by adapt() (lookup layers' save_assets), by the layer's object
+        // path (`layers/integer_lookup`).
+        var vocabularies: [String: [UInt8]] = [:]
+        for (name, entry) in entries where name.hasPrefix("assets/") && name.hasSuffix("/vocabulary.txt") {
+            let object = String(name.dropFirst("assets/".count).dropLast("/vocabulary.txt".count))
+            vocabularies[object] = try KerasArchive.read(entry, from: archive, path: path, limit: KerasArchive.maxEntryBytes)
+        }
+        self.vocabularies = vocabularies
     }
+
+    /// The vocabulary files of lookup layers (`assets/<object path>/vocabulary.txt`), by the
+    /// layer's object path (`layers/integer_lookup`, `layers/functional/layers/string_lookup`).
+    public let vocabularies: [String: [UInt8]]
 
     /// True when the archive has a `model.weights.h5` entry.
     public var hasWeights: Bool { weightsSize != nil }

@@ -44,6 +44,33 @@ extension MultiHeadAttentionOp {
         scoresKeepAttentionAxes = config.isKeras2
         self.init(numHeads: numHeads, keyDim: keyDim, valueDim: valueDim, useBias: useBias, useGate: useGate, outputShape: outputShape, attentionAxes: attentionAxes, returnAttentionScores: returnAttentionScores, scoresKeepAttentionAxes: scoresKeepAttentionAxes)
         useCausalMask = try config.bool("use_causal_mask", default: false)
-        hasSlidingWindow = config.has("sliding_window")
+        slidingWindow = try Self.slidingWindow(config)
+    }
+
+    /// GroupedQueryAttention (keras/src/layers/attention/grouped_query_attention.py, exported
+    /// as `GroupQueryAttention`): `head_dim` for query, key and value, `num_query_heads`,
+    /// `num_key_value_heads` (dividing it), `use_bias`, `use_gate`, `sliding_window` and the
+    /// call's `use_causal_mask`; the output has the query's shape and the attention runs over
+    /// axis 1. Its scores are `(batch, num_query_heads, Tq, Tv)`.
+    public init(groupedQueryConfig config: LayerConfig) throws {
+        let headDim = try config.positiveInt("head_dim")
+        let queryHeads = try config.positiveInt("num_query_heads")
+        let kvHeads = try config.positiveInt("num_key_value_heads")
+        guard queryHeads % kvHeads == 0 else {
+            throw config.error("num_key_value_heads", "must divide num_query_heads (\(queryHeads)), found \(kvHeads)")
+        }
+        self.init(numHeads: queryHeads, keyDim: headDim, valueDim: headDim, useBias: try config.bool("use_bias", default: true),
+                  useGate: try config.bool("use_gate", default: false), outputShape: nil, attentionAxes: [1],
+                  returnAttentionScores: try config.bool("return_attention_scores", default: false), scoresKeepAttentionAxes: true)
+        keyValueHeads = kvHeads
+        useCausalMask = try config.bool("use_causal_mask", default: false)
+        slidingWindow = try Self.slidingWindow(config)
+    }
+
+    /// `sliding_window`: absent or null for full attention, else a positive integer.
+    static func slidingWindow(_ config: LayerConfig) throws -> Int? {
+        guard let w = try config.optionalInt("sliding_window") else { return nil }
+        guard w > 0 else { throw config.error("sliding_window", "must be a positive integer, found \(w)") }
+        return w
     }
 }

@@ -64,7 +64,8 @@ struct WeightMatcher {
                         + other.weights.map { "\($0.relativePath) \(Self.show($0.shape))" }.joined(separator: ", ")
                         + ": the weights file seems to belong to another model"
                 }
-                try addLeaf(path, row, found.map { Self.keras3Order($0.weights, row.weights) } ?? [], groupPath: found?.groupPath, hint: hint)
+                try addLeaf(path, row, found.map { Self.keras3Order(Self.withoutAliases($0.weights, className: row.className), row.weights) } ?? [],
+                            groupPath: found?.groupPath, hint: hint)
             }
         }
         for s in stored where !used.contains(s.groupPath) {
@@ -74,6 +75,17 @@ struct WeightMatcher {
                                   "the file has weights for a layer \"\(s.name)\" that the model does not have here: \(extra.map { "\($0.relativePath) \(Self.show($0.shape))" }.joined(separator: ", "))")
             }
         }
+    }
+
+    /// The stored tensors without the copies Keras saves twice: SpectralNormalization keeps
+    /// the wrapped layer's kernel as its own first variable (`self.kernel = layer.kernel`), so
+    /// the file holds it under `vars/0` and again under `layer/vars/0`; Keras counts it once.
+    static func withoutAliases(_ tensors: [KerasWeightIndex.Tensor], className: String) -> [KerasWeightIndex.Tensor] {
+        guard className == "SpectralNormalization" else { return tensors }
+        let own = tensors.filter { $0.relativePath.hasPrefix("vars/") }
+        guard own.count == 2, let kernel = tensors.first(where: { $0.relativePath == "vars/0" }),
+              tensors.contains(where: { $0.relativePath.hasSuffix("layer/vars/0") && $0.shape == kernel.shape }) else { return tensors }
+        return tensors.filter { $0.relativePath != "vars/0" }
     }
 
     private static func groupKey(_ layer: KerasWeightIndex.Layer) -> String {

@@ -116,8 +116,8 @@ public enum Analyzer {
                 for ci in layer.calls.indices {
                     let ins = inference.inputs[li][ci]
                     guard ins.allSatisfy({ $0 != nil }), let outs = inference.outputs[li][ci] else { macs = nil; break }
-                    macs = checkedSum([macs, layer.kind.macs(ins.compactMap { $0 }, outs)])
-                    if graph.source.conventions.biasAddsInMACs, Self.addsBias(layer.kind) {
+                    macs = checkedSum([macs, layer.kind(call: ci).macs(ins.compactMap { $0 }, outs)])
+                    if graph.source.conventions.biasAddsInMACs, Self.addsBias(layer.kind(call: ci)) {
                         macs = checkedSum([macs, outs.first?.elementCount(batch: 1)])
                     }
                 }

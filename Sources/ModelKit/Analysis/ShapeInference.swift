@@ -85,9 +85,9 @@ public struct ShapeInference: Sendable {
                     result.nested[node] = inner
                     outs = try sub.outputs(of: inner)
                 } else if anyValue {
-                    outs = try layer.kind.outputShapes(known, values: inValues)
+                    outs = try layer.kind(call: node.call).outputShapes(known, values: inValues)
                 } else {
-                    outs = try layer.kind.outputShapes(known)
+                    outs = try layer.kind(call: node.call).outputShapes(known)
                 }
                 // A named batch axis keeps its name through the node.
                 if let name = known.first?.symbol(0) {
@@ -97,7 +97,7 @@ public struct ShapeInference: Sendable {
                     }
                 }
                 result.outputs[node.layer][node.call] = outs
-                let produced = layer.kind.outputValues(known, values: inValues, outputs: outs)
+                let produced = layer.kind(call: node.call).outputValues(known, values: inValues, outputs: outs)
                 if produced.contains(where: { $0 != nil }) { result.values[node] = produced }
             } catch {
                 if let open = error as? ShapeDependsOnData {

@@ -54,6 +54,13 @@ public struct Layer: Sendable {
     /// Why the engine must not run this node although its operator could (the reader knows
     /// the node computes something the operator does not say, such as requantization).
     public var engineRefusal: String?
+    /// Calls that compute something other than `kind` with the same weights, by call index
+    /// (a reversible embedding called in reverse: a product with its table). `kind` owns the
+    /// weights and rules every call not listed here.
+    public var callKinds: [Int: any Operator] = [:]
+
+    /// What call `call` computes.
+    public func kind(call: Int) -> any Operator { callKinds[call] ?? kind }
 
     public init(name: String, className: String, registeredName: String? = nil, kind: any Operator, trainable: Bool = true,
                 dtype: DType = .float32, calls: [[TensorRef]] = [], path: String = "", listed: Bool = true,

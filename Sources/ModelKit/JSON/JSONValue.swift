@@ -69,6 +69,11 @@ public struct JSONObject: Sendable, Equatable {
     public var count: Int { entries.count }
 
     public mutating func append(_ key: String, _ value: JSONValue) { entries.append((key, value)) }
+    /// Replaces the value of `key` (every entry of that key), or appends it.
+    public mutating func set(_ key: String, _ value: JSONValue) {
+        entries.removeAll { $0.key == key }
+        entries.append((key, value))
+    }
 
     public static func == (a: JSONObject, b: JSONObject) -> Bool {
         a.entries.count == b.entries.count && zip(a.entries, b.entries).allSatisfy { $0.key == $1.key && $0.value == $1.value }

@@ -26,6 +26,9 @@ public struct EmbeddingOp: Operator {
     public var checksInputLength: Bool
     /// Whether id 0 is reserved as padding (masked), so valid ids start at 1.
     public var maskZero: Bool = false
+    /// A reversible embedding with its own table for the reverse product (untied):
+    /// `reverse_embeddings (outputDim, inputDim)` after the table.
+    public var separateReverseTable: Bool = false
 
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
@@ -46,12 +49,13 @@ public struct EmbeddingOp: Operator {
     }
 
     public func weights(_ inputs: [TensorShape]) throws -> [WeightSpec] {
-        guard let r = loraRank else { return [WeightSpec("embeddings", [inputDim, outputDim])] }
+        let reverse = separateReverseTable ? [WeightSpec("reverse_embeddings", [outputDim, inputDim])] : []
+        guard let r = loraRank else { return [WeightSpec("embeddings", [inputDim, outputDim])] + reverse }
         return [
             WeightSpec("embeddings", [inputDim, outputDim], trainable: false),
             WeightSpec("lora_embeddings_a", [inputDim, r]),
             WeightSpec("lora_embeddings_b", [r, outputDim]),
-        ]
+        ] + reverse
     }
 
     /// Every property, as a reader sets them.
@@ -65,4 +69,43 @@ public struct EmbeddingOp: Operator {
 
     /// The valid ids: `0..<inputDim`, from 1 when id 0 is masked.
     public var idInputRange: Range<Int>? { (maskZero ? 1 : 0) < inputDim ? (maskZero ? 1 : 0)..<inputDim : 0..<0 }
+}
+
+/// The reverse call of a reversible embedding: vectors `(..., outputDim)` times the table's
+/// transpose (or the separate reverse table) give scores over the ids `(..., inputDim)`,
+/// optionally soft-capped as `cap · tanh(x / cap)`. The weights belong to the layer's
+/// forward call (`EmbeddingOp` with `separateReverseTable`).
+/// MACs: outputDim · inputDim per position.
+public struct ReverseEmbeddingOp: Operator {
+    public var family: String { "reverse_embedding" }
+    public var sourceClass: String = ""
+    public var category: LayerCategory { .embedding }
+    /// Number of ids (the output width).
+    public let inputDim: Int
+    /// Size of each vector (the input width).
+    public let outputDim: Int
+    /// Uses the separate `reverse_embeddings` table rather than the transposed embeddings.
+    public let separateTable: Bool
+    /// `logit_soft_cap`, when set.
+    public let softCap: Float?
+
+    public init(inputDim: Int, outputDim: Int, separateTable: Bool, softCap: Float?) {
+        self.inputDim = inputDim
+        self.outputDim = outputDim
+        self.separateTable = separateTable
+        self.softCap = softCap
+    }
+
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
+        let x = try Shapes.single(inputs, sourceClass)
+        guard x.rank >= 1, x.dims.last.map({ $0 == nil || $0 == outputDim }) == true else {
+            throw LayerError("called in reverse on \(x): its last axis must be the embedding size \(outputDim)")
+        }
+        return [TensorShape(Array(x.dims.dropLast()) + [inputDim])]
+    }
+
+    public func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int? {
+        guard let x = inputs.first, let positions = Shapes.product(Array(x.dims.dropFirst().dropLast())) else { return nil }
+        return checkedProduct([positions, outputDim, inputDim])
+    }
 }

@@ -16,12 +16,21 @@
 /// `attention_output/bias (*out)`. No biases without `useBias`.
 /// MACs: the four (five with the gate) projections, plus the score product
 /// (H·Tq·Tv·keyDim) and the weighted sum of values (H·Tq·Tv·valueDim).
+///
+/// Grouped-query attention is the same operator with `keyValueHeads` < H: key and value are
+/// projected into that many heads (`key/kernel (dk, G, keyDim)`, `value/kernel (dv, G,
+/// valueDim)`), each shared by H/G query heads (query head h reads key/value head
+/// h / (H/G)); its scores are `(batch, H, Tq, Tv)`.
 public struct MultiHeadAttentionOp: Operator {
     public var family: String { "multi_head_attention" }
     /// Each query position attends only to keys at or before it.
     public var useCausalMask: Bool = false
-    /// Attention limited to a window of nearby positions (not run by the engine).
-    public var hasSlidingWindow: Bool = false
+    /// Query position i attends only to key positions j with |i - j| < the window.
+    public var slidingWindow: Int?
+    /// Number of key/value heads (grouped-query attention); nil: one per query head.
+    public var keyValueHeads: Int?
+    /// Heads of the key and value projections.
+    public var kvHeads: Int { keyValueHeads ?? numHeads }
     /// The class or op type as the file names it, for messages and display.
     public var sourceClass: String = ""
     public var category: LayerCategory { .kernel }
@@ -108,9 +117,9 @@ public struct MultiHeadAttentionOp: Operator {
             [WeightSpec("\(name)/kernel", kernel)] + (useBias ? [WeightSpec("\(name)/bias", bias)] : [])
         }
         var w = projection("query", [dq, numHeads, keyDim], [numHeads, keyDim])
-        w += projection("key", [dk, numHeads, keyDim], [numHeads, keyDim])
+        w += projection("key", [dk, kvHeads, keyDim], [kvHeads, keyDim])
         if useGate { w += projection("gate", [dq, numHeads, valueDim], [numHeads, valueDim]) }
-        w += projection("value", [dv, numHeads, valueDim], [numHeads, valueDim])
+        w += projection("value", [dv, kvHeads, valueDim], [kvHeads, valueDim])
         w += projection("attention_output", [numHeads, valueDim] + out, out)
         return w
     }
@@ -127,9 +136,9 @@ public struct MultiHeadAttentionOp: Operator {
         let pairs = checkedProduct([nq, keyAttention])
         let terms: [Int?] = [
             checkedProduct([nq, dq, numHeads, keyDim]),
-            checkedProduct([nk, dk, numHeads, keyDim]),
+            checkedProduct([nk, dk, kvHeads, keyDim]),
             useGate ? checkedProduct([nq, dq, numHeads, valueDim]) : 0,
-            checkedProduct([nv, dv, numHeads, valueDim]),
+            checkedProduct([nv, dv, kvHeads, valueDim]),
             pairs.flatMap { checkedProduct([$0, numHeads, keyDim]) },
             pairs.flatMap { checkedProduct([$0, numHeads, valueDim]) },
             checkedProduct([nq, numHeads, valueDim, outWidth]),

@@ -21,10 +21,6 @@ public struct UnsupportedOp: Operator {
     /// Why the engine cannot run the node, when the reader knows (it works on strings; it
     /// masks values the engine does not propagate).
     public var refusal: String?
-    /// When the reader knows the node turns ids into one-hot, multi-hot or count vectors
-    /// over `numTokens` categories, how (the engine can then run it though analysis cannot
-    /// count it).
-    public var categoryEncoding: (numTokens: Int, outputMode: String)?
 
     public init(className: String, knownWeights: [WeightSpec] = [], declaredOutputShape: [Int?]? = nil) {
         self.savedClassName = className
