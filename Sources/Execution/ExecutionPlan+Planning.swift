@@ -81,6 +81,11 @@ extension ExecutionPlan {
         if graph.layers.contains(where: { $0.explicitAttentionMask != nil }) {
             throw Unplannable(description: "an attention layer reads an explicit attention mask")
         }
+        if graph.layers.contains(where: { l in
+            l.kind is TextVectorizationOp || l.kind is HashingOp || (l.kind as? VocabularyLookupOp)?.texts != nil
+        }) {
+            throw Unplannable(description: "the model reads or makes strings")
+        }
         if graph.layers.contains(where: { !$0.callKinds.isEmpty }) {
             throw Unplannable(description: "a layer computes something else in another call (a reversible embedding's reverse call)")
         }

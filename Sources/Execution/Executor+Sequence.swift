@@ -60,6 +60,10 @@ extension Executor {
 
         case let k as VocabularyLookupOp:
             return [try runLookup(layer, k, single(layer, args))]
+        case let k as HashingOp:
+            return [try runHashing(layer, k, single(layer, args))]
+        case let k as TextVectorizationOp:
+            return [try runTextVectorization(layer, k, single(layer, args))]
         case let k as ContrastStretchOp:
             return [try runContrastStretch(layer, k, single(layer, args))]
         case let k as SpectralNormalizationOp:
@@ -70,50 +74,6 @@ extension Executor {
 
         default:
             return nil
-        }
-    }
-
-    /// A vocabulary lookup or category encoding (`VocabularyLookupOp`): every input value a
-    /// whole number (ids arrive as floats); `int` output gives the indices (or, inverted, the
-    /// keys); the encodings count the indices of each sample along a new or the last axis.
-    func runLookup(_ layer: Layer, _ k: VocabularyLookupOp, _ x: Tensor) throws -> Tensor {
-        if k.missingVocabulary {
-            throw fail(layer, "not runnable: the file gives the vocabulary's size but not its keys (they are saved in the .keras archive)")
-        }
-        var table: [Int: Int] = [:]
-        for (i, key) in (k.vocabulary ?? []).enumerated() { table[key] = i }
-        let depth = k.size
-        var indices = [Int?](repeating: nil, count: x.count)
-        for (i, v) in x.data.enumerated() {
-            guard v == v.rounded(), abs(v) < 16_777_216 else {
-                throw fail(layer, "input \(v) at flat index \(i) is not a whole number")
-            }
-            do { indices[i] = try k.lookup(Int(v), table: table) } catch let e as LayerError {
-                throw fail(layer, "input \(Int(v)) at flat index \(i): \(e.message)")
-            }
-            if k.encoding != .int, let j = indices[i], j < 0 || j >= depth {
-                throw fail(layer, "input \(Int(v)) at flat index \(i) is not a whole number in 0..<\(depth)")
-            }
-        }
-        switch k.encoding {
-        case .int:
-            return Tensor(shape: x.shape, data: indices.map { Float($0 ?? 0) })
-        case .oneHot:
-            let lead = x.shape.count >= 2 && x.shape.last == 1 ? Array(x.shape.dropLast()) : x.shape
-            var out = [Float](repeating: 0, count: x.count * depth)
-            for (i, j) in indices.enumerated() { if let j { out[i * depth + j] = 1 } }
-            return Tensor(shape: lead + [depth], data: out)
-        case .multiHot, .count:
-            let n = x.shape.count >= 2 ? x.shape.last! : 1
-            let samples = x.count / max(n, 1)
-            var out = [Float](repeating: 0, count: samples * depth)
-            for (i, j) in indices.enumerated() {
-                guard let j else { continue }
-                let o = (i / n) * depth + j
-                out[o] = k.encoding == .count ? out[o] + 1 : 1
-            }
-            let lead = x.shape.count >= 2 ? Array(x.shape.dropLast()) : x.shape
-            return Tensor(shape: lead + [depth], data: out)
         }
     }
 

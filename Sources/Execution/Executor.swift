@@ -70,6 +70,11 @@ public struct Executor: Sendable {
                 if let a = args.first { values[node] = [a]; continue }
                 throw ExecutionError("input layer \"\(layer.name)\" was given no tensor")
             }
+            // Strings reach only the layers that read them.
+            if args.contains(where: { $0.text != nil }), !(layer.kind is VocabularyLookupOp || layer.kind is HashingOp
+                                                          || layer.kind is TextVectorizationOp || layer.kind is SubgraphOp) {
+                throw fail(layer, "reads numbers, but was given strings")
+            }
             let argMasks: [Tensor?] = flowing ? layer.calls[node.call].map { ref in masks[NodeID(layer: ref.layer, call: ref.call)]?[ref.tensor] ?? nil } : []
             do {
                 let start = layerTimer == nil ? nil : ContinuousClock.now

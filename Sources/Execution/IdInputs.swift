@@ -45,4 +45,41 @@ public enum IdInputs {
             return y
         }
     }
+
+    /// For each graph input of strings, the words synthetic texts are made of and how many
+    /// to join per element (the vocabulary of the layer that reads it; a text to split gets
+    /// as many words as its sequence length, or 16); nil for inputs of numbers.
+    public static func textSamples(_ graph: ModelGraph) -> [(words: [String], perElement: Int)?] {
+        graph.inputs.map { ref in
+            guard (graph.layers[ref.layer].kind as? InputOp)?.dtype.name == "string" else { return nil }
+            var words: [String] = []
+            var perElement = 1
+            for layer in graph.layers where layer.calls.contains(where: { $0.contains { $0.layer == ref.layer && $0.call == ref.call } }) {
+                switch layer.kind {
+                case let k as VocabularyLookupOp: words += k.texts ?? []
+                case let k as TextVectorizationOp:
+                    words += k.lookup.texts ?? []
+                    if k.split != nil { perElement = max(perElement, k.sequenceLength ?? 16) }
+                default: break
+                }
+            }
+            return (words.isEmpty ? ["text"] : words, perElement)
+        }
+    }
+
+    /// `inputs` with each input of strings made from uniform [-1, 1) values: each element
+    /// joins `perElement` of the words, chosen by the values, deterministically.
+    public static func applyTexts(_ inputs: [Tensor], samples: [(words: [String], perElement: Int)?]) -> [Tensor] {
+        zip(inputs, samples).map { x, sample in
+            guard let sample, !sample.words.isEmpty else { return x }
+            let n = sample.words.count
+            let texts = x.data.enumerated().map { i, v -> String in
+                (0..<sample.perElement).map { k in
+                    let u = (v + 1) / 2 * Float(n) + Float(k * 7 + i)
+                    return sample.words[Int(u.rounded(.down)) % n]
+                }.joined(separator: " ")
+            }
+            return Tensor(shape: x.shape, text: texts)
+        }
+    }
 }

@@ -437,10 +437,8 @@ public struct KerasConfigReader {
     /// Keras classes the engine is known not to run, with the reason a timing gives.
     static func refusal(_ className: String) -> String? {
         switch className {
-        case "TextVectorization", "StringLookup", "HashedCrossing":
-            return "not runnable: it works on strings, and this forward pass runs float tensors only"
-        case "Hashing":
-            return "not runnable: it hashes the text form of its inputs with FarmHash, which is not implemented"
+        case "HashedCrossing":
+            return "not runnable: crossing features into a hashed bucket is not implemented"
             return "not runnable: it works on strings, and this forward pass runs float tensors only"
         default: return nil
         }
@@ -476,10 +474,15 @@ public struct KerasConfigReader {
         // change values; the executor must see that a call had one.
         let masks = callMaskArguments(entry)
         // A vocabulary learnt by adapt() is saved beside the config (the archive's assets).
-        if className == "IntegerLookup", cfgObject["vocabulary"]?.isNull ?? true, let bytes = vocabularies[object] {
+        if ["IntegerLookup", "StringLookup", "TextVectorization"].contains(className), cfgObject["vocabulary"]?.isNull ?? true,
+           let bytes = vocabularies[object] {
+            // As load_assets reads it: one token per line, trailing empty lines dropped.
+            var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+                .map { String(decoding: $0.last == 0x0D ? $0.dropLast() : $0, as: UTF8.self) }
+            while lines.last == "" { lines.removeLast() }
             var keys: [JSONValue] = []
-            let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-            for (n, line) in lines.enumerated() where !(n == lines.count - 1 && line.isEmpty) {
+            for (n, line) in lines.enumerated() {
+                if className != "IntegerLookup" { keys.append(.string(line)); continue }
                 guard let k = Int(line.trimmingCharacters(in: .whitespaces)) else {
                     throw StrataError(file: file, place: "assets/\(object)/vocabulary.txt, line \(n + 1)",
                                       "layer \"\(name)\": expected an integer key, found \"\(line.prefix(40))\"")

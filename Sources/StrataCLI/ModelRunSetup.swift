@@ -30,9 +30,11 @@ enum ModelRunSetup {
 
     /// The inputs a timing runs on: pseudo-random values from a fixed seed, shaped like
     /// `shapes` at batch 1, with whole ids in range where an Embedding or CategoryEncoding
-    /// reads the input. Throws an `ExecutionError` for open dimensions.
+    /// reads the input, and texts of the vocabulary's words where a string layer does. Throws an
+    /// `ExecutionError` for open dimensions.
     static func timingInputs(_ graph: ModelGraph, shapes: [TensorShape?]) throws -> [Tensor] {
-        IdInputs.apply(try ForwardProfiler.inputs(for: shapes), ranges: IdInputs.ranges(graph))
+        IdInputs.applyTexts(IdInputs.apply(try ForwardProfiler.inputs(for: shapes), ranges: IdInputs.ranges(graph)),
+                            samples: IdInputs.textSamples(graph))
     }
 
     /// Times `graph` on `inputs` the one way `strata time` and the batch share: the runner

@@ -9,7 +9,8 @@ import ModelKit
 /// (uint8 images, int32, int64) converted to float32; a bool file is refused, because 0/1 in
 /// place of real values is almost always a mistake. An integer input (token ids) takes integer
 /// files (int32, int64 within int32, int8, uint8) and float files whose every value is a whole
-/// number; anything else is refused. Every refusal names the file, the model input, what it
+/// number; anything else is refused. A string input takes a unicode (`<U`) or bytes (`|S`)
+/// array, and only that. Every refusal names the file, the model input, what it
 /// expects and what the file holds.
 struct PredictInput {
     /// The `--input` path, as given.
@@ -44,7 +45,7 @@ struct PredictInput {
     static func isIntegerFile(_ d: NPYDType) -> Bool {
         switch d {
         case .int32, .int64, .int8, .uint8: true
-        case .float32, .float64, .bool: false
+        case .float32, .float64, .bool, .text: false
         }
     }
 
@@ -63,6 +64,22 @@ struct PredictInput {
                 throw CommandFailure("strata: error: \(path): the model's \(inputText) expects an input of shape \(shape) "
                     + "(any batch size), found \(PredictCommand.text(array.shape))")
             }
+        }
+        if dtype.name == "string" {
+            guard array.dtype == .text else {
+                throw CommandFailure("strata: error: \(path): the model's \(inputText) takes strings, found \(array.dtype) values; "
+                    + "save the texts as a unicode array (np.array([[\"some text\"]]))")
+            }
+            return array.toTensor()
+        }
+        if array.dtype == .text {
+            throw CommandFailure("strata: error: \(path): the model's \(inputText) takes \(dtype) values, found strings")
+        }
+        if Self.isIntegerFile(array.dtype), let ints = array.int32s,
+           let big = ints.firstIndex(where: { $0 > 16_777_216 || $0 < -16_777_216 }) {
+            // The forward pass carries values as float32, exact for whole numbers up to 2^24.
+            throw CommandFailure("strata: error: \(path): element \(big) is \(ints[big]); the forward pass carries values as float32, "
+                + "which holds whole numbers exactly only up to 16777216 (2^24)")
         }
         if Self.isInteger(dtype) {
             if Self.isIntegerFile(array.dtype) { return array.toTensor() }

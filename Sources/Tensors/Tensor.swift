@@ -19,4 +19,16 @@ public struct Tensor: Sendable, Equatable {
     }
 
     public var count: Int { data.count }
+
+    /// The elements of a tensor of strings (a text model input, an inverse string lookup),
+    /// row-major; nil for a number tensor. A tensor of strings holds zeros in `data`.
+    public var text: [String]?
+
+    /// A tensor of strings.
+    public init(shape: [Int], text: [String]) {
+        precondition(shape.reduce(1, *) == text.count, "tensor text does not fit its shape")
+        self.shape = shape
+        self.data = [Float](repeating: 0, count: text.count)
+        self.text = text
+    }
 }

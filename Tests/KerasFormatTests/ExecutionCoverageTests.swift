@@ -14,7 +14,7 @@ import Execution
     /// Folders whose cases hold a model with weights and Keras's outputs.
     static let executionFolders = ["reference", "plan", "execution/sequence", "execution/spatial", "execution/core",
                                    "execution/masks", "execution/conv_lstm", "execution/augmentation", "execution/preprocessing",
-                                   "execution/classes"]
+                                   "execution/classes", "execution/text"]
 
     /// Catalog classes the forward pass refuses, with why (the catalog's own list).
     static let refused: [String: String] = LayerCatalog.notRun

@@ -17,7 +17,7 @@ enum MaskFixtures {
 
     /// `masks/<case>` and `conv_lstm/<case>` folders that hold a model and Keras's outputs.
     static var cases: [String] {
-        ["masks", "conv_lstm", "augmentation", "preprocessing", "classes"].flatMap { folder -> [String] in
+        ["masks", "conv_lstm", "augmentation", "preprocessing", "classes", "text"].flatMap { folder -> [String] in
             let dir = root.appendingPathComponent(folder)
             let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
             return names.sorted().filter { FileManager.default.fileExists(atPath: dir.appendingPathComponent("\($0)/model.keras").path) }
@@ -68,6 +68,10 @@ enum MaskFixtures {
             for (i, (got, want)) in zip(outputs, expected).enumerated() {
                 #expect(got.shape == want.shape, "\(c) output \(i): \(got.shape) vs Keras \(want.shape)")
                 guard got.shape == want.shape else { continue }
+                if want.text != nil || got.text != nil {
+                    #expect(got.text == want.text, "\(c) output \(i): strings \(got.text ?? []) vs Keras \(want.text ?? [])")
+                    continue
+                }
                 let err = zip(got.data, want.data).map { abs($0 - $1) }.max() ?? 0
                 let scale = max(1, want.data.map(abs).max() ?? 1)
                 #expect(err <= 1e-4 * scale, "\(c) output \(i): max abs error \(err)")
@@ -81,7 +85,8 @@ enum MaskFixtures {
         }
     }
 
-    /// Keras's shapes, counts and which layers' outputs carry a mask.
+    /// Keras's shapes (its declared ones: a TextVectorization encoding a `(batch, 1)` input is
+    /// declared `(batch, 1, depth)`), counts and which layers' outputs carry a mask.
     @Test(arguments: MaskFixtures.cases)
     func analysisMatchesKeras(_ c: String) throws {
         let truth = try MaskFixtures.truth(c)
@@ -94,6 +99,12 @@ enum MaskFixtures {
             let name = try #require(t["name"] as? String)
             guard let row = analysis.rows.first(where: { $0.name == name }) else { Issue.record("\(c): no row \(name)"); continue }
             #expect(row.params == t["params"] as? Int, "\(c) \(name) params")
+            if let recorded = t["output_shape"] as? [Any] {
+                // A layer with several outputs records a list of shapes: the first is compared.
+                let shape = recorded.first as? [Any] ?? recorded
+                let dims = shape.map { $0 as? Int }
+                #expect(row.outputShapes.first == TensorShape(dims), "\(c) \(name): shape \(row.outputShapes.first.map { "\($0)" } ?? "none"), Keras \(dims)")
+            }
             if let mask = t["mask"] as? Bool { #expect(row.mask == mask, "\(c) \(name): mask \(row.mask), Keras \(mask)") }
         }
     }

@@ -61,6 +61,19 @@ struct NewClassCase: Sendable, CustomStringConvertible {
                      inputs: [s(nil, 3)], shape: s(nil, 5), params: 0, nonTrainable: 0, note: "adapted, config only"),
         NewClassCase(className: "CategoryEncoding", config: #"{"num_tokens": 6, "output_mode": "count"}"#,
                      inputs: [s(nil, 3)], shape: s(nil, 6), params: 0, nonTrainable: 0, note: "count"),
+        // Strings: vocabulary of 5 with one OOV index: depth 6 (Keras: string_lookup_multi_hot (None, 6)).
+        NewClassCase(className: "StringLookup", config: #"{"vocabulary": ["the", "fox", "dog", "quick", "over"], "output_mode": "multi_hot"}"#,
+                     inputs: [s(nil, 4)], shape: s(nil, 6), params: 0, nonTrainable: 0, note: "multi_hot"),
+        NewClassCase(className: "TextVectorization", config: #"{"vocabulary": ["a", "b"], "output_sequence_length": 7}"#,
+                     inputs: [s(nil, 1)], shape: s(nil, 7), params: 0, nonTrainable: 0, note: "int, fixed length"),
+        // Mask "" and [UNK] take indices 0 and 1 in int mode, but an encoding drops the mask:
+        // depth 1 + 8; Keras declares (None, 1, 9) for a (None, 1) input.
+        NewClassCase(className: "TextVectorization", config: #"{"vocabulary": ["a", "b", "c", "d", "e", "f", "g", "h"], "output_mode": "multi_hot"}"#,
+                     inputs: [s(nil, 1)], shape: s(nil, 1, 9), params: 0, nonTrainable: 0, note: "multi_hot as Keras declares it"),
+        NewClassCase(className: "Hashing", config: #"{"num_bins": 9, "mask_value": "", "output_mode": "multi_hot"}"#,
+                     inputs: [s(nil, 4)], shape: s(nil, 9), params: 0, nonTrainable: 0, note: "multi_hot"),
+        NewClassCase(className: "Hashing", config: #"{"num_bins": 1000}"#,
+                     inputs: [s(nil, 4)], shape: s(nil, 4), params: 0, nonTrainable: 0, note: "int"),
         NewClassCase(className: "AutoContrast", config: #"{"value_range": [0, 1]}"#,
                      inputs: [s(nil, 4, 4, 2)], shape: s(nil, 4, 4, 2), params: 0, nonTrainable: 0, note: "shape kept"),
     ]
@@ -68,7 +81,8 @@ struct NewClassCase: Sendable, CustomStringConvertible {
     @Test(arguments: cases)
     func shapeAndCount(_ c: NewClassCase) throws {
         let op = try decode(c.className, c.config)
-        #expect(try op.outputShapes(c.inputs).first == c.shape)
+        let shapes = try op.outputShapes(c.inputs)
+        #expect(shapes.first == c.shape, "\(shapes)")
         let w = try op.weights(c.inputs)
         #expect(w.compactMap(\.count).reduce(0, +) == c.params)
         #expect(w.filter { $0.trainable == false }.compactMap(\.count).reduce(0, +) == c.nonTrainable)
@@ -110,6 +124,9 @@ struct NewClassCase: Sendable, CustomStringConvertible {
         #expect(message("IntegerLookup", #"{"vocabulary": [1, 1]}"#).contains("repeats"))
         #expect(message("IntegerLookup", #"{"vocabulary": [1], "output_mode": "tf_idf"}"#).contains("tf_idf"))
         #expect(message("IntegerLookup", #"{"vocabulary": null}"#).contains("vocabulary"))
+        #expect(message("Hashing", #"{"num_bins": 4, "salt": 7}"#).contains("salt"))
+        #expect(message("TextVectorization", #"{"vocabulary": ["a"], "split": "my_package>split"}"#).contains("split"))
+        #expect(message("StringLookup", #"{"vocabulary": ["a", "a"]}"#).contains("repeats"))
         #expect(message("SpectralNormalization", #"{"layer": {"class_name": "Dense", "config": {"units": 2}}, "power_iterations": 0}"#).contains("power_iterations"))
     }
 

@@ -322,3 +322,45 @@ import ZIPFoundation
         #expect(r.err.split(separator: "\n").count == 1 && r.err.contains(bad) && r.err.contains("CRC-32"), "\(r.err)")
     }
 }
+
+/// String inputs: a unicode `.npy` feeds a text model end to end, strings are refused where
+/// numbers are expected and numbers where strings are, and integers beyond float32's exact
+/// range are refused rather than rounded.
+@Suite struct PredictTextInputTests: CLISuite {
+    static let text = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/execution/text")
+
+    @Test func unicodeTextsRunAndStringOutputsAreWritten() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("strata-text-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // string_lookup_invert: ids → strings, Keras's own answer in output.npy (<U5).
+        let c = Self.text.appendingPathComponent("string_lookup_invert").path
+        let r = run(["predict", c + "/model.keras", "--input", c + "/input.npy", "--output", dir + "/out.npy"])
+        #expect(r.code == 0, "\(r.err)")
+        #expect(try NPY.read(path: dir + "/out.npy").strings == NPY.read(path: c + "/output.npy").strings)
+        // text_vectorization_default: texts in, Keras's numbers out.
+        let tv = Self.text.appendingPathComponent("text_vectorization_default").path
+        let t = run(["predict", tv + "/model.keras", "--input", tv + "/input.npy", "--output", dir + "/tv.npy"])
+        #expect(t.code == 0, "\(t.err)")
+        let got = try NPY.readTensor(path: dir + "/tv.npy"), want = try NPY.readTensor(path: tv + "/output.npy")
+        #expect(got.shape == want.shape && zip(got.data, want.data).allSatisfy { abs($0 - $1) < 1e-5 })
+        // Numbers into the text input, texts into a number input: one line each, naming the input.
+        try NPY.write(Tensor(shape: [2, 1], data: [1, 2]), to: dir + "/numbers.npy")
+        try NPY.write(NPYArray(Tensor(shape: [1, 3], text: ["0", "1", "2"])), to: dir + "/strings.npy")
+        let numbers = run(["predict", tv + "/model.keras", "--input", dir + "/numbers.npy", "--output", dir + "/x.npy"])
+        #expect(numbers.code == 1 && numbers.err.contains("takes strings"), "\(numbers.err)")
+        let strings = run(["predict", c + "/model.keras", "--input", dir + "/strings.npy", "--output", dir + "/y.npy"])
+        #expect(strings.code == 1 && strings.err.contains("found strings"), "\(strings.err)")
+    }
+
+    @Test func integersBeyondFloat32AreRefused() {
+        let input = PredictInput(path: "ids.npy", inputName: "ids", index: 0, count: 1, shape: TensorShape([nil, 2]), dtype: DType("int32"))
+        do {
+            _ = try input.tensor(NPYArray(shape: [1, 2], int32s: [5, 16_777_217]))
+            Issue.record("16777217 was accepted and would have been rounded")
+        } catch {
+            #expect(error.message.contains("element 1") && error.message.contains("16777217") && error.message.contains("2^24"), "\(error.message)")
+        }
+    }
+}

@@ -279,7 +279,7 @@ struct NPYBadInputTests {
     }
 
     @Test("unsupported dtypes are named", arguments: [
-        ("'<c8'", "<c8"), ("'<U3'", "<U3"), ("'<f2'", "<f2"), ("'|f4'", "|f4"), ("'O'", "O"),
+        ("'<c8'", "<c8"), ("'<V3'", "<V3"), ("'<f2'", "<f2"), ("'|f4'", "|f4"), ("'O'", "O"),
         ("[('x', '<f4'), ('y', '<i4')]", "[('x', '<f4'), ('y', '<i4')]"),
     ])
     func unsupportedDType(descr: String, named: String) throws {
@@ -351,5 +351,44 @@ struct NPYBadInputTests {
             }
             #expect(throws: Never.self) { try NPY.read(bytes: bytes, name: name) }
         }
+    }
+}
+
+/// Unicode and bytes string arrays, as NumPy writes them (`<U3`: three UTF-32 code units per
+/// element, zero-padded; `|S4`: four bytes), read back to strings and written as `<U`.
+@Suite struct NPYTextTests {
+    static func npy(_ descr: String, _ shape: [Int], _ body: [UInt8]) -> [UInt8] {
+        let shapeText = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+        var h = Array("{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shapeText), }".utf8)
+        while (10 + h.count + 1) % 64 != 0 { h.append(0x20) }
+        h.append(0x0A)
+        return [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(h.count & 0xFF), UInt8(h.count >> 8)] + h + body
+    }
+
+    static func utf32(_ s: String, width: Int) -> [UInt8] {
+        let scalars = Array(s.unicodeScalars)
+        return (0..<width).flatMap { k -> [UInt8] in
+            let v = k < scalars.count ? scalars[k].value : 0
+            return [UInt8(v & 0xFF), UInt8((v >> 8) & 0xFF), UInt8((v >> 16) & 0xFF), UInt8(v >> 24)]
+        }
+    }
+
+    @Test func unicodeAndBytesArraysReadAsStrings() throws {
+        let u = try NPY.read(bytes: Self.npy("<U3", [2, 2], ["fox", "ü", "", "a b"].flatMap { Self.utf32($0, width: 3) }), name: "u.npy")
+        #expect(u.dtype == .text && u.shape == [2, 2] && u.strings == ["fox", "ü", "", "a b"])
+        let t = u.toTensor()
+        #expect(t.text == ["fox", "ü", "", "a b"] && t.shape == [2, 2])
+        let s = try NPY.read(bytes: Self.npy("|S4", [2], Array("ab\0\0caf\u{00}".utf8)), name: "s.npy")
+        #expect(s.strings == ["ab", "caf"])
+        // A truncated body is an error naming the sizes.
+        #expect(throws: NPYError.self) { _ = try NPY.read(bytes: Self.npy("<U3", [2], Self.utf32("fox", width: 3)), name: "short.npy") }
+    }
+
+    @Test func stringTensorsAreWrittenAsUnicode() throws {
+        let t = Tensor(shape: [3], text: ["the", "", "émigré"])
+        let bytes = NPY.bytes(NPYArray(t))
+        let header = String(decoding: bytes.prefix(64), as: UTF8.self)
+        #expect(header.contains("'<U6'"), "\(header)")
+        #expect(try NPY.read(bytes: bytes, name: "back.npy").strings == ["the", "", "émigré"])
     }
 }

@@ -45,8 +45,7 @@ public enum LayerCatalog {
     /// read as layers (they are kept in the graph with the shapes the file records).
     public static let knownUnsupported: [(className: String, reason: String)] = [
         ("Lambda", "Python code: its shapes come from the file when it records them"),
-        ("TextVectorization", "works on strings"), ("StringLookup", "works on strings"),
-        ("Hashing", "hashes the text form of its inputs with FarmHash, which is not implemented"), ("HashedCrossing", "works on strings"),
+        ("HashedCrossing", "crosses several features into one hashed bucket (a fingerprint of the combination), which is not implemented"),
         ("Equalization", "not implemented"), ("ContrastLimitedAdaptiveHistogramEqualization", "not implemented"),
         ("MelSpectrogram", "not implemented"), ("STFTSpectrogram", "not implemented"),
         ("MaxNumBoundingBoxes", "works on bounding-box dictionaries, not tensors"),

@@ -17,7 +17,7 @@
 public struct VocabularyLookupOp: Operator {
     public enum Encoding: String, Sendable { case int, oneHot = "one_hot", multiHot = "multi_hot", count }
 
-    public var family: String { vocabulary == nil ? "category_encoding" : "lookup" }
+    public var family: String { vocabulary == nil && texts == nil ? "category_encoding" : "lookup" }
     public var sourceClass: String = ""
     public var category: LayerCategory { .preprocessing }
 
@@ -39,6 +39,14 @@ public struct VocabularyLookupOp: Operator {
     /// The file gives the vocabulary's size but not its keys (a config saved without the
     /// archive that holds them): shapes are known, the values are not.
     public var missingVocabulary = false
+    /// String keys (a string lookup), in index order, instead of `vocabulary`'s integers;
+    /// an unknown string's out-of-vocabulary index is its FarmHash fingerprint modulo the
+    /// number of buckets (one bucket: that index).
+    public var texts: [String]?
+    /// The string marking padding, when the keys are strings and there is one.
+    public var maskText: String?
+    /// The string an inverse string lookup gives outside the vocabulary.
+    public var oovText: String = "[UNK]"
 
     public init(vocabulary: [Int]?, oovBuckets: Int, maskKey: Int?, oovKey: Int, invert: Bool, encoding: Encoding, depth: Int?) {
         self.vocabulary = vocabulary
@@ -51,11 +59,11 @@ public struct VocabularyLookupOp: Operator {
     }
 
     /// Where the out-of-vocabulary indices start.
-    public var oovStart: Int { maskKey != nil && encoding == .int ? 1 : 0 }
+    public var oovStart: Int { (maskKey != nil || maskText != nil) && encoding == .int ? 1 : 0 }
     /// Where the vocabulary's indices start.
     public var tokenStart: Int { oovStart + oovBuckets }
     /// The number of indices (the encodings' depth).
-    public var size: Int { depth ?? (tokenStart + (vocabulary?.count ?? 0)) }
+    public var size: Int { depth ?? (tokenStart + (texts?.count ?? vocabulary?.count ?? 0)) }
 
     public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
         let x = try Shapes.single(inputs, sourceClass)
@@ -73,6 +81,7 @@ public struct VocabularyLookupOp: Operator {
 
     /// Inputs for timing: keys around the vocabulary's (some outside it), or valid indices.
     public var idInputRange: Range<Int>? {
+        if texts != nil && !invert { return nil }
         if invert || vocabulary == nil { return 0..<max(1, size) }
         let keys = (vocabulary ?? []) + (maskKey.map { [$0] } ?? [])
         let low = min(0, keys.min() ?? 0), high = (keys.max() ?? 0) + 2
@@ -114,5 +123,80 @@ public struct ContrastStretchOp: Operator {
         let x = try Shapes.single(inputs, sourceClass)
         guard x.rank == 4 || x.rank == 3 else { throw LayerError("needs images (batch, height, width, channels), found \(x)") }
         return [x]
+    }
+}
+
+/// Turns each text into a sequence of tokens and looks them up: lower-casing (ASCII) and/or
+/// removing ASCII punctuation, splitting on runs of ASCII whitespace or into characters,
+/// optionally joining n consecutive tokens with a space (n-grams, all widths in `ngrams`,
+/// each width in turn), then `lookup` (string keys; the empty string is the mask, index 0).
+/// Input: `(batch)` or `(batch, 1)` strings. Output: for `int`, `(batch, sequenceLength)`
+/// ids, cut or padded with 0 (without a length, as long as the longest text); for the
+/// encodings, `(batch, depth)`.
+/// No weights; MACs 0.
+public struct TextVectorizationOp: Operator {
+    public enum Standardize: String, Sendable { case lowerAndStripPunctuation = "lower_and_strip_punctuation", lower, stripPunctuation = "strip_punctuation" }
+    public enum Split: String, Sendable { case whitespace, character }
+
+    public var family: String { "text_vectorization" }
+    public var sourceClass: String = ""
+    public var category: LayerCategory { .preprocessing }
+    public let standardize: Standardize?
+    public let split: Split?
+    /// N-gram widths (1...n for an integer n), nil for none.
+    public let ngrams: [Int]?
+    /// The `int` output's length.
+    public let sequenceLength: Int?
+    /// The token lookup (string keys, mask "").
+    public let lookup: VocabularyLookupOp
+
+    public init(standardize: Standardize?, split: Split?, ngrams: [Int]?, sequenceLength: Int?, lookup: VocabularyLookupOp) {
+        self.standardize = standardize
+        self.split = split
+        self.ngrams = ngrams
+        self.sequenceLength = sequenceLength
+        self.lookup = lookup
+    }
+
+    /// Keras's declared shapes (`compute_output_shape`): `int` gives `(batch, length)`; an
+    /// encoding treats the tokens as a new last axis, so a `(batch, 1)` input is declared
+    /// `(batch, 1, depth)` though a run returns `(batch, depth)`.
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
+        let x = try Shapes.single(inputs, sourceClass)
+        guard x.rank == 1 || (x.rank == 2 && (x.dims[1] == 1 || x.dims[1] == nil)) else {
+            throw LayerError("needs texts of shape (batch) or (batch, 1), found \(x)")
+        }
+        if lookup.encoding == .int { return [TensorShape([x[0], sequenceLength])] }
+        let tokens = split == nil ? (x.rank <= 1 ? TensorShape(x.dims + [1]) : x) : TensorShape(x.dims + [nil])
+        return try lookup.outputShapes([tokens])
+    }
+}
+
+/// Hashes each value into one of `bins` buckets: the FarmHash fingerprint of its text (a
+/// number's decimal digits) modulo the bins; with a mask value, that value gets bucket 0 and
+/// the others `1 + fingerprint mod (bins - 1)`. Output `int` keeps the input's shape; the
+/// encodings are as for a vocabulary lookup with depth `bins`.
+/// No weights; MACs 0.
+public struct HashingOp: Operator {
+    public var family: String { "hashing" }
+    public var sourceClass: String = ""
+    public var category: LayerCategory { .preprocessing }
+    public let bins: Int
+    /// The masked value, as text (`"0"` for an integer mask).
+    public let maskText: String?
+    public let encoding: VocabularyLookupOp.Encoding
+
+    public init(bins: Int, maskText: String?, encoding: VocabularyLookupOp.Encoding) {
+        self.bins = bins
+        self.maskText = maskText
+        self.encoding = encoding
+    }
+
+    /// Keras's declared shapes (`compute_output_spec`): the input's for `int`, else the input
+    /// without its last axis plus the bins (a one-hot run returns `(..., last, bins)`).
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
+        let x = try Shapes.single(inputs, sourceClass)
+        if encoding == .int { return [x] }
+        return [TensorShape(Array(x.dims.dropLast()) + [bins])]
     }
 }

@@ -94,6 +94,9 @@ public enum NPY {
             }
         }
 
+        if let (width, unicode, bigEndian) = textDType(header.descr) {
+            return try readText(raw, from: dataStart, header: header, width: width, unicode: unicode, bigEndian: bigEndian, name: name)
+        }
         guard let (dtype, bigEndian) = dtype(forDescr: header.descr) else {
             throw fail(.unsupportedDType(header.descr))
         }
@@ -116,9 +119,66 @@ public enum NPY {
             switch storage {
             case .float(let f): storage = .float(fortranToC(f, shape: header.shape))
             case .int32(let i): storage = .int32(fortranToC(i, shape: header.shape))
+            case .text(let t): storage = .text(fortranToC(t, shape: header.shape))
             }
         }
         return NPYArray(shape: header.shape, dtype: dtype, storage: storage)
+    }
+
+    /// A string `descr`: `<U7` (7 UTF-32 code units per element) or `|S7` (7 bytes), with its
+    /// width, whether it is unicode, and the byte order; nil for any other descr.
+    static func textDType(_ descr: String) -> (width: Int, unicode: Bool, bigEndian: Bool)? {
+        let chars = Array(descr)
+        guard chars.count >= 3, let width = Int(String(chars[2...])), width >= 0, width < 1 << 24 else { return nil }
+        switch (chars[0], chars[1]) {
+        case ("<", "U"), ("=", "U"), ("|", "U"): return (width, true, false)
+        case (">", "U"): return (width, true, true)
+        case ("|", "S"), ("<", "S"), ("=", "S"), (">", "S"): return (width, false, false)
+        default: return nil
+        }
+    }
+
+    /// The strings of a `<U`/`|S` file: each element its fixed-width slot with the trailing
+    /// zeros removed (as NumPy reads it back).
+    static func readText(_ raw: UnsafeRawBufferPointer, from dataStart: Int, header: Header, width: Int, unicode: Bool,
+                         bigEndian: Bool, name: String) throws(NPYError) -> NPYArray {
+        func fail(_ problem: NPYError.Problem) -> NPYError { NPYError(file: name, problem: problem) }
+        var count = 1
+        for dim in header.shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: dim)
+            if overflow { throw fail(.shapeTooLarge(shape: header.shape)) }
+            count = product
+        }
+        let item = unicode ? width * 4 : width
+        let (byteCount, overflow) = count.multipliedReportingOverflow(by: item)
+        if overflow { throw fail(.shapeTooLarge(shape: header.shape)) }
+        let available = raw.count - dataStart
+        guard byteCount <= available else { throw fail(.truncatedData(expected: byteCount, found: available)) }
+        var strings: [String] = []
+        strings.reserveCapacity(count)
+        for i in 0..<count {
+            let start = dataStart + i * item
+            if unicode {
+                var scalars = String.UnicodeScalarView()
+                for k in 0..<width {
+                    var v = raw.loadUnaligned(fromByteOffset: start + 4 * k, as: UInt32.self)
+                    v = bigEndian ? UInt32(bigEndian: v) : UInt32(littleEndian: v)
+                    if v == 0 { break }
+                    guard let u = Unicode.Scalar(v) else {
+                        throw fail(.badHeader(reason: "element \(i) holds \(v), which is not a unicode character", header: header.descr))
+                    }
+                    scalars.append(u)
+                }
+                strings.append(String(scalars))
+            } else {
+                var bytes = Array(UnsafeRawBufferPointer(rebasing: raw[start..<(start + width)]))
+                while bytes.last == 0 { bytes.removeLast() }
+                strings.append(String(decoding: bytes, as: UTF8.self))
+            }
+        }
+        var storage = NPYArray.Storage.text(strings)
+        if header.fortranOrder && header.shape.count > 1 { storage = .text(fortranToC(strings, shape: header.shape)) }
+        return NPYArray(shape: header.shape, dtype: .text, storage: storage)
     }
 
     /// The dtype and byte order of a `descr` string, or nil if unsupported.
@@ -188,6 +248,8 @@ public enum NPY {
             return .int32((0..<count).map { Int32(body[$0]) })
         case .bool:
             return .int32((0..<count).map { body[$0] != 0 ? 1 : 0 })
+        case .text:
+            return .text([])  // strings are read by readText
         }
     }
 
@@ -224,7 +286,7 @@ public enum NPY {
     /// whole-number types take the values rounded toward zero and clamped to their range,
     /// bool is "not zero".
     public static func write(_ tensor: Tensor, as dtype: NPYDType, to path: String) throws(NPYError) {
-        if dtype == .float32 { return try write(tensor, to: path) }
+        if dtype == .float32 || tensor.text != nil { return try write(tensor, to: path) }
         var out = [UInt8]()
         out.reserveCapacity(tensor.count * dtype.itemSize)
         func le<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
@@ -236,7 +298,7 @@ public enum NPY {
             case .int8: le(Int8(v.isNaN ? 0 : max(min(v, 127), -128)))
             case .uint8: le(UInt8(v.isNaN ? 0 : max(min(v, 255), 0)))
             case .bool: out.append(v != 0 ? 1 : 0)
-            case .float32: break
+            case .float32, .text: break
             }
         }
         let header = headerBytes(descr: dtype.descr, shape: tensor.shape)
@@ -262,6 +324,15 @@ public enum NPY {
         switch array.storage {
         case .float: descr = "<f4"
         case .int32: descr = "<i4"
+        case .text(let t):
+            // Fixed-width UTF-32, as NumPy writes a unicode array.
+            let width = max(1, t.map { $0.unicodeScalars.count }.max() ?? 1)
+            var out = headerBytes(descr: "<U\(width)", shape: array.shape)
+            for string in t {
+                let scalars = Array(string.unicodeScalars)
+                for k in 0..<width { appendLittleEndian(k < scalars.count ? scalars[k].value : 0, to: &out) }
+            }
+            return out
         }
         var out = headerBytes(descr: descr, shape: array.shape)
         out.reserveCapacity(out.count + array.count * 4)
@@ -270,6 +341,7 @@ public enum NPY {
             for value in f { appendLittleEndian(value.bitPattern, to: &out) }
         case .int32(let i):
             for value in i { appendLittleEndian(UInt32(bitPattern: value), to: &out) }
+        case .text: break
         }
         return out
     }

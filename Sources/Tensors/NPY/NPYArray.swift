@@ -1,6 +1,8 @@
 /// The element type of an `.npy` file, as found in its header (byte order aside).
 public enum NPYDType: String, Sendable, Equatable, CaseIterable {
     case float32, float64, int32, int64, int8, uint8, bool
+    /// Strings: NumPy's fixed-width unicode (`<U7`, UTF-32) or bytes (`|S7`, read as UTF-8).
+    case text
 
     /// NumPy's little-endian `descr` for this type (`<f4`, `|b1`, ...).
     public var descr: String {
@@ -12,6 +14,7 @@ public enum NPYDType: String, Sendable, Equatable, CaseIterable {
         case .int8: "|i1"
         case .uint8: "|u1"
         case .bool: "|b1"
+        case .text: "<U"
         }
     }
 
@@ -20,6 +23,7 @@ public enum NPYDType: String, Sendable, Equatable, CaseIterable {
         case .float32, .int32: 4
         case .float64, .int64: 8
         case .int8, .uint8, .bool: 1
+        case .text: 4
         }
     }
 
@@ -33,6 +37,7 @@ public struct NPYArray: Sendable, Equatable {
     public enum Storage: Sendable, Equatable {
         case float([Float])
         case int32([Int32])
+        case text([String])
     }
 
     public var shape: [Int]
@@ -65,6 +70,7 @@ public struct NPYArray: Sendable, Equatable {
         switch storage {
         case .float(let f): f.count
         case .int32(let i): i.count
+        case .text(let t): t.count
         }
     }
 
@@ -85,12 +91,23 @@ public struct NPYArray: Sendable, Equatable {
         switch storage {
         case .float(let f): Tensor(shape: shape, data: f)
         case .int32(let i): Tensor(shape: shape, data: i.map { Float($0) })
+        case .text(let t): Tensor(shape: shape, text: t)
         }
     }
 }
 
 extension NPYArray {
     public init(_ tensor: Tensor) {
-        self.init(shape: tensor.shape, dtype: .float32, storage: .float(tensor.data))
+        if let text = tensor.text {
+            self.init(shape: tensor.shape, dtype: .text, storage: .text(text))
+        } else {
+            self.init(shape: tensor.shape, dtype: .float32, storage: .float(tensor.data))
+        }
+    }
+
+    /// The string elements, or nil if the array holds numbers.
+    public var strings: [String]? {
+        if case .text(let t) = storage { return t }
+        return nil
     }
 }
