@@ -44,7 +44,7 @@ test: deps
 #    onnx's own load + shape inference (bench/onnx_reference.py) on the same files.
 # The references run in a virtual environment (.venv-bench) made on first use.
 BENCH_VENV = .venv-bench
-BENCH_PIP = keras==3.15.1 tensorflow-cpu==2.21.0 pydot onnxruntime==1.32.0 onnx==1.23.2 tf2onnx==1.17.0 onnx-tool==1.0.1
+BENCH_PIP = keras==3.15.1 tensorflow-cpu==2.21.0 pydot onnxruntime==1.32.0 onnx==1.23.2 tf2onnx==1.17.0 onnx-tool==1.0.1 scipy==1.17.1
 BENCH_CACHE = .bench-cache/forward
 NASNET = Tests/Fixtures/applications/NASNetLarge/model.json
 bench: release

@@ -82,7 +82,7 @@ extension ExecutionPlan {
             throw Unplannable(description: "an attention layer reads an explicit attention mask")
         }
         if graph.layers.contains(where: { l in
-            l.kind is TextVectorizationOp || l.kind is HashingOp || (l.kind as? VocabularyLookupOp)?.texts != nil
+            l.kind is TextVectorizationOp || l.kind is HashingOp || l.kind is HashedCrossingOp || (l.kind as? VocabularyLookupOp)?.texts != nil
         }) {
             throw Unplannable(description: "the model reads or makes strings")
         }

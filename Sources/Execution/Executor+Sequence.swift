@@ -62,6 +62,14 @@ extension Executor {
             return [try runLookup(layer, k, single(layer, args))]
         case let k as HashingOp:
             return [try runHashing(layer, k, single(layer, args))]
+        case let k as HashedCrossingOp:
+            return [try runHashedCrossing(layer, k, args)]
+        case let k as ConvolutionSpectrogramOp:
+            return [try runConvolutionSpectrogram(layer, k, single(layer, args))]
+        case let k as MelSpectrogramOp:
+            return [try runMelSpectrogram(layer, k, single(layer, args))]
+        case let k as AdaptiveEqualizationOp:
+            return [try runAdaptiveEqualization(layer, k, single(layer, args))]
         case let k as TextVectorizationOp:
             return [try runTextVectorization(layer, k, single(layer, args))]
         case let k as ContrastStretchOp:

@@ -41,7 +41,7 @@ extension Executor {
                 var out: [String] = []
                 out.reserveCapacity(x.count)
                 for (i, v) in x.data.enumerated() {
-                    guard v == v.rounded(), abs(v) < 16_777_216 else { throw fail(layer, "input \(v) at flat index \(i) is not a whole number") }
+                    guard v == v.rounded(), abs(v) <= 16_777_216 else { throw fail(layer, "input \(v) at flat index \(i) is not a whole number") }
                     let j = Int(v) - k.tokenStart
                     if let m = k.maskText, Int(v) == 0 { out.append(m) } else if j >= 0 && j < texts.count { out.append(texts[j]) } else { out.append(k.oovText) }
                 }
@@ -57,7 +57,7 @@ extension Executor {
         for (i, key) in (k.vocabulary ?? []).enumerated() { table[key] = i }
         var indices = [Int?](repeating: nil, count: x.count)
         for (i, v) in x.data.enumerated() {
-            guard v == v.rounded(), abs(v) < 16_777_216 else {
+            guard v == v.rounded(), abs(v) <= 16_777_216 else {
                 throw fail(layer, "input \(v) at flat index \(i) is not a whole number")
             }
             do { indices[i] = try k.lookup(Int(v), table: table) } catch let e as LayerError {
@@ -114,6 +114,42 @@ extension Executor {
             indices.append(masked ? bucket + 1 : bucket)
         }
         return try encode(layer, indices, shape: x.shape, depth: k.bins, k.encoding)
+    }
+
+    /// `tf.sparse.cross_hashed` for one feature per input and sample: the key 0xDECAFCAFFE,
+    /// then for each input in order `FingerprintCat64(key, feature)`, a string's feature its
+    /// FarmHash fingerprint and a number's its 64-bit two's complement; modulo the bins.
+    func runHashedCrossing(_ layer: Layer, _ k: HashedCrossingOp, _ args: [Tensor]) throws -> Tensor {
+        guard args.count >= 2, let first = args.first, args.allSatisfy({ $0.shape == first.shape }) else {
+            throw fail(layer, "crosses two or more inputs of one shape, given \(args.map(\.shape))")
+        }
+        guard first.shape.count <= 2, first.shape.count < 2 || first.shape[1] == 1 else {
+            throw fail(layer, "inputs must have shape (batch) or (batch, 1), given \(first.shape)")
+        }
+        func fingerprintCat(_ a: UInt64, _ b: UInt64) -> UInt64 {
+            let mul: UInt64 = 0xc6a4_a793_5bd1_e995
+            func shiftMix(_ v: UInt64) -> UInt64 { v ^ (v >> 47) }
+            var r = a ^ mul
+            r ^= shiftMix(b &* mul) &* mul
+            r = r &* mul
+            r = shiftMix(r) &* mul
+            return shiftMix(r)
+        }
+        var indices: [Int?] = []
+        for i in 0..<first.count {
+            var h: UInt64 = 0xDE_CAFC_AFFE
+            for x in args {
+                let feature: UInt64
+                if let t = x.text { feature = FarmHash.fingerprint64(Array(t[i].utf8)) } else {
+                    let v = x.data[i]
+                    guard v == v.rounded(), abs(v) <= 16_777_216 else { throw fail(layer, "input \(v) at flat index \(i) is not a whole number") }
+                    feature = UInt64(bitPattern: Int64(v))
+                }
+                h = fingerprintCat(h, feature)
+            }
+            indices.append(Int(h % UInt64(k.bins)))
+        }
+        return try encode(layer, indices, shape: first.shape, depth: k.bins, k.encoding)
     }
 
     /// Keras's TextVectorization at inference: standardize (ASCII lower-casing, ASCII

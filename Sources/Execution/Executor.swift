@@ -72,7 +72,8 @@ public struct Executor: Sendable {
             }
             // Strings reach only the layers that read them.
             if args.contains(where: { $0.text != nil }), !(layer.kind is VocabularyLookupOp || layer.kind is HashingOp
-                                                          || layer.kind is TextVectorizationOp || layer.kind is SubgraphOp) {
+                                                          || layer.kind is TextVectorizationOp || layer.kind is HashedCrossingOp
+                                                          || layer.kind is SubgraphOp) {
                 throw fail(layer, "reads numbers, but was given strings")
             }
             let argMasks: [Tensor?] = flowing ? layer.calls[node.call].map { ref in masks[NodeID(layer: ref.layer, call: ref.call)]?[ref.tensor] ?? nil } : []

@@ -434,14 +434,10 @@ public struct KerasConfigReader {
         return nil
     }
 
-    /// Keras classes the engine is known not to run, with the reason a timing gives.
+    /// Keras classes the engine is known not to run, with the reason a timing gives (the
+    /// catalog's list of known classes outside it).
     static func refusal(_ className: String) -> String? {
-        switch className {
-        case "HashedCrossing":
-            return "not runnable: crossing features into a hashed bucket is not implemented"
-            return "not runnable: it works on strings, and this forward pass runs float tensors only"
-        default: return nil
-        }
+        LayerCatalog.knownUnsupported.first { $0.className == className }.map { "not runnable: \($0.reason)" }
     }
 
     /// Each entry's object path as Keras 3 saves layers (`layers/<snake-cased class, made

@@ -7,13 +7,19 @@ with a sliding window and a gate, behind a padding mask), MultiHeadAttention wit
 window, SpectralNormalization around Dense and Conv2D, Pipeline, AutoContrast,
 CategoryEncoding, IntegerLookup (vocabulary in the config and learnt by adapt, one-hot,
 multi-hot with a mask token, inverted) and ReversibleEmbedding (tied and untied, called
-forward and in reverse).
+forward and in reverse), STFTSpectrogram (log, magnitude, psd, stft, angle; valid and same
+padding, channels first and expanded), MelSpectrogram (dB and power; hann and hamming) and
+ContrastLimitedAdaptiveHistogramEqualization. (Equalization cannot be saved in an inference
+graph: Keras returns its input unchanged, so a model records no node for it.)
 
 Each case folder: model.keras (fixed-seed random weights), model.json, input*.npy,
 output*.npy (Keras's outputs at inference, integers stored as float32) and truth.json as in
 make_execution_preprocessing.py, whose helpers this script uses.
 
-    .venv-bench/bin/python Tests/Fixtures/make_execution_classes.py
+    .venv-bench/bin/python Tests/Fixtures/make_execution_classes.py [case ...]
+
+(Cases named on the command line are written alone; the random inputs of the others are
+drawn in order, so a new case goes last.)
 """
 import os, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -27,7 +33,12 @@ from make_execution_preprocessing import HERE, randomise, write, run
 OUT = os.path.join(HERE, "execution", "classes")
 
 
+ONLY = set(sys.argv[1:])
+
+
 def case(name, build, inputs, rng, check_mask_matters=None):
+    if ONLY and name not in ONLY:
+        return
     keras.utils.set_random_seed(1)
     model = build()
     randomise(model, rng)
@@ -138,6 +149,31 @@ def main():
     words = np.array([[1, 4, 10, 0, 3], [7, 7, 2, 9, 5]], dtype="int32")
     case("reversible_embedding_tied", reversible(True, None), [words], rng)
     case("reversible_embedding_untied_soft_cap", reversible(False, 2.0), [words], rng)
+
+    audio = lambda *shape: (rng.standard_normal(shape) * 0.3).astype("float32")
+    for name, kw, shape in [("stft_log", {"frame_length": 16, "frame_step": 5}, (2, 50, 2)),
+                            ("stft_magnitude_same", {"mode": "magnitude", "frame_length": 12, "frame_step": 4, "fft_length": 16, "padding": "same", "window": "hamming"}, (2, 37, 1)),
+                            ("stft_psd_expanded", {"mode": "psd", "frame_length": 8, "expand_dims": True, "scaling": "spectrum", "periodic": True}, (2, 30, 3)),
+                            ("stft_stft_channels_first", {"mode": "stft", "frame_length": 8, "frame_step": 3, "data_format": "channels_first"}, (2, 2, 25)),
+                            ("stft_angle", {"mode": "angle", "frame_length": 10, "frame_step": 4, "scaling": None}, (2, 40, 1))]:
+        def stft(kw=kw, shape=shape):
+            x = keras.Input(shape[1:])
+            return keras.Model(x, L.STFTSpectrogram(**kw)(x))
+        case(name, stft, [audio(*shape)], rng)
+    for name, kw, shape in [("mel_spectrogram_db", {"fft_length": 64, "sequence_stride": 16, "num_mel_bins": 12, "sampling_rate": 8000}, (2, 300)),
+                            ("mel_spectrogram_power_hamming", {"fft_length": 32, "sequence_length": 24, "sequence_stride": 10, "window": "hamming", "num_mel_bins": 8,
+                                                               "sampling_rate": 16000, "min_freq": 100.0, "max_freq": 6000, "power_to_db": False, "mag_exp": 1.0}, (3, 123))]:
+        def mel(kw=kw, shape=shape):
+            x = keras.Input(shape[1:])
+            return keras.Model(x, L.MelSpectrogram(**kw)(x))
+        case(name, mel, [audio(*shape)], rng)
+
+    for name, kw, shape in [("clahe", {}, (2, 20, 18, 3)), ("clahe_unit_range_grid", {"value_range": (0, 1), "clip_limit": 2.0, "tile_grid_size": (3, 4)}, (2, 13, 10, 1))]:
+        def clahe(kw=kw, shape=shape):
+            x = keras.Input(shape[1:])
+            return keras.Model(x, L.ContrastLimitedAdaptiveHistogramEqualization(**kw)(x))
+        high = 1.0 if kw.get("value_range") == (0, 1) else 255.0
+        case(name, clahe, [(rng.uniform(0.1, 0.6, shape) * high).astype("float32")], rng)
 
 
 if __name__ == "__main__":

@@ -6,14 +6,15 @@ feeding an Embedding),
 TextVectorization (the default standardization and whitespace split with a fixed sequence
 length, no standardization with a character split, 1- and 2-grams with multi-hot and count
 outputs, a vocabulary learnt by adapt) and Hashing (strings and integers of many lengths, a
-mask value, one-hot and multi-hot outputs).
+mask value, one-hot and multi-hot outputs) and HashedCrossing (strings with strings, integers
+with strings, one-hot).
 
 String inputs are unicode .npy arrays (input.npy, dtype <U); the rest as in
 make_execution_preprocessing.py (model.keras, model.json, output*.npy, truth.json). The
 texts mix cases, punctuation, runs of spaces, tabs, non-ASCII letters and words outside the
 vocabulary, and lengths from 0 to over 64 bytes (FarmHash's four paths).
 
-    .venv-bench/bin/python Tests/Fixtures/make_execution_text.py
+    .venv-bench/bin/python Tests/Fixtures/make_execution_text.py [case ...]
 """
 import os, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -52,7 +53,12 @@ WORDS = np.array([["fox", "dog", "", "cat"], ["the", "zebra", "fox", "exactly16b
                   ["seventeen bytes..", "a string of thirty-three bytes!!!", "x" * 70, "ü"]])
 
 
+ONLY = set(sys.argv[1:])
+
+
 def case(name, build, inputs):
+    if ONLY and name not in ONLY:
+        return
     keras.utils.set_random_seed(1)
     model = build()
     write(os.path.join(OUT, name), model, inputs)
@@ -132,6 +138,17 @@ def main():
         x = keras.Input((5,), dtype="int32")
         return keras.Model(x, L.Hashing(num_bins=7, mask_value=0, output_mode="one_hot")(x))
     case("hashing_integers_one_hot", hashing_ints, [np.array([[0, 1, -5, 123456, 42], [7, 7, 0, 99, -16777216]], dtype="int32")])
+
+    def crossing(kind, **kw):
+        def build():
+            a = keras.Input((1,), dtype="string")
+            b = keras.Input((1,), dtype=kind)
+            return keras.Model([a, b], L.HashedCrossing(num_bins=11, **kw)((a, b)))
+        return build
+    colours = np.array([["red"], ["blue"], [""], ["a colour name longer than thirty-two bytes"]])
+    case("hashed_crossing_strings", crossing("string"), [colours, np.array([["S"], ["M"], ["XL"], [""]])])
+    case("hashed_crossing_integers_one_hot", crossing("int32", output_mode="one_hot"),
+         [colours, np.array([[3], [-7], [0], [16777216]], dtype="int32")])
 
 
 if __name__ == "__main__":

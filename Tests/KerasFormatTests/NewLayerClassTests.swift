@@ -74,6 +74,25 @@ struct NewClassCase: Sendable, CustomStringConvertible {
                      inputs: [s(nil, 4)], shape: s(nil, 9), params: 0, nonTrainable: 0, note: "multi_hot"),
         NewClassCase(className: "Hashing", config: #"{"num_bins": 1000}"#,
                      inputs: [s(nil, 4)], shape: s(nil, 4), params: 0, nonTrainable: 0, note: "int"),
+        // frame 16 → fft 16, 9 bins; real and imaginary kernels 16·1·9 each: 288 (Keras: stft_log);
+        // frames (50 - 16) / 5 + 1 = 7; 2 channels · 9 bins = 18.
+        NewClassCase(className: "STFTSpectrogram", config: #"{"frame_length": 16, "frame_step": 5}"#,
+                     inputs: [s(nil, 50, 2)], shape: s(nil, 7, 18), params: 288, nonTrainable: 0, note: "log"),
+        // Same padding: ceil(37 / 4) = 10 frames; fft 16 → 9 bins; kernels 12·9·2 = 216.
+        NewClassCase(className: "STFTSpectrogram", config: #"{"mode": "magnitude", "frame_length": 12, "frame_step": 4, "fft_length": 16, "padding": "same"}"#,
+                     inputs: [s(nil, 37, 1)], shape: s(nil, 10, 9), params: 216, nonTrainable: 0, note: "same padding"),
+        // stft mode: real then imaginary, 2·5 bins per channel; only the real part: one kernel.
+        NewClassCase(className: "STFTSpectrogram", config: #"{"mode": "real", "frame_length": 8, "expand_dims": true}"#,
+                     inputs: [s(nil, 30, 3)], shape: s(nil, 6, 5, 3), params: 40, nonTrainable: 0, note: "real, expanded"),
+        // Keras declares (300 + 16 + 1) / 16 = 19 frames.
+        NewClassCase(className: "MelSpectrogram", config: #"{"fft_length": 64, "sequence_stride": 16, "num_mel_bins": 12}"#,
+                     inputs: [s(nil, 300)], shape: s(nil, 12, 19), params: 0, nonTrainable: 0, note: "declared frames"),
+        NewClassCase(className: "ContrastLimitedAdaptiveHistogramEqualization", config: #"{"tile_grid_size": [3, 4]}"#,
+                     inputs: [s(nil, 13, 10, 1)], shape: s(nil, 13, 10, 1), params: 0, nonTrainable: 0, note: "shape kept"),
+        NewClassCase(className: "HashedCrossing", config: #"{"num_bins": 11}"#,
+                     inputs: [s(nil, 1), s(nil, 1)], shape: s(nil, 1), params: 0, nonTrainable: 0, note: "int"),
+        NewClassCase(className: "HashedCrossing", config: #"{"num_bins": 11, "output_mode": "one_hot"}"#,
+                     inputs: [s(nil, 1), s(nil, 1)], shape: s(nil, 11), params: 0, nonTrainable: 0, note: "one_hot"),
         NewClassCase(className: "AutoContrast", config: #"{"value_range": [0, 1]}"#,
                      inputs: [s(nil, 4, 4, 2)], shape: s(nil, 4, 4, 2), params: 0, nonTrainable: 0, note: "shape kept"),
     ]
@@ -127,6 +146,10 @@ struct NewClassCase: Sendable, CustomStringConvertible {
         #expect(message("Hashing", #"{"num_bins": 4, "salt": 7}"#).contains("salt"))
         #expect(message("TextVectorization", #"{"vocabulary": ["a"], "split": "my_package>split"}"#).contains("split"))
         #expect(message("StringLookup", #"{"vocabulary": ["a", "a"]}"#).contains("repeats"))
+        #expect(message("STFTSpectrogram", #"{"frame_length": 16, "fft_length": 8}"#).contains("fft_length"))
+        #expect(message("STFTSpectrogram", #"{"mode": "phase"}"#).contains("mode"))
+        #expect(message("MelSpectrogram", #"{"fft_length": 64, "sequence_length": 100}"#).contains("sequence_length"))
+        #expect(message("HashedCrossing", #"{"num_bins": 4, "output_mode": "count"}"#).contains("output_mode"))
         #expect(message("SpectralNormalization", #"{"layer": {"class_name": "Dense", "config": {"units": 2}}, "power_iterations": 0}"#).contains("power_iterations"))
     }
 

@@ -45,10 +45,8 @@ public enum LayerCatalog {
     /// read as layers (they are kept in the graph with the shapes the file records).
     public static let knownUnsupported: [(className: String, reason: String)] = [
         ("Lambda", "Python code: its shapes come from the file when it records them"),
-        ("HashedCrossing", "crosses several features into one hashed bucket (a fingerprint of the combination), which is not implemented"),
-        ("Equalization", "not implemented"), ("ContrastLimitedAdaptiveHistogramEqualization", "not implemented"),
-        ("MelSpectrogram", "not implemented"), ("STFTSpectrogram", "not implemented"),
         ("MaxNumBoundingBoxes", "works on bounding-box dictionaries, not tensors"),
+        ("Equalization", "equalizes only when called with training=True (at inference Keras returns its input, so a model records no node for it), which is not implemented"),
         ("TFSMLayer", "a TensorFlow SavedModel: code, not a config"), ("TorchModuleWrapper", "PyTorch code"),
         ("JaxLayer", "JAX code"), ("FlaxLayer", "Flax code"),
     ]

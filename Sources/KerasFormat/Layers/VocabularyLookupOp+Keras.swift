@@ -203,3 +203,17 @@ extension HashingOp {
         self.init(bins: bins, maskText: mask, encoding: mode)
     }
 }
+
+extension HashedCrossingOp {
+    /// HashedCrossing (keras/src/layers/preprocessing/hashed_crossing.py over
+    /// `tf.sparse.cross_hashed` with its default key): `num_bins`, `output_mode` (`int` or
+    /// `one_hot`).
+    init(config: LayerConfig) throws {
+        let bins = try config.positiveInt("num_bins")
+        let modeName = try config.string("output_mode", default: "int")
+        guard let mode = VocabularyLookupOp.Encoding(rawValue: modeName), mode == .int || mode == .oneHot else {
+            throw config.error("output_mode", "\"\(modeName)\" is not one of int, one_hot")
+        }
+        self.init(bins: bins, encoding: mode)
+    }
+}

@@ -200,3 +200,32 @@ public struct HashingOp: Operator {
         return [TensorShape(Array(x.dims.dropLast()) + [bins])]
     }
 }
+
+/// Crosses several categorical features into one bucket: per sample, the fingerprint of the
+/// combination (each string's FarmHash fingerprint, each whole number as its 64-bit two's
+/// complement, folded in order into a fixed key with FarmHash's 64-bit combination) modulo
+/// `bins`. Inputs: two or more of the same shape, `(batch)` or `(batch, 1)`. Output `int`: that
+/// shape; `one_hot`: `(batch, bins)`.
+/// No weights; MACs 0.
+public struct HashedCrossingOp: Operator {
+    public var family: String { "hashed_crossing" }
+    public var sourceClass: String = ""
+    public var category: LayerCategory { .preprocessing }
+    public let bins: Int
+    public let encoding: VocabularyLookupOp.Encoding
+
+    public init(bins: Int, encoding: VocabularyLookupOp.Encoding) {
+        self.bins = bins
+        self.encoding = encoding
+    }
+
+    public func outputShapes(_ inputs: [TensorShape]) throws -> [TensorShape] {
+        guard inputs.count >= 2, let first = inputs.first else { throw LayerError("crosses two or more inputs, given \(inputs.count)") }
+        guard first.rank <= 2, first.rank < 2 || first.dims[1] == 1 || first.dims[1] == nil else {
+            throw LayerError("inputs must have shape (batch) or (batch, 1), found \(first)")
+        }
+        if encoding == .int { return [first] }
+        if encoding == .oneHot, first.rank >= 1, first.dims.last != 1 { return [TensorShape(first.dims + [bins])] }
+        return [TensorShape(Array(first.dims.dropLast()) + [bins])]
+    }
+}
