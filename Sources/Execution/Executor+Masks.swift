@@ -37,14 +37,46 @@ extension Executor {
                                     returnScores: k.returnAttentionScores, causal: k.useCausalMask, masks: masks)
         case is ConvLSTMOp, is TimeDistributedOp where (layer.kind as? TimeDistributedOp)?.inner.kind is RecurrentOp:
             throw fail(layer, "not runnable yet: a padding mask reaches it, and this forward pass does not skip masked steps in \(layer.className)")
-        case is SoftmaxOp where layer.maskRule == .pass:
-            // Keras's Softmax layer gives masked positions zero probability.
-            throw fail(layer, "not runnable yet: a padding mask reaches it, and this forward pass does not apply masks in a Softmax layer")
-        case is SubgraphOp:
-            throw fail(layer, "not runnable yet: a padding mask reaches this nested model, and this forward pass does not carry masks into nested models")
+        case let k as SoftmaxOp where layer.maskRule == .pass:
+            guard let mask = masks[0] else { return nil }
+            return [try maskedSoftmax(layer, k, try single(layer, args), mask)]
         default:
             return nil
         }
+    }
+
+    /// Keras's Softmax layer with a mask: the mask broadcast onto the input from the right
+    /// (each of its axes 1 or the input's), masked inputs set to -1e9 before the softmax and
+    /// masked outputs to 0 after it.
+    func maskedSoftmax(_ layer: Layer, _ k: SoftmaxOp, _ x: Tensor, _ mask: Tensor) throws -> Tensor {
+        guard k.axes.count == 1, let axis = TensorShape(x.shape).normalizedAxis(k.axes[0]) else {
+            throw fail(layer, "not runnable yet: softmax over axes \(k.axes)")
+        }
+        let offset = x.shape.count - mask.shape.count
+        guard offset >= 0, mask.shape.enumerated().allSatisfy({ $0.element == 1 || $0.element == x.shape[offset + $0.offset] }) else {
+            throw fail(layer, "its mask \(mask.shape) does not broadcast to its input \(x.shape), as Keras requires")
+        }
+        // Mask strides over the input's axes (0 where the mask has size 1 or no axis).
+        var steps = [Int](repeating: 0, count: x.shape.count)
+        var span = 1
+        for a in stride(from: mask.shape.count - 1, through: 0, by: -1) {
+            if mask.shape[a] != 1 { steps[offset + a] = span }
+            span *= mask.shape[a]
+        }
+        var keep = [Bool](repeating: true, count: x.count)
+        var index = [Int](repeating: 0, count: x.shape.count)
+        for i in 0..<x.count {
+            var m = 0
+            for a in 0..<index.count { m += index[a] * steps[a] }
+            keep[i] = mask.data[m] > 0.5
+            var a = index.count - 1
+            while a >= 0 { index[a] += 1; if index[a] < x.shape[a] { break }; index[a] = 0; a -= 1 }
+        }
+        var input = x
+        for i in 0..<x.count where !keep[i] { input.data[i] = -1e9 }
+        var y = ActivationFunctions.softmax(input, axis: axis)
+        for i in 0..<x.count where !keep[i] { y.data[i] = 0 }
+        return y
     }
 
     /// Keras's GlobalAveragePooling1D with a mask: the mean over the kept steps only.
@@ -70,7 +102,7 @@ extension Executor {
         var out = [Tensor?](repeating: nil, count: outputs.count)
         guard !outputs.isEmpty else { return out }
         switch layer.maskRule {
-        case .drop:
+        case .drop, .nested:
             break
         case .pass:
             out[0] = masks.first ?? nil

@@ -46,15 +46,26 @@ public struct Executor: Sendable {
     /// with its node. A nested model is one call: its inner layers are not reported separately.
     /// Without a timer the only cost is one `nil` check per node.
     public func run(_ inputs: [Tensor], layerTimer: ((NodeID, Duration) -> Void)?) throws -> [Tensor] {
+        try run(inputs, inputMasks: [], layerTimer: layerTimer).outputs
+    }
+
+    /// Runs the model with padding masks on its inputs (`inputMasks`, in input order, nil
+    /// where an input has none: a nested model given masked tensors) and returns its outputs
+    /// with their masks.
+    func run(_ inputs: [Tensor], inputMasks: [Tensor?], layerTimer: ((NodeID, Duration) -> Void)?) throws -> (outputs: [Tensor], masks: [Tensor?]) {
         guard inputs.count == graph.inputs.count else {
             throw ExecutionError("model \"\(graph.name)\" takes \(graph.inputs.count) input(s), given \(inputs.count)")
         }
         var given: [NodeID: Tensor] = [:]
         for (ref, t) in zip(graph.inputs, inputs) { given[NodeID(layer: ref.layer, call: ref.call)] = t }
         var values: [NodeID: [Tensor]] = [:]
-        // Padding masks beside the outputs that have one, when some layer makes them.
-        let flowing = makesMasks
+        // Padding masks beside the outputs that have one, when some layer makes them or the
+        // inputs come with them.
+        let flowing = makesMasks || inputMasks.contains { $0 != nil }
         var masks: [NodeID: [Tensor?]] = [:]
+        for (i, ref) in graph.inputs.enumerated() where i < inputMasks.count {
+            masks[NodeID(layer: ref.layer, call: ref.call)] = [inputMasks[i]]
+        }
         for node in graph.executionOrder {
             var layer = graph.layers[node.layer]
             if dead.contains(node.layer) { values[node] = []; continue }
@@ -87,10 +98,16 @@ public struct Executor: Sendable {
                         throw fail(layer, "its attention_mask (from layer \"\(producer)\") was not computed")
                     }
                     out = try runMultiHeadAttention(layer, k, args, masks: argMasks, attentionMask: m)
+                } else if flowing, layer.maskRule == .nested, let sub = layer.kind as? SubgraphOp {
+                    // A nested model takes the masks of its arguments and gives its outputs'.
+                    let inner = Executor(graph: sub.graph, weights: weights, backend: backend, prefix: prefix + layer.name + "/")
+                    let result = try inner.run(args, inputMasks: argMasks, layerTimer: nil)
+                    out = result.outputs
+                    masks[node] = result.masks
                 } else {
                     out = try (flowing ? runWithMasks(layer, args, argMasks) : nil) ?? runLayer(layer, args)
                 }
-                if flowing { masks[node] = try outputMasks(layer, args, argMasks, outputs: out) }
+                if flowing && layer.maskRule != .nested { masks[node] = try outputMasks(layer, args, argMasks, outputs: out) }
                 if let layerTimer, let start { layerTimer(node, ContinuousClock.now - start) }
                 values[node] = out
             } catch let e as ExecutionError {
@@ -99,12 +116,17 @@ public struct Executor: Sendable {
                 throw ExecutionError("layer \"\(prefix)\(layer.name)\" (\(layer.className)): \(error)")
             }
         }
-        return try graph.outputs.map { ref in
+        let outputs = try graph.outputs.map { ref in
             guard let outs = values[NodeID(layer: ref.layer, call: ref.call)], ref.tensor < outs.count else {
                 throw ExecutionError("model output \(ref) was not computed")
             }
             return outs[ref.tensor]
         }
+        let outputMasks = graph.outputs.map { ref -> Tensor? in
+            guard let m = masks[NodeID(layer: ref.layer, call: ref.call)], ref.tensor < m.count else { return nil }
+            return m[ref.tensor]
+        }
+        return (outputs, outputMasks)
     }
 
     // MARK: - Layers

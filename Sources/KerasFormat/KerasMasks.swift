@@ -26,6 +26,8 @@ enum KerasMasks {
         case let e as EmbeddingOp: return e.maskZero ? .nonZeroIds : .drop
         case is MaskingOp: return .maskValue
         case let t as TimeDistributedOp: return passing.contains(t.inner.className) ? .pass : .drop
+        // Functional.call sets the given masks on its inputs; compute_mask gives its outputs'.
+        case is SubgraphOp: return .nested
         default: break
         }
         if passing.contains(className) { return .pass }

@@ -9,7 +9,8 @@ CategoryEncoding, IntegerLookup (vocabulary in the config and learnt by adapt, o
 multi-hot with a mask token, inverted) and ReversibleEmbedding (tied and untied, called
 forward and in reverse), STFTSpectrogram (log, magnitude, psd, stft, angle; valid and same
 padding, channels first and expanded), MelSpectrogram (dB and power; hann and hamming) and
-ContrastLimitedAdaptiveHistogramEqualization. (Equalization cannot be saved in an inference
+ContrastLimitedAdaptiveHistogramEqualization, and padding masks into and out of nested models
+(masked_*_nested_model), and a masked Softmax. (Equalization cannot be saved in an inference
 graph: Keras returns its input unchanged, so a model records no node for it.)
 
 Each case folder: model.keras (fixed-seed random weights), model.json, input*.npy,
@@ -174,6 +175,33 @@ def main():
             return keras.Model(x, L.ContrastLimitedAdaptiveHistogramEqualization(**kw)(x))
         high = 1.0 if kw.get("value_range") == (0, 1) else 255.0
         case(name, clahe, [(rng.uniform(0.1, 0.6, shape) * high).astype("float32")], rng)
+
+    # Padding masks into and out of nested models (Keras passes a mask given to a nested
+    # model to its inputs, and gives back the masks of its outputs).
+    tokens = np.array([[4, 9, 2, 0, 0, 0], [7, 1, 3, 5, 8, 2]], dtype="int32")
+    refill = lambda i: [np.where(i[0] == 0, 6, i[0]).astype("int32")]
+
+    def masked_into_nested():
+        inner_in = keras.Input((6, 8))
+        encoder = keras.Model(inner_in, L.GlobalAveragePooling1D()(L.LSTM(5, return_sequences=True)(inner_in)), name="encoder")
+        x = keras.Input((6,), dtype="int32")
+        return keras.Model(x, L.Dense(3)(encoder(L.Embedding(10, 8, mask_zero=True)(x))))
+    case("masked_into_nested_model", masked_into_nested, [tokens], rng, check_mask_matters=refill)
+
+    def masked_out_of_nested():
+        ids = keras.Input((6,), dtype="int32")
+        embed = keras.Model(ids, L.Embedding(10, 8, mask_zero=True)(ids), name="embedder")
+        x = keras.Input((6,), dtype="int32")
+        return keras.Model(x, L.Dense(2)(L.GRU(4)(embed(x))))
+    case("masked_out_of_nested_model", masked_out_of_nested, [tokens], rng, check_mask_matters=refill)
+
+    def masked_softmax():
+        # Keras broadcasts the (batch, time) mask onto the input from the right, so it applies
+        # only where those axes line up; here batch = time = features = 6.
+        x = keras.Input((6,), dtype="int32")
+        return keras.Model(x, L.Softmax()(L.Dense(6)(L.Embedding(10, 4, mask_zero=True)(x))))
+    case("masked_softmax", masked_softmax, [np.array([[4, 9, 2, 0, 0, 0], [7, 1, 3, 5, 8, 2], [1, 0, 0, 0, 0, 0],
+                                                      [3, 3, 3, 3, 0, 0], [2, 4, 6, 8, 1, 0], [9, 8, 7, 6, 5, 4]], dtype="int32")], rng)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,9 @@ public enum MaskRule: String, Sendable, Codable, Equatable {
     /// A merge or last-axis concatenation whose output mask is the AND of the masks its
     /// inputs have (none when none has one): tf.keras (Keras 2) merges masks so.
     case mergeAnd
+    /// A nested model: its inputs carry the masks given to it, its outputs the masks its own
+    /// graph gives them.
+    case nested
 
     /// The rule makes a mask of its own (from ids or values), not only passes one on.
     public var makesMask: Bool { self == .nonZeroIds || self == .maskValue }
@@ -48,16 +51,27 @@ extension Layer {
 }
 
 extension ModelGraph {
-    /// True when some layer makes a padding mask: only then do masks flow.
-    public var makesMasks: Bool { layers.contains { $0.maskRule.makesMask } }
+    /// True when some layer makes a padding mask, here or in a nested model whose outputs
+    /// carry masks on: only then do masks flow.
+    public var makesMasks: Bool {
+        layers.contains { $0.maskRule.makesMask || ($0.maskRule == .nested && ($0.nestedGraph?.makesMasks ?? false)) }
+    }
 
     /// Which outputs carry a padding mask, per layer, call and output, by the layers' rules
     /// (the same propagation the engine runs, on booleans).
-    public var maskedOutputs: [[[Bool]]] {
+    public var maskedOutputs: [[[Bool]]] { maskedOutputs(inputMasks: []) }
+
+    /// `maskedOutputs` when the graph's inputs come with masks (`inputMasks`, in input order):
+    /// a nested model given masked tensors.
+    public func maskedOutputs(inputMasks: [Bool]) -> [[[Bool]]] {
         var masked = layers.map { l in l.calls.map { _ in [Bool]() } }
-        guard makesMasks else { return masked }
+        guard makesMasks || inputMasks.contains(true) else { return masked }
         for node in executionOrder {
             let layer = layers[node.layer]
+            if let i = inputs.firstIndex(where: { $0.layer == node.layer && $0.call == node.call }), layer.kind is InputOp {
+                masked[node.layer][node.call] = [i < inputMasks.count && inputMasks[i]]
+                continue
+            }
             let ins = layer.calls[node.call].map { ref -> Bool in
                 let outs = masked[ref.layer][ref.call]
                 return ref.tensor < outs.count ? outs[ref.tensor] : false
@@ -73,6 +87,15 @@ extension ModelGraph {
                 second = keeps.second && (ins.first ?? false)
             case .mergeOr: first = !ins.isEmpty && ins.allSatisfy { $0 }
             case .concatenate, .mergeAnd: first = ins.contains(true)
+            case .nested:
+                if let inner = layer.nestedGraph {
+                    let innerMasked = inner.maskedOutputs(inputMasks: ins)
+                    masked[node.layer][node.call] = inner.outputs.map { ref in
+                        let outs = innerMasked[ref.layer][ref.call]
+                        return ref.tensor < outs.count && outs[ref.tensor]
+                    }
+                    continue
+                }
             }
             masked[node.layer][node.call] = [first, second]
         }
