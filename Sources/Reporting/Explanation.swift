@@ -115,6 +115,12 @@ public enum Explanation {
             }
             out.append("Beside the parameters, the file holds " + Formatting.list(parts) + "; these are not in the parameter count.")
         }
+        // Raw text in: the layers that turn strings into numbers.
+        let textReaders = leaves.filter { $0.op == "text_vectorization" || $0.op == "text_lookup" }
+        if !textReaders.isEmpty {
+            let shown = textReaders.prefix(3).map { r in "\(r.name) (\(r.className)\(r.outputShapes.first.flatMap { $0 }.map { ", to \($0)" } ?? ""))" }
+            out.append("The model reads raw text: \(Formatting.list(shown)) \(textReaders.count == 1 ? "turns" : "turn") each text into numbers (token ids or counts) with the vocabulary stored in the model, before any \(unit) with weights sees it.")
+        }
         // Padding masks: where they start and how far they travel.
         let maskedRows = leaves.filter(\.mask)
         if !maskedRows.isEmpty {

@@ -83,6 +83,16 @@ import ModelKit
         #expect(Explanation.paragraphs(seed)[0].contains(note))
     }
 
+    /// A model that reads raw text says so, naming the layer that turns text into numbers
+    /// and its output; a model of numbers does not.
+    @Test func rawTextInputIsExplained() throws {
+        let text = try PagesFixtures.analysis("execution/text/text_vectorization_default/model.keras")
+        let said = Explanation.paragraphs(text).joined(separator: " ")
+        #expect(said.contains("The model reads raw text: text_vectorization (TextVectorization, to (None, 7)) turns each text into numbers"), "\(said)")
+        let seed = try PagesFixtures.analysis(PagesFixtures.seed)
+        #expect(!Explanation.paragraphs(seed).joined(separator: " ").contains("raw text"))
+    }
+
     /// Merges are described by operator family, named by their class as the file names it.
     @Test func mergeRolesFollowTheOperator() throws {
         var a = try PagesFixtures.analysis(PagesFixtures.seed)

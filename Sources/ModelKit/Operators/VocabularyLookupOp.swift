@@ -17,7 +17,7 @@
 public struct VocabularyLookupOp: Operator {
     public enum Encoding: String, Sendable { case int, oneHot = "one_hot", multiHot = "multi_hot", count }
 
-    public var family: String { vocabulary == nil && texts == nil ? "category_encoding" : "lookup" }
+    public var family: String { texts != nil ? "text_lookup" : vocabulary == nil ? "category_encoding" : "lookup" }
     public var sourceClass: String = ""
     public var category: LayerCategory { .preprocessing }
 
