@@ -145,8 +145,30 @@ public enum Explanation {
             out.append("\(Formatting.plural(frozen.count, unit)) with weights \(frozen.count == 1 ? "is" : "are") frozen (trainable=False): \(Formatting.list(frozen.prefix(5).map(\.name)))\(frozen.count > 5 ? " and others" : ""); their weights count as non-trainable.")
         }
 
-        // 4. Structure: stages, merges, nesting, sharing.
+        // 4. Structure: repeated blocks, stages, merges, nesting, sharing.
         var structure: [String] = []
+        let blocks = BlockStructure.detect(a)
+        if blocks.blocks.count >= 2 {
+            // Kinds by their base name (variants such as a stage's first block counted together).
+            var kinds: [(label: String, count: Int)] = []
+            for t in blocks.types {
+                let base = t.label.components(separatedBy: " (").first ?? t.label
+                if let i = kinds.firstIndex(where: { $0.label == base }) { kinds[i].count += t.count } else { kinds.append((base, t.count)) }
+            }
+            kinds.sort { $0.count > $1.count }
+            var named = kinds.prefix(3).map { "\($0.count) \($0.label) block\($0.count == 1 ? "" : "s")" }
+            let others = kinds.dropFirst(3).reduce(0) { $0 + $1.count }
+            if others > 0 { named.append("\(others) other block\(others == 1 ? "" : "s")") }
+            var text = "The model is built from repeated blocks: \(Formatting.list(named))"
+            if blocks.stages.count > 1 { text += " in \(blocks.stages.count) stages" }
+            if let inBlocks = blocks.params, let total = a.totals.params, total > 0 {
+                text += ", holding \(Formatting.percent(inBlocks, of: total)) of the parameters"
+            }
+            if let run = blocks.runs.max(by: { $0.blocks.count < $1.blocks.count }), run.blocks.count >= 2 {
+                text += "; the longest run repeats one \(blocks.types[run.type].label) block \(run.blocks.count) times (\(blocks.blocks[run.blocks.lowerBound].name) to \(blocks.blocks[run.blocks.upperBound - 1].name))"
+            }
+            structure.append(text + ".")
+        }
         if a.stages.count > 1 {
             let shown = a.stages.prefix(8).map { "\($0.resolution.map(String.init).joined(separator: "×")) (up to \($0.maxChannels) channels)" }
             structure.append("The data passes through \(a.stages.count) resolutions: " + shown.joined(separator: " → ") + (a.stages.count > 8 ? " → …" : "") + ".")

@@ -21,6 +21,7 @@ public enum ReportJSON {
         top.append(("strata_version", .string(doc.strataVersion)))
         if let date = doc.generatedAt { top.append(("generated_at", .string(date))) }
         top += analysisFields(a)
+        top.append(("blocks", blocksValue(a)))
         top.append(("explanation", .array(Explanation.paragraphs(a).map { .string($0) })))
         if let timing = doc.timing {
             top.append(("timing", .obj([("available", .bool(true))] + TimingJSON.fields(timing, model: a.source.file))))
@@ -41,6 +42,23 @@ public enum ReportJSON {
             ])))
         }
         return .obj(top)
+    }
+
+    /// The repeated blocks (`BlockStructure`): `types` (label, layers per block, count),
+    /// `blocks` (name, type index, first and last layer, layers, params, MACs), `runs`
+    /// (type, first block, count) and `stages` (first block, count).
+    static func blocksValue(_ a: ModelAnalysis) -> JSONValue {
+        let s = BlockStructure.detect(a)
+        return .obj([
+            ("types", .array(s.types.map { t in .obj([("label", .string(t.label)), ("layers", .int(t.layers)), ("count", .int(t.count))]) })),
+            ("blocks", .array(s.blocks.map { b in .obj([
+                ("name", .string(b.name)), ("type", .int(b.type)),
+                ("first_layer", .string(a.rows[b.rows.first!].name)), ("last_layer", .string(a.rows[b.rows.last!].name)),
+                ("layers", .int(b.rows.count)), ("params", .int(b.params)), ("macs", .int(b.macs)),
+            ]) })),
+            ("runs", .array(s.runs.map { r in .obj([("type", .int(r.type)), ("first_block", .int(r.blocks.lowerBound)), ("count", .int(r.blocks.count))]) })),
+            ("stages", .array(s.stages.map { st in .obj([("first_block", .int(st.lowerBound)), ("count", .int(st.count))]) })),
+        ])
     }
 
     /// The analysis's own encoding, key by key in its order.

@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+import ModelKit
+@testable import KerasFormat
+
+/// Block detection on keras.applications models, against the architectures as their papers
+/// describe them: ResNet50 has 3, 4, 6 and 3 bottleneck blocks in four stages, the first of
+/// each stage with a projection shortcut (two more layers); ResNet152 3, 8, 36, 3;
+/// DenseNet121 6, 12, 24 and 16 dense layers; EfficientNetB0 16 MBConv blocks in 7 stages
+/// (1, 2, 2, 3, 3, 4, 1); MobileNet 13 depthwise separable blocks; InceptionV3 11 mixed
+/// modules; VGG16 5 convolution stages; Xception 14 blocks.
+@Suite struct BlockDetectionTests {
+    static func blocks(_ model: String) throws -> (ModelAnalysis, BlockStructure) {
+        let a = Analyzer.analyze(try ModelFileReader.read(Fixtures.path("applications/\(model)/model.json")))
+        return (a, BlockStructure.detect(a))
+    }
+
+    /// Blocks per stage.
+    static func perStage(_ s: BlockStructure) -> [Int] { s.stages.map(\.count) }
+
+    @Test func resNetBottlenecks() throws {
+        let (_, r50) = try Self.blocks("ResNet50")
+        #expect(Self.perStage(r50) == [3, 4, 6, 3])
+        #expect(r50.types.count == 2 && r50.types.allSatisfy { $0.label.hasPrefix("bottleneck residual") })
+        // Each stage: one projection block (12 layers) then identity blocks (10).
+        #expect(r50.runs.map(\.blocks.count) == [1, 2, 1, 3, 1, 5, 1, 2])
+        #expect(r50.blocks.map(\.name).prefix(3) == ["conv2_block1", "conv2_block2", "conv2_block3"])
+        let (_, r152) = try Self.blocks("ResNet152")
+        #expect(Self.perStage(r152) == [3, 8, 36, 3])
+    }
+
+    @Test func denseNetAndEfficientNetStages() throws {
+        let (_, dense) = try Self.blocks("DenseNet121")
+        #expect(Self.perStage(dense) == [6, 12, 24, 16])
+        #expect(dense.types.count == 1)
+        let (a, b0) = try Self.blocks("EfficientNetB0")
+        #expect(b0.blocks.count == 16 && Self.perStage(b0) == [1, 2, 2, 3, 3, 4, 1])
+        #expect(b0.types.allSatisfy { $0.label.hasPrefix("MBConv") })
+        // The blocks hold most of the parameters (the rest: stem, head and classifier).
+        let share = Double(b0.params ?? 0) / Double(a.totals.params ?? 1)
+        #expect(share > 0.5 && share < 1, "\(share)")
+    }
+
+    @Test func otherFamilies() throws {
+        #expect(try Self.blocks("MobileNet").1.runs.map(\.blocks.count) == [13])
+        #expect(try Self.blocks("InceptionV3").1.blocks.map(\.name) == (0...10).map { "mixed\($0)" })
+        #expect(try Self.blocks("VGG16").1.blocks.map(\.name) == (1...5).map { "block\($0)" })
+        #expect(try Self.blocks("Xception").1.blocks.count == 14)
+    }
+
+    /// Every row belongs to at most one block, blocks do not overlap, and each block's rows are
+    /// in order; a model without repetition (a small sequential model) has no blocks.
+    @Test func blocksPartitionTheRows() throws {
+        for m in ["NASNetMobile", "ConvNeXtTiny", "InceptionResNetV2", "MobileNetV3Small"] {
+            let (a, s) = try Self.blocks(m)
+            var seen = Set<Int>()
+            for (i, b) in s.blocks.enumerated() {
+                #expect(b.rows == b.rows.sorted(), "\(m) \(b.name)")
+                for r in b.rows {
+                    #expect(!seen.contains(r), "\(m): row \(r) in two blocks")
+                    seen.insert(r)
+                    #expect(s.rowBlock[r] == i)
+                }
+            }
+            #expect(s.rowBlock.count == a.rows.count)
+        }
+        let small = Analyzer.analyze(try ModelFileReader.read(Fixtures.path("reference/case_seq_with_input/model.json")))
+        #expect(BlockStructure.detect(small).blocks.isEmpty)
+    }
+}
