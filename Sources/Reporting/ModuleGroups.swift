@@ -86,25 +86,8 @@ extension ModuleGroups {
         var rows: [LayerRow] = []
         for k in order {
             let m = members[k]!
-            var sources: [TensorSource] = []
-            var seen = Set<String>()
-            for r in m {
-                for call in r.inputsPerCall {
-                    for s in call {
-                        let g = groupOf[s.layer] ?? s.layer
-                        if g != k, seen.insert(g).inserted { sources.append(TensorSource(layer: g, call: 0, tensor: 0)) }
-                    }
-                }
-            }
-            let last = m.last!
-            var row = LayerRow(
-                name: k, className: m.count == 1 ? m[0].className : "module · \(Formatting.plural(m.count, unit))",
-                category: m.contains { $0.category == .kernel } ? .kernel : m[0].category, supported: m.allSatisfy(\.supported),
-                outputShapes: last.outputShapes, callOutputShapes: [last.outputShapes], weights: [],
-                params: checkedSum(m.map(\.params)), trainableParams: checkedSum(m.map(\.trainableParams)),
-                nonTrainableParams: checkedSum(m.map(\.nonTrainableParams)), weightBytes: checkedSum(m.map(\.weightBytes)),
-                macs: checkedSum(m.map(\.macs)), outputBytes: last.outputBytes, inputsPerCall: [sources], children: [],
-                trainable: m.allSatisfy(\.trainable))
+            var row = LayerRow.folded(name: k, className: m.count == 1 ? m[0].className : "module · \(Formatting.plural(m.count, unit))",
+                                      members: m, groupOf: groupOf)
             row.op = m.count == 1 ? m[0].op : "module"
             rows.append(row)
         }

@@ -30,6 +30,9 @@ struct RenderCommand: OutputCommand {
     @Flag(name: .long, help: "Fold runs of identical blocks in the diagram into one box marked ×N.")
     var collapse = false
 
+    @Option(name: .long, help: ArgumentHelp("For a model built from repeated blocks: blocks (an overview and one diagram per block type) or full (every layer as well).", valueName: "blocks|full"))
+    var detail: String = "blocks"
+
     @Flag(name: .customLong("no-shapes"), help: "Leave output shapes out of the diagram boxes.")
     var noShapes = false
 
@@ -40,7 +43,7 @@ struct RenderCommand: OutputCommand {
 
     var sink: OutputSink = .standard
 
-    enum CodingKeys: String, CodingKey { case file, out, format, direction, collapse, noShapes, date, timeout }
+    enum CodingKeys: String, CodingKey { case file, out, format, direction, collapse, detail, noShapes, date, timeout }
 
     func formats() throws -> Set<ModelRenderer.Format> {
         var set = Set<ModelRenderer.Format>()
@@ -59,6 +62,9 @@ struct RenderCommand: OutputCommand {
         _ = try formats()
         guard LayoutGraph.Direction(rawValue: direction.uppercased()) != nil else {
             throw ValidationError("--direction \"\(direction)\": expected TB or LR")
+        }
+        guard DiagramOptions.Detail(rawValue: detail.lowercased()) != nil else {
+            throw ValidationError("--detail \"\(detail)\": expected blocks or full")
         }
     }
 
@@ -79,6 +85,7 @@ struct RenderCommand: OutputCommand {
         options.direction = LayoutGraph.Direction(rawValue: direction.uppercased()) ?? .topToBottom
         options.showShapes = !noShapes
         options.collapseRepeatedBlocks = collapse
+        options.detail = DiagramOptions.Detail(rawValue: detail.lowercased()) ?? .blocks
         let renderer = ModelRenderer(formats: try formats(), diagram: options)
         let folder = out ?? ("Output" as NSString).appendingPathComponent(((file as NSString).lastPathComponent as NSString).deletingPathExtension)
         do {

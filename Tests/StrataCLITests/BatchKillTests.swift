@@ -24,7 +24,14 @@ import Testing
         for folder in folders {
             let path = out + "/" + folder
             let files = Set(try fm.contentsOfDirectory(atPath: path))
-            #expect(files == ["report.pdf", "diagram.svg", "params.svg", "report.md", "report.json"], "\(folder): \(files)", sourceLocation: sourceLocation)
+            // The five files every report has, plus a big model's overview and block pictures.
+            let required: Set<String> = ["report.pdf", "diagram.svg", "params.svg", "report.md", "report.json"]
+            #expect(files.isSuperset(of: required), "\(folder): \(files)", sourceLocation: sourceLocation)
+            for extra in files.subtracting(required) {
+                #expect(extra == "overview.svg" || extra.wholeMatch(of: /block-\d+\.svg/) != nil, "\(folder): \(extra)", sourceLocation: sourceLocation)
+                let text = String(decoding: fm.contents(atPath: path + "/" + extra) ?? Data(), as: UTF8.self)
+                #expect(text.contains("</svg>"), "\(folder)/\(extra) complete", sourceLocation: sourceLocation)
+            }
             let pdf = fm.contents(atPath: path + "/report.pdf") ?? Data()
             #expect(String(decoding: pdf.suffix(8), as: UTF8.self).contains("%%EOF"), "\(folder)/report.pdf complete", sourceLocation: sourceLocation)
             let json = fm.contents(atPath: path + "/report.json") ?? Data()

@@ -228,7 +228,7 @@ public struct BlockStructure: Sendable, Equatable {
 
     /// `block3a` → `block3`, `conv4_block2` → `conv4`, `stage_1_block_2` → `stage_1`; nil
     /// when the name has no stage part.
-    static func stagePrefix(_ name: String) -> String? {
+    public static func stagePrefix(_ name: String) -> String? {
         if let m = name.firstMatch(of: /^(.*block_?\d+)[a-z]$/) { return String(m.1) }
         if let m = name.firstMatch(of: /^(.+?)_+block_?\d+$/) { return String(m.1) }
         if let m = name.firstMatch(of: /^(.*stage_?\d+)[\/_]unit_?\d+$/) { return String(m.1) }

@@ -155,6 +155,7 @@ struct DiagramGraph: Sendable {
         case .unsupported: (fill, stroke) = (theme.unsupportedFill, theme.unsupportedStroke)
         case .weightless, .repeated, .removed, .folded: (fill, stroke) = (theme.weightlessFill, theme.weightlessStroke)
         }
+        if let total = options.shadeByParamsOf { fill = BlockOverview.shareFill(row.params, total: total) }
         var lineWidth = kind == .weighted ? 1.2 : 0.7
         var classLine = row.isOperation ? row.className + " (operation)" : row.className
         if calls > 1 {

@@ -11,6 +11,12 @@ public struct DiagramOptions: Sendable {
     public var pageSize: Size
     /// Margin on every side of a page, in points.
     public var margin: Double
+    /// How much the report's diagram shows for a model built from repeated blocks: an
+    /// overview and one diagram per block type (`blocks`), or every layer as well (`full`).
+    public enum Detail: String, Sendable, CaseIterable { case blocks, full }
+    public var detail: Detail = .blocks
+    /// When set, boxes are filled by their share of this many parameters (the overview).
+    public var shadeByParamsOf: Int?
 
     public init(direction: LayoutGraph.Direction = .topToBottom, showShapes: Bool = true, collapseRepeatedBlocks: Bool = false,
                 pageSize: Size = Size(595, 842), margin: Double = 36) {

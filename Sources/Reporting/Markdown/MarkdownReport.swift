@@ -72,7 +72,15 @@ public enum MarkdownReport {
         c["paragraphs"] = Explanation.paragraphs(a).map { ["text": MarkdownEscaping.paragraph($0)] }
 
         var pictures = [["alt": "Layer diagram", "file": "diagram.svg"], ["alt": "Parameters per layer", "file": "params.svg"]]
-        if ModuleGroups.applies(a.rows) { pictures.insert(["alt": "Modules (folded)", "file": "modules.svg"], at: 0) }
+        let blocks = BlockStructure.detect(a)
+        if BlockOverview.applies(a, blocks) {
+            // The overview inline first, then each block type; the full diagram after them.
+            pictures.insert(contentsOf: [["alt": "Overview: stages of repeated blocks", "file": "overview.svg"]]
+                            + blocks.types.enumerated().map { i, t in ["alt": "Block type: \(t.label) (\(t.count == 1 ? "1 block" : "\(t.count) blocks"))", "file": "block-\(i + 1).svg"] },
+                            at: 0)
+        } else if ModuleGroups.applies(a.rows) {
+            pictures.insert(["alt": "Modules (folded)", "file": "modules.svg"], at: 0)
+        }
         if latencyMs != nil { pictures.append(["alt": "Latency per layer", "file": "latency.svg"]) }
         c["pictures"] = pictures
 

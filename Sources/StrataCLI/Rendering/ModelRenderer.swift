@@ -36,15 +36,36 @@ public struct ModelRenderer: Sendable {
     public func render(_ doc: ReportDocument) throws -> Output {
         let a = doc.analysis
         let layout = DiagramLayout(measurer: measurer, engine: GraphvizLayoutEngine(), options: diagram)
+        // A model built from repeated blocks: an overview (each run of blocks one box, filled
+        // by its share of the parameters) and one diagram per block type; every layer only
+        // with `detail: full`.
+        let blocks = BlockStructure.detect(a)
+        var overviewLayout = layout
+        overviewLayout.options.shadeByParamsOf = a.totals.params
+        overviewLayout.legend = BlockOverview.shareSteps.map {
+            DiagramLayout.LegendEntry("\($0.label) of parameters", fill: $0.fill, stroke: Theme.standard.weightlessStroke, lineWidth: 0.7)
+        }
+        overviewLayout.titleSuffix = ""
+        let blockOverview = BlockOverview.overview(a, blocks).map { overviewLayout.diagram($0) }
+        var typeLayout = layout
+        typeLayout.titleSuffix = ""
+        let blockTypes = blockOverview == nil ? [] : BlockOverview.typeDetails(a, blocks).map { typeLayout.diagram($0) }
+        let full = blockOverview == nil || diagram.detail == .full
         let drawing = drawings.drawing(of: a) { layout.diagram(a) }
         // A model whose nodes group into modules: first the modules folded into one box each,
         // then the full diagram opening each module in its frame.
-        let overview = ModuleGroups.overview(a).map { layout.diagram($0) }
+        let overview = blockOverview == nil ? ModuleGroups.overview(a).map { layout.diagram($0) } : nil
         var files: [(String, Data)] = []
         var pageCount = 0
         if formats.contains(.pdf) {
             let folded = overview.map { layout.pages($0).scenes } ?? []
-            let pages = ReportPages.assemble(doc, diagramPages: folded + layout.pages(drawing).scenes, measurer: measurer)
+            var diagramPages = folded
+            if let blockOverview {
+                diagramPages += overviewLayout.pages(blockOverview).scenes
+                for t in blockTypes { diagramPages += typeLayout.pages(t).scenes }
+            }
+            if full { diagramPages += layout.pages(drawing).scenes }
+            let pages = ReportPages.assemble(doc, diagramPages: diagramPages, measurer: measurer)
             pageCount = pages.count
             let metadata = PDFMetadata(
                 title: "\(doc.displayName): Strata report",
@@ -64,6 +85,12 @@ public struct ModelRenderer: Sendable {
         if formats.contains(.svg) {
             files.append(("diagram.svg", try SVGWriter.data(scene: diagramScene, file: "diagram.svg")))
             if let overview { files.append(("modules.svg", try SVGWriter.data(scene: layout.scene(overview), file: "modules.svg"))) }
+            if let blockOverview {
+                files.append(("overview.svg", try SVGWriter.data(scene: overviewLayout.scene(blockOverview), file: "overview.svg")))
+                for (i, t) in blockTypes.enumerated() {
+                    files.append(("block-\(i + 1).svg", try SVGWriter.data(scene: typeLayout.scene(t), file: "block-\(i + 1).svg")))
+                }
+            }
             files.append(("params.svg", try SVGWriter.data(scene: paramsScene, file: "params.svg")))
             if let latencyScene { files.append(("latency.svg", try SVGWriter.data(scene: latencyScene, file: "latency.svg"))) }
         }
