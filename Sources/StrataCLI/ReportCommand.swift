@@ -60,9 +60,12 @@ struct ReportCommand: OutputCommand {
     @Flag(name: .long, help: "Redo every model, even those unchanged since their last report.")
     var force = false
 
+    @Option(name: .long, help: ArgumentHelp("For models built from repeated blocks: blocks (an overview and one diagram per block type) or full (every layer as well); default: report.detail.", valueName: "blocks|full"))
+    var detail: String?
+
     var sink: OutputSink = .standard
 
-    enum CodingKeys: String, CodingKey { case folders, out, config, format, noForward, threads, jobs, shard, failOnRegression, date, modelTimeout, modelMemory, force }
+    enum CodingKeys: String, CodingKey { case folders, out, config, format, noForward, threads, jobs, shard, failOnRegression, date, modelTimeout, modelMemory, force, detail }
 
     static func parseShard(_ text: String) throws -> (k: Int, n: Int) {
         let parts = text.split(separator: "/")
@@ -74,6 +77,9 @@ struct ReportCommand: OutputCommand {
 
     func validate() throws {
         if let shard { _ = try Self.parseShard(shard) }
+        if let detail, DiagramOptions.Detail(rawValue: detail.lowercased()) == nil {
+            throw ValidationError("--detail \"\(detail)\": expected blocks or full")
+        }
         if let jobs, jobs < 1 { throw ValidationError("--jobs \(jobs): expected at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads \(threads): expected at least 1") }
         if let modelTimeout, !(modelTimeout >= 1) { throw ValidationError("--model-timeout \(modelTimeout): expected a number of seconds of at least 1") }
@@ -127,6 +133,7 @@ struct ReportCommand: OutputCommand {
             var overrides = ConfigOverrides(inputs: folders, output: out, forwardEnabled: noForward ? false : nil, threads: threads, jobs: jobs,
                                             modelTimeout: modelTimeout, modelMemory: modelMemory.flatMap(ModelRunSetup.parseBytes))
             if let format { overrides.formats = try ConfigOverrides.parseFormats(format) }
+            overrides.detail = detail.flatMap { DiagramOptions.Detail(rawValue: $0.lowercased()) }
             try overrides.validate()
             config = try ConfigLoader.load(path: self.config).applying(overrides)
         } catch let e as StrataError {
@@ -147,6 +154,6 @@ struct ReportCommand: OutputCommand {
             failOnRegression: failOnRegression,
             inputShapes: config.forward.inputShapes.mapValues { $0.map { $0.map(String.init).joined(separator: ",") } },
             modelTimeout: config.batch.modelTimeout, modelMemory: config.batch.modelMemory ?? WorkerExecutable.defaultModelMemory,
-            retime: config.forward.retime, force: force)
+            retime: config.forward.retime, force: force, detail: config.detail)
     }
 }

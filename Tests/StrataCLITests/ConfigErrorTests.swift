@@ -21,8 +21,19 @@ import Testing
     @Test func typoOfATopLevelKeySuggestsTheKey() throws {
         let e = try error("inputs:\n  - Examples\nfromats: [pdf]\n")
         #expect(e.place == "line 3, column 1, fromats")
-        #expect(e.message == "unknown key \"fromats\" (did you mean \"formats\"?); the keys allowed at the top level are: inputs, output, formats, forward, regression, templates, history, jobs, batch")
+        #expect(e.message == "unknown key \"fromats\" (did you mean \"formats\"?); the keys allowed at the top level are: inputs, output, formats, report, forward, regression, templates, history, jobs, batch")
         #expect(e.description.hasPrefix("cfg.yml: line 3, column 1, fromats: unknown key"))
+    }
+
+    /// `report.detail`: blocks or full; anything else names the key, the line and the value.
+    @Test func reportDetail() throws {
+        #expect(try ConfigLoader.load(yaml: "report:\n  detail: full\n", file: "cfg.yml").detail == .full)
+        #expect(try ConfigLoader.load(yaml: "formats: [pdf]\n", file: "cfg.yml").detail == .blocks)
+        let e = try error("report:\n  detail: everything\n")
+        #expect(e.place == "line 2, column 11, report.detail")
+        #expect(e.message.contains("expected blocks or full"), "\(e.message)")
+        let printed = ConfigPrinter.yaml(try ConfigLoader.load(yaml: "report:\n  detail: full\n", file: "cfg.yml"))
+        #expect(try ConfigLoader.load(yaml: printed, file: "printed.yml").detail == .full)
     }
 
     @Test func typoOfANestedKeyNamesItsPath() throws {
@@ -37,7 +48,7 @@ import Testing
     @Test func unknownKeyFarFromAnyListsTheAllowedOnes() throws {
         let e = try error("output: Out\ncolour: red\n")
         #expect(e.place == "line 2, column 1, colour")
-        #expect(e.message == "unknown key \"colour\"; the keys allowed at the top level are: inputs, output, formats, forward, regression, templates, history, jobs, batch")
+        #expect(e.message == "unknown key \"colour\"; the keys allowed at the top level are: inputs, output, formats, report, forward, regression, templates, history, jobs, batch")
         #expect(!e.message.contains("did you mean"))
     }
 

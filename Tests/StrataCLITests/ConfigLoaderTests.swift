@@ -52,6 +52,8 @@ import Testing
         inputs: [models, "more models"]
         output: Nightly
         formats: [json, md]
+        report:
+          detail: full
         forward:
           enabled: false
           threads: 4
@@ -86,7 +88,7 @@ import Testing
         ], memoryLimit: 2 << 30, retime: .changed),
         regression: RegressionConfig(latencyIncreasePercent: 2.5, failOnParamChange: false, failOnMissingModel: false),
         templates: "my/templates", history: "/var/lib/strata/history.sqlite", jobs: 1,
-        batch: BatchConfig(modelTimeout: 60, modelMemory: 8 << 30))
+        batch: BatchConfig(modelTimeout: 60, modelMemory: 8 << 30), detail: .full)
 
     /// Every key set away from its default; formats come back in canonical order (md before json).
     @Test func everyKeyIsRead() throws {
@@ -105,6 +107,8 @@ import Testing
             formats:
             - md
             - json
+            report:
+              detail: full
             forward:
               enabled: false
               threads: 4
@@ -147,11 +151,11 @@ import Testing
         let file = Self.repository.appendingPathComponent("config/strata.yml").path
         #expect(try ConfigLoader.load(path: file) == .defaults)
         let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
-        for key in ConfigLoader.topKeys + ConfigLoader.forwardKeys + ConfigLoader.regressionKeys + ConfigLoader.batchKeys {
+        for key in ConfigLoader.topKeys + ConfigLoader.forwardKeys + ConfigLoader.regressionKeys + ConfigLoader.batchKeys + ConfigLoader.reportKeys {
             let index = try #require(lines.firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix(key + ":") }, "\(key) is in the file")
             let above = index > 0 ? lines[index - 1].trimmingCharacters(in: .whitespaces) : ""
             // Sections carry a comment; every value its default, stated just above it.
-            let section = key == "forward" || key == "regression" || key == "batch"
+            let section = key == "forward" || key == "regression" || key == "batch" || key == "report"
             #expect(above.hasPrefix(section ? "# " : "# Default: "), "\(key) is commented just above")
         }
     }

@@ -138,6 +138,28 @@ import Testing
         for name in ["dense_0", "act_350", "add_699"] { #expect(text.contains(name)) }
     }
 
+    /// A model built from repeated blocks: by default the PDF draws the overview and one
+    /// diagram per block type (overview.svg, block-1.svg, block-2.svg beside diagram.svg);
+    /// `--detail full` adds the layer-by-layer diagram, so more pages; a wrong value is a
+    /// usage error.
+    @Test func detailChoosesTheDiagramLevels() throws {
+        let dir = try tempDir()
+        let model = Self.reference.deletingLastPathComponent().appendingPathComponent("applications/ResNet50/model.json").path
+        #expect(run(["render", model, "--out", dir + "/blocks", "--date", "2026-01-01"]).code == 0)
+        #expect(run(["render", model, "--out", dir + "/full", "--date", "2026-01-01", "--detail", "full"]).code == 0)
+        func pages(_ folder: String) throws -> Int {
+            let info = try tool("pdfinfo", [folder + "/report.pdf"])
+            return info.split(separator: "\n").first { $0.hasPrefix("Pages:") }.flatMap { Int($0.split(separator: " ").last!) } ?? 0
+        }
+        let files = Set(try FileManager.default.contentsOfDirectory(atPath: dir + "/blocks"))
+        #expect(files.isSuperset(of: ["overview.svg", "block-1.svg", "block-2.svg", "diagram.svg"]), "\(files)")
+        let blocks = try pages(dir + "/blocks"), full = try pages(dir + "/full")
+        #expect(blocks + 10 <= full, "blocks \(blocks) pages, full \(full)")
+        let overview = try tool("pdftotext", ["-f", "2", "-l", "2", dir + "/blocks/report.pdf", "-"])
+        #expect(overview.contains("overview") && overview.contains("bottleneck residual blocks"), "\(overview.prefix(300))")
+        #expect(run(["render", model, "--detail", "most"]).code == 2)
+    }
+
     @Test func sameDateSameBytes() throws {
         let a = try tempDir(), b = try tempDir()
         let model = Self.reference.appendingPathComponent("case_nested/model.json").path

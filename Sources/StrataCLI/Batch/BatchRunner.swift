@@ -107,6 +107,7 @@ public struct BatchRunner: Sendable {
                     memoryLimit: settings.memoryLimit, seed: settings.seed,
                     addressSpaceLimit: settings.modelMemory.map(WorkerExecutable.addressSpace(forResident:)), parentPid: getpid())
                 job.previousVersion = previousVersion
+                job.detail = settings.detail == .blocks ? nil : settings.detail.rawValue
                 return job
             }
             return nil

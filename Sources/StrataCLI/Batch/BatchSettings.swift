@@ -41,6 +41,8 @@ public struct BatchSettings: Sendable {
     public var force: Bool
     /// The strata binary workers run; nil: found by `WorkerExecutable.resolve()`.
     public var workerExecutable: String?
+    /// How much a big model's diagram shows (`report.detail`, `--detail`).
+    public var detail: DiagramOptions.Detail = .blocks
 
     /// When unchanged models are timed again.
     public enum Retime: String, Sendable, Codable, CaseIterable { case always, changed }
@@ -50,7 +52,7 @@ public struct BatchSettings: Sendable {
                 runDate: String, latencyIncreasePercent: Double = 10, failOnParamChange: Bool = true,
                 failOnMissingModel: Bool = true, failOnRegression: Bool = false, inputShapes: [String: [String]] = [:],
                 modelTimeout: Double? = 600, modelMemory: Int? = WorkerExecutable.defaultModelMemory, retime: Retime = .always,
-                force: Bool = false, workerExecutable: String? = nil) {
+                force: Bool = false, workerExecutable: String? = nil, detail: DiagramOptions.Detail = .blocks) {
         self.inputs = inputs
         self.output = output
         self.formats = formats
@@ -73,6 +75,7 @@ public struct BatchSettings: Sendable {
         self.inputShapes = inputShapes
         self.modelTimeout = modelTimeout
         self.modelMemory = modelMemory
+        self.detail = detail
         self.retime = retime
         self.force = force
         self.workerExecutable = workerExecutable

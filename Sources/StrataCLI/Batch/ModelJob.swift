@@ -175,7 +175,8 @@ struct ModelJob {
     /// Renders the report's files into the staging folder.
     func render(_ doc: ReportDocument, extra: [(name: String, data: Data)] = []) throws -> WorkerProtocol.Result {
         var files: [(name: String, data: Data)] = []
-        for renderer in ReportRenderers.renderers(for: job.formats, templates: job.templates) {
+        let detail = job.detail.flatMap(DiagramOptions.Detail.init(rawValue:)) ?? .blocks
+        for renderer in ReportRenderers.renderers(for: job.formats, templates: job.templates, detail: detail) {
             WorkStage.enter(renderer.stage)
             files += try renderer.render(doc)
         }

@@ -63,7 +63,7 @@ struct ModelResultStore {
             "forward=\(s.forward)", "threads=\(s.forwardThreads)", "warmup=\(s.warmup)", "runs=\(s.runs)",
             "budget=\(s.budgetSeconds.map { String($0) } ?? "none")", "memory=\(s.memoryLimit.map(String.init) ?? "default")",
             "seed=\(s.seed)", "templates=\(templatesDigest(s.templates))",
-        ].joined(separator: "\n")
+        ].joined(separator: "\n") + (s.detail == .blocks ? "" : "\ndetail=\(s.detail.rawValue)")
     }
 
     /// A model's configuration key: the run's base and the open input dimensions given for it.

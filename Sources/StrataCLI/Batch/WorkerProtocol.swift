@@ -60,6 +60,9 @@ public enum WorkerProtocol {
         /// The model's previous version (a file in the history's version store) when its file
         /// changed since the last recorded run: the worker compares the two (`strata diff`).
         public var previousVersion: String? = nil
+        /// `full` when the report's diagram shows every layer of a model built from blocks
+        /// (nil: the default, an overview and one diagram per block type).
+        public var detail: String? = nil
     }
 
     /// A probe job for the model file at `path`: read, analyse and load its weights in a

@@ -8,7 +8,9 @@ import Yams
 /// the line and column, the key path, the value and what was expected.
 public enum ConfigLoader {
     /// Keys allowed at the top level, in the order `strata config` prints them.
-    public static let topKeys = ["inputs", "output", "formats", "forward", "regression", "templates", "history", "jobs", "batch"]
+    public static let topKeys = ["inputs", "output", "formats", "report", "forward", "regression", "templates", "history", "jobs", "batch"]
+    /// Keys allowed under `report:`.
+    public static let reportKeys = ["detail"]
     /// Keys allowed under `forward:`.
     public static let forwardKeys = ["enabled", "threads", "warmup", "runs", "budget_seconds", "seed", "input_shapes", "memory_limit", "retime"]
     /// Keys allowed under `batch:`.
@@ -54,6 +56,15 @@ public enum ConfigLoader {
                 config.output = try r.string(value, key, expected: "a folder path, e.g. Output")
             case "formats":
                 config.formats = try formats(value, key, r)
+            case "report":
+                for (sub, v) in try r.mapping(value, key, allowed: reportKeys, what: "the report's settings") {
+                    let keyPath = ConfigReader.join(key, sub)
+                    let text = try r.string(v, keyPath, expected: "blocks or full")
+                    guard let detail = DiagramOptions.Detail(rawValue: text) else {
+                        throw r.error(v, keyPath, "\(ConfigReader.describe(v)) is not a diagram detail; expected blocks or full")
+                    }
+                    config.detail = detail
+                }
             case "forward":
                 config.forward = try forward(value, key, r)
             case "regression":

@@ -21,6 +21,8 @@ public struct ConfigOverrides: Sendable, Equatable {
     public var modelTimeout: Double?
     /// `--model-memory BYTES`.
     public var modelMemory: Int?
+    /// `--detail blocks|full`.
+    public var detail: DiagramOptions.Detail?
 
     /// No overrides unless given.
     public init(inputs: [String] = [], output: String? = nil, formats: [ReportFormat]? = nil, forwardEnabled: Bool? = nil,
@@ -84,6 +86,7 @@ extension StrataConfig {
         if let jobs = overrides.jobs { config.jobs = jobs }
         if let t = overrides.modelTimeout { config.batch.modelTimeout = t }
         if let m = overrides.modelMemory { config.batch.modelMemory = m }
+        if let d = overrides.detail { config.detail = d }
         return config
     }
 

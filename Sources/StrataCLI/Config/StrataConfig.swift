@@ -24,12 +24,14 @@ public struct StrataConfig: Sendable, Equatable {
     public var jobs: Int?
     /// Limits of each model's worker.
     public var batch: BatchConfig
+    /// How much the diagram of a model built from repeated blocks shows (`report.detail`).
+    public var detail: DiagramOptions.Detail = .blocks
 
     /// Every key at its default.
     public init(inputs: [String] = ["Examples"], output: String = "Output", formats: [ReportFormat] = ReportFormat.allCases,
                 forward: ForwardConfig = .defaults, regression: RegressionConfig = .defaults,
                 templates: String = "Templates", history: String = "Output/history.sqlite", jobs: Int? = nil,
-                batch: BatchConfig = .defaults) {
+                batch: BatchConfig = .defaults, detail: DiagramOptions.Detail = .blocks) {
         self.inputs = inputs
         self.output = output
         self.formats = formats
@@ -39,6 +41,7 @@ public struct StrataConfig: Sendable, Equatable {
         self.history = history
         self.jobs = jobs
         self.batch = batch
+        self.detail = detail
     }
 
     /// The defaults, what an absent or empty configuration file means.
