@@ -41,6 +41,17 @@ import ModelKit
         #expect(share > 0.5 && share < 1, "\(share)")
     }
 
+    /// NASNet's cells read the two cells before them, so no single tensor separates them: the
+    /// cells come from their names (normal, reduction and the adjustments of their inputs).
+    /// NASNetMobile: 2 stem cells, 3 × 4 normal cells, 2 reduction cells; NASNetLarge 3 × 6.
+    @Test func nasNetCells() throws {
+        let (_, mobile) = try Self.blocks("NASNetMobile")
+        #expect(mobile.blocks.map(\.name) == ["cell_stem_1", "cell_stem_2", "cell_0", "cell_1", "cell_2", "cell_3", "cell_reduce_4",
+                                              "cell_5", "cell_6", "cell_7", "cell_8", "cell_reduce_8", "cell_9", "cell_10", "cell_11", "cell_12"])
+        let (_, large) = try Self.blocks("NASNetLarge")
+        #expect(large.blocks.count == 22)
+    }
+
     @Test func otherFamilies() throws {
         #expect(try Self.blocks("MobileNet").1.runs.map(\.blocks.count) == [13])
         #expect(try Self.blocks("InceptionV3").1.blocks.map(\.name) == (0...10).map { "mixed\($0)" })

@@ -138,6 +138,11 @@ public struct BlockStructure: Sendable, Equatable {
             let piece = pieces[p]
             if let k = piece.key, let lastGroup = groups.last, lastGroup.key == k {
                 groups[groups.count - 1].rows += piece.rows
+            } else if let k = piece.key, groups.count >= 2, groups[groups.count - 2].key == k, groups[groups.count - 1].rows.count <= 4 {
+                // A few layers of another block written in the middle of this one (a cell's
+                // input adjustments created while the previous cell is built) stay with it.
+                let interleaved = groups.removeLast()
+                groups[groups.count - 1].rows += interleaved.rows + piece.rows
             } else if piece.key == nil, let lastGroup = groups.last, let k = lastGroup.key,
                       let next = pieces[(p + 1)...].first(where: { $0.key != nil }), next.key == k,
                       pieces[(p + 1)...].prefix(while: { $0.key == nil }).count + 1 <= 3 {
@@ -252,13 +257,13 @@ public struct BlockStructure: Sendable, Equatable {
         if let m = n.firstMatch(of: /^conv_(?:dw|pw)_(\d+)(?:_|$)/) { return "conv_\(m.1)" }
         if let m = n.firstMatch(of: /^(.*?stage_?\d+[\/_]unit_?\d+)(?:[\/_]|$)/) { return String(m.1) }
         if let m = n.firstMatch(of: /^(.*?(?:encoder|decoder|transformer)_?(?:layer|block)?_?\d+)(?:[\/_]|$)/) { return String(m.1) }
-        // NASNet cells: `normal_left1_12`, `separable_conv_1_normal_left1_12`, `reduction_add_2_stem_1`.
-        if n.firstMatch(of: /(?:^|_)(?:normal|reduction)_/) != nil {
-            let kind = n.firstMatch(of: /(?:^|_)reduction_/) != nil ? "reduction" : "normal"
-            if let m = n.firstMatch(of: /_stem_(\d+)$/) { return "\(kind)_cell_stem_\(m.1)" }
-            if let m = n.firstMatch(of: /_(\d+)$/) { return "\(kind)_cell_\(m.1)" }
+        // NASNet cells: `normal_left1_12`, `separable_conv_1_normal_left1_12`,
+        // `reduction_add_2_stem_1`, `adjust_bn_reduce_4` (the layers that adjust a cell's
+        // inputs belong to it): the cell is the name's last part.
+        if n.firstMatch(of: /(?:^|_)(?:normal|reduction|adjust)_/) != nil {
+            if let m = n.firstMatch(of: /_((?:stem|reduce)_\d+)$/) { return "cell_\(m.1)" }
+            if let m = n.firstMatch(of: /_(\d+)$/) { return "cell_\(m.1)" }
         }
-        if n.hasPrefix("adjust_"), let m = n.firstMatch(of: /_(\d+)$/) { return "cell_\(m.1)_adjust" }
         return nil
     }
 
