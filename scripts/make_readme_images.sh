@@ -1,6 +1,7 @@
 #!/bin/sh
-# The README's pictures of `strata diff --pdf`: the seed ResNet-8 against the copy with one
-# convolution renamed and a Dropout inserted (Tests/Fixtures/diff), pages 1 and 2 as PNGs.
+# The README's pictures: `strata diff --pdf` of the seed ResNet-8 against the copy with one
+# convolution renamed and a Dropout inserted (Tests/Fixtures/diff), pages 1 and 2 as PNGs;
+# and the overview page of EfficientNetB0's report (its keras.applications config).
 # Needs a built strata (swift build) and pdftoppm (poppler-utils).
 set -eu
 cd "$(dirname "$0")/.."
@@ -13,4 +14,8 @@ pdftoppm -png -r 60 -f 1 -l 2 "$tmp/diff.pdf" "$tmp/page"
 mkdir -p docs/images
 cp "$tmp/page-1.png" docs/images/diff-page1.png
 cp "$tmp/page-2.png" docs/images/diff-page2.png
-echo "docs/images/diff-page1.png docs/images/diff-page2.png"
+./.build/debug/strata render Tests/Fixtures/applications/EfficientNetB0/model.json --out "$tmp/effnet" \
+    --format pdf --date 2026-12-04T00:00:00Z > /dev/null
+pdftoppm -png -r 60 -f 2 -l 2 "$tmp/effnet/report.pdf" "$tmp/overview"
+cp "$tmp"/overview-*2.png docs/images/overview-efficientnetb0.png
+echo "docs/images/diff-page1.png docs/images/diff-page2.png docs/images/overview-efficientnetb0.png"
