@@ -117,7 +117,9 @@ import ModelKit
     @Test func resnet50TableSpansPagesWithEveryNameOnce() throws {
         let doc = try PagesFixtures.document(PagesFixtures.resnet50, as: "resnet50.json")
         let rows = LayerTablePages.rows(doc.analysis)
-        #expect(rows.count == 177)
+        // 177 layers and a heading where each of the 16 bottleneck blocks begins.
+        #expect(rows.count == 177 + 16)
+        #expect(rows.filter { $0.number.isEmpty }.map(\.name).first == "▸ conv2_block1 · bottleneck residual (12 layers)")
         let pages = LayerTablePages.layout(doc, measurer: m)
         #expect(pages.count >= 3)
         var names: [String] = []

@@ -100,6 +100,19 @@ public enum BlockOverview {
         return out
     }
 
+    /// For each top-level row, the block that begins there (`block2a · MBConv (14 layers)`),
+    /// for the layer table's headings; all nil when the model gets no overview.
+    public static func headings(_ a: ModelAnalysis) -> [String?] {
+        let s = BlockStructure.detect(a)
+        var out = [String?](repeating: nil, count: a.rows.count)
+        guard applies(a, s) else { return out }
+        for b in s.blocks {
+            guard let first = b.rows.min() else { continue }
+            out[first] = "\(b.name) · \(s.types[b.type].label)"
+        }
+        return out
+    }
+
     /// One analysis per block type: the layers of its first block, in full detail.
     public static func typeDetails(_ a: ModelAnalysis, _ s: BlockStructure) -> [ModelAnalysis] {
         s.types.map { t in

@@ -40,14 +40,17 @@ public enum LayerTablePages {
             }
         }
         let table = walk(a.rows, prefix: "", depth: 0)
-        // Rows grouped by module (the exporter's names): a heading row where a module begins.
-        let headings = ModuleGroups.headings(a.rows)
+        // Rows grouped by module (the exporter's names) or by repeated block: a heading row
+        // where one begins, so every layer is found with its block.
+        let modules = ModuleGroups.headings(a.rows)
+        let blocks = modules.allSatisfy { $0 == nil } ? BlockOverview.headings(a) : modules.map { _ in nil }
+        let headings = zip(modules, blocks).map { $0 ?? $1 }
         var out: [Row] = []
         var index = 0
         for row in table {
             if row.depth == 0, index < headings.count {
-                if let module = headings[index] {
-                    out.append(Row(number: "", depth: 0, name: "▸ " + module, className: "", outputShape: "",
+                if let heading = headings[index] {
+                    out.append(Row(number: "", depth: 0, name: "▸ " + heading, className: "", outputShape: "",
                                    params: "", trainable: "", nonTrainable: "", macs: "", connectedTo: ""))
                 }
                 index += 1
@@ -192,7 +195,7 @@ public enum LayerTablePages {
         // Names the table had to shorten appear in full on a page of their own, so every
         // layer name is real, searchable text in the PDF.
         let shortened = all.filter { row in
-            tw.truncate(row.name, style: cellStyle, width: columns[1].width - Double(row.depth) * indent) != row.name
+            !row.number.isEmpty && tw.truncate(row.name, style: cellStyle, width: columns[1].width - Double(row.depth) * indent) != row.name
         }
         if !shortened.isEmpty {
             let bodyStyle = theme.monoStyle
