@@ -249,21 +249,32 @@ public struct BlockStructure: Sendable, Equatable {
             // A module path: the deepest module whose name ends in an index (`layer1.0`).
             if let m = row.module.last(where: { $0.firstMatch(of: /[._]\d+$/) != nil }) { return m }
         }
-        if let m = n.firstMatch(of: /^(.*stage_?\d+_block_?\d+)(?:_|$)/) { return String(m.1) }
-        if let m = n.firstMatch(of: /^(conv\d+_block\d+)(?:_|$)/) { return String(m.1) }
-        if let m = n.firstMatch(of: /^(block\d+_\d+)(?:_|$)/) { return String(m.1) }
-        if let m = n.firstMatch(of: /^(block_?\d+[a-z]?)(?:_|$)/) { return String(m.1) }
-        if let m = n.firstMatch(of: /^(expanded_conv(?:_\d+)?)(?:_|$)/) { return String(m.1) }
-        if let m = n.firstMatch(of: /^conv_(?:dw|pw)_(\d+)(?:_|$)/) { return "conv_\(m.1)" }
-        if let m = n.firstMatch(of: /^(.*?stage_?\d+[\/_]unit_?\d+)(?:[\/_]|$)/) { return String(m.1) }
-        if let m = n.firstMatch(of: /^(.*?(?:encoder|decoder|transformer)_?(?:layer|block)?_?\d+)(?:[\/_]|$)/) { return String(m.1) }
+        // Plain string tests first: regular expressions are slow, and most names match none.
+        func has(_ part: String) -> Bool { n.contains(part) }
         // NASNet cells: `normal_left1_12`, `separable_conv_1_normal_left1_12`,
         // `reduction_add_2_stem_1`, `adjust_bn_reduce_4` (the layers that adjust a cell's
         // inputs belong to it): the cell is the name's last part.
-        if n.firstMatch(of: /(?:^|_)(?:normal|reduction|adjust)_/) != nil {
-            if let m = n.firstMatch(of: /_((?:stem|reduce)_\d+)$/) { return "cell_\(m.1)" }
-            if let m = n.firstMatch(of: /_(\d+)$/) { return "cell_\(m.1)" }
+        for word in ["normal_", "reduction_", "adjust_"] where n.hasPrefix(word) || has("_" + word) {
+            let parts = n.split(separator: "_")
+            guard let last = parts.last, last.allSatisfy(\.isNumber), !last.isEmpty else { break }
+            if parts.count >= 2, parts[parts.count - 2] == "stem" || parts[parts.count - 2] == "reduce" {
+                return "cell_\(parts[parts.count - 2])_\(last)"
+            }
+            return "cell_\(last)"
         }
+        if has("block") {
+            if has("stage"), let m = n.firstMatch(of: /^(.*stage_?\d+_block_?\d+)(?:_|$)/) { return String(m.1) }
+            if n.hasPrefix("conv"), let m = n.firstMatch(of: /^(conv\d+_block\d+)(?:_|$)/) { return String(m.1) }
+            if n.hasPrefix("block") {
+                if let m = n.firstMatch(of: /^(block\d+_\d+)(?:_|$)/) { return String(m.1) }
+                if let m = n.firstMatch(of: /^(block_?\d+[a-z]?)(?:_|$)/) { return String(m.1) }
+            }
+        }
+        if n.hasPrefix("expanded_conv"), let m = n.firstMatch(of: /^(expanded_conv(?:_\d+)?)(?:_|$)/) { return String(m.1) }
+        if n.hasPrefix("conv_"), let m = n.firstMatch(of: /^conv_(?:dw|pw)_(\d+)(?:_|$)/) { return "conv_\(m.1)" }
+        if has("unit"), let m = n.firstMatch(of: /^(.*?stage_?\d+[\/_]unit_?\d+)(?:[\/_]|$)/) { return String(m.1) }
+        if has("encoder") || has("decoder") || has("transformer"),
+           let m = n.firstMatch(of: /^(.*?(?:encoder|decoder|transformer)_?(?:layer|block)?_?\d+)(?:[\/_]|$)/) { return String(m.1) }
         return nil
     }
 
