@@ -7,16 +7,17 @@ import Reporting
 /// thousand layers. A different analysis is laid out anew and replaces it.
 final class DiagramDrawings: @unchecked Sendable {
     private let lock = NSLock()
-    private var last: (analysis: ModelAnalysis, drawing: Diagram)?
+    private var last: (analysis: ModelAnalysis, drawings: [String: Diagram])?
 
-    /// The diagram of `analysis`: the one laid out last when it was of the same analysis,
-    /// else `layOut()`'s.
-    func drawing(of analysis: ModelAnalysis, layOut: () -> Diagram) -> Diagram {
+    /// The diagram `level` (`full`, `modules`, `overview`, `block-1`, …) of `analysis`: the
+    /// one laid out before for the same analysis, else `layOut()`'s.
+    func drawing(of analysis: ModelAnalysis, level: String = "full", layOut: () -> Diagram) -> Diagram {
         lock.lock()
         defer { lock.unlock() }
-        if let last, last.analysis == analysis { return last.drawing }
+        if last?.analysis != analysis { last = (analysis, [:]) }
+        if let known = last?.drawings[level] { return known }
         let drawing = layOut()
-        last = (analysis, drawing)
+        last?.drawings[level] = drawing
         return drawing
     }
 }

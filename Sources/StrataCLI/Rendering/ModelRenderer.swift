@@ -46,15 +46,25 @@ public struct ModelRenderer: Sendable {
             DiagramLayout.LegendEntry("\($0.label) of parameters", fill: $0.fill, stroke: Theme.standard.weightlessStroke, lineWidth: 0.7)
         }
         overviewLayout.titleSuffix = ""
-        let blockOverview = BlockOverview.overview(a, blocks).map { overviewLayout.diagram($0) }
+        // Every level is laid out once per model: the PDF and the SVG renderers of one report
+        // share them (`drawings`).
+        let blockOverview = BlockOverview.overview(a, blocks).map { o in drawings.drawing(of: a, level: "overview") { overviewLayout.diagram(o) } }
         var typeLayout = layout
         typeLayout.titleSuffix = ""
-        let blockTypes = blockOverview == nil ? [] : BlockOverview.typeDetails(a, blocks).map { typeLayout.diagram($0) }
+        let blockTypes = blockOverview == nil ? [] : BlockOverview.typeDetails(a, blocks).enumerated().map { i, t in
+            drawings.drawing(of: a, level: "block-\(i + 1)") { typeLayout.diagram(t) }
+        }
         let full = blockOverview == nil || diagram.detail == .full
-        let drawing = drawings.drawing(of: a) { layout.diagram(a) }
+        // The layer-by-layer diagram: laid out only where it is drawn.
+        var fullDrawing: Diagram?
+        func drawing() -> Diagram {
+            let d = drawings.drawing(of: a) { layout.diagram(a) }
+            fullDrawing = d
+            return d
+        }
         // A model whose nodes group into modules: first the modules folded into one box each,
         // then the full diagram opening each module in its frame.
-        let overview = blockOverview == nil ? ModuleGroups.overview(a).map { layout.diagram($0) } : nil
+        let overview = blockOverview == nil ? ModuleGroups.overview(a).map { m in drawings.drawing(of: a, level: "modules") { layout.diagram(m) } } : nil
         var files: [(String, Data)] = []
         var pageCount = 0
         if formats.contains(.pdf) {
@@ -64,7 +74,7 @@ public struct ModelRenderer: Sendable {
                 diagramPages += overviewLayout.pages(blockOverview).scenes
                 for t in blockTypes { diagramPages += typeLayout.pages(t).scenes }
             }
-            if full { diagramPages += layout.pages(drawing).scenes }
+            if full { diagramPages += layout.pages(drawing()).scenes }
             let pages = ReportPages.assemble(doc, diagramPages: diagramPages, measurer: measurer)
             pageCount = pages.count
             let metadata = PDFMetadata(
@@ -75,11 +85,15 @@ public struct ModelRenderer: Sendable {
                 date: doc.generatedAt ?? "1970-01-01T00:00:00Z")
             files.append(("report.pdf", try PDFWriter.data(pages: pages, metadata: metadata)))
         }
+        // What the layouts said (a fallback layout), for every level drawn.
+        func diagnostics() -> [Diagnostic] {
+            ([overview, blockOverview].compactMap { $0 } + blockTypes + [fullDrawing].compactMap { $0 }).flatMap(\.diagnostics)
+        }
         // The standalone pictures, for the SVG and PNG files only.
         guard formats.contains(.svg) || formats.contains(.png) else {
-            return Output(files: files, diagnostics: drawing.diagnostics, pageCount: pageCount)
+            return Output(files: files, diagnostics: diagnostics(), pageCount: pageCount)
         }
-        let diagramScene = layout.scene(drawing)
+        let diagramScene = layout.scene(drawing())
         let paramsScene = ParameterChart.standalone(a, measurer: measurer)
         let latencyScene = doc.timing.map { LatencyChart.standalone(doc, timing: $0, measurer: measurer) }
         if formats.contains(.svg) {
@@ -99,7 +113,7 @@ public struct ModelRenderer: Sendable {
             files.append(("params.png", try PNGWriter.data(scene: paramsScene, scale: 2, file: "params.png")))
             if let latencyScene { files.append(("latency.png", try PNGWriter.data(scene: latencyScene, scale: 2, file: "latency.png"))) }
         }
-        return Output(files: files, diagnostics: drawing.diagnostics, pageCount: pageCount)
+        return Output(files: files, diagnostics: diagnostics(), pageCount: pageCount)
     }
 
     /// Writes rendered files into `folder` (created if needed): each file goes to a temporary
