@@ -194,11 +194,7 @@ extension Executor {
         guard x.shape.count >= 3 else { throw fail(layer, "expects an input of rank 3 or more, found shape \(x.shape)") }
         let (b, t) = (x.shape[0], x.shape[1])
         let folded = Tensor(shape: [b * t] + x.shape.dropFirst(2), data: x.data)
-        let innerPrefix = prefix + layer.name + "/"
-        let inner = Layer(name: k.inner.name, className: k.inner.className, kind: k.inner.kind, path: layer.path + ".layer")
-        let sub = Executor(graph: graph, weights: [innerPrefix + k.inner.name: weights[prefix + layer.name] ?? []],
-                           backend: backend, prefix: innerPrefix)
-        let outs = try sub.runLayer(inner, [folded])
+        let outs = try runInner(layer, k.inner, [folded], weights: weights[prefix + layer.name] ?? [])
         guard outs.count == 1, let y = outs.first, y.shape.first == b * t else {
             throw fail(layer, "the inner \(k.inner.className) returned \(outs.map(\.shape)), expected one output of batch \(b * t)")
         }
