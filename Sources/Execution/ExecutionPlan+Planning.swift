@@ -81,9 +81,7 @@ extension ExecutionPlan {
         if graph.layers.contains(where: { $0.explicitAttentionMask != nil }) {
             throw Unplannable(description: "an attention layer reads an explicit attention mask")
         }
-        if graph.layers.contains(where: { l in
-            l.kind is TextVectorizationOp || l.kind is HashingOp || l.kind is HashedCrossingOp || (l.kind as? VocabularyLookupOp)?.texts != nil
-        }) {
+        if graph.layers.contains(where: { $0.kind.handlesText }) {
             throw Unplannable(description: "the model reads or makes strings")
         }
         if graph.layers.contains(where: { !$0.callKinds.isEmpty }) {

@@ -82,9 +82,7 @@ public struct Executor: Sendable {
                 throw ExecutionError("input layer \"\(layer.name)\" was given no tensor")
             }
             // Strings reach only the layers that read them.
-            if args.contains(where: { $0.text != nil }), !(layer.kind is VocabularyLookupOp || layer.kind is HashingOp
-                                                          || layer.kind is TextVectorizationOp || layer.kind is HashedCrossingOp
-                                                          || layer.kind is SubgraphOp) {
+            if args.contains(where: { $0.text != nil }), !(layer.kind.handlesText || layer.kind is SubgraphOp) {
                 throw fail(layer, "reads numbers, but was given strings")
             }
             let argMasks: [Tensor?] = flowing ? layer.calls[node.call].map { ref in masks[NodeID(layer: ref.layer, call: ref.call)]?[ref.tensor] ?? nil } : []

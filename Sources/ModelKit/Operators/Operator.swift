@@ -44,6 +44,11 @@ public protocol Operator: Sendable {
 
     /// Graphs the node runs inside itself (a nested model; a loop or branch body).
     var subgraphs: [ModelGraph] { get }
+
+    /// True when the node reads or makes strings (a string lookup, text vectorization,
+    /// hashing): the only nodes a tensor of strings may reach, and ones the compiled plan
+    /// leaves to the interpreter. Default: false.
+    var handlesText: Bool { get }
 }
 
 extension Operator {
@@ -53,6 +58,7 @@ extension Operator {
     public func macs(_ inputs: [TensorShape], _ outputs: [TensorShape]) -> Int? { 0 }
     public var idInputRange: Range<Int>? { nil }
     public var subgraphs: [ModelGraph] { [] }
+    public var handlesText: Bool { false }
 }
 
 /// A coarse family of layers, used for the layer counts and the plain-language explanation.

@@ -47,6 +47,8 @@ public struct VocabularyLookupOp: Operator {
     public var maskText: String?
     /// The string an inverse string lookup gives outside the vocabulary.
     public var oovText: String = "[UNK]"
+    /// A string lookup reads strings (or, inverted, makes them).
+    public var handlesText: Bool { texts != nil }
 
     public init(vocabulary: [Int]?, oovBuckets: Int, maskKey: Int?, oovKey: Int, invert: Bool, encoding: Encoding, depth: Int?) {
         self.vocabulary = vocabulary
@@ -135,6 +137,7 @@ public struct ContrastStretchOp: Operator {
 /// encodings, `(batch, depth)`.
 /// No weights; MACs 0.
 public struct TextVectorizationOp: Operator {
+    public var handlesText: Bool { true }
     public enum Standardize: String, Sendable { case lowerAndStripPunctuation = "lower_and_strip_punctuation", lower, stripPunctuation = "strip_punctuation" }
     public enum Split: String, Sendable { case whitespace, character }
 
@@ -178,6 +181,7 @@ public struct TextVectorizationOp: Operator {
 /// encodings are as for a vocabulary lookup with depth `bins`.
 /// No weights; MACs 0.
 public struct HashingOp: Operator {
+    public var handlesText: Bool { true }
     public var family: String { "hashing" }
     public var sourceClass: String = ""
     public var category: LayerCategory { .preprocessing }
@@ -208,6 +212,7 @@ public struct HashingOp: Operator {
 /// shape; `one_hot`: `(batch, bins)`.
 /// No weights; MACs 0.
 public struct HashedCrossingOp: Operator {
+    public var handlesText: Bool { true }
     public var family: String { "hashed_crossing" }
     public var sourceClass: String = ""
     public var category: LayerCategory { .preprocessing }
