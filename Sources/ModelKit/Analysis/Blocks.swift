@@ -156,7 +156,7 @@ public struct BlockStructure: Sendable, Equatable {
         // (an Inception module, a residual block of unnamed layers).
         var candidates: [(name: String, rows: [Int])] = []
         for g in groups {
-            let rs = g.rows.filter { !rows[$0].isOperation || rows[$0].ownsWeights || true }
+            let rs = g.rows
             if let k = g.key, rs.count >= 2 {
                 candidates.append((k, rs))
             } else if rs.count == 1, !rows[rs[0]].children.isEmpty {
@@ -184,12 +184,12 @@ public struct BlockStructure: Sendable, Equatable {
             for r in c.rows { result.rowBlock[r] = result.blocks.count - 1 }
         }
         // Labels, made unique.
+        let kinds = result.types.map { t in typeLabel(result.blocks[t.example].rows.map { rows[$0] }) }
         var used: [String: Int] = [:]
         for t in result.types.indices {
-            let example = result.blocks[result.types[t].example]
-            var label = typeLabel(example.rows.map { rows[$0] })
+            var label = kinds[t]
             // Variants of one kind (a stage's first block with its projection) differ in size.
-            let sameKind = result.types.indices.filter { typeLabel(result.blocks[result.types[$0].example].rows.map { rows[$0] }) == label }
+            let sameKind = result.types.indices.filter { kinds[$0] == kinds[t] }
             if sameKind.count > 1, Set(sameKind.map { result.types[$0].layers }).count == sameKind.count {
                 label += " (\(result.types[t].layers) layers)"
             }
