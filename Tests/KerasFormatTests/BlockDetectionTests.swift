@@ -52,6 +52,24 @@ import ModelKit
         #expect(large.blocks.count == 22)
     }
 
+    /// ConvNeXt closes each block with `inputs + x`, an inline operation (not a layer): the
+    /// block holds it (7 layers and the add; ConvNeXtTiny 3, 3, 9, 3 blocks), and the nested
+    /// stem model is a stage of its own, not one with the first stage.
+    @Test func convNeXtBlocksHoldTheirSkipAdd() throws {
+        let (a, s) = try Self.blocks("ConvNeXtTiny")
+        let convnext = s.blocks.filter { s.types[$0.type].label == "ConvNeXt" }
+        #expect(convnext.count == 18)
+        #expect(convnext.allSatisfy { $0.rows.count == 7 && $0.operations.count == 1 })
+        #expect(convnext.allSatisfy { a.operations[$0.operations[0]].className == "Add" })
+        // The add computes last, after the block's layers.
+        if case .operation = convnext[0].members.last {} else { Issue.record("members end with \(String(describing: convnext[0].members.last))") }
+        #expect(s.operationBlock.compactMap { $0 }.count == 18)
+        #expect(convnext.map(\.name).prefix(2) == ["convnext_tiny_stage_0_block_0", "convnext_tiny_stage_0_block_1"])
+        let stem = try #require(s.blocks.firstIndex { $0.name == "convnext_tiny_stem" })
+        #expect(s.stages.first { $0.contains(stem) }?.count == 1)
+        #expect(s.stages.filter { s.types[s.blocks[$0.lowerBound].type].label == "ConvNeXt" }.map(\.count) == [3, 3, 9, 3])
+    }
+
     @Test func otherFamilies() throws {
         #expect(try Self.blocks("MobileNet").1.runs.map(\.blocks.count) == [13])
         #expect(try Self.blocks("InceptionV3").1.blocks.map(\.name) == (0...10).map { "mixed\($0)" })

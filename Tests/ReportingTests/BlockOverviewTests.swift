@@ -8,7 +8,7 @@ import ModelKit
 /// blocks one box) fits one page, loses no parameter, and keeps the graph connected; each
 /// block type's diagram fits one page; the Markdown shows the overview first.
 @Suite struct BlockOverviewTests {
-    static let models = ["ResNet50", "ResNet152", "EfficientNetB0", "EfficientNetB7", "DenseNet121", "MobileNetV2"]
+    static let models = ["ResNet50", "ResNet152", "EfficientNetB0", "EfficientNetB7", "DenseNet121", "MobileNetV2", "ConvNeXtTiny"]
 
     static func analysis(_ m: String) throws -> ModelAnalysis { try DiagramTests.analysis("applications/\(m)/model.json") }
 
@@ -18,6 +18,9 @@ import ModelKit
         let s = BlockStructure.detect(a)
         let overview = try #require(BlockOverview.overview(a, s), "\(m) has blocks")
         #expect(checkedSum(overview.rows.map(\.params)) == a.totals.params, "\(m): the overview's boxes sum to the model's parameters")
+        // Inline operations inside blocks (ConvNeXt's `inputs + x`) fold with their stage.
+        let inBlocks = Set(s.operationBlock.indices.filter { s.operationBlock[$0] != nil }.map { a.operations[$0].name })
+        #expect(!overview.operations.contains { inBlocks.contains($0.name) }, "\(m)")
         // Far fewer boxes than layers: stages, stem and head.
         #expect(overview.rows.count <= 16, "\(m): \(overview.rows.count) boxes")
         let layout = DiagramTests.layout()

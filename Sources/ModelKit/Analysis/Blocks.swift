@@ -29,10 +29,21 @@ public struct BlockStructure: Sendable, Equatable {
         public var type: Int
         /// Indices of its rows in the analysis's `rows`, in order.
         public var rows: [Int]
+        /// Indices of the inline operations it holds (`x + y` in a Keras 3 functional model,
+        /// the skip connection's add) in the analysis's `operations`.
+        public var operations: [Int] = []
+        /// Its rows and operations in the order they compute.
+        public var members: [Member] = []
         public var params: Int?
         public var macs: Int?
         /// The shape of its last layer's first output.
         public var outputShape: TensorShape?
+    }
+
+    /// A layer row or an inline operation of the analysis.
+    public enum Member: Sendable, Hashable {
+        case row(Int)
+        case operation(Int)
     }
 
     public struct BlockType: Sendable, Equatable {
@@ -60,17 +71,71 @@ public struct BlockStructure: Sendable, Equatable {
     public var stages: [Range<Int>] = []
     /// For each row of the analysis, its block (nil outside every block).
     public var rowBlock: [Int?] = []
+    /// For each inline operation of the analysis, its block (nil outside every block).
+    public var operationBlock: [Int?] = []
 
     public init() {}
 
     /// Parameters in blocks, summed (nil when a block's count is unknown).
     public var params: Int? { checkedSum(blocks.map(\.params)) }
 
-    /// Finds the blocks of `analysis`.
+    /// Finds the blocks of `analysis`: its rows and its inline operations, each operation
+    /// placed right after the last row or operation it reads (a skip connection written
+    /// `x + y` closes its block like an `Add` layer does).
     public static func detect(_ analysis: ModelAnalysis) -> BlockStructure {
-        detect(rows: analysis.rows)
+        let ops = analysis.operations
+        guard !ops.isEmpty else { return detect(rows: analysis.rows) }
+        var position: [String: Int] = [:]
+        for (i, r) in analysis.rows.enumerated() where position[r.name] == nil { position[r.name] = i }
+        // Each operation's anchor: the last row it depends on (through other operations too).
+        var anchor = [Int](repeating: -1, count: ops.count)
+        var opIndex: [String: Int] = [:]
+        for (k, o) in ops.enumerated() where opIndex[o.name] == nil { opIndex[o.name] = k }
+        var state = [UInt8](repeating: 0, count: ops.count)  // 0 new, 1 visiting, 2 done
+        func resolve(_ k: Int) -> Int {
+            if state[k] == 2 { return anchor[k] }
+            if state[k] == 1 { return -1 }
+            state[k] = 1
+            var a = -1
+            for name in ops[k].inbound {
+                if let r = position[name] { a = max(a, r) } else if let j = opIndex[name] { a = max(a, resolve(j)) }
+            }
+            anchor[k] = a
+            state[k] = 2
+            return a
+        }
+        for k in ops.indices { _ = resolve(k) }
+        // The combined order: operations after their anchor, in their own order (which
+        // follows their dependencies).
+        var after = [[Int]](repeating: [], count: analysis.rows.count + 1)
+        for k in ops.indices { after[anchor[k] + 1].append(k) }
+        var combined: [LayerRow] = [], members: [Member] = []
+        for k in after[0] { combined.append(ops[k]); members.append(.operation(k)) }
+        for (i, r) in analysis.rows.enumerated() {
+            combined.append(r); members.append(.row(i))
+            for k in after[i + 1] { combined.append(ops[k]); members.append(.operation(k)) }
+        }
+        var s = detect(rows: combined)
+        var rowBlock = [Int?](repeating: nil, count: analysis.rows.count)
+        var operationBlock = [Int?](repeating: nil, count: ops.count)
+        for b in s.blocks.indices {
+            let ms = s.blocks[b].rows.map { members[$0] }
+            s.blocks[b].members = ms
+            s.blocks[b].rows = []
+            s.blocks[b].operations = []
+            for m in ms {
+                switch m {
+                case .row(let i): s.blocks[b].rows.append(i); rowBlock[i] = b
+                case .operation(let k): s.blocks[b].operations.append(k); operationBlock[k] = b
+                }
+            }
+        }
+        s.rowBlock = rowBlock
+        s.operationBlock = operationBlock
+        return s
     }
 
+    /// Finds the blocks of `rows` (a model without inline operations).
     public static func detect(rows: [LayerRow]) -> BlockStructure {
         var result = BlockStructure()
         result.rowBlock = Array(repeating: nil, count: rows.count)
@@ -179,7 +244,8 @@ public struct BlockStructure: Sendable, Equatable {
                 result.types.append(BlockType(label: "", layers: c.rows.count, count: 1, example: result.blocks.count))
             }
             let lastRow = rows[c.rows.last!]
-            result.blocks.append(Block(name: c.name, type: t, rows: c.rows, params: checkedSum(c.rows.map { rows[$0].params }),
+            result.blocks.append(Block(name: c.name, type: t, rows: c.rows, members: c.rows.map { .row($0) },
+                                       params: checkedSum(c.rows.map { rows[$0].params }),
                                        macs: checkedSum(c.rows.map { rows[$0].macs }), outputShape: lastRow.outputShapes.first ?? nil))
             for r in c.rows { result.rowBlock[r] = result.blocks.count - 1 }
         }
@@ -227,6 +293,8 @@ public struct BlockStructure: Sendable, Equatable {
     static func sameStage(_ a: Block, _ b: Block) -> Bool {
         let pa = stagePrefix(a.name), pb = stagePrefix(b.name)
         if let pa, let pb { return pa == pb }
+        // A block named by no stage (a nested stem model) next to one of a named stage.
+        if (pa == nil) != (pb == nil) { return false }
         guard let sa = a.outputShape, let sb = b.outputShape else { return false }
         return sa == sb
     }
@@ -279,8 +347,12 @@ public struct BlockStructure: Sendable, Equatable {
     }
 
     static func isMerge(_ r: LayerRow) -> Bool {
-        ["add", "concatenate", "multiply", "subtract", "average", "maximum", "minimum"].contains(r.op)
+        ["add", "concatenate", "multiply", "subtract", "average", "maximum", "minimum"].contains(kind(r))
     }
+
+    /// A row's operator, or for an inline operation (`x + y`, operator `function`) its
+    /// class in lower case (`add`), so both forms of a skip connection read alike.
+    static func kind(_ r: LayerRow) -> String { r.op == "function" ? r.className.lowercased() : r.op }
 
     /// What a block computes, shapes and sizes aside: each layer's operator and class and
     /// which earlier layers of the block (or "outside") feed it.
@@ -300,13 +372,13 @@ public struct BlockStructure: Sendable, Equatable {
 
     /// A plain-language name for a block type from what it contains.
     static func typeLabel(_ members: [LayerRow]) -> String {
-        let ops = members.map(\.op)
+        let ops = members.map(kind)
         func has(_ op: String) -> Bool { ops.contains(op) }
         let convs = members.filter { $0.op == "convolution" }.count
         let depthwise = ops.contains { $0.contains("depthwise") }
         let separable = ops.contains { $0.contains("separable") }
         let attention = ops.contains { $0.contains("attention") }
-        let concats = members.filter { $0.op == "concatenate" }
+        let concats = members.filter { kind($0) == "concatenate" }
         if members.count == 1, !members[0].children.isEmpty { return "\(members[0].className) (nested model)" }
         if attention { return has("layer_norm") ? "Transformer" : "attention" }
         if depthwise && has("multiply") { return has("add") ? "MBConv (residual)" : "MBConv" }

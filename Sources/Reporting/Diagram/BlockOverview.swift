@@ -40,7 +40,7 @@ public enum BlockOverview {
             if let st = groups[g].stage {
                 let stage = s.stages[st]
                 let first = s.blocks[stage.lowerBound].name, last = s.blocks[stage.upperBound - 1].name
-                groups[g].name = stage.count == 1 ? first : (BlockStructure.stagePrefix(first).map { "\($0) (\(first) … \(last))" } ?? "\(first) … \(last)")
+                groups[g].name = stage.count == 1 ? first : stageName(first, last)
             } else if rows.count == 1 {
                 groups[g].name = a.rows[rows[0]].name
             } else if rows.last! < firstBlockRow {
@@ -53,6 +53,12 @@ public enum BlockOverview {
         }
         var groupOf: [String: String] = [:]
         for g in groups { for r in g.rows { groupOf[a.rows[r].name] = g.name } }
+        // An inline operation inside a block (a skip connection's `x + y`) folds with it.
+        var stageName: [Int: String] = [:]
+        for g in groups { if let st = g.stage { stageName[st] = g.name } }
+        for (k, st) in s.stages.enumerated() {
+            for b in st { for o in s.blocks[b].operations where o < a.operations.count { groupOf[a.operations[o].name] = stageName[k] } }
+        }
         /// A source inside a folded group reads the group's row.
         func remap(_ src: TensorSource) -> TensorSource {
             guard let g = groupOf[src.layer], g != src.layer else { return src }
@@ -68,7 +74,7 @@ public enum BlockOverview {
                 rows.append(kept)
                 continue
             }
-            let members = g.rows.map { a.rows[$0] }
+            let members = g.stage.map { st in s.stages[st].flatMap { memberRows(a, s.blocks[$0]) } } ?? g.rows.map { a.rows[$0] }
             let className: String
             if let st = g.stage {
                 // The stage's blocks by kind: `3 MBConv blocks`, `1 bottleneck residual block`.
@@ -86,8 +92,8 @@ public enum BlockOverview {
             row.op = "block"
             rows.append(row)
         }
-        // Inline operations fold into the group that reads them... they stay, reading from the folded rows.
-        let operations = a.operations.map { op -> LayerRow in
+        // Inline operations outside the blocks stay, reading from the folded rows.
+        let operations = a.operations.filter { groupOf[$0.name] == nil }.map { op -> LayerRow in
             var o = op
             o.inputsPerCall = op.inputsPerCall.map { call in call.map(remap) }
             return o
@@ -98,6 +104,15 @@ public enum BlockOverview {
         out.operations = operations
         out.outputs = a.outputs.map { ModelAnalysis.Endpoint(layer: groupOf[$0.layer] ?? $0.layer, shape: $0.shape) }
         return out
+    }
+
+    /// A stage's box name from its first and last blocks' names: `block2a … block2c`, or,
+    /// for long names, the stage's prefix with what follows it
+    /// (`convnext_tiny_stage_1 (block_0 … block_2)`).
+    static func stageName(_ first: String, _ last: String) -> String {
+        guard let prefix = BlockStructure.stagePrefix(first), first.count > 16, last.hasPrefix(prefix) else { return "\(first) … \(last)" }
+        func rest(_ s: String) -> Substring { s.dropFirst(prefix.count).drop { $0 == "_" || $0 == "/" } }
+        return "\(prefix) (\(rest(first)) … \(rest(last)))"
     }
 
     /// For each top-level row, the block that begins there (`block2a · MBConv (14 layers)`),
@@ -119,11 +134,21 @@ public enum BlockOverview {
             let block = s.blocks[t.example]
             var out = a
             out.modelName = "\(t.label) ×\(t.count) · drawn: \(block.name)"
-            out.rows = compact(block.rows.map { a.rows[$0] })
+            out.rows = compact(memberRows(a, block))
             out.operations = []
             out.inputs = []
             out.outputs = []
             return out
+        }
+    }
+
+    /// A block's rows and inline operations in the order they compute.
+    static func memberRows(_ a: ModelAnalysis, _ block: BlockStructure.Block) -> [LayerRow] {
+        block.members.compactMap { m in
+            switch m {
+            case .row(let i): return i < a.rows.count ? a.rows[i] : nil
+            case .operation(let k): return k < a.operations.count ? a.operations[k] : nil
+            }
         }
     }
 
