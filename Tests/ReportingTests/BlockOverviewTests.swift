@@ -23,7 +23,8 @@ import ModelKit
         #expect(!overview.operations.contains { inBlocks.contains($0.name) }, "\(m)")
         // Far fewer boxes than layers: stages, stem and head.
         #expect(overview.rows.count <= 16, "\(m): \(overview.rows.count) boxes")
-        let layout = DiagramTests.layout()
+        var layout = DiagramTests.layout()
+        layout.options.paramsOnClassLine = true  // as the renderer draws the overview
         #expect(layout.pages(layout.diagram(overview)).scenes.count == 1, "\(m)")
         // Every box but the first reads from another box (the chain is not broken).
         let names = Set(overview.rows.map(\.name))

@@ -125,7 +125,7 @@ import ModelKit
         var names: [String] = []
         for (k, page) in pages.enumerated() {
             #expect(page.texts.first == "Layers (\(k + 1) of \(pages.count))")
-            for header in ["#", "Layer", "Class", "Output shape", "Params", "Trainable", "Non-trainable", "MACs", "Connected to"] {
+            for header in ["#", "Layer", "Class", "Output shape", "Params", "Non-", "trainable", "MACs", "Inputs", "(#)"] {
                 #expect(page.texts.contains(header), "page \(k + 1) header \(header)")
             }
             let column = nameColumn(page)
@@ -136,10 +136,23 @@ import ModelKit
         // Every row's name, in order, exactly once: full, or cut with an ellipsis.
         #expect(names.count == rows.count)
         for (shown, row) in zip(names, rows) {
-            #expect(shown == row.name || (shown.hasSuffix("…") && row.name.hasPrefix(String(shown.dropLast()))), "\(shown) vs \(row.name)")
+            #expect(shown == row.shownName || (shown.hasSuffix("…") && row.shownName.hasPrefix(String(shown.dropLast()))), "\(shown) vs \(row.shownName)")
         }
         let last = pages.last!.texts
-        #expect(last.contains("25,636,712") && last.contains("25,583,592") && last.contains("53,120"))
+        #expect(last.contains("25,636,712") && last.contains("53,120"))
+        #expect(last.joined(separator: " ").contains("Trainable parameters: 25,583,592"))
+        // Portrait pages of 8 pt rows, at least 60 rows on every page but the last two (the one before the last leaves room for the totals) (this measurer's
+        // 1.2 em lines: 11 pt rows in 766 pt less the heading and the two-line header).
+        #expect(pages.allSatisfy { $0.size == Size(595, 842) })
+        #expect(pages.dropLast(2).allSatisfy { nameColumn($0).count >= 60 }, "\(pages.map { nameColumn($0).count })")
+        // Inputs as row numbers: conv1_pad (#2) reads input_layer (#1); conv2_block1_add reads
+        // the shortcut's and the main path's normalizations.
+        let byName = Dictionary(rows.filter { !$0.number.isEmpty }.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        #expect(byName["conv1_pad"]?.inputs == byName["input_layer"]?.number && byName["conv1_pad"]?.inputs == "1")
+        // Under its block's heading a layer shows its name without the block's (conv2_block1).
+        #expect(byName["conv2_block1_1_conv"]?.shownName == "…_1_conv" && byName["conv1_conv"]?.shownName == "conv1_conv")
+        let add = try #require(byName["conv2_block1_add"])
+        #expect(add.inputs == [byName["conv2_block1_0_bn"]!.number, byName["conv2_block1_3_bn"]!.number].joined(separator: ", "))
         #expect(last.joined(separator: " ").contains("PyTorch-style tools count 2 per channel"))
         #expect(!pages.dropLast().flatMap(\.texts).contains("25,636,712"))
         PagesFixtures.checkTexts(pages)

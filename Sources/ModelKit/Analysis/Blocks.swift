@@ -57,6 +57,12 @@ public struct BlockStructure: Sendable, Equatable {
         public var example: Int
     }
 
+    /// The kind of a type: its label without the variant's suffix (`MBConv (14 layers)` →
+    /// `MBConv`, `NASNet normal cell (B)` → `NASNet normal cell`).
+    public func kind(of type: Int) -> String {
+        types[type].label.components(separatedBy: " (").first ?? types[type].label
+    }
+
     /// Consecutive blocks of one type.
     public struct Run: Sendable, Equatable {
         public var type: Int
@@ -250,7 +256,7 @@ public struct BlockStructure: Sendable, Equatable {
             for r in c.rows { result.rowBlock[r] = result.blocks.count - 1 }
         }
         // Labels, made unique.
-        let kinds = result.types.map { t in typeLabel(result.blocks[t.example].rows.map { rows[$0] }) }
+        let kinds = result.types.map { t in typeLabel(result.blocks[t.example].rows.map { rows[$0] }, name: result.blocks[t.example].name) }
         var used: [String: Int] = [:]
         for t in result.types.indices {
             var label = kinds[t]
@@ -371,7 +377,7 @@ public struct BlockStructure: Sendable, Equatable {
     }
 
     /// A plain-language name for a block type from what it contains.
-    static func typeLabel(_ members: [LayerRow]) -> String {
+    static func typeLabel(_ members: [LayerRow], name: String = "") -> String {
         let ops = members.map(kind)
         func has(_ op: String) -> Bool { ops.contains(op) }
         let convs = members.filter { $0.op == "convolution" }.count
@@ -384,7 +390,11 @@ public struct BlockStructure: Sendable, Equatable {
         if depthwise && has("multiply") { return has("add") ? "MBConv (residual)" : "MBConv" }
         if (depthwise || convs == 1) && has("layer_norm") && has("dense") { return "ConvNeXt" }
         if depthwise { return has("add") ? "inverted residual" : "depthwise separable" }
-        if separable && concats.count > 0 { return "NASNet cell" }
+        if separable && concats.count > 0 {
+            // NASNet's cells by their names: reduction cells (the stem's too) halve the grid.
+            if name.hasPrefix("cell_") { return name.contains("reduce") || name.contains("stem") ? "NASNet reduction cell" : "NASNet normal cell" }
+            return "NASNet cell"
+        }
         if separable { return has("add") ? "separable residual" : "separable convolution" }
         if let c = concats.first {
             if c.inbound.count >= 3 { return has("add") ? "Inception-ResNet" : "Inception-style" }

@@ -82,7 +82,7 @@ public struct BarChart: Hashable, Sendable {
     public func layout(width: Double, measurer: any TextMeasurer, theme: Theme) -> SceneBlock {
         let tw = TextWrapper(measurer: measurer)
         let labelStyle = TextStyle(size: 8, color: theme.text)
-        let valueStyle = TextStyle(size: 7.5, color: theme.text)
+        let valueStyle = TextStyle(size: 8, color: theme.text)
         let axisStyle = theme.smallStyle
         var prims: [Primitive] = []
 

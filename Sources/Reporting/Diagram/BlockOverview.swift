@@ -128,13 +128,43 @@ public enum BlockOverview {
         return out
     }
 
-    /// One analysis per block type: the layers of its first block, in full detail.
-    public static func typeDetails(_ a: ModelAnalysis, _ s: BlockStructure) -> [ModelAnalysis] {
-        s.types.map { t in
+    /// At most this many block type pages: a model with more types (NASNet's cells differ in
+    /// how they adjust their inputs) gets one page per kind of block instead.
+    public static let maximumTypePages = 5
+
+    /// The block types drawn, each with the types it stands for: every type, or, beyond
+    /// `maximumTypePages`, one per kind (its most common type drawn).
+    public static func drawnTypes(_ s: BlockStructure) -> [(drawn: Int, types: [Int])] {
+        guard s.types.count > maximumTypePages else { return s.types.indices.map { ($0, [$0]) } }
+        var kinds: [String] = []
+        var members: [String: [Int]] = [:]
+        for t in s.types.indices {
+            let k = s.kind(of: t)
+            if members[k] == nil { kinds.append(k) }
+            members[k, default: []].append(t)
+        }
+        return kinds.map { k in
+            let ts = members[k]!
+            let drawn = ts.max { s.types[$0].count < s.types[$1].count || (s.types[$0].count == s.types[$1].count && $0 > $1) }!
+            return (drawn, ts)
+        }
+    }
+
+    /// One analysis per drawn block type (`drawnTypes`): the layers of its first block, in
+    /// full detail, or with `chains` each chain of layers (one input, read only by the
+    /// next) in one box, for a block too big for one page.
+    public static func typeDetails(_ a: ModelAnalysis, _ s: BlockStructure, chains: Bool = false) -> [ModelAnalysis] {
+        drawnTypes(s).map { drawn, types in
+            let t = s.types[drawn]
             let block = s.blocks[t.example]
             var out = a
-            out.modelName = "\(t.label) ×\(t.count) · drawn: \(block.name)"
-            out.rows = compact(memberRows(a, block))
+            if types.count == 1 {
+                out.modelName = "\(t.label) ×\(t.count) · drawn: \(block.name)"
+            } else {
+                let count = types.reduce(0) { $0 + s.types[$1].count }
+                out.modelName = "\(s.kind(of: drawn)) ×\(count) (\(types.count) variants) · drawn: \(block.name), one of \(t.count)"
+            }
+            out.rows = compact(memberRows(a, block), chains: chains)
             out.operations = []
             out.inputs = []
             out.outputs = []
@@ -155,13 +185,13 @@ public enum BlockOverview {
     /// The rows with each normalization, activation or dropout that directly follows its
     /// only producer (which feeds nothing else) drawn in that producer's box: `Conv2D →
     /// BatchNormalization → Activation` is one box, its parameters summed, the last output.
-    static func compact(_ rows: [LayerRow]) -> [LayerRow] {
+    static func compact(_ rows: [LayerRow], chains: Bool = false) -> [LayerRow] {
         var consumers: [String: Int] = [:]
         for r in rows { for name in Set(r.inbound) { consumers[name, default: 0] += 1 } }
         var out: [LayerRow] = []
         var headOf: [String: String] = [:]
         for r in rows {
-            let follows = [.normalization, .activation, .regularization].contains(r.category) && r.calls <= 1 && r.children.isEmpty
+            let follows = (chains || [.normalization, .activation, .regularization].contains(r.category)) && r.calls <= 1 && r.children.isEmpty
             if follows, r.inbound.count == 1, let producer = r.inbound.first, let h = out.lastIndex(where: { $0.name == (headOf[producer] ?? producer) }),
                consumers[producer] == 1, out[h].children.isEmpty {
                 out[h].className += " → " + r.className

@@ -165,14 +165,15 @@ struct DiagramGraph: Sendable {
             classLine += "  · shared ×\(calls), call \(call + 1)"
         }
         if !row.supported { classLine += "  · unsupported" }
+        // A shared layer's weights exist once: later calls say so rather than count them again.
+        let params = call > 0 && (row.params ?? 0) > 0 ? "same " + DiagramStyle.paramText(row.params) + " as call 1" : DiagramStyle.paramText(row.params)
+        if options.paramsOnClassLine { classLine += " · " + params }
         var lines = [DiagramBox.Line(row.name, DiagramStyle.name(theme)), DiagramBox.Line(classLine, DiagramStyle.detail(theme))]
         if options.showShapes {
             let shapes = call < row.callOutputShapes.count ? row.callOutputShapes[call] : row.outputShapes
             lines.append(DiagramBox.Line(DiagramStyle.shapeText(shapes, unknown: unknown), DiagramStyle.mono(theme)))
         }
-        // A shared layer's weights exist once: later calls say so rather than count them again.
-        let params = call > 0 && (row.params ?? 0) > 0 ? "same " + DiagramStyle.paramText(row.params) + " as call 1" : DiagramStyle.paramText(row.params)
-        lines.append(DiagramBox.Line(params, DiagramStyle.detail(theme)))
+        if !options.paramsOnClassLine { lines.append(DiagramBox.Line(params, DiagramStyle.detail(theme))) }
         var box = DiagramBox(name: row.name, path: path, layers: [path], className: row.className, params: row.params, call: call, calls: calls,
                              repeatCount: 1, kind: kind, cluster: cluster, lines: lines, stroke: stroke, fill: fill,
                              lineWidth: lineWidth, rect: Rect(0, 0, 0, 0))

@@ -177,11 +177,11 @@ public struct DiagramLayout: Sendable {
             for (ei, piece) in pieces[ti] {
                 if !piece.atPathEnd {
                     let other = (0..<tiles.count).first { $0 != ti && pieces[$0].contains { $0.edge == ei && distance($0.piece.path.start, piece.path.end) < 1 } }
-                    if let o = other { painter.mark(piece.path.end, in: tile.rect, text: "to " + pageName(o), outward: true, into: &drawn.primitives, seen: &marks) }
+                    if let o = other { painter.mark(piece.path.end, in: tile.rect, text: "to " + pageName(o), outward: true, into: &drawn.primitives, seen: &marks, around: scene.primitives) }
                 }
                 if !piece.atPathStart {
                     let other = (0..<tiles.count).first { $0 != ti && pieces[$0].contains { $0.edge == ei && distance($0.piece.path.end, piece.path.start) < 1 } }
-                    if let o = other { painter.mark(piece.path.start, in: tile.rect, text: "from " + pageName(o), outward: false, into: &drawn.primitives, seen: &marks) }
+                    if let o = other { painter.mark(piece.path.start, in: tile.rect, text: "from " + pageName(o), outward: false, into: &drawn.primitives, seen: &marks, around: scene.primitives) }
                 }
             }
             scene.primitives += drawn.primitives

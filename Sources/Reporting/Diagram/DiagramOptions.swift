@@ -17,6 +17,9 @@ public struct DiagramOptions: Sendable {
     public var detail: Detail = .blocks
     /// When set, boxes are filled by their share of this many parameters (the overview).
     public var shadeByParamsOf: Int?
+    /// Write the parameter count on the class line (three lines a box instead of four), so
+    /// a chain of a dozen boxes fits one page (the overview).
+    public var paramsOnClassLine = false
 
     public init(direction: LayoutGraph.Direction = .topToBottom, showShapes: Bool = true, collapseRepeatedBlocks: Bool = false,
                 pageSize: Size = Size(595, 842), margin: Double = 36) {

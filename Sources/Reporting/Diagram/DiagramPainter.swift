@@ -97,7 +97,8 @@ struct DiagramPainter {
 
     /// A small arrowhead on the page border where an edge leaves (`outward`) or enters this
     /// page, with the other page's number. One mark per border, page and place.
-    func mark(_ point: Point, in tile: Rect, text: String, outward: Bool, into primitives: inout [Primitive], seen: inout Set<String>) {
+    func mark(_ point: Point, in tile: Rect, text: String, outward: Bool, into primitives: inout [Primitive], seen: inout Set<String>,
+              around others: [Primitive] = []) {
         let sides = [(abs(point.y - tile.maxY), "bottom"), (abs(point.y - tile.y), "top"), (abs(point.x - tile.maxX), "right"), (abs(point.x - tile.x), "left")]
         let side = sides.min { $0.0 < $1.0 }!.1
         let along = side == "bottom" || side == "top" ? point.x : point.y
@@ -111,14 +112,29 @@ struct DiagramPainter {
         primitives.append(.polygon([tip, Point(base.x - dy * 3, base.y + dx * 3), Point(base.x + dy * 3, base.y - dx * 3)],
                                    fill: theme.mergeStroke, stroke: nil, lineWidth: 0))
         let style = TextStyle(size: Theme.minimumTextSize, color: theme.mergeStroke)
-        let origin: Point
+        // Where the label may go, in order of preference: beside the arrow inside the page,
+        // on its other side, then across the border; the first place clear of every text
+        // already on the page (box names, other marks) is taken.
+        let h = measurer.measure(text, style: style).height
+        let candidates: [(Point, TextAnchor)]
         switch side {
-        case "bottom": origin = Point(p.x + 5, p.y - 9)
-        case "top": origin = Point(p.x + 5, p.y + 2)
-        case "right": origin = Point(p.x - 5, p.y + 3)
-        default: origin = Point(p.x + 5, p.y + 3)
+        case "bottom": candidates = [(Point(p.x + 5, p.y - h - 1), .start), (Point(p.x - 5, p.y - h - 1), .end), (Point(p.x + 5, p.y - 2 * h - 2), .start),
+                                     (Point(p.x - 5, p.y - 2 * h - 2), .end)]
+        case "top": candidates = [(Point(p.x + 5, p.y + 2), .start), (Point(p.x - 5, p.y + 2), .end), (Point(p.x + 5, p.y - h - 1), .start),
+                                  (Point(p.x - 5, p.y - h - 1), .end), (Point(p.x + 5, p.y + h + 3), .start)]
+        case "right": candidates = [(Point(p.x - 5, p.y + 3), .end), (Point(p.x - 5, p.y - h - 3), .end), (Point(p.x + 5, p.y - h / 2), .start)]
+        default: candidates = [(Point(p.x + 5, p.y + 3), .start), (Point(p.x + 5, p.y - h - 3), .start), (Point(p.x - 5, p.y - h / 2), .end)]
         }
-        primitives.append(.text(text, origin: origin, style: style, anchor: side == "right" ? .end : .start))
+        let taken = (others + primitives).compactMap { prim -> Rect? in
+            guard case .text(let t, let o, let st, let a) = prim else { return nil }
+            return SceneCheck.box(t, origin: o, style: st, anchor: a, measurer: measurer)
+        }
+        func clear(_ c: (Point, TextAnchor)) -> Bool {
+            let r = SceneCheck.box(text, origin: c.0, style: style, anchor: c.1, measurer: measurer)
+            return !taken.contains { min($0.maxX, r.maxX) - max($0.x, r.x) > 0.5 && min($0.maxY, r.maxY) - max($0.y, r.y) > 0.5 }
+        }
+        let (origin, anchor) = candidates.first(where: clear) ?? candidates[0]
+        primitives.append(.text(text, origin: origin, style: style, anchor: anchor))
     }
 
     func depth(_ c: Int) -> Int {

@@ -8,11 +8,11 @@ enum DiagramStyle {
     static let maximumWidth = 260.0
 
     static func name(_ theme: Theme) -> TextStyle { TextStyle(size: 8, weight: .bold, color: theme.text) }
-    static func detail(_ theme: Theme) -> TextStyle { TextStyle(size: 7, color: theme.mutedText) }
-    static func mono(_ theme: Theme) -> TextStyle { TextStyle(family: TextStyle.mono, size: 7, color: theme.text) }
+    static func detail(_ theme: Theme) -> TextStyle { TextStyle(size: 8, color: theme.mutedText) }
+    static func mono(_ theme: Theme) -> TextStyle { TextStyle(family: TextStyle.mono, size: 8, color: theme.text) }
     static func label(_ theme: Theme) -> TextStyle { TextStyle(size: 8, weight: .bold, color: theme.clusterStroke) }
     /// The smallest text size in a box: the scale may shrink the diagram down to `minimumTextSize / smallest`.
-    static let smallestSize = 7.0
+    static let smallestSize = 8.0
 
     static func shapeText(_ shapes: [TensorShape?], unknown: String) -> String {
         if shapes.isEmpty { return "?" }

@@ -42,7 +42,7 @@ enum DiffDiagram {
             if status == .added { notes.append("added") }
             notes += describe(changes[path] ?? [], unknown: unknown)
             if !notes.isEmpty {
-                let style = TextStyle(size: 7, weight: .bold, color: stroke)
+                let style = TextStyle(size: 8, weight: .bold, color: stroke)
                 g.boxes[i].lines += notes.map { DiagramBox.Line($0, style) }
                 g.boxes[i].rect.width = DiagramStyle.width(of: g.boxes[i].lines, measurer: measurer)
                 g.boxes[i].rect.height = DiagramStyle.height(of: g.boxes[i].lines)
@@ -129,7 +129,7 @@ enum DiffDiagram {
             let row = oldRows[l.name]
             let parent = l.name.split(separator: "/").dropLast().joined(separator: "/")
             let cluster = parent.isEmpty ? nil : g.clusters.firstIndex { $0.path == parent && $0.call == 0 }
-            let style = TextStyle(size: 7, weight: .bold, color: theme.removedStroke)
+            let style = TextStyle(size: 8, weight: .bold, color: theme.removedStroke)
             var lines = [DiagramBox.Line(row?.name ?? l.name, DiagramStyle.name(theme)), DiagramBox.Line(l.type, DiagramStyle.detail(theme))]
             if let row { lines.append(DiagramBox.Line(DiagramStyle.shapeText(row.outputShapes, unknown: unknown), DiagramStyle.mono(theme))) }
             lines.append(DiagramBox.Line(DiagramStyle.paramText(row?.params), DiagramStyle.detail(theme)))

@@ -15,7 +15,7 @@ public struct PageGeometry: Hashable, Sendable {
 
     /// A4 portrait, 595 x 842 pt: the default for every page.
     public static let a4Portrait = PageGeometry(size: Size(595, 842))
-    /// A4 landscape, 842 x 595 pt: the layer table's default (its nine columns need the width).
+    /// A4 landscape, 842 x 595 pt.
     public static let a4Landscape = PageGeometry(size: Size(842, 595))
 
     /// Where layouts draw.

@@ -15,7 +15,7 @@ public enum ReportPages {
     /// document's timing).
     public static func assemble(_ doc: ReportDocument, diagramPages: [Scene] = [], latency: LatencyFigure? = nil,
                                 measurer: any TextMeasurer, theme: Theme = .standard,
-                                portrait: PageGeometry = .a4Portrait, table: PageGeometry = .a4Landscape) -> [Scene] {
+                                portrait: PageGeometry = .a4Portrait, table: PageGeometry = LayerTablePages.geometry) -> [Scene] {
         let a = doc.analysis
         let latency = latency ?? doc.timing.map { LatencyFigure(medianSeconds: $0.medianMs / 1000, threads: $0.threads, runs: $0.runs) }
         var pages = SummaryPage.layout(doc, latency: latency, measurer: measurer, theme: theme, geometry: portrait)

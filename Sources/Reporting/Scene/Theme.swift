@@ -39,11 +39,11 @@ public struct Theme: Sendable {
     public var titleStyle: TextStyle { TextStyle(size: 18, weight: .bold, color: text) }
     public var headingStyle: TextStyle { TextStyle(size: 12, weight: .bold, color: text) }
     public var bodyStyle: TextStyle { TextStyle(size: 9, color: text) }
-    public var smallStyle: TextStyle { TextStyle(size: 7, color: mutedText) }
-    public var monoStyle: TextStyle { TextStyle(family: TextStyle.mono, size: 7, color: text) }
+    public var smallStyle: TextStyle { TextStyle(size: 8, color: mutedText) }
+    public var monoStyle: TextStyle { TextStyle(family: TextStyle.mono, size: 8, color: text) }
 
-    /// The smallest text size any layout may use (readable at 100 %).
-    public static let minimumTextSize = 6.0
+    /// The smallest text size any layout may use (readable on A4 at 100 %).
+    public static let minimumTextSize = 8.0
 
     public init() {}
     public static let standard = Theme()

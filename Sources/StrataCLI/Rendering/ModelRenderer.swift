@@ -30,6 +30,8 @@ public struct ModelRenderer: Sendable {
         public var files: [(name: String, data: Data)]
         public var diagnostics: [Diagnostic]
         public var pageCount: Int
+        /// The PDF's pages as drawn (for checks of the layout; empty without PDF).
+        public var pages: [Scene] = []
     }
 
     /// Renders everything in memory; nothing is written, so a failure leaves no half output.
@@ -42,6 +44,7 @@ public struct ModelRenderer: Sendable {
         let blocks = BlockStructure.detect(a)
         var overviewLayout = layout
         overviewLayout.options.shadeByParamsOf = a.totals.params
+        overviewLayout.options.paramsOnClassLine = true
         overviewLayout.legend = BlockOverview.shareSteps.map {
             DiagramLayout.LegendEntry("\($0.label) of parameters", fill: $0.fill, stroke: Theme.standard.weightlessStroke, lineWidth: 0.7)
         }
@@ -51,8 +54,24 @@ public struct ModelRenderer: Sendable {
         let blockOverview = BlockOverview.overview(a, blocks).map { o in drawings.drawing(of: a, level: "overview") { overviewLayout.diagram(o) } }
         var typeLayout = layout
         typeLayout.titleSuffix = ""
+        // A block type too big for one page in full detail (a NASNet cell) is drawn with its
+        // chains of layers folded.
+        let chained = blockOverview == nil ? [] : BlockOverview.typeDetails(a, blocks, chains: true)
         let blockTypes = blockOverview == nil ? [] : BlockOverview.typeDetails(a, blocks).enumerated().map { i, t in
-            drawings.drawing(of: a, level: "block-\(i + 1)") { typeLayout.diagram(t) }
+            drawings.drawing(of: a, level: "block-\(i + 1)") {
+                var best = typeLayout.diagram(t)
+                var bestPages = typeLayout.pages(best).scenes.count
+                guard bestPages > 1 else { return best }
+                // Then across the page when that takes fewer pages (a wide, shallow cell).
+                var across = typeLayout
+                across.options.direction = typeLayout.options.direction == .topToBottom ? .leftToRight : .topToBottom
+                for (layout, rows) in [(typeLayout, chained[i]), (across, chained[i])] where bestPages > 1 {
+                    let d = layout.diagram(rows)
+                    let n = layout.pages(d).scenes.count
+                    if n < bestPages { best = d; bestPages = n }
+                }
+                return best
+            }
         }
         let full = blockOverview == nil || diagram.detail == .full
         // The layer-by-layer diagram: laid out only where it is drawn.
@@ -67,6 +86,7 @@ public struct ModelRenderer: Sendable {
         let overview = blockOverview == nil ? ModuleGroups.overview(a).map { m in drawings.drawing(of: a, level: "modules") { layout.diagram(m) } } : nil
         var files: [(String, Data)] = []
         var pageCount = 0
+        var pdfPages: [Scene] = []
         if formats.contains(.pdf) {
             let folded = overview.map { layout.pages($0).scenes } ?? []
             var diagramPages = folded
@@ -77,6 +97,7 @@ public struct ModelRenderer: Sendable {
             if full { diagramPages += layout.pages(drawing()).scenes }
             let pages = ReportPages.assemble(doc, diagramPages: diagramPages, measurer: measurer)
             pageCount = pages.count
+            pdfPages = pages
             let metadata = PDFMetadata(
                 title: "\(doc.displayName): Strata report",
                 subject: "Layers, shapes, parameters and cost of \(a.modelName) (\(a.source.file))",
@@ -91,7 +112,7 @@ public struct ModelRenderer: Sendable {
         }
         // The standalone pictures, for the SVG and PNG files only.
         guard formats.contains(.svg) || formats.contains(.png) else {
-            return Output(files: files, diagnostics: diagnostics(), pageCount: pageCount)
+            return Output(files: files, diagnostics: diagnostics(), pageCount: pageCount, pages: pdfPages)
         }
         let diagramScene = layout.scene(drawing())
         let paramsScene = ParameterChart.standalone(a, measurer: measurer)
@@ -113,7 +134,7 @@ public struct ModelRenderer: Sendable {
             files.append(("params.png", try PNGWriter.data(scene: paramsScene, scale: 2, file: "params.png")))
             if let latencyScene { files.append(("latency.png", try PNGWriter.data(scene: latencyScene, scale: 2, file: "latency.png"))) }
         }
-        return Output(files: files, diagnostics: diagnostics(), pageCount: pageCount)
+        return Output(files: files, diagnostics: diagnostics(), pageCount: pageCount, pages: pdfPages)
     }
 
     /// Writes rendered files into `folder` (created if needed): each file goes to a temporary

@@ -1,0 +1,70 @@
+import Foundation
+import CairoRendering
+import ModelKit
+import Reporting
+import Testing
+@testable import StrataCLI
+
+/// Issue 16's layout checks over the whole Keras corpus (every keras.applications model and
+/// the examples), each PDF as `strata render` draws it in the default detail, with Pango's
+/// own measurements: no text below 8 pt, outside its page, or over another text (the
+/// cross-page edge markers included); and the page goal, 8 + layers / 50 pages, with the
+/// diagram (overview and block types) in at most 6 pages.
+@Suite(.serialized) struct CorpusLayoutTests {
+    static let tests = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+
+    static var corpus: [String] {
+        let fm = FileManager.default
+        let apps = tests.appendingPathComponent("Fixtures/applications").path
+        var out = ((try? fm.contentsOfDirectory(atPath: apps)) ?? []).sorted().map { "\(apps)/\($0)/model.json" }
+        let examples = tests.deletingLastPathComponent().appendingPathComponent("Examples").path
+        out += ((try? fm.contentsOfDirectory(atPath: examples)) ?? []).sorted()
+            .filter { !$0.hasSuffix(".onnx") && !$0.hasPrefix(".") }.map { "\(examples)/\($0)" }
+        return out
+    }
+
+    @Test func corpusIsComplete() {
+        // 40 applications (ConvNeXt to Xception) and the Keras examples.
+        #expect(Self.corpus.filter { $0.contains("/applications/") }.count == 40)
+        #expect(Self.corpus.count > 45)
+    }
+
+    @Test(arguments: corpus)
+    func pagesAreReadableAndWithinTheGoal(_ path: String) throws {
+        let opened = try FormatRegistry.standard.open(path)
+        let a = Analyzer.analyze(opened.graph)
+        let doc = ReportDocument(analysis: a, generatedAt: "2026-12-04T00:00:00Z")
+        let measurer = PangoTextMeasurer()
+        let out = try ModelRenderer(formats: [.pdf], measurer: measurer).render(doc)
+        let name = (path as NSString).lastPathComponent == "model.json" ? ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent : (path as NSString).lastPathComponent
+        let check = {
+            let problems = SceneCheck.problems(out.pages, measurer: measurer)
+            #expect(problems.isEmpty, "\(name): \(problems.count) problems, first: \(problems.prefix(5).map(\.description))")
+            let goal = 8 + Double(a.counts.topLevelLayers) / 50
+            #expect(Double(out.pageCount) <= goal, "\(name): \(out.pageCount) pages for \(a.counts.topLevelLayers) layers (goal \(goal))")
+            let s = BlockStructure.detect(a)
+            if BlockOverview.applies(a, s) {
+                let diagram = out.pages.filter { $0.title.contains(" · overview") || $0.title.contains(" · drawn: ") }
+                #expect(diagram.count <= 6, "\(name): \(diagram.count) diagram pages")
+                #expect(out.pages.filter { $0.title.contains(" · overview") }.count == 1, "\(name): the overview fits one page")
+            }
+        }
+        if let why = Self.open[name] {
+            // Still open in issue 16; withKnownIssue fails the test once the model passes, so
+            // this list can only shrink.
+            withKnownIssue(Comment(rawValue: why)) { check() }
+        } else {
+            check()
+        }
+    }
+
+    /// The corpus models that do not meet issue 16's checks yet, and why.
+    static let open: [String: String] = [
+        "EfficientNetB1": "15 pages for a goal of 14.8: the summary's parameters-by-type chart spills onto a second page",
+        "EfficientNetB2": "15 pages for a goal of 14.8: the summary's parameters-by-type chart spills onto a second page",
+        "Xception": "11 pages for a goal of 10.7: five block types drawn, each on its own page",
+        "InceptionV3": "a block type's diagram is cut across pages through a box (text outside the page), 7 diagram pages",
+        "NASNetLarge": "the reduction cell's diagram is cut across pages through a box (text outside the page)",
+        "NASNetMobile": "the reduction cell's diagram is cut across pages through a box (text outside the page)",
+    ]
+}
