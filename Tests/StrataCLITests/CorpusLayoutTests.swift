@@ -29,6 +29,21 @@ import Testing
         #expect(Self.corpus.count > 45)
     }
 
+    /// The transformer example (scripts/make_transformer_example.py): six encoder layers of
+    /// 9 layers each, one type, one run. Parameters by hand, width 64, 4 heads of 16, FFN
+    /// 256: attention 3 × (64·64 + 64) + (64·64 + 64) = 16,640; two LayerNormalizations
+    /// 2 × 128; FFN 64·256 + 256 = 16,640 and 256·64 + 64 = 16,448; 49,984 a block.
+    @Test func transformerExampleIsSixEncoderLayers() throws {
+        let path = Self.tests.deletingLastPathComponent().appendingPathComponent("Examples/text_transformer_encoder.keras").path
+        let a = Analyzer.analyze(try FormatRegistry.standard.open(path).graph)
+        let s = BlockStructure.detect(a)
+        #expect(s.blocks.map(\.name) == (0..<6).map { "encoder_\($0)" })
+        #expect(s.types.count == 1 && s.types.first?.label == "Transformer" && s.types.first?.layers == 9)
+        #expect(s.runs.count == 1 && s.runs.first?.blocks.count == 6)
+        #expect(s.blocks.allSatisfy { $0.params == 49_984 })
+        #expect(BlockOverview.applies(a, s))
+    }
+
     @Test(arguments: corpus)
     func pagesAreReadableAndWithinTheGoal(_ path: String) throws {
         let opened = try FormatRegistry.standard.open(path)
@@ -37,34 +52,15 @@ import Testing
         let measurer = PangoTextMeasurer()
         let out = try ModelRenderer(formats: [.pdf], measurer: measurer).render(doc)
         let name = (path as NSString).lastPathComponent == "model.json" ? ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent : (path as NSString).lastPathComponent
-        let check = {
-            let problems = SceneCheck.problems(out.pages, measurer: measurer)
-            #expect(problems.isEmpty, "\(name): \(problems.count) problems, first: \(problems.prefix(5).map(\.description))")
-            let goal = 8 + Double(a.counts.topLevelLayers) / 50
-            #expect(Double(out.pageCount) <= goal, "\(name): \(out.pageCount) pages for \(a.counts.topLevelLayers) layers (goal \(goal))")
-            let s = BlockStructure.detect(a)
-            if BlockOverview.applies(a, s) {
-                let diagram = out.pages.filter { $0.title.contains(" · overview") || $0.title.contains(" · drawn: ") }
-                #expect(diagram.count <= 6, "\(name): \(diagram.count) diagram pages")
-                #expect(out.pages.filter { $0.title.contains(" · overview") }.count == 1, "\(name): the overview fits one page")
-            }
-        }
-        if let why = Self.open[name] {
-            // Still open in issue 16; withKnownIssue fails the test once the model passes, so
-            // this list can only shrink.
-            withKnownIssue(Comment(rawValue: why)) { check() }
-        } else {
-            check()
+        let problems = SceneCheck.problems(out.pages, measurer: measurer)
+        #expect(problems.isEmpty, "\(name): \(problems.count) problems, first: \(problems.prefix(5).map(\.description))")
+        let goal = 8 + Double(a.counts.topLevelLayers) / 50
+        #expect(Double(out.pageCount) <= goal, "\(name): \(out.pageCount) pages for \(a.counts.topLevelLayers) layers (goal \(goal))")
+        let s = BlockStructure.detect(a)
+        if BlockOverview.applies(a, s) {
+            let diagram = out.pages.filter { $0.title.contains(" · overview") || $0.title.contains(" · drawn: ") }
+            #expect(diagram.count <= 6, "\(name): \(diagram.count) diagram pages")
+            #expect(out.pages.filter { $0.title.contains(" · overview") }.count == 1, "\(name): the overview fits one page")
         }
     }
-
-    /// The corpus models that do not meet issue 16's checks yet, and why.
-    static let open: [String: String] = [
-        "EfficientNetB1": "15 pages for a goal of 14.8: the summary's parameters-by-type chart spills onto a second page",
-        "EfficientNetB2": "15 pages for a goal of 14.8: the summary's parameters-by-type chart spills onto a second page",
-        "Xception": "11 pages for a goal of 10.7: five block types drawn, each on its own page",
-        "InceptionV3": "a block type's diagram is cut across pages through a box (text outside the page), 7 diagram pages",
-        "NASNetLarge": "the reduction cell's diagram is cut across pages through a box (text outside the page)",
-        "NASNetMobile": "the reduction cell's diagram is cut across pages through a box (text outside the page)",
-    ]
 }

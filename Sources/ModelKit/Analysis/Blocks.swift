@@ -226,6 +226,7 @@ public struct BlockStructure: Sendable, Equatable {
         // Candidate blocks: a keyed group, a nested model, or an unnamed multi-layer segment
         // (an Inception module, a residual block of unnamed layers).
         var candidates: [(name: String, rows: [Int])] = []
+        var unnamed: [(name: String, rows: [Int], signature: String)] = []
         for g in groups {
             let rs = g.rows
             if let k = g.key, rs.count >= 2 {
@@ -233,9 +234,23 @@ public struct BlockStructure: Sendable, Equatable {
             } else if rs.count == 1, !rows[rs[0]].children.isEmpty {
                 candidates.append((rows[rs[0]].name, rs))
             } else if g.key == nil, rs.count >= 3, rs.contains(where: { isMerge(rows[$0]) }) {
-                candidates.append((rows[rs.last!].name, rs))
+                unnamed.append((rows[rs.last!].name, rs, signature(rs, rows, index)))
             }
         }
+        // An unnamed segment is a block when its structure repeats, when it joins three
+        // branches or more (an Inception module, even one of a kind), or when a merge adds
+        // the segment's input back (a skip connection); two embeddings summed at a model's
+        // start are a stem, not a block.
+        var seen: [String: Int] = [:]
+        for u in unnamed { seen[u.signature, default: 0] += 1 }
+        for u in unnamed {
+            let inside = Set(u.rows)
+            let qualifies = seen[u.signature, default: 0] >= 2 || u.rows.contains { r in
+                isMerge(rows[r]) && (rows[r].inbound.count >= 3 || rows[r].inbound.contains { index[$0].map { !inside.contains($0) } ?? false })
+            }
+            if qualifies { candidates.append((u.name, u.rows)) }
+        }
+        candidates.sort { ($0.rows.first ?? 0) < ($1.rows.first ?? 0) }
         // Types by signature.
         var typeIndex: [String: Int] = [:]
         for c in candidates {

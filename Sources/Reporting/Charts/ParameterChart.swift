@@ -102,11 +102,23 @@ public enum ParameterChart {
 
     /// The chart as a PDF page (content only; `ReportPages` adds the footer).
     public static func page(_ a: ModelAnalysis, measurer: any TextMeasurer, theme: Theme = .standard,
-                            geometry: PageGeometry = .a4Portrait, limit: Int = defaultLimit) -> Scene {
+                            geometry: PageGeometry = .a4Portrait, limit: Int = defaultLimit, below: SceneBlock? = nil) -> Scene {
         let c = geometry.content
         let b = block(a, width: c.width, measurer: measurer, theme: theme, limit: limit)
+        var prims = b.translated(c.x, c.y)
+        // A section moved here from the summary (parameters by layer type), below the chart.
+        if let below { prims += below.translated(c.x, c.y + b.height + belowGap) }
         return Scene(size: geometry.size, title: "\(a.modelName): parameters per layer",
-                     description: "Parameters per layer of \(a.modelName), largest first", primitives: b.translated(c.x, c.y))
+                     description: "Parameters per layer of \(a.modelName), largest first", primitives: prims)
+    }
+
+    /// Space between the chart and a section placed below it.
+    public static let belowGap = 20.0
+
+    /// The height the page's chart takes.
+    public static func height(_ a: ModelAnalysis, measurer: any TextMeasurer, theme: Theme = .standard,
+                              geometry: PageGeometry = .a4Portrait, limit: Int = defaultLimit) -> Double {
+        block(a, width: geometry.content.width, measurer: measurer, theme: theme, limit: limit).height
     }
 
     /// The same chart sized for a wiki page (`params.svg`): `width` wide, as tall as its bars.

@@ -177,11 +177,13 @@ public struct DiagramLayout: Sendable {
             for (ei, piece) in pieces[ti] {
                 if !piece.atPathEnd {
                     let other = (0..<tiles.count).first { $0 != ti && pieces[$0].contains { $0.edge == ei && distance($0.piece.path.start, piece.path.end) < 1 } }
-                    if let o = other { painter.mark(piece.path.end, in: tile.rect, text: "to " + pageName(o), outward: true, into: &drawn.primitives, seen: &marks, around: scene.primitives) }
+                    if let o = other { painter.mark(piece.path.end, in: tile.rect, text: "to " + pageName(o), outward: true, into: &drawn.primitives, seen: &marks, around: scene.primitives,
+                                                  within: Rect(0, 0, page.width, page.height - m)) }
                 }
                 if !piece.atPathStart {
                     let other = (0..<tiles.count).first { $0 != ti && pieces[$0].contains { $0.edge == ei && distance($0.piece.path.end, piece.path.start) < 1 } }
-                    if let o = other { painter.mark(piece.path.start, in: tile.rect, text: "from " + pageName(o), outward: false, into: &drawn.primitives, seen: &marks, around: scene.primitives) }
+                    if let o = other { painter.mark(piece.path.start, in: tile.rect, text: "from " + pageName(o), outward: false, into: &drawn.primitives, seen: &marks, around: scene.primitives,
+                                                  within: Rect(0, 0, page.width, page.height - m)) }
                 }
             }
             scene.primitives += drawn.primitives
@@ -204,6 +206,38 @@ public struct DiagramLayout: Sendable {
         }
         let pageOfBox = tileOfBox.map { pageOfTile[$0] ?? 0 }
         return DiagramPages(scenes: scenes, pageOfBox: pageOfBox, scale: scale)
+    }
+
+    /// The pages of several diagrams in order, where consecutive diagrams that each fit one
+    /// page share a page when together they fit (small block types one under another, each
+    /// with its own title and legend).
+    public func packedPages(_ diagrams: [Diagram]) -> [Scene] {
+        let page = options.pageSize, m = options.margin
+        let bottom = page.height - m - footerHeight
+        let gap = 18.0
+        var out: [Scene] = []
+        var used: Double?  // where the last page's content ends, when another diagram may join it
+        for d in diagrams {
+            let p = pages(d)
+            guard p.scenes.count == 1 else {
+                out += p.scenes
+                used = nil
+                continue
+            }
+            let height = headerHeight + d.size.height * p.scale
+            if let u = used, u + gap + height <= bottom, var last = out.popLast() {
+                var prims = p.scenes[0].primitives
+                if case .rect(let r, _, _, _, _) = prims.first, r == Rect(0, 0, page.width, page.height) { prims.removeFirst() }
+                last.primitives += prims.map { $0.translated(0, u + gap - m) }
+                last.title += " + " + p.scenes[0].title
+                out.append(last)
+                used = u + gap + height
+            } else {
+                out.append(p.scenes[0])
+                used = m + height
+            }
+        }
+        return out
     }
 
     var headerHeight: Double { 42 }
@@ -243,17 +277,35 @@ public struct DiagramLayout: Sendable {
     static func cuts(length: Double, capacity: Double, occupied: [(Double, Double)]) -> [Double] {
         var result = [0.0]
         guard length > capacity, capacity > 1 else { return [0, max(length, 0)] }
-        // Merged intervals covered by boxes (with 2 pt to spare).
-        var merged: [(Double, Double)] = []
-        for (a, b) in occupied.map({ ($0.0 - 2, $0.1 + 2) }).sorted(by: { $0.0 < $1.0 }) {
-            if let last = merged.last, a <= last.1 { merged[merged.count - 1].1 = max(last.1, b) } else { merged.append((a, b)) }
+        // Boxes with 2 pt to spare, by where they begin; a cut goes at the page's end or at a
+        // box's edge in the page's second half, wherever it crosses the fewest boxes (none,
+        // when the boxes leave a gap), the furthest such place on a tie.
+        let boxes = occupied.map { ($0.0 - 2, $0.1 + 2) }.sorted { $0.0 < $1.0 }
+        let edges = (boxes.map(\.0) + boxes.map(\.1)).sorted()
+        func crossed(_ cut: Double) -> Int {
+            var n = 0
+            for (a, b) in boxes {
+                if a >= cut { break }
+                if cut < b { n += 1 }
+            }
+            return n
         }
         var pos = 0.0
         while pos + capacity < length {
-            var cut = pos + capacity
-            if let inside = merged.first(where: { $0.0 < cut && cut < $0.1 }), inside.0 > pos + capacity / 2 { cut = inside.0 }
-            result.append(cut)
-            pos = cut
+            let end = pos + capacity
+            var best = end, bestCrossed = crossed(end)
+            if bestCrossed > 0 {
+                // Edges in (pos + capacity / 2, end), furthest first.
+                var i = edges.lastIndex { $0 < end } ?? -1
+                while i >= 0, edges[i] > pos + capacity / 2 {
+                    let n = crossed(edges[i])
+                    if n < bestCrossed { best = edges[i]; bestCrossed = n }
+                    if n == 0 { break }
+                    i -= 1
+                }
+            }
+            result.append(best)
+            pos = best
         }
         result.append(length)
         return result

@@ -98,7 +98,7 @@ struct DiagramPainter {
     /// A small arrowhead on the page border where an edge leaves (`outward`) or enters this
     /// page, with the other page's number. One mark per border, page and place.
     func mark(_ point: Point, in tile: Rect, text: String, outward: Bool, into primitives: inout [Primitive], seen: inout Set<String>,
-              around others: [Primitive] = []) {
+              around others: [Primitive] = [], within bounds: Rect? = nil) {
         let sides = [(abs(point.y - tile.maxY), "bottom"), (abs(point.y - tile.y), "top"), (abs(point.x - tile.maxX), "right"), (abs(point.x - tile.x), "left")]
         let side = sides.min { $0.0 < $1.0 }!.1
         let along = side == "bottom" || side == "top" ? point.x : point.y
@@ -116,7 +116,7 @@ struct DiagramPainter {
         // on its other side, then across the border; the first place clear of every text
         // already on the page (box names, other marks) is taken.
         let h = measurer.measure(text, style: style).height
-        let candidates: [(Point, TextAnchor)]
+        var candidates: [(Point, TextAnchor)]
         switch side {
         case "bottom": candidates = [(Point(p.x + 5, p.y - h - 1), .start), (Point(p.x - 5, p.y - h - 1), .end), (Point(p.x + 5, p.y - 2 * h - 2), .start),
                                      (Point(p.x - 5, p.y - 2 * h - 2), .end)]
@@ -125,12 +125,24 @@ struct DiagramPainter {
         case "right": candidates = [(Point(p.x - 5, p.y + 3), .end), (Point(p.x - 5, p.y - h - 3), .end), (Point(p.x + 5, p.y - h / 2), .start)]
         default: candidates = [(Point(p.x + 5, p.y + 3), .start), (Point(p.x + 5, p.y - h - 3), .start), (Point(p.x - 5, p.y - h / 2), .end)]
         }
+        // Then further along the border, on the inner side.
+        let direction: (Double, Double) = side == "top" || side == "bottom" ? (1, 0) : (0, 1)
+        let inner = Array(candidates.prefix(2))
+        for k in 1...4 {
+            for sign in [1.0, -1.0] {
+                for (o, a) in inner {
+                    let d = sign * Double(k) * (h + 2)
+                    candidates.append((Point(o.x + direction.0 * d * 3, o.y + direction.1 * d), a))
+                }
+            }
+        }
         let taken = (others + primitives).compactMap { prim -> Rect? in
             guard case .text(let t, let o, let st, let a) = prim else { return nil }
             return SceneCheck.box(t, origin: o, style: st, anchor: a, measurer: measurer)
         }
         func clear(_ c: (Point, TextAnchor)) -> Bool {
             let r = SceneCheck.box(text, origin: c.0, style: style, anchor: c.1, measurer: measurer)
+            if let b = bounds, r.x < b.x || r.y < b.y || r.maxX > b.maxX || r.maxY > b.maxY { return false }
             return !taken.contains { min($0.maxX, r.maxX) - max($0.x, r.x) > 0.5 && min($0.maxY, r.maxY) - max($0.y, r.y) > 0.5 }
         }
         let (origin, anchor) = candidates.first(where: clear) ?? candidates[0]

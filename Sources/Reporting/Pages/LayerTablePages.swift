@@ -148,6 +148,13 @@ public enum LayerTablePages {
             Column(title: "MACs", width: widest("MACs", \.macs), alignEnd: true, cell: \.macs),
             Column(title: "Inputs\n(#)", width: widest("Inputs\n(#)", \.inputs, cap: 40), alignEnd: false, cell: \.inputs),
         ]
+        // When the names leave room, the capped columns get their full width.
+        let nameWanted = all.filter { !$0.isHeading }.map { tw.width($0.shownName, cellStyle) + Double($0.depth) * indent }.max() ?? 0
+        let full = [2: widest("Class", \.className), 3: widest("Output shape", \.outputShape), 7: widest("Inputs\n(#)", \.inputs)]
+        let extra = full.reduce(0) { $0 + $1.value - columns[$1.key].width }
+        if columns.reduce(0, { $0 + $1.width }) + gap * Double(columns.count - 1) + extra + nameWanted <= c.width {
+            for (i, w) in full { columns[i].width = w }
+        }
         let fixed = columns.reduce(0) { $0 + $1.width } + gap * Double(columns.count - 1)
         columns[1].width = max(60, c.width - fixed)
         var xs: [Double] = []

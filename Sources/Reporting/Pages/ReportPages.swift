@@ -1,7 +1,8 @@
 import ModelKit
 
 /// The PDF's pages in order: summary page(s), the diagram pages (laid out elsewhere and
-/// passed in), the parameters-per-layer chart, the latency-per-layer chart when the model
+/// passed in), the parameters-per-layer chart (with the summary's parameters by layer type
+/// below it when that alone would take the summary onto a second page), the latency-per-layer chart when the model
 /// was timed, the layer table; then a footer
 /// "Strata <version> · <model> · page k of n" on every page, in its bottom margin.
 public enum ReportPages {
@@ -19,8 +20,20 @@ public enum ReportPages {
         let a = doc.analysis
         let latency = latency ?? doc.timing.map { LatencyFigure(medianSeconds: $0.medianMs / 1000, threads: $0.threads, runs: $0.runs) }
         var pages = SummaryPage.layout(doc, latency: latency, measurer: measurer, theme: theme, geometry: portrait)
+        // When only "parameters by layer type" spills the summary onto a second page, it goes
+        // below the parameters-per-layer chart instead, if there is room.
+        var byType: SceneBlock?
+        if pages.count == 2 {
+            let shorter = SummaryPage.layout(doc, latency: latency, measurer: measurer, theme: theme, geometry: portrait, byType: false)
+            let section = SummaryPage.byTypeSection(a, width: portrait.content.width, measurer: measurer, theme: theme)
+            let room = portrait.content.height - ParameterChart.height(a, measurer: measurer, theme: theme, geometry: portrait) - ParameterChart.belowGap
+            if shorter.count == 1 && section.height <= room {
+                pages = shorter
+                byType = section
+            }
+        }
         pages += diagramPages
-        pages.append(ParameterChart.page(a, measurer: measurer, theme: theme, geometry: portrait))
+        pages.append(ParameterChart.page(a, measurer: measurer, theme: theme, geometry: portrait, below: byType))
         if let timing = doc.timing {
             pages.append(LatencyChart.page(doc, timing: timing, measurer: measurer, theme: theme, geometry: portrait))
         }

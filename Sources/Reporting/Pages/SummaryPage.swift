@@ -70,7 +70,7 @@ public enum SummaryPage {
 
     /// The summary page, and a continuation page when the content is longer than one page.
     public static func layout(_ doc: ReportDocument, latency: LatencyFigure? = nil, measurer: any TextMeasurer,
-                              theme: Theme = .standard, geometry: PageGeometry = .a4Portrait) -> [Scene] {
+                              theme: Theme = .standard, geometry: PageGeometry = .a4Portrait, byType: Bool = true) -> [Scene] {
         let a = doc.analysis
         let tw = TextWrapper(measurer: measurer)
         let width = geometry.content.width
@@ -141,23 +141,12 @@ public enum SummaryPage {
         }
         flow.space(5)
 
-        // Parameters by layer type.
-        let byType = heading("Parameters by layer type")
-        var caption = "Parameters summed over the layers of each class (×: how many layers), largest first; trainable and non-trainable stacked."
-        let weightless = ParametersByType.weightlessClasses(a)
-        if !weightless.isEmpty {
-            caption += " \(Formatting.list(weightless)) \(weightless.count == 1 ? "owns" : "own") no parameters."
+        // Parameters by layer type (unless the caller puts it on the parameters page).
+        if byType {
+            let section = byTypeSection(a, width: width, measurer: measurer, theme: theme)
+            flow.ensure(section.height)
+            flow.place(section, spacing: 10)
         }
-        let captionBlocks = lines(caption, theme.smallStyle)
-        let chartBars = ParametersByType.bars(a)
-        let chart = chartBars.isEmpty
-            ? SceneBlock(height: tw.lineHeight(theme.bodyStyle), primitives: [.text("No layer owns parameters.", origin: Point(0, 0), style: theme.bodyStyle, anchor: .start)])
-            : BarChart(series: ParameterChart.series(theme), bars: chartBars).layout(width: width, measurer: measurer, theme: theme)
-        flow.ensure(byType.height + captionBlocks.reduce(0) { $0 + $1.height } + 6 + chart.height)
-        flow.place(byType, spacing: 2)
-        for b in captionBlocks { flow.place(b) }
-        flow.space(6)
-        flow.place(chart, spacing: 10)
 
         // Diagnostics, when the analysis has any.
         if !a.diagnostics.isEmpty {
@@ -168,6 +157,32 @@ public enum SummaryPage {
             for item in items { for b in item { flow.place(b) }; flow.space(2) }
         }
         return flow.pages
+    }
+
+    /// "Parameters by layer type": heading, caption and the stacked bar chart, as one block
+    /// (it is never split across pages).
+    public static func byTypeSection(_ a: ModelAnalysis, width: Double, measurer: any TextMeasurer, theme: Theme = .standard) -> SceneBlock {
+        let tw = TextWrapper(measurer: measurer)
+        var prims: [Primitive] = []
+        var y = 0.0
+        prims.append(.text(tw.truncate("Parameters by layer type", style: theme.headingStyle, width: width), origin: Point(0, 0), style: theme.headingStyle, anchor: .start))
+        y += tw.lineHeight(theme.headingStyle) + 4 + 2
+        var caption = "Parameters summed over the layers of each class (×: how many layers), largest first; trainable and non-trainable stacked."
+        let weightless = ParametersByType.weightlessClasses(a)
+        if !weightless.isEmpty {
+            caption += " \(Formatting.list(weightless)) \(weightless.count == 1 ? "owns" : "own") no parameters."
+        }
+        for line in tw.wrap(caption, style: theme.smallStyle, width: width) {
+            prims.append(.text(line, origin: Point(0, y), style: theme.smallStyle, anchor: .start))
+            y += tw.lineHeight(theme.smallStyle)
+        }
+        y += 6
+        let chartBars = ParametersByType.bars(a)
+        let chart = chartBars.isEmpty
+            ? SceneBlock(height: tw.lineHeight(theme.bodyStyle), primitives: [.text("No layer owns parameters.", origin: Point(0, 0), style: theme.bodyStyle, anchor: .start)])
+            : BarChart(series: ParameterChart.series(theme), bars: chartBars).layout(width: width, measurer: measurer, theme: theme)
+        prims += chart.translated(0, y)
+        return SceneBlock(height: y + chart.height, primitives: prims)
     }
 
     /// Headline figures as grid rows of up to three cells: caption, figure, wrapped note.

@@ -92,7 +92,7 @@ public struct ModelRenderer: Sendable {
             var diagramPages = folded
             if let blockOverview {
                 diagramPages += overviewLayout.pages(blockOverview).scenes
-                for t in blockTypes { diagramPages += typeLayout.pages(t).scenes }
+                diagramPages += typeLayout.packedPages(blockTypes)
             }
             if full { diagramPages += layout.pages(drawing()).scenes }
             let pages = ReportPages.assemble(doc, diagramPages: diagramPages, measurer: measurer)
