@@ -5,8 +5,8 @@ import Reporting
 import Testing
 @testable import StrataCLI
 
-/// Issue 16's layout checks over the whole Keras corpus (every keras.applications model and
-/// the examples), each PDF as `strata render` draws it in the default detail, with Pango's
+/// Issue 16's layout checks over the whole Keras corpus (every keras.applications model, the
+/// reference models in each form Keras wrote them, and the examples), each PDF as `strata render` draws it in the default detail, with Pango's
 /// own measurements: no text below 8 pt, outside its page, or over another text (the
 /// cross-page edge markers included); and the page goal, 8 + layers / 50 pages, with the
 /// diagram (overview and block types) in at most 6 pages.
@@ -17,6 +17,13 @@ import Testing
         let fm = FileManager.default
         let apps = tests.appendingPathComponent("Fixtures/applications").path
         var out = ((try? fm.contentsOfDirectory(atPath: apps)) ?? []).sorted().map { "\(apps)/\($0)/model.json" }
+        // The reference models Keras wrote (JSON, .keras, Keras 2 JSON and .h5).
+        let reference = tests.appendingPathComponent("Fixtures/reference").path
+        for dir in ((try? fm.contentsOfDirectory(atPath: reference)) ?? []).sorted() {
+            let files = ((try? fm.contentsOfDirectory(atPath: "\(reference)/\(dir)")) ?? []).sorted()
+            out += files.filter { $0.hasPrefix("model") && ($0.hasSuffix(".json") || $0.hasSuffix(".keras") || $0.hasSuffix(".h5")) }
+                .map { "\(reference)/\(dir)/\($0)" }
+        }
         let examples = tests.deletingLastPathComponent().appendingPathComponent("Examples").path
         out += ((try? fm.contentsOfDirectory(atPath: examples)) ?? []).sorted()
             .filter { !$0.hasSuffix(".onnx") && !$0.hasPrefix(".") }.map { "\(examples)/\($0)" }
@@ -51,7 +58,8 @@ import Testing
         let doc = ReportDocument(analysis: a, generatedAt: "2026-12-04T00:00:00Z")
         let measurer = PangoTextMeasurer()
         let out = try ModelRenderer(formats: [.pdf], measurer: measurer).render(doc)
-        let name = (path as NSString).lastPathComponent == "model.json" ? ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent : (path as NSString).lastPathComponent
+        let file = (path as NSString).lastPathComponent
+        let name = file.hasPrefix("model") ? "\(((path as NSString).deletingLastPathComponent as NSString).lastPathComponent)/\(file)" : file
         let problems = SceneCheck.problems(out.pages, measurer: measurer)
         #expect(problems.isEmpty, "\(name): \(problems.count) problems, first: \(problems.prefix(5).map(\.description))")
         let goal = 8 + Double(a.counts.topLevelLayers) / 50
