@@ -58,6 +58,26 @@ import ModelKit
     }
 
     /// A small model without repeated blocks keeps its one diagram.
+    /// NASNet's cells are too big for a page in full detail: drawn with each chain of layers
+    /// in one box, named by its first layer with a kernel (not the ReLU that starts it), the
+    /// chain's parameters summed, and the cell's connections kept.
+    @Test func chainedCellsAreNamedByTheirKernel() throws {
+        let a = try Self.analysis("NASNetMobile")
+        let s = BlockStructure.detect(a)
+        let full = BlockOverview.typeDetails(a, s)
+        let chained = BlockOverview.typeDetails(a, s, chains: true)
+        #expect(full.count == 2 && chained.count == 2)  // normal and reduction cells
+        for (f, c) in zip(full, chained) {
+            #expect(c.rows.count < f.rows.count)
+            #expect(checkedSum(c.rows.map(\.params)) == checkedSum(f.rows.map(\.params)))
+            #expect(!c.rows.contains { $0.name.hasPrefix("activation") && $0.className.contains("SeparableConv2D") }, "\(c.modelName)")
+            let names = Set(c.rows.map(\.name))
+            // A box reads another box, or something outside the cell: never a folded layer.
+            let folded = Set(f.rows.map(\.name)).subtracting(names)
+            for r in c.rows { for src in r.inbound { #expect(!folded.contains(src), "\(r.name) reads \(src)") } }
+        }
+    }
+
     @Test func smallModelsHaveNoOverview() throws {
         let a = try DiagramTests.analysis("reference/seed_resnet8/model.keras")
         #expect(BlockOverview.overview(a, BlockStructure.detect(a)) == nil)

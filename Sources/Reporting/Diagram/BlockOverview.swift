@@ -196,6 +196,14 @@ public enum BlockOverview {
                consumers[producer] == 1, out[h].children.isEmpty {
                 out[h].className += " → " + r.className
                 out[h].params = checkedSum([out[h].params, r.params])
+                // A folded chain goes by its first layer with a kernel (a ReLU → SeparableConv2D
+                // → … chain is the separable convolution's box).
+                if chains, r.category == .kernel, out[h].category != .kernel {
+                    let old = out[h].name
+                    out[h].name = r.name
+                    for (k, v) in headOf where v == old { headOf[k] = r.name }
+                    headOf[old] = r.name
+                }
                 out[h].outputShapes = r.outputShapes
                 out[h].callOutputShapes = r.callOutputShapes
                 if out[h].category != .kernel { out[h].category = r.category }
