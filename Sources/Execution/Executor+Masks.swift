@@ -35,7 +35,9 @@ extension Executor {
         case let k as AdditiveAttentionOp:
             return try runAttention(layer, args, additive: true, useScale: k.useScale, concat: false,
                                     returnScores: k.returnAttentionScores, causal: k.useCausalMask, masks: masks)
-        case is ConvLSTMOp, is TimeDistributedOp where (layer.kind as? TimeDistributedOp)?.inner.kind is RecurrentOp:
+        case is ConvLSTMOp:
+            throw fail(layer, "not runnable yet: a padding mask reaches it, and this forward pass does not skip masked steps in \(layer.className)")
+        case let k as TimeDistributedOp where k.inner.kind is RecurrentOp:
             throw fail(layer, "not runnable yet: a padding mask reaches it, and this forward pass does not skip masked steps in \(layer.className)")
         case let k as SoftmaxOp where layer.maskRule == .pass:
             guard let mask = masks[0] else { return nil }

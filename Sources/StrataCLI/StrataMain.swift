@@ -95,9 +95,10 @@ struct StrataCommand: ParsableCommand {
         commandName: "strata",
         abstract: "Reports on neural-network models: layers, shapes, parameters, cost.",
         discussion: """
-        Reads Keras 3 (.json, .keras) and Keras 2 (.json, .h5) models and counts every layer's \
-        output shape, parameters (trainable and not), multiply-accumulates and memory exactly as \
-        Keras counts them.
+        Reads Keras 3 (.json, .keras), Keras 2 (.json, .h5) and ONNX (.onnx) models and counts \
+        every layer's output shape, parameters (trainable and not), multiply-accumulates and \
+        memory as the format's own tools count them (Keras; onnx's shape inference and \
+        onnx-tool); times a forward pass on the CPU; writes PDF, SVG, Markdown and JSON reports.
         """,
         version: StrataVersion.current,
         subcommands: [SummaryCommand.self, DiffCommand.self, RenderCommand.self, ReportCommand.self, MergeCommand.self, ConfigCommand.self, LayersCommand.self, PredictCommand.self, TimeCommand.self, WorkerCommand.self, FuzzCommand.self]

@@ -51,6 +51,22 @@ import Testing
         #expect(BlockOverview.applies(a, s))
     }
 
+    /// One mechanism for every format: the seed ResNet-8 has three residual blocks (one with
+    /// an identity shortcut, two with a 1×1 projection) as Keras wrote it and as tf2onnx
+    /// exported it, where each Keras layer is a module of op scopes
+    /// (`batch_normalization_1/batchnorm/mul_1`: a layer, not a block) and a normalization
+    /// is a Mul and an Add of constants (no merge).
+    @Test func seedHasThreeResidualBlocksInEveryFormat() throws {
+        let examples = Self.tests.deletingLastPathComponent().appendingPathComponent("Examples").path
+        for file in ["resnet8_cifar10.keras", "resnet8_cifar10_tf2onnx.onnx"] {
+            let a = Analyzer.analyze(try FormatRegistry.standard.open("\(examples)/\(file)").graph)
+            let s = BlockStructure.detect(a)
+            #expect(s.blocks.count == 3, "\(file): \(s.blocks.map(\.name))")
+            #expect(s.types.allSatisfy { $0.label.hasPrefix("residual") }, "\(file): \(s.types.map(\.label))")
+            #expect(s.types.map(\.count).sorted() == [1, 2], "\(file)")
+        }
+    }
+
     @Test(arguments: corpus)
     func pagesAreReadableAndWithinTheGoal(_ path: String) throws {
         let opened = try FormatRegistry.standard.open(path)

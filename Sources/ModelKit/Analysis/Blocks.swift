@@ -169,7 +169,13 @@ public struct BlockStructure: Sendable, Equatable {
         }
         if start < rows.count { segments.append(Array(start..<rows.count)) }
 
-        let keys = rows.map { blockKey($0) }
+        // Each module's child modules (by full path), so a module is a block only when it
+        // holds several.
+        var children: [String: Set<String>] = [:]
+        for r in rows where r.module.count >= 2 {
+            for k in 0..<(r.module.count - 1) { children[r.module[0...k].joined(separator: "/"), default: []].insert(r.module[k + 1]) }
+        }
+        let keys = rows.map { blockKey($0, moduleChildren: children) }
         func segmentKey(_ s: [Int]) -> String? {
             var counts: [String: Int] = [:]
             for i in s { if let k = keys[i] { counts[k, default: 0] += 1 } }
@@ -332,11 +338,17 @@ public struct BlockStructure: Sendable, Equatable {
 
     /// The block a layer's name says it belongs to, by the common naming conventions; nil
     /// for a name that says none.
-    static func blockKey(_ row: LayerRow) -> String? {
+    static func blockKey(_ row: LayerRow, moduleChildren: [String: Set<String>] = [:]) -> String? {
         let n = row.name
-        if row.module.count >= 1 {
-            // A module path: the deepest module whose name ends in an index (`layer1.0`).
-            if let m = row.module.last(where: { $0.firstMatch(of: /[._]\d+$/) != nil }) { return m }
+        if row.module.count >= 2 {
+            // A module path: the deepest module whose name ends in an index (`layer1.0` of
+            // `/layer1/layer1.0/conv1/Conv`) and that holds several modules; a module of one
+            // layer and its op scopes (tf2onnx's `batch_normalization_1/batchnorm`) is no block.
+            for k in stride(from: row.module.count - 2, through: 0, by: -1) {
+                let m = row.module[k]
+                guard m.firstMatch(of: /[._]\d+$/) != nil else { continue }
+                if (moduleChildren[row.module[0...k].joined(separator: "/")]?.count ?? 0) >= 2 { return m }
+            }
         }
         // Plain string tests first: regular expressions are slow, and most names match none.
         func has(_ part: String) -> Bool { n.contains(part) }
@@ -367,8 +379,10 @@ public struct BlockStructure: Sendable, Equatable {
         return nil
     }
 
+    /// A layer joining two tensors or more (an ONNX `Add` of a tensor and a held constant,
+    /// an exported bias or normalization, joins nothing).
     static func isMerge(_ r: LayerRow) -> Bool {
-        ["add", "concatenate", "multiply", "subtract", "average", "maximum", "minimum"].contains(kind(r))
+        Set(r.inbound).count >= 2 && ["add", "concatenate", "multiply", "subtract", "average", "maximum", "minimum"].contains(kind(r))
     }
 
     /// A row's operator, or for an inline operation (`x + y`, operator `function`) its
@@ -393,7 +407,8 @@ public struct BlockStructure: Sendable, Equatable {
 
     /// A plain-language name for a block type from what it contains.
     static func typeLabel(_ members: [LayerRow], name: String = "") -> String {
-        let ops = members.map(kind)
+        // An add or multiply of one tensor and a constant (exported bias, scale) is no merge.
+        let ops = members.map { r in ["add", "multiply"].contains(kind(r)) && !isMerge(r) ? "constant_" + kind(r) : kind(r) }
         func has(_ op: String) -> Bool { ops.contains(op) }
         let convs = members.filter { $0.op == "convolution" }.count
         let depthwise = ops.contains { $0.contains("depthwise") }
