@@ -74,6 +74,6 @@ let package = Package(
         .testTarget(name: "CairoRenderingTests", dependencies: ["CairoRendering", "Reporting", "KerasFormat", "ModelKit"]),
         .testTarget(name: "GraphvizLayoutTests", dependencies: ["GraphvizLayout", "Reporting", "KerasFormat", "ModelKit"]),
         .testTarget(name: "HistoryTests", dependencies: ["History", "ModelKit"]),
-        .testTarget(name: "StrataCLITests", dependencies: ["StrataCLI", "KerasFormat", "ONNXFormat", "ModelKit", "Execution", "Kernels", "Reporting", "History", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .testTarget(name: "StrataCLITests", dependencies: ["StrataCLI", "KerasFormat", "ONNXFormat", "ModelKit", "Execution", "Kernels", "Reporting", "CairoRendering", "GraphvizLayout", "History", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     ]
 )

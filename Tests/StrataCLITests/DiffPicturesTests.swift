@@ -1,4 +1,6 @@
 import Foundation
+import CairoRendering
+import GraphvizLayout
 import ModelKit
 import Reporting
 import Testing
@@ -102,6 +104,25 @@ import Testing
         #expect(d.boxes.count < 12)
         Self.drawnOnce(d, layers: 1041)
         #expect(out.diagramPageCount == 1)
+    }
+
+    /// The comparison's pages as the command draws them (Pango, Graphviz) pass the check the
+    /// reports pass: no text below 8 pt, outside its page or over another text.
+    @Test(arguments: [
+        ("reference/seed_resnet8/model.keras", "diff/renamed_dropout.keras"),
+        ("reference/seed_resnet8/model.keras", "diff/retrained_kernel.keras"),
+        ("applications/MobileNetV2/model.json", "diff/mobilenetv2_alpha075.json"),
+        ("applications/ResNet50/model.json", "applications/ResNet101/model.json"),
+    ])
+    func comparisonPagesAreReadable(_ old: String, _ new: String) throws {
+        let a = try DiffCommand.open(Self.path(old)), b = try DiffCommand.open(Self.path(new))
+        let diff = ModelDiff.compare(a.input, b.input)
+        let measurer = PangoTextMeasurer()
+        let out = DiffPages.render(diff, old: a.input.analysis, new: b.input.analysis, version: "test",
+                                   measurer: measurer, engine: GraphvizLayoutEngine())
+        #expect(out.pages.count >= 2 && out.diagramPageCount >= 1)
+        let problems = SceneCheck.problems(out.pages, measurer: measurer)
+        #expect(problems.isEmpty, "\(new): \(problems.count) problems, first: \(problems.prefix(5).map(\.description))")
     }
 
     /// The command writes both files (a PDF of two pages here: totals, changes and charts;

@@ -75,6 +75,6 @@ public struct FormatRegistry: Sendable {
         guard FileKind.notRegular(path) == nil, let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }
         guard let data = try? handle.read(upToCount: headBytes) else { return nil }
-        return Array(data ?? Data())
+        return Array(data)
     }
 }
