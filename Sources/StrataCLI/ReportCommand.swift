@@ -63,9 +63,12 @@ struct ReportCommand: OutputCommand {
     @Option(name: .long, help: ArgumentHelp("For models built from repeated blocks: blocks (an overview and one diagram per block type) or full (every layer as well); default: report.detail.", valueName: "blocks|full"))
     var detail: String?
 
+    @Option(name: .long, help: ArgumentHelp("What fills the overview's boxes of a timed model: params (their share of the parameters) or latency (their share of the time); default: report.shade.", valueName: "params|latency"))
+    var shade: String?
+
     var sink: OutputSink = .standard
 
-    enum CodingKeys: String, CodingKey { case folders, out, config, format, noForward, threads, jobs, shard, failOnRegression, date, modelTimeout, modelMemory, force, detail }
+    enum CodingKeys: String, CodingKey { case folders, out, config, format, noForward, threads, jobs, shard, failOnRegression, date, modelTimeout, modelMemory, force, detail, shade }
 
     static func parseShard(_ text: String) throws -> (k: Int, n: Int) {
         let parts = text.split(separator: "/")
@@ -79,6 +82,9 @@ struct ReportCommand: OutputCommand {
         if let shard { _ = try Self.parseShard(shard) }
         if let detail, DiagramOptions.Detail(rawValue: detail.lowercased()) == nil {
             throw ValidationError("--detail \"\(detail)\": expected blocks or full")
+        }
+        if let shade, DiagramOptions.Shade(rawValue: shade.lowercased()) == nil {
+            throw ValidationError("--shade \"\(shade)\": expected params or latency")
         }
         if let jobs, jobs < 1 { throw ValidationError("--jobs \(jobs): expected at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads \(threads): expected at least 1") }
@@ -134,6 +140,7 @@ struct ReportCommand: OutputCommand {
                                             modelTimeout: modelTimeout, modelMemory: modelMemory.flatMap(ModelRunSetup.parseBytes))
             if let format { overrides.formats = try ConfigOverrides.parseFormats(format) }
             overrides.detail = detail.flatMap { DiagramOptions.Detail(rawValue: $0.lowercased()) }
+            overrides.shade = shade.flatMap { DiagramOptions.Shade(rawValue: $0.lowercased()) }
             try overrides.validate()
             config = try ConfigLoader.load(path: self.config).applying(overrides)
         } catch let e as StrataError {
@@ -154,6 +161,6 @@ struct ReportCommand: OutputCommand {
             failOnRegression: failOnRegression,
             inputShapes: config.forward.inputShapes.mapValues { $0.map { $0.map(String.init).joined(separator: ",") } },
             modelTimeout: config.batch.modelTimeout, modelMemory: config.batch.modelMemory ?? WorkerExecutable.defaultModelMemory,
-            retime: config.forward.retime, force: force, detail: config.detail)
+            retime: config.forward.retime, force: force, detail: config.detail, shade: config.shade)
     }
 }

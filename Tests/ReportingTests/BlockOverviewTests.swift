@@ -78,6 +78,62 @@ import ModelKit
         }
     }
 
+    /// A timing by hand: every layer call and inline operation of EfficientNetB0 takes 1 ms,
+    /// and `block2a_expand_conv` is called a second time for 0.5 ms.
+    static func oneMillisecondEach(_ a: ModelAnalysis) -> ForwardTiming {
+        let calls = a.rows.filter { $0.className != "InputLayer" }.map(\.name) + a.operations.map(\.name)
+        let layers = calls.map { ForwardTiming.LayerTime(name: $0, className: "", medianMs: 1) }
+            + [ForwardTiming.LayerTime(name: "block2a_expand_conv (call 2)", className: "Conv2D", medianMs: 0.5)]
+        return ForwardTiming(runs: 1, requestedRuns: 1, warmup: 0, threads: 1, requestedThreads: 1, runMs: [300], layers: layers,
+                             instrumentedRuns: 1, peakRSSBytes: nil, backend: "test")
+    }
+
+    /// Each overview box's time is the sum of its layers' times: the layers Keras names
+    /// `block2…` (both calls of one of them), the six after block7a (top_conv … predictions).
+    @Test func overviewBoxesSumTheirLayersTimes() throws {
+        let a = try Self.analysis("EfficientNetB0")
+        let (overview, groupOf) = try #require(BlockOverview.overviewAndGroups(a, BlockStructure.detect(a)))
+        let t = Self.oneMillisecondEach(a)
+        let times = BlockOverview.boxTimes(t, groupOf: groupOf)
+        let block2 = a.rows.filter { $0.name.hasPrefix("block2") }.count
+        #expect(block2 == 29)
+        #expect(times["block2a … block2b"] == Double(block2) + 0.5)
+        #expect(times["head"] == 6)
+        #expect(abs(times.values.reduce(0, +) - t.layerSumMs) < 1e-9)
+        #expect(Set(times.keys).isSubset(of: Set(overview.rows.map(\.name) + overview.operations.map(\.name))))
+        #expect(BlockOverview.callBase("conv (call 12)") == "conv" && BlockOverview.callBase("conv (call two)") == "conv (call two)")
+
+        // Drawn: the time and its share after the output shape; filled by that share when
+        // the overview is shaded by latency (29.5 of some 240 ms: the 5–15 % step).
+        var layout = DiagramTests.layout()
+        layout.options.paramsOnClassLine = true
+        layout.options.shadeByParamsOf = a.totals.params  // as the renderer draws the overview
+        layout.options.timeTotalMs = t.layerSumMs
+        layout.options.boxTimes = times
+        layout.options.shade = .latency
+        let box = try #require(layout.diagram(overview).boxes.first { $0.name == "block2a … block2b" })
+        let share = 29.5 / t.layerSumMs
+        try #require(share >= 0.05 && share < 0.15)
+        #expect(box.lines.last?.text == "(None, 56, 56, 24) · 29.5 ms" + String(format: " (%.1f%%)", share * 100), "\(box.lines.map(\.text))")
+        #expect(box.fill == Color(hex: 0xC6DBEF))
+        layout.options.shade = .params
+        let byParams = try #require(layout.diagram(overview).boxes.first { $0.name == "block2a … block2b" })
+        #expect(byParams.fill == BlockOverview.shareFill(17_770, total: a.totals.params))
+    }
+
+    /// The Markdown of a timed model built from blocks lists each overview box's time.
+    @Test func markdownListsTheTimeOfEachStage() throws {
+        let a = try Self.analysis("EfficientNetB0")
+        var doc = ReportDocument(analysis: a)
+        doc.timing = Self.oneMillisecondEach(a)
+        let md = try MarkdownReport.render(doc, templatesFolder: nil)
+        let share = String(format: "%.1f %%", 29.5 / doc.timing!.layerSumMs * 100)
+        #expect(md.contains("| block2a … block2b | 2 MBConv blocks · 29 layers | 17,770 | 29.5 ms | \(share) |"), "\(md)")
+        #expect(md.contains("| head | 6 layers | 1,695,720 | 6.00 ms |"))
+        let untimed = try MarkdownReport.render(ReportDocument(analysis: a), templatesFolder: nil)
+        #expect(!untimed.contains("By box of the overview"))
+    }
+
     @Test func smallModelsHaveNoOverview() throws {
         let a = try DiagramTests.analysis("reference/seed_resnet8/model.keras")
         #expect(BlockOverview.overview(a, BlockStructure.detect(a)) == nil)

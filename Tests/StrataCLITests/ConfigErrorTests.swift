@@ -36,6 +36,15 @@ import Testing
         #expect(try ConfigLoader.load(yaml: printed, file: "printed.yml").detail == .full)
     }
 
+    /// `report.shade`: params or latency; anything else names the key, the line and the value.
+    @Test func reportShade() throws {
+        #expect(try ConfigLoader.load(yaml: "report:\n  shade: latency\n", file: "cfg.yml").shade == .latency)
+        #expect(try ConfigLoader.load(yaml: "report:\n  detail: full\n", file: "cfg.yml").shade == .params)
+        let e = try error("report:\n  detail: full\n  shade: time\n")
+        #expect(e.place == "line 3, column 10, report.shade")
+        #expect(e.message.contains("\"time\" is not a shading; expected params or latency"), "\(e.message)")
+    }
+
     @Test func typoOfANestedKeyNamesItsPath() throws {
         let e = try error("forward:\n  enabled: true\n  wramup: 3\n")
         #expect(e.place == "line 3, column 3, forward.wramup")

@@ -54,6 +54,7 @@ import Testing
         formats: [json, md]
         report:
           detail: full
+          shade: latency
         forward:
           enabled: false
           threads: 4
@@ -88,7 +89,7 @@ import Testing
         ], memoryLimit: 2 << 30, retime: .changed),
         regression: RegressionConfig(latencyIncreasePercent: 2.5, failOnParamChange: false, failOnMissingModel: false),
         templates: "my/templates", history: "/var/lib/strata/history.sqlite", jobs: 1,
-        batch: BatchConfig(modelTimeout: 60, modelMemory: 8 << 30), detail: .full)
+        batch: BatchConfig(modelTimeout: 60, modelMemory: 8 << 30), detail: .full, shade: .latency)
 
     /// Every key set away from its default; formats come back in canonical order (md before json).
     @Test func everyKeyIsRead() throws {
@@ -109,6 +110,7 @@ import Testing
             - json
             report:
               detail: full
+              shade: latency
             forward:
               enabled: false
               threads: 4

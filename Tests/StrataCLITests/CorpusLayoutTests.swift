@@ -67,6 +67,29 @@ import Testing
         }
     }
 
+    /// A timed model's overview, shaded by latency as `report.shade: latency` asks: the legend
+    /// speaks of time, each box gives its time, and the page still passes the checks.
+    @Test func timedOverviewShadedByTime() throws {
+        let path = Self.tests.appendingPathComponent("Fixtures/applications/ResNet50/model.json").path
+        let a = Analyzer.analyze(try FormatRegistry.standard.open(path).graph)
+        var doc = ReportDocument(analysis: a, generatedAt: "2026-12-04T00:00:00Z")
+        // Every layer call 1 ms: conv2_block1 … conv2_block3 is its 3 × 10 + 2 layers (the
+        // first block's shortcut convolution and normalization), 32 ms.
+        let calls = a.rows.filter { $0.className != "InputLayer" }.map { ForwardTiming.LayerTime(name: $0.name, className: $0.className, medianMs: 1) }
+        doc.timing = ForwardTiming(runs: 1, requestedRuns: 1, warmup: 0, threads: 1, requestedThreads: 1, runMs: [Double(calls.count)],
+                                   layers: calls, instrumentedRuns: 1, peakRSSBytes: nil, backend: "test")
+        let measurer = PangoTextMeasurer()
+        var options = DiagramOptions()
+        options.shade = .latency
+        let out = try ModelRenderer(formats: [.pdf], diagram: options, measurer: measurer).render(doc)
+        let overview = try #require(out.pages.first { $0.title.contains(" · overview") })
+        #expect(overview.texts.contains("≥ 40 % of the time") && !overview.texts.contains { $0.contains("of parameters") })
+        let conv2 = a.rows.filter { $0.name.hasPrefix("conv2_") }.count
+        #expect(conv2 == 32)
+        #expect(overview.texts.contains { $0.hasSuffix(" · 32.0 ms" + String(format: " (%.1f%%)", 3200 / Double(calls.count))) }, "\(overview.texts)")
+        #expect(SceneCheck.problems(out.pages, measurer: measurer).isEmpty)
+    }
+
     @Test(arguments: corpus)
     func pagesAreReadableAndWithinTheGoal(_ path: String) throws {
         let opened = try FormatRegistry.standard.open(path)

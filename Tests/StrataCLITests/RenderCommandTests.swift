@@ -159,6 +159,8 @@ import Testing
         let overview = try tool("pdftotext", ["-f", "2", "-l", "2", dir + "/blocks/report.pdf", "-"])
         #expect(overview.contains("overview") && overview.contains("bottleneck residual blocks"), "\(overview.prefix(300))")
         #expect(run(["render", model, "--detail", "most"]).code == 2)
+        let shade = run(["report", dir, "--shade", "time"])
+        #expect(shade.code == 2 && shade.err.contains("--shade \"time\": expected params or latency"), "\(shade.err)")
     }
 
     @Test func sameDateSameBytes() throws {

@@ -20,6 +20,12 @@ public enum BlockOverview {
     /// the blocks one box (`stem`, `head`, `between …`), a single layer as it is; connected as
     /// their layers are.
     public static func overview(_ a: ModelAnalysis, _ s: BlockStructure) -> ModelAnalysis? {
+        overviewAndGroups(a, s)?.analysis
+    }
+
+    /// The overview and, for every layer and inline operation it folds, the name of the box
+    /// that stands for it (`groupOf`; a layer drawn as it is maps to its own name).
+    public static func overviewAndGroups(_ a: ModelAnalysis, _ s: BlockStructure) -> (analysis: ModelAnalysis, groupOf: [String: String])? {
         guard applies(a, s) else { return nil }
         let unit = a.source.conventions.unitName
         // Group of each row: its stage, or its stretch of rows outside blocks.
@@ -103,7 +109,26 @@ public enum BlockOverview {
         out.rows = rows
         out.operations = operations
         out.outputs = a.outputs.map { ModelAnalysis.Endpoint(layer: groupOf[$0.layer] ?? $0.layer, shape: $0.shape) }
+        return (out, groupOf)
+    }
+
+    /// Each overview box's time: the per-layer medians of the layers and inline operations
+    /// it stands for, summed (every call of a layer called more than once; a step fused into
+    /// another's counts 0, its time being in that one's). Keyed by box name.
+    public static func boxTimes(_ t: ForwardTiming, groupOf: [String: String]) -> [String: Double] {
+        var out: [String: Double] = [:]
+        for l in t.layers {
+            let name = callBase(l.name)
+            out[groupOf[name] ?? name, default: 0] += l.medianMs
+        }
         return out
+    }
+
+    /// `conv (call 2)` → `conv`: the layer a timed call belongs to.
+    static func callBase(_ name: String) -> String {
+        guard name.hasSuffix(")"), let r = name.range(of: " (call ", options: .backwards),
+              name[r.upperBound...].dropLast().allSatisfy(\.isNumber) else { return name }
+        return String(name[..<r.lowerBound])
     }
 
     /// A stage's box name from its first and last blocks' names: `block2a … block2c`, or,
@@ -230,8 +255,12 @@ public enum BlockOverview {
     /// The fill for `params` of `total`.
     static func shareFill(_ params: Int?, total: Int?) -> Color {
         guard let params, let total, total > 0 else { return shareSteps[0].fill }
-        let share = Double(params) / Double(total)
-        return shareSteps.first { share < $0.limit }?.fill ?? shareSteps.last!.fill
+        return shareFill(Double(params) / Double(total))
+    }
+
+    /// The fill for a share between 0 and 1.
+    static func shareFill(_ share: Double) -> Color {
+        shareSteps.first { share < $0.limit }?.fill ?? shareSteps.last!.fill
     }
 }
 

@@ -156,6 +156,9 @@ struct DiagramGraph: Sendable {
         case .weightless, .repeated, .removed, .folded: (fill, stroke) = (theme.weightlessFill, theme.weightlessStroke)
         }
         if let total = options.shadeByParamsOf { fill = BlockOverview.shareFill(row.params, total: total) }
+        // The box's time and its share of the whole pass (the overview of a timed model).
+        let time = options.timeTotalMs.flatMap { total in options.boxTimes[row.name].map { (ms: $0, share: total > 0 ? $0 / total : 0) } }
+        if options.shade == .latency, options.timeTotalMs != nil { fill = BlockOverview.shareFill(time?.share ?? 0) }
         var lineWidth = kind == .weighted ? 1.2 : 0.7
         var classLine = row.isOperation ? row.className + " (operation)" : row.className
         if calls > 1 {
@@ -169,9 +172,13 @@ struct DiagramGraph: Sendable {
         let params = call > 0 && (row.params ?? 0) > 0 ? "same " + DiagramStyle.paramText(row.params) + " as call 1" : DiagramStyle.paramText(row.params)
         if options.paramsOnClassLine { classLine += " · " + params }
         var lines = [DiagramBox.Line(row.name, DiagramStyle.name(theme)), DiagramBox.Line(classLine, DiagramStyle.detail(theme))]
+        let timeText = time.map { ChangeFormatting.milliseconds($0.ms) + String(format: " (%.1f%%)", $0.share * 100) }
         if options.showShapes {
             let shapes = call < row.callOutputShapes.count ? row.callOutputShapes[call] : row.outputShapes
-            lines.append(DiagramBox.Line(DiagramStyle.shapeText(shapes, unknown: unknown), DiagramStyle.mono(theme)))
+            let shapeText = DiagramStyle.shapeText(shapes, unknown: unknown)
+            lines.append(DiagramBox.Line(timeText.map { shapeText + " · " + $0 } ?? shapeText, DiagramStyle.mono(theme)))
+        } else if let timeText {
+            lines.append(DiagramBox.Line(timeText, DiagramStyle.detail(theme)))
         }
         if !options.paramsOnClassLine { lines.append(DiagramBox.Line(params, DiagramStyle.detail(theme))) }
         var box = DiagramBox(name: row.name, path: path, layers: [path], className: row.className, params: row.params, call: call, calls: calls,

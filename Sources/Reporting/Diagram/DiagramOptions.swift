@@ -15,8 +15,17 @@ public struct DiagramOptions: Sendable {
     /// overview and one diagram per block type (`blocks`), or every layer as well (`full`).
     public enum Detail: String, Sendable, CaseIterable { case blocks, full }
     public var detail: Detail = .blocks
+    /// What fills the overview's boxes: their share of the parameters, or of the forward
+    /// pass's time when the model was timed.
+    public enum Shade: String, Sendable, CaseIterable { case params, latency }
+    public var shade: Shade = .params
     /// When set, boxes are filled by their share of this many parameters (the overview).
     public var shadeByParamsOf: Int?
+    /// When set, each box's time (`boxTimes`, by box name) is written after its output
+    /// shape with its share of this total (the per-layer medians summed), in milliseconds; with
+    /// `shade == .latency` the box is filled by that share instead of its parameters' share.
+    public var timeTotalMs: Double?
+    public var boxTimes: [String: Double] = [:]
     /// Write the parameter count on the class line (three lines a box instead of four), so
     /// a chain of a dozen boxes fits one page (the overview).
     public var paramsOnClassLine = false

@@ -64,6 +64,16 @@ Median over the last {{{trendRuns}}} runs, oldest first: {{{trend}}}.
 {{#slowest}}
 | {{{name}}} | {{{className}}} | {{{ms}}} | {{{share}}} |
 {{/slowest}}
+{{#hasStages}}
+
+By box of the overview (each stage of blocks, the stem and the head), with its share of the per-layer medians' sum:
+
+| Stage | What | Params | Median | Share |
+|:---|:---|---:|---:|---:|
+{{#stages}}
+| {{{name}}} | {{{what}}} | {{{params}}} | {{{ms}}} | {{{share}}} |
+{{/stages}}
+{{/hasStages}}
 {{#hasFused}}
 
 {{{fusedCount}}} more {{unitName}} call(s) (folded batch normalizations, fused activations and additions) run inside the step of the {{unitName}} before them and have no time of their own.

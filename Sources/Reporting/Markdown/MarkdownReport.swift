@@ -55,7 +55,13 @@ public enum MarkdownReport {
             "latency": latencyMs.map(ChangeFormatting.milliseconds) ?? "not timed",
         ] as [String: Any]
         c["timed"] = latencyMs != nil
-        if let timing = doc.timing { c["timing"] = timingContext(timing, trend: doc.change?.latencyTrendMs ?? []) }
+        if let timing = doc.timing {
+            var tc = timingContext(timing, trend: doc.change?.latencyTrendMs ?? [])
+            let stages = stageTimes(a, timing)
+            tc["hasStages"] = !stages.isEmpty
+            tc["stages"] = stages
+            c["timing"] = tc
+        }
         c["timingUnavailable"] = doc.timingUnavailable.map(e) ?? false
         if let change = doc.change { c["change"] = changeContext(change, totals: t, latencyMs: latencyMs) }
 
@@ -114,6 +120,20 @@ public enum MarkdownReport {
         c["trend"] = trend.count >= 2 ? trend.map(ms).joined(separator: " → ") : false
         c["trendRuns"] = String(trend.count)
         return c
+    }
+
+    /// A model built from repeated blocks: the time of each box of the overview (a stage of
+    /// blocks, the stem, the head, a layer between them), in the overview's order; boxes
+    /// without a time of their own (an input) are left out; shares are of the per-layer
+    /// medians' sum, so they add up to 100 %. Empty for other models.
+    static func stageTimes(_ a: ModelAnalysis, _ t: ForwardTiming) -> [[String: String]] {
+        guard let (overview, groupOf) = BlockOverview.overviewAndGroups(a, BlockStructure.detect(a)) else { return [] }
+        let times = BlockOverview.boxTimes(t, groupOf: groupOf)
+        return (overview.rows + overview.operations).compactMap { row in
+            guard let ms = times[row.name] else { return nil }
+            return ["name": e(row.name), "what": e(row.className), "params": Formatting.count(row.params),
+                    "ms": ChangeFormatting.milliseconds(ms), "share": t.layerSumMs > 0 ? String(format: "%.1f %%", ms / t.layerSumMs * 100) : "—"]
+        }
     }
 
     /// The change section: one row per figure known in both runs; latency only when both

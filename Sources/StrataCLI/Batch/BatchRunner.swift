@@ -108,6 +108,7 @@ public struct BatchRunner: Sendable {
                     addressSpaceLimit: settings.modelMemory.map(WorkerExecutable.addressSpace(forResident:)), parentPid: getpid())
                 job.previousVersion = previousVersion
                 job.detail = settings.detail == .blocks ? nil : settings.detail.rawValue
+                job.shade = settings.shade == .params ? nil : settings.shade.rawValue
                 return job
             }
             return nil

@@ -43,6 +43,8 @@ public struct BatchSettings: Sendable {
     public var workerExecutable: String?
     /// How much a big model's diagram shows (`report.detail`, `--detail`).
     public var detail: DiagramOptions.Detail = .blocks
+    /// What fills a timed model's overview boxes (`report.shade`, `--shade`).
+    public var shade: DiagramOptions.Shade = .params
 
     /// When unchanged models are timed again.
     public enum Retime: String, Sendable, Codable, CaseIterable { case always, changed }
@@ -52,7 +54,8 @@ public struct BatchSettings: Sendable {
                 runDate: String, latencyIncreasePercent: Double = 10, failOnParamChange: Bool = true,
                 failOnMissingModel: Bool = true, failOnRegression: Bool = false, inputShapes: [String: [String]] = [:],
                 modelTimeout: Double? = 600, modelMemory: Int? = WorkerExecutable.defaultModelMemory, retime: Retime = .always,
-                force: Bool = false, workerExecutable: String? = nil, detail: DiagramOptions.Detail = .blocks) {
+                force: Bool = false, workerExecutable: String? = nil, detail: DiagramOptions.Detail = .blocks,
+                shade: DiagramOptions.Shade = .params) {
         self.inputs = inputs
         self.output = output
         self.formats = formats
@@ -76,6 +79,7 @@ public struct BatchSettings: Sendable {
         self.modelTimeout = modelTimeout
         self.modelMemory = modelMemory
         self.detail = detail
+        self.shade = shade
         self.retime = retime
         self.force = force
         self.workerExecutable = workerExecutable

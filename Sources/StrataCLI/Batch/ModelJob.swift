@@ -176,7 +176,8 @@ struct ModelJob {
     func render(_ doc: ReportDocument, extra: [(name: String, data: Data)] = []) throws -> WorkerProtocol.Result {
         var files: [(name: String, data: Data)] = []
         let detail = job.detail.flatMap(DiagramOptions.Detail.init(rawValue:)) ?? .blocks
-        for renderer in ReportRenderers.renderers(for: job.formats, templates: job.templates, detail: detail) {
+        let shade = job.shade.flatMap(DiagramOptions.Shade.init(rawValue:)) ?? .params
+        for renderer in ReportRenderers.renderers(for: job.formats, templates: job.templates, detail: detail, shade: shade) {
             WorkStage.enter(renderer.stage)
             files += try renderer.render(doc)
         }

@@ -64,6 +64,7 @@ struct ModelResultStore {
             "budget=\(s.budgetSeconds.map { String($0) } ?? "none")", "memory=\(s.memoryLimit.map(String.init) ?? "default")",
             "seed=\(s.seed)", "templates=\(templatesDigest(s.templates))",
         ].joined(separator: "\n") + (s.detail == .blocks ? "" : "\ndetail=\(s.detail.rawValue)")
+            + (s.shade == .params ? "" : "\nshade=\(s.shade.rawValue)")
     }
 
     /// A model's configuration key: the run's base and the open input dimensions given for it.

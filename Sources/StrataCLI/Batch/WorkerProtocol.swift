@@ -63,6 +63,9 @@ public enum WorkerProtocol {
         /// `full` when the report's diagram shows every layer of a model built from blocks
         /// (nil: the default, an overview and one diagram per block type).
         public var detail: String? = nil
+        /// `latency` when a timed model's overview boxes are filled by their share of the
+        /// time (nil: by their share of the parameters).
+        public var shade: String? = nil
     }
 
     /// A probe job for the model file at `path`: read, analyse and load its weights in a

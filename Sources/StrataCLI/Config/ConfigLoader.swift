@@ -10,7 +10,7 @@ public enum ConfigLoader {
     /// Keys allowed at the top level, in the order `strata config` prints them.
     public static let topKeys = ["inputs", "output", "formats", "report", "forward", "regression", "templates", "history", "jobs", "batch"]
     /// Keys allowed under `report:`.
-    public static let reportKeys = ["detail"]
+    public static let reportKeys = ["detail", "shade"]
     /// Keys allowed under `forward:`.
     public static let forwardKeys = ["enabled", "threads", "warmup", "runs", "budget_seconds", "seed", "input_shapes", "memory_limit", "retime"]
     /// Keys allowed under `batch:`.
@@ -59,6 +59,14 @@ public enum ConfigLoader {
             case "report":
                 for (sub, v) in try r.mapping(value, key, allowed: reportKeys, what: "the report's settings") {
                     let keyPath = ConfigReader.join(key, sub)
+                    if sub == "shade" {
+                        let text = try r.string(v, keyPath, expected: "params or latency")
+                        guard let shade = DiagramOptions.Shade(rawValue: text) else {
+                            throw r.error(v, keyPath, "\(ConfigReader.describe(v)) is not a shading; expected params or latency")
+                        }
+                        config.shade = shade
+                        continue
+                    }
                     let text = try r.string(v, keyPath, expected: "blocks or full")
                     guard let detail = DiagramOptions.Detail(rawValue: text) else {
                         throw r.error(v, keyPath, "\(ConfigReader.describe(v)) is not a diagram detail; expected blocks or full")

@@ -23,6 +23,8 @@ public struct ConfigOverrides: Sendable, Equatable {
     public var modelMemory: Int?
     /// `--detail blocks|full`.
     public var detail: DiagramOptions.Detail?
+    /// `--shade params|latency`.
+    public var shade: DiagramOptions.Shade?
 
     /// No overrides unless given.
     public init(inputs: [String] = [], output: String? = nil, formats: [ReportFormat]? = nil, forwardEnabled: Bool? = nil,
@@ -87,6 +89,7 @@ extension StrataConfig {
         if let t = overrides.modelTimeout { config.batch.modelTimeout = t }
         if let m = overrides.modelMemory { config.batch.modelMemory = m }
         if let d = overrides.detail { config.detail = d }
+        if let s = overrides.shade { config.shade = s }
         return config
     }
 

@@ -14,7 +14,7 @@ public enum ConfigPrinter {
             ("inputs", list(config.inputs.map(text))),
             ("output", text(config.output)),
             ("formats", list(config.formats.map { text($0.rawValue) })),
-            ("report", map([("detail", text(config.detail.rawValue))])),
+            ("report", map([("detail", text(config.detail.rawValue)), ("shade", text(config.shade.rawValue))])),
             ("forward", map([
                 ("enabled", bool(forward.enabled)),
                 ("threads", int(forward.threads)),

@@ -26,12 +26,15 @@ public struct StrataConfig: Sendable, Equatable {
     public var batch: BatchConfig
     /// How much the diagram of a model built from repeated blocks shows (`report.detail`).
     public var detail: DiagramOptions.Detail = .blocks
+    /// What fills the overview's boxes of a timed model: its share of the parameters or of
+    /// the time (`report.shade`).
+    public var shade: DiagramOptions.Shade = .params
 
     /// Every key at its default.
     public init(inputs: [String] = ["Examples"], output: String = "Output", formats: [ReportFormat] = ReportFormat.allCases,
                 forward: ForwardConfig = .defaults, regression: RegressionConfig = .defaults,
                 templates: String = "Templates", history: String = "Output/history.sqlite", jobs: Int? = nil,
-                batch: BatchConfig = .defaults, detail: DiagramOptions.Detail = .blocks) {
+                batch: BatchConfig = .defaults, detail: DiagramOptions.Detail = .blocks, shade: DiagramOptions.Shade = .params) {
         self.inputs = inputs
         self.output = output
         self.formats = formats
@@ -42,6 +45,7 @@ public struct StrataConfig: Sendable, Equatable {
         self.jobs = jobs
         self.batch = batch
         self.detail = detail
+        self.shade = shade
     }
 
     /// The defaults, what an absent or empty configuration file means.

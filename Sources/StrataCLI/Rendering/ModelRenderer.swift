@@ -42,16 +42,24 @@ public struct ModelRenderer: Sendable {
         // by its share of the parameters) and one diagram per block type; every layer only
         // with `detail: full`.
         let blocks = BlockStructure.detect(a)
+        let grouped = BlockOverview.overviewAndGroups(a, blocks)
         var overviewLayout = layout
         overviewLayout.options.shadeByParamsOf = a.totals.params
         overviewLayout.options.paramsOnClassLine = true
+        // A timed model: each box also gives its time and its share of the per-layer times
+        // (which add up to 100 %), and with `shade: latency` is filled by that share.
+        if let timing = doc.timing, let grouped {
+            overviewLayout.options.timeTotalMs = timing.layerSumMs
+            overviewLayout.options.boxTimes = BlockOverview.boxTimes(timing, groupOf: grouped.groupOf)
+        }
+        let byTime = overviewLayout.options.shade == .latency && overviewLayout.options.timeTotalMs != nil
         overviewLayout.legend = BlockOverview.shareSteps.map {
-            DiagramLayout.LegendEntry("\($0.label) of parameters", fill: $0.fill, stroke: Theme.standard.weightlessStroke, lineWidth: 0.7)
+            DiagramLayout.LegendEntry("\($0.label) of \(byTime ? "the time" : "parameters")", fill: $0.fill, stroke: Theme.standard.weightlessStroke, lineWidth: 0.7)
         }
         overviewLayout.titleSuffix = ""
         // Every level is laid out once per model: the PDF and the SVG renderers of one report
         // share them (`drawings`).
-        let blockOverview = BlockOverview.overview(a, blocks).map { o in drawings.drawing(of: a, level: "overview") { overviewLayout.diagram(o) } }
+        let blockOverview = grouped.map { o in drawings.drawing(of: a, level: "overview") { overviewLayout.diagram(o.analysis) } }
         var typeLayout = layout
         typeLayout.titleSuffix = ""
         // A block type too big for one page in full detail (a NASNet cell) is drawn with its

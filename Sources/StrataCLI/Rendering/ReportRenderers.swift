@@ -5,9 +5,11 @@ import Reporting
 enum ReportRenderers {
     /// The renderers of `formats` in canonical order. `templates` is the Markdown templates
     /// folder (nil: the built-in templates); the picture renderers share one diagram layout.
-    static func renderers(for formats: some Sequence<ReportFormat>, templates: String?, detail: DiagramOptions.Detail = .blocks) -> [any ReportRenderer] {
+    static func renderers(for formats: some Sequence<ReportFormat>, templates: String?, detail: DiagramOptions.Detail = .blocks,
+                          shade: DiagramOptions.Shade = .params) -> [any ReportRenderer] {
         var options = DiagramOptions()
         options.detail = detail
+        options.shade = shade
         let pictures = ModelRenderer(diagram: options)
         return Set(formats).sorted().map { format -> any ReportRenderer in
             switch format {
