@@ -74,7 +74,7 @@ extension ModuleGroups {
     public static func overview(_ a: ModelAnalysis) -> ModelAnalysis? {
         guard applies(a.rows) else { return nil }
         let unit = a.source.conventions.unitName
-        func key(_ r: LayerRow) -> String { r.module.first ?? r.name }
+        func key(_ r: LayerRow) -> String { Self.key(r) }
         var order: [String] = []
         var members: [String: [LayerRow]] = [:]
         for r in a.rows {
@@ -82,7 +82,7 @@ extension ModuleGroups {
             if members[k] == nil { order.append(k) }
             members[k, default: []].append(r)
         }
-        let groupOf = Dictionary(a.rows.map { ($0.name, key($0)) }, uniquingKeysWith: { first, _ in first })
+        let groupOf = groupOf(a.rows)
         var rows: [LayerRow] = []
         for k in order {
             let m = members[k]!
@@ -98,5 +98,13 @@ extension ModuleGroups {
         out.inputs = a.inputs
         out.outputs = a.outputs.map { ModelAnalysis.Endpoint(layer: groupOf[$0.layer] ?? $0.layer, shape: $0.shape) }
         return out
+    }
+
+    /// The overview box a row is folded into: its top-level module, or itself.
+    static func key(_ r: LayerRow) -> String { r.module.first ?? r.name }
+
+    /// Every row's name → the name of its box in the overview (for `BlockOverview.boxTimes`).
+    public static func groupOf(_ rows: [LayerRow]) -> [String: String] {
+        Dictionary(rows.map { ($0.name, key($0)) }, uniquingKeysWith: { first, _ in first })
     }
 }

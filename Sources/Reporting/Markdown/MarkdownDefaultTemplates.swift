@@ -66,9 +66,9 @@ Median over the last {{{trendRuns}}} runs, oldest first: {{{trend}}}.
 {{/slowest}}
 {{#hasStages}}
 
-By box of the overview (each stage of blocks, the stem and the head), with its share of the per-layer medians' sum:
+{{{stagesOf}}}, with its share of the per-layer medians' sum:
 
-| Stage | What | Params | Median | Share |
+| {{stageTitle}} | What | Params | Median | Share |
 |:---|:---|---:|---:|---:|
 {{#stages}}
 | {{{name}}} | {{{what}}} | {{{params}}} | {{{ms}}} | {{{share}}} |

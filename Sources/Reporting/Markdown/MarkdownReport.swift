@@ -57,9 +57,11 @@ public enum MarkdownReport {
         c["timed"] = latencyMs != nil
         if let timing = doc.timing {
             var tc = timingContext(timing, trend: doc.change?.latencyTrendMs ?? [])
-            let stages = stageTimes(a, timing)
+            let (stages, modules) = stageTimes(a, timing)
             tc["hasStages"] = !stages.isEmpty
             tc["stages"] = stages
+            tc["stagesOf"] = modules ? "By module (each box of modules.svg)" : "By box of the overview (each stage of blocks, the stem and the head)"
+            tc["stageTitle"] = modules ? "Module" : "Stage"
             c["timing"] = tc
         }
         c["timingUnavailable"] = doc.timingUnavailable.map(e) ?? false
@@ -123,17 +125,27 @@ public enum MarkdownReport {
     }
 
     /// A model built from repeated blocks: the time of each box of the overview (a stage of
-    /// blocks, the stem, the head, a layer between them), in the overview's order; boxes
-    /// without a time of their own (an input) are left out; shares are of the per-layer
-    /// medians' sum, so they add up to 100 %. Empty for other models.
-    static func stageTimes(_ a: ModelAnalysis, _ t: ForwardTiming) -> [[String: String]] {
-        guard let (overview, groupOf) = BlockOverview.overviewAndGroups(a, BlockStructure.detect(a)) else { return [] }
+    /// blocks, the stem, the head, a layer between them), in the overview's order; a model
+    /// whose nodes group into modules of two nodes or more on average: each module's. Boxes without a time of their own (an
+    /// input) are left out; shares are of the per-layer medians' sum, so they add up to
+    /// 100 %. Empty for other models; `modules` tells which.
+    static func stageTimes(_ a: ModelAnalysis, _ t: ForwardTiming) -> (rows: [[String: String]], modules: Bool) {
+        let overview: ModelAnalysis, groupOf: [String: String], modules: Bool
+        if let (o, g) = BlockOverview.overviewAndGroups(a, BlockStructure.detect(a)) {
+            (overview, groupOf, modules) = (o, g, false)
+        } else if let o = ModuleGroups.overview(a), o.rows.count * 2 <= a.rows.count {
+            // Modules of two nodes or more on average: else the table repeats the nodes'.
+            (overview, groupOf, modules) = (o, ModuleGroups.groupOf(a.rows), true)
+        } else {
+            return ([], false)
+        }
         let times = BlockOverview.boxTimes(t, groupOf: groupOf)
-        return (overview.rows + overview.operations).compactMap { row in
+        let rows = (overview.rows + overview.operations).compactMap { row -> [String: String]? in
             guard let ms = times[row.name] else { return nil }
             return ["name": e(row.name), "what": e(row.className), "params": Formatting.count(row.params),
                     "ms": ChangeFormatting.milliseconds(ms), "share": t.layerSumMs > 0 ? String(format: "%.1f %%", ms / t.layerSumMs * 100) : "—"]
         }
+        return (rows, modules)
     }
 
     /// The change section: one row per figure known in both runs; latency only when both

@@ -91,12 +91,23 @@ public struct ModelRenderer: Sendable {
         }
         // A model whose nodes group into modules: first the modules folded into one box each,
         // then the full diagram opening each module in its frame.
-        let overview = blockOverview == nil ? ModuleGroups.overview(a).map { m in drawings.drawing(of: a, level: "modules") { layout.diagram(m) } } : nil
+        // Timed, each module's box gives its time too (filled by its share with `shade: latency`).
+        var moduleLayout = layout
+        if blockOverview == nil, let timing = doc.timing, ModuleGroups.applies(a.rows) {
+            moduleLayout.options.timeTotalMs = timing.layerSumMs
+            moduleLayout.options.boxTimes = BlockOverview.boxTimes(timing, groupOf: ModuleGroups.groupOf(a.rows))
+            if layout.options.shade == .latency {
+                moduleLayout.legend = BlockOverview.shareSteps.map {
+                    DiagramLayout.LegendEntry("\($0.label) of the time", fill: $0.fill, stroke: Theme.standard.weightlessStroke, lineWidth: 0.7)
+                }
+            }
+        }
+        let overview = blockOverview == nil ? ModuleGroups.overview(a).map { m in drawings.drawing(of: a, level: "modules") { moduleLayout.diagram(m) } } : nil
         var files: [(String, Data)] = []
         var pageCount = 0
         var pdfPages: [Scene] = []
         if formats.contains(.pdf) {
-            let folded = overview.map { layout.pages($0).scenes } ?? []
+            let folded = overview.map { moduleLayout.pages($0).scenes } ?? []
             var diagramPages = folded
             if let blockOverview {
                 diagramPages += overviewLayout.pages(blockOverview).scenes
@@ -127,7 +138,7 @@ public struct ModelRenderer: Sendable {
         let latencyScene = doc.timing.map { LatencyChart.standalone(doc, timing: $0, measurer: measurer) }
         if formats.contains(.svg) {
             files.append(("diagram.svg", try SVGWriter.data(scene: diagramScene, file: "diagram.svg")))
-            if let overview { files.append(("modules.svg", try SVGWriter.data(scene: layout.scene(overview), file: "modules.svg"))) }
+            if let overview { files.append(("modules.svg", try SVGWriter.data(scene: moduleLayout.scene(overview), file: "modules.svg"))) }
             if let blockOverview {
                 files.append(("overview.svg", try SVGWriter.data(scene: overviewLayout.scene(blockOverview), file: "overview.svg")))
                 for (i, t) in blockTypes.enumerated() {
