@@ -60,10 +60,10 @@ public enum BlockOverview {
         var groupOf: [String: String] = [:]
         for g in groups { for r in g.rows { groupOf[a.rows[r].name] = g.name } }
         // An inline operation inside a block (a skip connection's `x + y`) folds with it.
-        var stageName: [Int: String] = [:]
-        for g in groups { if let st = g.stage { stageName[st] = g.name } }
+        var boxOfStage: [Int: String] = [:]
+        for g in groups { if let st = g.stage { boxOfStage[st] = g.name } }
         for (k, st) in s.stages.enumerated() {
-            for b in st { for o in s.blocks[b].operations where o < a.operations.count { groupOf[a.operations[o].name] = stageName[k] } }
+            for b in st { for o in s.blocks[b].operations where o < a.operations.count { groupOf[a.operations[o].name] = boxOfStage[k] } }
         }
         /// A source inside a folded group reads the group's row.
         func remap(_ src: TensorSource) -> TensorSource {

@@ -55,9 +55,10 @@ public enum MarkdownReport {
             "latency": latencyMs.map(ChangeFormatting.milliseconds) ?? "not timed",
         ] as [String: Any]
         c["timed"] = latencyMs != nil
+        let blocks = BlockStructure.detect(a)
         if let timing = doc.timing {
             var tc = timingContext(timing, trend: doc.change?.latencyTrendMs ?? [])
-            let (stages, modules) = stageTimes(a, timing)
+            let (stages, modules) = stageTimes(a, blocks, timing)
             tc["hasStages"] = !stages.isEmpty
             tc["stages"] = stages
             tc["stagesOf"] = modules ? "By module (each box of modules.svg)" : "By box of the overview (each stage of blocks, the stem and the head)"
@@ -80,7 +81,6 @@ public enum MarkdownReport {
         c["paragraphs"] = Explanation.paragraphs(a).map { ["text": MarkdownEscaping.paragraph($0)] }
 
         var pictures = [["alt": "Layer diagram", "file": "diagram.svg"], ["alt": "Parameters per layer", "file": "params.svg"]]
-        let blocks = BlockStructure.detect(a)
         if BlockOverview.applies(a, blocks) {
             // The overview inline first, then each block type; the full diagram after them.
             pictures.insert(contentsOf: [["alt": "Overview: stages of repeated blocks", "file": "overview.svg"]]
@@ -126,12 +126,12 @@ public enum MarkdownReport {
 
     /// A model built from repeated blocks: the time of each box of the overview (a stage of
     /// blocks, the stem, the head, a layer between them), in the overview's order; a model
-    /// whose nodes group into modules of two nodes or more on average: each module's. Boxes without a time of their own (an
-    /// input) are left out; shares are of the per-layer medians' sum, so they add up to
-    /// 100 %. Empty for other models; `modules` tells which.
-    static func stageTimes(_ a: ModelAnalysis, _ t: ForwardTiming) -> (rows: [[String: String]], modules: Bool) {
+    /// whose nodes group into modules of two nodes or more on average: each module's. Boxes
+    /// without a time of their own (an input) are left out; shares are of the per-layer
+    /// medians' sum, so they add up to 100 %. Empty for other models; `modules` tells which.
+    static func stageTimes(_ a: ModelAnalysis, _ blocks: BlockStructure, _ t: ForwardTiming) -> (rows: [[String: String]], modules: Bool) {
         let overview: ModelAnalysis, groupOf: [String: String], modules: Bool
-        if let (o, g) = BlockOverview.overviewAndGroups(a, BlockStructure.detect(a)) {
+        if let (o, g) = BlockOverview.overviewAndGroups(a, blocks) {
             (overview, groupOf, modules) = (o, g, false)
         } else if let o = ModuleGroups.overview(a), o.rows.count * 2 <= a.rows.count {
             // Modules of two nodes or more on average: else the table repeats the nodes'.

@@ -59,19 +59,10 @@ public enum ConfigLoader {
             case "report":
                 for (sub, v) in try r.mapping(value, key, allowed: reportKeys, what: "the report's settings") {
                     let keyPath = ConfigReader.join(key, sub)
-                    if sub == "shade" {
-                        let text = try r.string(v, keyPath, expected: "params or latency")
-                        guard let shade = DiagramOptions.Shade(rawValue: text) else {
-                            throw r.error(v, keyPath, "\(ConfigReader.describe(v)) is not a shading; expected params or latency")
-                        }
-                        config.shade = shade
-                        continue
+                    switch sub {
+                    case "shade": config.shade = try r.choice(v, keyPath, what: "a shading", expected: "params or latency")
+                    default: config.detail = try r.choice(v, keyPath, what: "a diagram detail", expected: "blocks or full") // "detail"
                     }
-                    let text = try r.string(v, keyPath, expected: "blocks or full")
-                    guard let detail = DiagramOptions.Detail(rawValue: text) else {
-                        throw r.error(v, keyPath, "\(ConfigReader.describe(v)) is not a diagram detail; expected blocks or full")
-                    }
-                    config.detail = detail
                 }
             case "forward":
                 config.forward = try forward(value, key, r)
@@ -134,12 +125,8 @@ public enum ConfigLoader {
             case "memory_limit":
                 forward.memoryLimit = try bytes(value, keyPath, r)
             case "retime":
-                let expected = "always (time every model again) or changed (only models whose file or configuration changed)"
-                let text = try r.string(value, keyPath, expected: expected)
-                guard let retime = BatchSettings.Retime(rawValue: text) else {
-                    throw r.error(value, keyPath, "\(ConfigReader.describe(value)) is not a retime policy; expected \(expected)")
-                }
-                forward.retime = retime
+                forward.retime = try r.choice(value, keyPath, what: "a retime policy",
+                                              expected: "always (time every model again) or changed (only models whose file or configuration changed)")
             default: forward.inputShapes = try inputShapes(value, keyPath, r) // "input_shapes"
             }
         }

@@ -115,6 +115,16 @@ struct ConfigReader {
         return scalar.string
     }
 
+    /// One value of an enumeration, by its name: `what` names the kind of setting ("a diagram
+    /// detail"), `expected` the choices.
+    func choice<E: RawRepresentable>(_ node: Node, _ path: String, what: String, expected: String) throws -> E where E.RawValue == String {
+        let text = try string(node, path, expected: expected)
+        guard let value = E(rawValue: text) else {
+            throw error(node, path, "\(Self.describe(node)) is not \(what); expected \(expected)")
+        }
+        return value
+    }
+
     /// A non-empty list of non-empty text scalars; `item` names one of them ("a folder path").
     func stringList(_ node: Node, _ path: String, item: String, example: String) throws -> [String] {
         guard let sequence = node.sequence else {

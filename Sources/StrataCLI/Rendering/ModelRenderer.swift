@@ -43,19 +43,24 @@ public struct ModelRenderer: Sendable {
         // with `detail: full`.
         let blocks = BlockStructure.detect(a)
         let grouped = BlockOverview.overviewAndGroups(a, blocks)
+        /// The legend of boxes filled by their share of `what`.
+        func shareLegend(_ what: String) -> [DiagramLayout.LegendEntry] {
+            BlockOverview.shareSteps.map { DiagramLayout.LegendEntry("\($0.label) of \(what)", fill: $0.fill, stroke: Theme.standard.weightlessStroke, lineWidth: 0.7) }
+        }
+        /// A timed model: each box of an overview (boxes standing for the layers `groupOf`
+        /// maps to them) also gives its time and its share of the per-layer times (which add
+        /// up to 100 %), and with `shade: latency` is filled by that share. True when it is.
+        func addTimes(_ l: inout DiagramLayout, groupOf: [String: String]) -> Bool {
+            guard let timing = doc.timing else { return false }
+            l.options.timeTotalMs = timing.layerSumMs
+            l.options.boxTimes = BlockOverview.boxTimes(timing, groupOf: groupOf)
+            return l.options.shade == .latency
+        }
         var overviewLayout = layout
         overviewLayout.options.shadeByParamsOf = a.totals.params
         overviewLayout.options.paramsOnClassLine = true
-        // A timed model: each box also gives its time and its share of the per-layer times
-        // (which add up to 100 %), and with `shade: latency` is filled by that share.
-        if let timing = doc.timing, let grouped {
-            overviewLayout.options.timeTotalMs = timing.layerSumMs
-            overviewLayout.options.boxTimes = BlockOverview.boxTimes(timing, groupOf: grouped.groupOf)
-        }
-        let byTime = overviewLayout.options.shade == .latency && overviewLayout.options.timeTotalMs != nil
-        overviewLayout.legend = BlockOverview.shareSteps.map {
-            DiagramLayout.LegendEntry("\($0.label) of \(byTime ? "the time" : "parameters")", fill: $0.fill, stroke: Theme.standard.weightlessStroke, lineWidth: 0.7)
-        }
+        let byTime = grouped.map { addTimes(&overviewLayout, groupOf: $0.groupOf) } ?? false
+        overviewLayout.legend = shareLegend(byTime ? "the time" : "parameters")
         overviewLayout.titleSuffix = ""
         // Every level is laid out once per model: the PDF and the SVG renderers of one report
         // share them (`drawings`).
@@ -93,14 +98,8 @@ public struct ModelRenderer: Sendable {
         // then the full diagram opening each module in its frame.
         // Timed, each module's box gives its time too (filled by its share with `shade: latency`).
         var moduleLayout = layout
-        if blockOverview == nil, let timing = doc.timing, ModuleGroups.applies(a.rows) {
-            moduleLayout.options.timeTotalMs = timing.layerSumMs
-            moduleLayout.options.boxTimes = BlockOverview.boxTimes(timing, groupOf: ModuleGroups.groupOf(a.rows))
-            if layout.options.shade == .latency {
-                moduleLayout.legend = BlockOverview.shareSteps.map {
-                    DiagramLayout.LegendEntry("\($0.label) of the time", fill: $0.fill, stroke: Theme.standard.weightlessStroke, lineWidth: 0.7)
-                }
-            }
+        if blockOverview == nil, ModuleGroups.applies(a.rows), addTimes(&moduleLayout, groupOf: ModuleGroups.groupOf(a.rows)) {
+            moduleLayout.legend = shareLegend("the time")
         }
         let overview = blockOverview == nil ? ModuleGroups.overview(a).map { m in drawings.drawing(of: a, level: "modules") { moduleLayout.diagram(m) } } : nil
         var files: [(String, Data)] = []
